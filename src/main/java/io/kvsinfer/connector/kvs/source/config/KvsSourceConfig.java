@@ -1,0 +1,266 @@
+package io.kvsinfer.connector.kvs.source.config;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+import static io.kvsinfer.connector.kvs.source.config.KvsSourceOptions.*;
+
+/**
+ * The validated, typed view of a source's {@link Configuration}. Constructing it checks every
+ * option, so an invalid value fails at {@code build()} with a message that names the option, the
+ * value given and what is allowed.
+ */
+@Internal
+public final class KvsSourceConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final int MIN_SESSION_SECONDS = 300;
+    public static final int MAX_SESSION_SECONDS = 43_200;
+
+    private final Configuration config;
+
+    public KvsSourceConfig(Configuration config) {
+        this.config = new Configuration(config);
+        validate();
+    }
+
+    private void validate() {
+        checkRange(HLS_SESSION_DURATION, sessionDuration().getSeconds(), MIN_SESSION_SECONDS, MAX_SESSION_SECONDS, "seconds");
+        checkPositive(URL_REFRESH_MARGIN, urlRefreshMargin());
+        if (urlRefreshMargin().compareTo(sessionDuration().dividedBy(2)) > 0) {
+            throw invalid(URL_REFRESH_MARGIN, urlRefreshMargin(),
+                    "at most half of " + HLS_SESSION_DURATION.key() + " (" + sessionDuration() + ")");
+        }
+        checkPositive(RECONNECT_DELAY, reconnectDelay());
+        if (maxReconnectDelay().compareTo(reconnectDelay()) < 0) {
+            throw invalid(MAX_RECONNECT_DELAY, maxReconnectDelay(),
+                    "at least " + RECONNECT_DELAY.key() + " (" + reconnectDelay() + ")");
+        }
+        double multiplier = backoffMultiplier();
+        if (!(multiplier >= 1.0 && multiplier <= 10.0)) {
+            throw invalid(BACKOFF_MULTIPLIER, multiplier, "1.0 to 10.0");
+        }
+        checkRange(MAX_CONSECUTIVE_ERRORS, maxConsecutiveErrors(), 1, 1000, "");
+        checkRange(LIVE_PLAYLIST_FRAGMENTS, livePlaylistFragments(), 1, 5000, "");
+        checkPositive(PLAYLIST_POLL_INTERVAL, playlistPollInterval());
+        checkPositive(IDLE_POLL_INTERVAL, idlePollInterval());
+        checkPositive(HTTP_TIMEOUT, httpTimeout());
+        checkRange(DECODER_THREADS, decoderThreads(), 0, 64, "");
+        checkRange(OUTPUT_WIDTH, outputWidth(), 0, 16_384, "pixels");
+        checkRange(OUTPUT_HEIGHT, outputHeight(), 0, 16_384, "pixels");
+        if ((outputWidth() == 0) != (outputHeight() == 0)) {
+            throw invalid(OUTPUT_WIDTH, outputWidth() + "x" + outputHeight(),
+                    "both width and height above 0, or both 0 to keep the stream's size");
+        }
+        checkRange(MAX_FRAGMENT_SIZE, maxFragmentBytes(), 1024, 2L << 30, "bytes");
+        checkRange(MAX_PLAYLIST_SIZE, maxPlaylistBytes(), 1024, 64L << 20, "bytes");
+        validateSampling();
+        validatePositions();
+        validateCredentials();
+        endpoint();
+    }
+
+    private void validateSampling() {
+        Optional<Double> fps = config.getOptional(SAMPLING_FPS);
+        if (samplingMode() == SamplingMode.FPS) {
+            if (fps.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "Option '" + SAMPLING_FPS.key() + "' is required with "
+                                + SAMPLING_MODE.key() + "=FPS; allowed: above 0 and at most 1000");
+            }
+            double value = fps.get();
+            if (!(value > 0 && value <= 1000)) {
+                throw invalid(SAMPLING_FPS, value, "above 0 and at most 1000");
+            }
+        }
+    }
+
+    private void validatePositions() {
+        Optional<Long> start = config.getOptional(STARTING_TIMESTAMP);
+        if (config.get(STARTING_POSITION) == StartingPosition.Kind.TIMESTAMP && start.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Option '" + STARTING_TIMESTAMP.key() + "' is required with "
+                            + STARTING_POSITION.key() + "=TIMESTAMP");
+        }
+        start.ifPresent(value -> checkRange(STARTING_TIMESTAMP, value, 0, Long.MAX_VALUE, "epoch ms"));
+        Optional<Long> stop = config.getOptional(STOPPING_TIMESTAMP);
+        if (stop.isPresent()) {
+            StartingPosition startAt = startingPosition();
+            if (startAt.kind() == StartingPosition.Kind.LATEST) {
+                throw new IllegalArgumentException(
+                        "Option '" + STOPPING_TIMESTAMP.key() + "' (" + stop.get()
+                                + ") needs a starting position of EARLIEST or TIMESTAMP, but '"
+                                + STARTING_POSITION.key() + "' is LATEST");
+            }
+            if (startAt.kind() == StartingPosition.Kind.TIMESTAMP
+                    && stop.get() < startAt.timestampMillis()) {
+                throw invalid(STOPPING_TIMESTAMP, stop.get(),
+                        "at or after " + STARTING_TIMESTAMP.key() + " (" + startAt.timestampMillis() + ")");
+            }
+        }
+    }
+
+    private void validateCredentials() {
+        CredentialsProviderType type = credentialsProviderType();
+        if (type == CredentialsProviderType.BASIC
+                && (config.getOptional(ACCESS_KEY_ID).isEmpty() || config.getOptional(SECRET_ACCESS_KEY).isEmpty())) {
+            throw new IllegalArgumentException(
+                    "Options '" + ACCESS_KEY_ID.key() + "' and '" + SECRET_ACCESS_KEY.key()
+                            + "' are required with " + CREDENTIALS_PROVIDER.key() + "=BASIC");
+        }
+        if (type == CredentialsProviderType.PROFILE && config.getOptional(PROFILE_NAME).isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Option '" + PROFILE_NAME.key() + "' is required with "
+                            + CREDENTIALS_PROVIDER.key() + "=PROFILE");
+        }
+    }
+
+    private static void checkPositive(ConfigOption<Duration> option, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw invalid(option, value, "a duration above 0");
+        }
+    }
+
+    private static void checkRange(ConfigOption<?> option, long value, long min, long max, String unit) {
+        if (value < min || value > max) {
+            String range = max == Long.MAX_VALUE ? "at least " + min : min + " to " + max;
+            throw invalid(option, value, range + (unit.isEmpty() ? "" : " " + unit));
+        }
+    }
+
+    private static IllegalArgumentException invalid(ConfigOption<?> option, Object value, String allowed) {
+        return new IllegalArgumentException(
+                "Invalid value for option '" + option.key() + "': " + value + "; allowed: " + allowed);
+    }
+
+    // ---- typed access -----------------------------------------------------------------------
+
+    public Configuration toConfiguration() {
+        return new Configuration(config);
+    }
+
+    public String region() {
+        return config.get(REGION);
+    }
+
+    /** The control-plane endpoint override, if any; validated as an absolute http(s) URI. */
+    public Optional<URI> endpoint() {
+        Optional<String> raw = config.getOptional(ENDPOINT);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(raw.get());
+            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw invalid(ENDPOINT, raw.get(), "an absolute http:// or https:// URI with a host");
+            }
+            return Optional.of(uri);
+        } catch (java.net.URISyntaxException e) {
+            throw invalid(ENDPOINT, raw.get(), "an absolute http:// or https:// URI with a host");
+        }
+    }
+
+    public CredentialsProviderType credentialsProviderType() {
+        return config.get(CREDENTIALS_PROVIDER);
+    }
+
+    public Duration sessionDuration() {
+        return config.get(HLS_SESSION_DURATION);
+    }
+
+    public Duration urlRefreshMargin() {
+        return config.get(URL_REFRESH_MARGIN);
+    }
+
+    public Duration reconnectDelay() {
+        return config.get(RECONNECT_DELAY);
+    }
+
+    public Duration maxReconnectDelay() {
+        return config.get(MAX_RECONNECT_DELAY);
+    }
+
+    public double backoffMultiplier() {
+        return config.get(BACKOFF_MULTIPLIER);
+    }
+
+    public int maxConsecutiveErrors() {
+        return config.get(MAX_CONSECUTIVE_ERRORS);
+    }
+
+    public StartingPosition startingPosition() {
+        switch (config.get(STARTING_POSITION)) {
+            case EARLIEST:
+                return StartingPosition.earliest();
+            case TIMESTAMP:
+                return StartingPosition.fromTimestamp(config.get(STARTING_TIMESTAMP));
+            default:
+                return StartingPosition.latest();
+        }
+    }
+
+    /** Epoch milliseconds of the last frame to read, or empty for an unbounded source. */
+    public Optional<Long> stoppingTimestamp() {
+        return config.getOptional(STOPPING_TIMESTAMP);
+    }
+
+    public ContainerFormat containerFormat() {
+        return config.get(CONTAINER_FORMAT);
+    }
+
+    public FragmentSelectorType fragmentSelector() {
+        return config.get(FRAGMENT_SELECTOR);
+    }
+
+    public int livePlaylistFragments() {
+        return config.get(LIVE_PLAYLIST_FRAGMENTS);
+    }
+
+    public Duration playlistPollInterval() {
+        return config.get(PLAYLIST_POLL_INTERVAL);
+    }
+
+    public Duration idlePollInterval() {
+        return config.get(IDLE_POLL_INTERVAL);
+    }
+
+    public SamplingMode samplingMode() {
+        return config.get(SAMPLING_MODE);
+    }
+
+    /** Frames per second kept with {@link SamplingMode#FPS}; 0 otherwise. */
+    public double samplingFps() {
+        return samplingMode() == SamplingMode.FPS ? config.get(SAMPLING_FPS) : 0;
+    }
+
+    public int outputWidth() {
+        return config.get(OUTPUT_WIDTH);
+    }
+
+    public int outputHeight() {
+        return config.get(OUTPUT_HEIGHT);
+    }
+
+    public int decoderThreads() {
+        return config.get(DECODER_THREADS);
+    }
+
+    public long maxFragmentBytes() {
+        return config.get(MAX_FRAGMENT_SIZE).getBytes();
+    }
+
+    public long maxPlaylistBytes() {
+        return config.get(MAX_PLAYLIST_SIZE).getBytes();
+    }
+
+    public Duration httpTimeout() {
+        return config.get(HTTP_TIMEOUT);
+    }
+
+}

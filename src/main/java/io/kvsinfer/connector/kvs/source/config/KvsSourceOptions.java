@@ -1,0 +1,227 @@
+package io.kvsinfer.connector.kvs.source.config;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.MemorySize;
+
+import java.time.Duration;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+/**
+ * Every option of the KVS source. The builder writes into these; a job can also set them in its
+ * Flink configuration. Names in parentheses are the Python reader's parameters.
+ */
+@PublicEvolving
+public final class KvsSourceOptions {
+
+    private KvsSourceOptions() {}
+
+    // ---- connection ------------------------------------------------------------------------
+
+    public static final ConfigOption<String> REGION =
+            key("source.kvs.region")
+                    .stringType()
+                    .defaultValue("us-east-1")
+                    .withDescription("AWS region of the streams (region).");
+
+    public static final ConfigOption<String> ENDPOINT =
+            key("source.kvs.endpoint")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Endpoint override for the Kinesis Video Streams control plane, for"
+                                    + " example a LocalKvs at http://127.0.0.1:4566. Plain HTTP is"
+                                    + " only allowed here; AWS itself is always reached over HTTPS.");
+
+    public static final ConfigOption<CredentialsProviderType> CREDENTIALS_PROVIDER =
+            key("source.kvs.credentials.provider")
+                    .enumType(CredentialsProviderType.class)
+                    .defaultValue(CredentialsProviderType.DEFAULT)
+                    .withDescription("Where AWS credentials come from.");
+
+    public static final ConfigOption<String> ACCESS_KEY_ID =
+            key("source.kvs.credentials.access-key-id")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Access key id, with provider BASIC.");
+
+    public static final ConfigOption<String> SECRET_ACCESS_KEY =
+            key("source.kvs.credentials.secret-access-key")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Secret access key, with provider BASIC. Flink hides options whose key"
+                                    + " contains 'secret' in logs and the web UI.");
+
+    public static final ConfigOption<String> PROFILE_NAME =
+            key("source.kvs.credentials.profile-name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Named profile of the AWS config files, with provider PROFILE.");
+
+    // ---- sessions and backoff (the Python reader's options) --------------------------------
+
+    public static final ConfigOption<Duration> HLS_SESSION_DURATION =
+            key("source.kvs.hls-session-duration")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(300))
+                    .withDescription(
+                            "Lifetime of each HLS streaming session, 300 s to 43200 s as AWS"
+                                    + " enforces (hls_session_seconds; the Python reader allowed"
+                                    + " 60 s, which AWS rejects).");
+
+    public static final ConfigOption<Duration> URL_REFRESH_MARGIN =
+            key("source.kvs.url-refresh-margin")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "How long before a session expires a new one is opened; the switch"
+                                    + " is gapless (url_refresh_margin).");
+
+    public static final ConfigOption<Duration> RECONNECT_DELAY =
+            key("source.kvs.reconnect-delay")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription("First delay before reconnecting after a failure (reconnect_delay).");
+
+    public static final ConfigOption<Duration> MAX_RECONNECT_DELAY =
+            key("source.kvs.max-reconnect-delay")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription("Cap of the exponential backoff (max_reconnect_delay).");
+
+    public static final ConfigOption<Double> BACKOFF_MULTIPLIER =
+            key("source.kvs.backoff-multiplier")
+                    .doubleType()
+                    .defaultValue(2.0)
+                    .withDescription(
+                            "Factor by which the delay grows after each consecutive failure, 1.0"
+                                    + " to 10.0; each delay gets up to 20% random jitter"
+                                    + " (backoff_multiplier).");
+
+    public static final ConfigOption<Integer> MAX_CONSECUTIVE_ERRORS =
+            key("source.kvs.max-consecutive-errors")
+                    .intType()
+                    .defaultValue(10)
+                    .withDescription(
+                            "Failures in a row after which the camera fails the job with a"
+                                    + " FrameSourceException, 1 to 1000 (max_consecutive_errors).");
+
+    // ---- what to read -----------------------------------------------------------------------
+
+    public static final ConfigOption<StartingPosition.Kind> STARTING_POSITION =
+            key("source.kvs.starting-position")
+                    .enumType(StartingPosition.Kind.class)
+                    .defaultValue(StartingPosition.Kind.LATEST)
+                    .withDescription("Where cameras start without a checkpoint.");
+
+    public static final ConfigOption<Long> STARTING_TIMESTAMP =
+            key("source.kvs.starting-timestamp")
+                    .longType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Epoch milliseconds of the first frame, with starting position"
+                                    + " TIMESTAMP.");
+
+    public static final ConfigOption<Long> STOPPING_TIMESTAMP =
+            key("source.kvs.stopping-timestamp")
+                    .longType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Epoch milliseconds after which no frame is read. Setting it makes"
+                                    + " the source bounded (backfills, reprocessing).");
+
+    public static final ConfigOption<ContainerFormat> CONTAINER_FORMAT =
+            key("source.kvs.container-format")
+                    .enumType(ContainerFormat.class)
+                    .defaultValue(ContainerFormat.FRAGMENTED_MP4)
+                    .withDescription("HLS fragment packaging.");
+
+    public static final ConfigOption<FragmentSelectorType> FRAGMENT_SELECTOR =
+            key("source.kvs.fragment-selector")
+                    .enumType(FragmentSelectorType.class)
+                    .defaultValue(FragmentSelectorType.PRODUCER_TIMESTAMP)
+                    .withDescription(
+                            "Which timestamps select fragments and become event time.");
+
+    public static final ConfigOption<Integer> LIVE_PLAYLIST_FRAGMENTS =
+            key("source.kvs.live-playlist-fragments")
+                    .intType()
+                    .defaultValue(5)
+                    .withDescription(
+                            "MaxMediaPlaylistFragmentResults of live sessions, 1 to 5000: how"
+                                    + " many of the newest fragments each live playlist lists.");
+
+    public static final ConfigOption<Duration> PLAYLIST_POLL_INTERVAL =
+            key("source.kvs.playlist-poll-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(1))
+                    .withDescription(
+                            "How often a live playlist is re-fetched while waiting for a new"
+                                    + " fragment (AWS recommends 1 s).");
+
+    public static final ConfigOption<Duration> IDLE_POLL_INTERVAL =
+            key("source.kvs.idle-poll-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How often a camera with no recent fragments (producer silent) is"
+                                    + " checked again. Such a camera is idle, not failing.");
+
+    // ---- decoding and sampling --------------------------------------------------------------
+
+    public static final ConfigOption<SamplingMode> SAMPLING_MODE =
+            key("source.kvs.sampling.mode")
+                    .enumType(SamplingMode.class)
+                    .defaultValue(SamplingMode.ALL_FRAMES)
+                    .withDescription("Which frames leave the source.");
+
+    public static final ConfigOption<Double> SAMPLING_FPS =
+            key("source.kvs.sampling.fps")
+                    .doubleType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Frames per second of producer time to keep with sampling mode FPS,"
+                                    + " above 0 and at most 1000.");
+
+    public static final ConfigOption<Integer> OUTPUT_WIDTH =
+            key("source.kvs.output.width")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription("Width frames are scaled to; 0 keeps the stream's size.");
+
+    public static final ConfigOption<Integer> OUTPUT_HEIGHT =
+            key("source.kvs.output.height")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription("Height frames are scaled to; 0 keeps the stream's size.");
+
+    public static final ConfigOption<Integer> DECODER_THREADS =
+            key("source.kvs.decoder.threads")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "FFmpeg decoding threads per camera, 0 (FFmpeg picks one per core) to"
+                                    + " 64. Keep it low with many cameras per TaskManager.");
+
+    // ---- bounds on what the network controls -----------------------------------------------
+
+    public static final ConfigOption<MemorySize> MAX_FRAGMENT_SIZE =
+            key("source.kvs.max-fragment-size")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("64mb"))
+                    .withDescription("Largest fragment or init segment accepted, 1 kb to 2 gb.");
+
+    public static final ConfigOption<MemorySize> MAX_PLAYLIST_SIZE =
+            key("source.kvs.max-playlist-size")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("2mb"))
+                    .withDescription("Largest playlist accepted, 1 kb to 64 mb.");
+
+    public static final ConfigOption<Duration> HTTP_TIMEOUT =
+            key("source.kvs.http-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription("Timeout of each playlist or fragment request.");
+}
