@@ -170,6 +170,18 @@ public final class KvsSourceConfig implements Serializable {
         return config.get(CREDENTIALS_PROVIDER);
     }
 
+    String accessKeyId() {
+        return config.get(ACCESS_KEY_ID);
+    }
+
+    String secretAccessKey() {
+        return config.get(SECRET_ACCESS_KEY);
+    }
+
+    String profileName() {
+        return config.get(PROFILE_NAME);
+    }
+
     public Duration sessionDuration() {
         return config.get(HLS_SESSION_DURATION);
     }

@@ -17,7 +17,8 @@ import java.util.Optional;
  * {@link StartingPosition}.
  */
 @Internal
-public final class KvsStreamSplit implements SourceSplit {
+public final class KvsStreamSplit implements SourceSplit, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
 
     /** Marks an unbounded split. */
     public static final long NO_STOPPING_TIMESTAMP = -1L;

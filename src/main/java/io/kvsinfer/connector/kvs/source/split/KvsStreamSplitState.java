@@ -10,6 +10,7 @@ public final class KvsStreamSplitState {
 
     private final KvsStreamSplit split;
     @Nullable private FragmentPosition position;
+    private boolean idle;
 
     public KvsStreamSplitState(KvsStreamSplit split) {
         this.split = split;
@@ -27,6 +28,15 @@ public final class KvsStreamSplitState {
     @Nullable
     public FragmentPosition position() {
         return position;
+    }
+
+    /** Whether the camera's output is currently marked idle (not checkpointed). */
+    public boolean isIdle() {
+        return idle;
+    }
+
+    public void setIdle(boolean idle) {
+        this.idle = idle;
     }
 
     public KvsStreamSplit toSplit() {

@@ -1,0 +1,255 @@
+package io.kvsinfer.connector.kvs.source;
+
+import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
+import io.kvsinfer.connector.kvs.source.config.CredentialsProviderType;
+import io.kvsinfer.connector.kvs.source.config.FragmentSelectorType;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
+import io.kvsinfer.connector.kvs.source.config.KvsSourcePreset;
+import io.kvsinfer.connector.kvs.source.config.SamplingMode;
+import io.kvsinfer.connector.kvs.source.config.StartingPosition;
+import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.util.Preconditions;
+import org.apache.flink.util.function.SerializableSupplier;
+
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Fluent builder of {@link KvsHlsSource}. Every setter writes a {@link KvsSourceOptions} value, so
+ * the same settings can come from a Flink {@link Configuration} instead. {@link #build()} checks
+ * all of them and names the option, the value and what is allowed when one is wrong.
+ *
+ * @param <T> the record type
+ */
+@PublicEvolving
+public final class KvsHlsSourceBuilder<T> {
+
+    private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.\\-]{1,256}");
+    private static final Pattern STREAM_ARN = Pattern.compile(
+            "arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]{12}:stream/[a-zA-Z0-9_.\\-]{1,256}/[0-9]+");
+    private static final int MAX_CAMERA_ID_LENGTH = 256;
+
+    private final Map<String, String> cameras = new LinkedHashMap<>();
+    private final Configuration config = new Configuration();
+    private FrameMapper<T> mapper;
+    private TypeInformation<T> producedType;
+    private SerializableSupplier<AwsCredentialsProvider> credentials;
+
+    private KvsHlsSourceBuilder(FrameMapper<T> mapper, TypeInformation<T> producedType) {
+        this.mapper = mapper;
+        this.producedType = producedType;
+    }
+
+    static KvsHlsSourceBuilder<VideoFrame> create() {
+        return new KvsHlsSourceBuilder<>(VideoFrame::from, TypeInformation.of(VideoFrame.class));
+    }
+
+    /**
+     * Adds a camera: {@code cameraId} names it in records and metrics, {@code stream} is its KVS
+     * stream name or ARN.
+     */
+    public KvsHlsSourceBuilder<T> addCamera(String cameraId, String stream) {
+        Preconditions.checkArgument(cameraId != null && !cameraId.isBlank() && cameraId.length() <= MAX_CAMERA_ID_LENGTH
+                        && cameraId.chars().noneMatch(Character::isISOControl),
+                "camera id must be 1 to %s printable characters, but was '%s'", MAX_CAMERA_ID_LENGTH, cameraId);
+        Preconditions.checkArgument(stream != null && (STREAM_NAME.matcher(stream).matches() || STREAM_ARN.matcher(stream).matches()),
+                "stream of camera '%s' must be a KVS stream name (1 to 256 of a-z A-Z 0-9 _ . -) or a stream ARN"
+                        + " (arn:aws:kinesisvideo:<region>:<account>:stream/<name>/<creation time>), but was '%s'",
+                cameraId, stream);
+        Preconditions.checkArgument(!cameras.containsKey(cameraId),
+                "camera id '%s' is used twice (streams '%s' and '%s'); camera ids must be unique",
+                cameraId, cameras.get(cameraId), stream);
+        cameras.put(cameraId, stream);
+        return this;
+    }
+
+    /** Adds a camera whose id is its stream name. */
+    public KvsHlsSourceBuilder<T> addStream(String streamName) {
+        return addCamera(streamName, streamName);
+    }
+
+    public KvsHlsSourceBuilder<T> setRegion(String region) {
+        Preconditions.checkArgument(region != null && region.matches("[a-z0-9-]{1,64}"),
+                "region must look like us-east-1, but was '%s'", region);
+        config.set(KvsSourceOptions.REGION, region);
+        return this;
+    }
+
+    /** Points the source at a KVS-compatible endpoint, such as a LocalKvs. */
+    public KvsHlsSourceBuilder<T> setEndpoint(URI endpoint) {
+        Preconditions.checkNotNull(endpoint, "endpoint must not be null");
+        config.set(KvsSourceOptions.ENDPOINT, endpoint.toString());
+        return this;
+    }
+
+    /** Uses this access key; the secret is hidden from Flink's logs and web UI. */
+    public KvsHlsSourceBuilder<T> setStaticCredentials(String accessKeyId, String secretAccessKey) {
+        config.set(KvsSourceOptions.CREDENTIALS_PROVIDER, CredentialsProviderType.BASIC);
+        config.set(KvsSourceOptions.ACCESS_KEY_ID, accessKeyId);
+        config.set(KvsSourceOptions.SECRET_ACCESS_KEY, secretAccessKey);
+        return this;
+    }
+
+    public KvsHlsSourceBuilder<T> setProfile(String profileName) {
+        config.set(KvsSourceOptions.CREDENTIALS_PROVIDER, CredentialsProviderType.PROFILE);
+        config.set(KvsSourceOptions.PROFILE_NAME, profileName);
+        return this;
+    }
+
+    /** Any credentials provider, created on each TaskManager by the given serializable supplier. */
+    public KvsHlsSourceBuilder<T> setCredentialsProvider(SerializableSupplier<AwsCredentialsProvider> supplier) {
+        this.credentials = Preconditions.checkNotNull(supplier, "credentials provider supplier must not be null");
+        return this;
+    }
+
+    /** Applies one of the Python reader's presets; later setters override its values. */
+    public KvsHlsSourceBuilder<T> applyPreset(KvsSourcePreset preset) {
+        Preconditions.checkNotNull(preset, "preset must not be null").applyTo(config);
+        return this;
+    }
+
+    public KvsHlsSourceBuilder<T> setHlsSessionDuration(Duration duration) {
+        config.set(KvsSourceOptions.HLS_SESSION_DURATION, duration);
+        return this;
+    }
+
+    public KvsHlsSourceBuilder<T> setUrlRefreshMargin(Duration margin) {
+        config.set(KvsSourceOptions.URL_REFRESH_MARGIN, margin);
+        return this;
+    }
+
+    public KvsHlsSourceBuilder<T> setReconnectDelay(Duration delay) {
+        config.set(KvsSourceOptions.RECONNECT_DELAY, delay);
+        return this;
+    }
+
+    public KvsHlsSourceBuilder<T> setMaxReconnectDelay(Duration delay) {
+        config.set(KvsSourceOptions.MAX_RECONNECT_DELAY, delay);
+        return this;
+    }
+
+    public KvsHlsSourceBuilder<T> setBackoffMultiplier(double multiplier) {
+        config.set(KvsSourceOptions.BACKOFF_MULTIPLIER, multiplier);
+        return this;
+    }
+
+    public KvsHlsSourceBuilder<T> setMaxConsecutiveErrors(int maxErrors) {
+        config.set(KvsSourceOptions.MAX_CONSECUTIVE_ERRORS, maxErrors);
+        return this;
+    }
+
+    public KvsHlsSourceBuilder<T> setStartingPosition(StartingPosition position) {
+        Preconditions.checkNotNull(position, "starting position must not be null");
+        config.set(KvsSourceOptions.STARTING_POSITION, position.kind());
+        if (position.kind() == StartingPosition.Kind.TIMESTAMP) {
+            config.set(KvsSourceOptions.STARTING_TIMESTAMP, position.timestampMillis());
+        } else {
+            config.removeConfig(KvsSourceOptions.STARTING_TIMESTAMP);
+        }
+        return this;
+    }
+
+    /** Reads up to this producer time and then finishes: the source becomes bounded. */
+    public KvsHlsSourceBuilder<T> setStoppingTimestamp(Instant stop) {
+        Preconditions.checkNotNull(stop, "stopping timestamp must not be null");
+        config.set(KvsSourceOptions.STOPPING_TIMESTAMP, stop.toEpochMilli());
+        return this;
+    }
+
+    public KvsHlsSourceBuilder<T> setContainerFormat(ContainerFormat format) {
+        config.set(KvsSourceOptions.CONTAINER_FORMAT, format);
+        return this;
+    }
+
+    public KvsHlsSourceBuilder<T> setFragmentSelector(FragmentSelectorType selector) {
+        config.set(KvsSourceOptions.FRAGMENT_SELECTOR, selector);
+        return this;
+    }
+
+    /** Emits every frame (the default). */
+    public KvsHlsSourceBuilder<T> sampleAllFrames() {
+        config.set(KvsSourceOptions.SAMPLING_MODE, SamplingMode.ALL_FRAMES);
+        return this;
+    }
+
+    /** Emits at most {@code fps} frames per second of producer time. */
+    public KvsHlsSourceBuilder<T> sampleFps(double fps) {
+        config.set(KvsSourceOptions.SAMPLING_MODE, SamplingMode.FPS);
+        config.set(KvsSourceOptions.SAMPLING_FPS, fps);
+        return this;
+    }
+
+    /** Emits key frames only; the decoder skips all other frames. */
+    public KvsHlsSourceBuilder<T> sampleKeyFramesOnly() {
+        config.set(KvsSourceOptions.SAMPLING_MODE, SamplingMode.KEY_FRAMES);
+        return this;
+    }
+
+    /** Scales frames to this size in the same step as the colour conversion. */
+    public KvsHlsSourceBuilder<T> setOutputSize(int width, int height) {
+        config.set(KvsSourceOptions.OUTPUT_WIDTH, width);
+        config.set(KvsSourceOptions.OUTPUT_HEIGHT, height);
+        return this;
+    }
+
+    public KvsHlsSourceBuilder<T> setDecoderThreads(int threads) {
+        config.set(KvsSourceOptions.DECODER_THREADS, threads);
+        return this;
+    }
+
+    public KvsHlsSourceBuilder<T> setMaxFragmentSize(MemorySize size) {
+        config.set(KvsSourceOptions.MAX_FRAGMENT_SIZE, size);
+        return this;
+    }
+
+    /** Sets any option; also how options without a dedicated setter are reached. */
+    public <V> KvsHlsSourceBuilder<T> setOption(org.apache.flink.configuration.ConfigOption<V> option, V value) {
+        config.set(option, value);
+        return this;
+    }
+
+    /** Takes every option present in {@code configuration}, replacing values set so far. */
+    public KvsHlsSourceBuilder<T> setConfiguration(Configuration configuration) {
+        config.addAll(configuration);
+        return this;
+    }
+
+    /** Emits what {@code frameMapper} makes of each frame instead of {@link VideoFrame}s. */
+    public <R> KvsHlsSourceBuilder<R> setFrameMapper(FrameMapper<R> frameMapper, TypeInformation<R> type) {
+        Preconditions.checkNotNull(frameMapper, "frame mapper must not be null");
+        Preconditions.checkNotNull(type, "type information of the mapper's records must not be null");
+        @SuppressWarnings("unchecked")
+        KvsHlsSourceBuilder<R> self = (KvsHlsSourceBuilder<R>) this;
+        self.mapper = frameMapper;
+        self.producedType = type;
+        return self;
+    }
+
+    public <R> KvsHlsSourceBuilder<R> setFrameMapper(FrameMapper<R> frameMapper, Class<R> type) {
+        return setFrameMapper(frameMapper, TypeInformation.of(type));
+    }
+
+    public KvsHlsSource<T> build() {
+        Preconditions.checkState(!cameras.isEmpty(), "no camera was added; call addCamera(cameraId, stream) at least once");
+        KvsSourceConfig validated = new KvsSourceConfig(config);
+        long stop = validated.stoppingTimestamp().orElse(KvsStreamSplit.NO_STOPPING_TIMESTAMP);
+        StartingPosition start = validated.startingPosition();
+        List<KvsStreamSplit> splits = new ArrayList<>(cameras.size());
+        cameras.forEach((id, stream) -> splits.add(new KvsStreamSplit(id, stream, start, stop, null)));
+        return new KvsHlsSource<>(splits, validated, mapper, producedType, credentials);
+    }
+}

@@ -1,0 +1,130 @@
+package io.kvsinfer.connector.kvs.source.metrics;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metrics of one camera, in the group {@code kvs_hls.camera_id.<id>} of the reader's metric
+ * group, so that the Prometheus reporter exports the camera id as the label {@code camera_id}.
+ * Names follow the Python reader ({@code frames_total}, {@code reconnects_total}, ...). Updated
+ * from the camera's fetcher thread; read by the reporter thread.
+ */
+@Internal
+public final class CameraMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(CameraMetrics.class);
+
+    public static final String GROUP = "kvs_hls";
+    public static final String CAMERA_KEY = "camera_id";
+
+    public static final String FRAMES = "frames_total";
+    public static final String FRAGMENTS = "fragments_total";
+    public static final String BYTES = "bytes_total";
+    public static final String RECONNECTS = "reconnects_total";
+    public static final String URL_REFRESHES = "url_refreshes_total";
+    public static final String READ_ERRORS = "read_errors_total";
+    public static final String DECODE_ERRORS = "decode_errors_total";
+    public static final String IDLE_POLLS = "idle_polls_total";
+    public static final String CONNECTION_STATE = "connection_state";
+    public static final String LAST_FRAME_TIMESTAMP = "last_frame_timestamp";
+    public static final String FETCH_LAG = "currentFetchEventTimeLag";
+
+    private final MetricGroup group;
+    private final Counter frames;
+    private final Counter fragments;
+    private final Counter bytes;
+    private final Counter reconnects;
+    private final Counter urlRefreshes;
+    private final Counter readErrors;
+    private final Counter decodeErrors;
+    private final Counter idlePolls;
+    private final Counter numBytesIn;
+    private volatile ConnectionState state = ConnectionState.DISCONNECTED;
+    private volatile long lastFrameTimestampMillis = -1;
+    private volatile long fetchLagMillis = -1;
+
+    /** @param numBytesIn the reader's standard {@code numBytesIn} counter, fed with fragment bytes */
+    public CameraMetrics(MetricGroup readerGroup, String cameraId, Counter numBytesIn) {
+        this.numBytesIn = numBytesIn;
+        this.group = readerGroup.addGroup(GROUP).addGroup(CAMERA_KEY, cameraId);
+        this.frames = group.counter(FRAMES);
+        this.fragments = group.counter(FRAGMENTS);
+        this.bytes = group.counter(BYTES);
+        this.reconnects = group.counter(RECONNECTS);
+        this.urlRefreshes = group.counter(URL_REFRESHES);
+        this.readErrors = group.counter(READ_ERRORS);
+        this.decodeErrors = group.counter(DECODE_ERRORS);
+        this.idlePolls = group.counter(IDLE_POLLS);
+        group.gauge(CONNECTION_STATE, () -> state.code());
+        // Seconds as a double, like the Python reader's kvs_hls_last_frame_timestamp.
+        group.gauge(LAST_FRAME_TIMESTAMP, () -> lastFrameTimestampMillis < 0 ? Double.NaN : lastFrameTimestampMillis / 1000.0);
+        group.gauge(FETCH_LAG, () -> fetchLagMillis);
+    }
+
+    public void frameFetched(long timestampMillis, long fetchTimeMillis) {
+        frames.inc();
+        lastFrameTimestampMillis = timestampMillis;
+        fetchLagMillis = fetchTimeMillis - timestampMillis;
+    }
+
+    public void fragmentRead(long sizeBytes) {
+        fragments.inc();
+        bytes.inc(sizeBytes);
+        numBytesIn.inc(sizeBytes);
+    }
+
+    public void reconnected() {
+        reconnects.inc();
+    }
+
+    public void urlRefreshed() {
+        urlRefreshes.inc();
+    }
+
+    public void readError() {
+        readErrors.inc();
+    }
+
+    public void decodeError() {
+        decodeErrors.inc();
+    }
+
+    public void idlePoll() {
+        idlePolls.inc();
+    }
+
+    public void state(ConnectionState newState) {
+        state = newState;
+    }
+
+    public ConnectionState state() {
+        return state;
+    }
+
+    public long framesCount() {
+        return frames.getCount();
+    }
+
+    public long reconnectsCount() {
+        return reconnects.getCount();
+    }
+
+    /** Latest fetch lag of this camera in ms, or -1 before the first frame. */
+    public long fetchLagMillis() {
+        return fetchLagMillis;
+    }
+
+    /** Removes the camera's metrics when its split ends, so a finished camera leaves no stale series. */
+    public void close() {
+        state = ConnectionState.DISCONNECTED;
+        // MetricGroup has no close(); Flink's runtime groups do. Without it the series stay until the task ends.
+        if (group instanceof org.apache.flink.runtime.metrics.groups.AbstractMetricGroup) {
+            ((org.apache.flink.runtime.metrics.groups.AbstractMetricGroup<?>) group).close();
+        } else {
+            LOG.debug("Metric group {} cannot be closed", group.getClass().getName());
+        }
+    }
+}

@@ -1,0 +1,475 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.decoder.CorruptFragmentException;
+import io.kvsinfer.connector.kvs.decoder.DecodedFrame;
+import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
+import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
+import io.kvsinfer.connector.kvs.hls.HlsSegment;
+import io.kvsinfer.connector.kvs.hls.KvsSessionClient;
+import io.kvsinfer.connector.kvs.hls.MediaPlaylist;
+import io.kvsinfer.connector.kvs.hls.StreamRef;
+import io.kvsinfer.connector.kvs.source.FrameMapper;
+import io.kvsinfer.connector.kvs.source.FrameSourceException;
+import io.kvsinfer.connector.kvs.source.HlsStreamException;
+import io.kvsinfer.connector.kvs.source.KvsConnectionException;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
+import io.kvsinfer.connector.kvs.source.config.StartingPosition;
+import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
+import io.kvsinfer.connector.kvs.source.metrics.ConnectionState;
+import io.kvsinfer.connector.kvs.source.split.FragmentPosition;
+import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
+
+import org.apache.flink.annotation.Internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Reads one camera: opens HLS sessions as the {@link SessionPlanner} decides, follows the playlist,
+ * fetches each fragment (the next one while the current one decodes), decodes it and maps the
+ * selected frames. Failures reconnect with backoff; after {@code maxConsecutiveErrors} in a row
+ * the camera fails the job. Runs on the camera's own fetcher thread; not thread-safe except
+ * {@link #wakeUp()}.
+ */
+@Internal
+final class CameraFetcher<T> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CameraFetcher.class);
+
+    /** A batch ends after this many frames or bytes, whichever comes first, to bound queued memory. */
+    static final int MAX_BATCH_FRAMES = 32;
+    static final long MAX_BATCH_BYTES = 8L << 20;
+    /** A live camera with no new fragment for this long is idle for event time. */
+    static final long LIVE_IDLE_AFTER_NANOS = Duration.ofSeconds(10).toNanos();
+    /** KVS lists at most this many fragments in an on-demand playlist; a full one continues. */
+    static final int ON_DEMAND_MAX_RESULTS = 1000;
+
+    private final KvsStreamSplit split;
+    private final StreamRef stream;
+    private final KvsSourceConfig config;
+    private final KvsSessionClient sessions;
+    private final HlsHttpClient http;
+    private final FragmentDecoder decoder;
+    private final FrameMapper<T> mapper;
+    private final CameraMetrics metrics;
+    private final Clock clock;
+    private final WakeableSleeper sleeper = new WakeableSleeper();
+    private final SessionPlanner planner;
+    private final ReadCursor cursor;
+    private final FrameSelector selector;
+    private final Backoff backoff;
+    private final DecodedCameraFrame view;
+    private final FragmentPrefetcher prefetcher;
+
+    private SessionPlan plan;
+    private HlsSessionHandle session;
+    private final ArrayDeque<HlsSegment> queue = new ArrayDeque<>();
+    private final Set<String> queued = new HashSet<>();
+    private long verifiedUntilWhenDrained = Long.MIN_VALUE;
+
+    private String restoreFragmentNumber;
+    private int restoreSkipFrames;
+
+    private HlsSegment current;
+    private int skipFrames;
+    private boolean finished;
+    private boolean reconnecting;
+    private boolean idleSignalled;
+    private long lastNewFragmentNanos = System.nanoTime();
+
+    CameraFetcher(
+            KvsStreamSplit split,
+            KvsSourceConfig config,
+            KvsSessionClient sessions,
+            HlsHttpClient http,
+            FragmentDecoder decoder,
+            FrameMapper<T> mapper,
+            CameraMetrics metrics,
+            Clock clock) {
+        this.split = split;
+        this.stream = StreamRef.parse(split.stream());
+        this.config = config;
+        this.sessions = sessions;
+        this.http = http;
+        this.decoder = decoder;
+        this.mapper = mapper;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.planner = new SessionPlanner(split.startingPosition(), split.stoppingTimestampMillis());
+        this.backoff = new Backoff(
+                config.reconnectDelay(), config.maxReconnectDelay(), config.backoffMultiplier(),
+                config.maxConsecutiveErrors(), () -> ThreadLocalRandom.current().nextDouble());
+        this.view = new DecodedCameraFrame(split.cameraId(), split.stream());
+        this.prefetcher = new FragmentPrefetcher(http, config.maxFragmentBytes());
+
+        FragmentPosition position = split.position().orElse(null);
+        long startFilter = split.startingPosition().kind() == StartingPosition.Kind.TIMESTAMP && position == null
+                ? split.startingPosition().timestampMillis() : -1;
+        this.selector = new FrameSelector(
+                config.samplingMode(), config.samplingFps(), startFilter, split.stoppingTimestampMillis(),
+                position == null ? -1 : position.lastEmittedTimestampMillis());
+        if (position != null) {
+            this.cursor = ReadCursor.restoredAt(position.fragmentTimestampMillis());
+            this.restoreFragmentNumber = position.fragmentNumber();
+            this.restoreSkipFrames = position.framesConsumed();
+        } else {
+            this.cursor = new ReadCursor();
+        }
+    }
+
+    String cameraId() {
+        return split.cameraId();
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    /** Reads the next batch: up to a few frames, an idle signal, or nothing after a bounded wait. */
+    List<CameraRecord<T>> fetch() {
+        List<CameraRecord<T>> out = new ArrayList<>();
+        try {
+            if (current == null && !finished) {
+                if (queue.isEmpty()) {
+                    refill(out);
+                }
+                if (!queue.isEmpty()) {
+                    startNextFragment();
+                }
+            }
+            if (current != null) {
+                decodeInto(out);
+            }
+        } catch (FrameSourceException | IllegalStateException e) {
+            onFailure(e);
+        }
+        return out;
+    }
+
+    // ---- sessions and playlists --------------------------------------------------------------
+
+    private void refill(List<CameraRecord<T>> out) {
+        if (verifiedUntilWhenDrained != Long.MIN_VALUE) {
+            cursor.verifiedUntil(verifiedUntilWhenDrained);
+            verifiedUntilWhenDrained = Long.MIN_VALUE;
+        }
+        if (plan == null) {
+            plan = firstPlan();
+        }
+        if (plan.kind() == SessionPlan.Kind.FINISHED) {
+            finished = true;
+            return;
+        }
+        if (session != null && session.expiresWithin(clock.instant(), config.urlRefreshMargin())) {
+            LOG.info("Camera {}: renewing the HLS session {} before it expires", cameraId(), config.urlRefreshMargin());
+            metrics.urlRefreshed();
+            session = null;
+        }
+        if (session == null && !openSession(out)) {
+            return;
+        }
+        if (plan.isLive()) {
+            followLivePlaylist(out);
+        } else {
+            readOnDemandPlaylist();
+        }
+    }
+
+    private SessionPlan firstPlan() {
+        long now = clock.millis();
+        if (restoreFragmentNumber != null) {
+            return planner.restored(cursor.lastStartMillis() + 1, now);
+        }
+        long earliest = split.startingPosition().kind() == StartingPosition.Kind.EARLIEST
+                ? now - sessions.dataRetention(stream).toMillis() : 0;
+        return planner.initial(now, earliest);
+    }
+
+    /** Opens a session for the current plan; false if there is nothing to read right now. */
+    private boolean openSession(List<CameraRecord<T>> out) {
+        metrics.state(reconnecting ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING);
+        try {
+            session = new HlsSessionHandle(
+                    plan, sessions.openSession(stream, SessionRequests.forPlan(plan, config)), http,
+                    config.maxPlaylistBytes(), config.maxFragmentBytes());
+        } catch (KvsConnectionException e) {
+            if (e.reason() != KvsConnectionException.Reason.NO_FRAGMENTS) {
+                throw e;
+            }
+            if (plan.isLive()) {
+                becomeIdle(out);
+            } else {
+                // An empty range: nothing to read there, go on with the next one.
+                plan = planner.afterCatchUp(plan, false, cursor, clock.millis());
+            }
+            return false;
+        }
+        if (reconnecting) {
+            metrics.reconnected();
+            reconnecting = false;
+        }
+        metrics.state(ConnectionState.CONNECTED);
+        return true;
+    }
+
+    private void becomeIdle(List<CameraRecord<T>> out) {
+        metrics.idlePoll();
+        backoff.onSuccess();
+        if (reconnecting) {
+            metrics.reconnected();
+            reconnecting = false;
+        }
+        signalIdle(out);
+        sleeper.sleep(config.idlePollInterval());
+    }
+
+    private void signalIdle(List<CameraRecord<T>> out) {
+        if (!idleSignalled) {
+            LOG.info("Camera {} (stream {}) has no recent fragments; marking it idle", cameraId(), split.stream());
+            idleSignalled = true;
+            out.add(CameraRecord.idle());
+        }
+    }
+
+    private void followLivePlaylist(List<CameraRecord<T>> out) {
+        Duration wait = session.untilNextPoll(config.playlistPollInterval());
+        if (!wait.isZero() && !sleeper.sleep(wait)) {
+            return;
+        }
+        List<HlsSegment> segments = session.fetchMediaPlaylist().segments();
+        backoff.onSuccess();
+        if (segments.isEmpty()) {
+            return;
+        }
+        if (plan.kind() == SessionPlan.Kind.LIVE_EDGE) {
+            // Start at the newest fragment, not several behind as HLS players do.
+            enqueueIfNew(segments.get(segments.size() - 1));
+            plan = SessionPlan.followLive();
+            return;
+        }
+        SessionPlan gap = planner.gapBefore(startOf(segments.get(0)), cursor);
+        if (gap != null) {
+            LOG.info("Camera {}: the live window starts after the last fragment read; reading {} from the archive", cameraId(), gap);
+            plan = gap;
+            session = null;
+            return;
+        }
+        int before = queue.size();
+        for (HlsSegment segment : segments) {
+            enqueueIfNew(segment);
+        }
+        if (queue.size() > before) {
+            lastNewFragmentNanos = System.nanoTime();
+        } else if (System.nanoTime() - lastNewFragmentNanos > LIVE_IDLE_AFTER_NANOS) {
+            signalIdle(out);
+        }
+    }
+
+    private void readOnDemandPlaylist() {
+        MediaPlaylist playlist = session.fetchMediaPlaylist();
+        backoff.onSuccess();
+        List<HlsSegment> segments = playlist.segments();
+        for (HlsSegment segment : segments) {
+            enqueueIfNew(segment);
+        }
+        boolean truncated = segments.size() >= ON_DEMAND_MAX_RESULTS;
+        SessionPlan done = plan;
+        if (truncated) {
+            plan = SessionPlan.catchUp(startOf(segments.get(segments.size() - 1)), done.toMillis());
+        } else {
+            verifiedUntilWhenDrained = done.toMillis();
+            plan = planner.afterCatchUp(done, false, cursor, clock.millis());
+        }
+        // Fragments listed above stay valid while the session lives; the next range needs a new one.
+        keepSessionForQueuedFragments();
+    }
+
+    private void keepSessionForQueuedFragments() {
+        // The queued fragment URLs carry this session's token: keep the session until they are read.
+        drainSession = session;
+        session = null;
+    }
+
+    private HlsSessionHandle drainSession;
+
+    private void enqueueIfNew(HlsSegment segment) {
+        long start = startOf(segment);
+        if (cursor.isNew(segment.fragmentNumber(), start) && queued.add(segment.fragmentNumber())) {
+            queue.addLast(segment);
+        }
+    }
+
+    private long startOf(HlsSegment segment) {
+        long pdt = segment.programDateTimeMillis();
+        if (pdt < 0) {
+            throw new HlsStreamException("Camera " + cameraId() + " (stream " + split.stream()
+                    + "): playlist has no PROGRAM-DATE-TIME for fragment " + segment.fragmentNumber());
+        }
+        return pdt;
+    }
+
+    // ---- fragments and frames ----------------------------------------------------------------
+
+    private void startNextFragment() {
+        HlsSegment next = queue.peekFirst();
+        HlsSessionHandle owner = session != null ? session : drainSession;
+        byte[] init = next.initSegmentUri() == null ? null : owner.initSegment(next.initSegmentUri());
+        byte[] bytes = prefetcher.take(next);
+        queue.removeFirst();
+        queued.remove(next.fragmentNumber());
+        HlsSegment following = queue.peekFirst();
+        if (following != null) {
+            prefetcher.start(following);
+        }
+        cursor.taken(next.fragmentNumber(), startOf(next), next.durationMillis());
+        metrics.fragmentRead(bytes.length + (init == null ? 0 : 0));
+        backoff.onSuccess();
+        skipFrames = next.fragmentNumber().equals(restoreFragmentNumber) ? restoreSkipFrames : 0;
+        restoreFragmentNumber = next.fragmentNumber().equals(restoreFragmentNumber) ? null : restoreFragmentNumber;
+        try {
+            decoder.open(init, bytes);
+            current = next;
+        } catch (CorruptFragmentException e) {
+            onCorruptFragment(next, e);
+        }
+        if (queue.isEmpty()) {
+            drainSession = null;
+        }
+    }
+
+    private void decodeInto(List<CameraRecord<T>> out) {
+        long bytes = 0;
+        final long fragmentStart = startOf(current);
+        while (current != null && out.size() < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES) {
+            DecodedFrame frame;
+            try {
+                frame = decoder.next((index, offsetMillis, keyFrame) ->
+                        index >= skipFrames && selector.select(fragmentStart + offsetMillis, keyFrame));
+            } catch (CorruptFragmentException e) {
+                onCorruptFragment(current, e);
+                endFragment();
+                return;
+            }
+            if (frame == null) {
+                endFragment();
+                return;
+            }
+            long timestamp = fragmentStart + frame.offsetMillis();
+            T value = map(frame, timestamp);
+            metrics.frameFetched(timestamp, clock.millis());
+            bytes += 3L * frame.width() * frame.height();
+            if (value != null) {
+                idleSignalled = false;
+                FragmentPosition position = new FragmentPosition(
+                        current.fragmentNumber(), fragmentStart, frame.indexInFragment() + 1, timestamp);
+                out.add(CameraRecord.frame(value, timestamp, position));
+            }
+        }
+    }
+
+    private T map(DecodedFrame frame, long timestamp) {
+        try {
+            return mapper.map(view.wrap(frame, current.fragmentNumber(), timestamp));
+        } catch (Exception e) {
+            throw new FrameMapperException("Camera " + cameraId() + ": the frame mapper failed on fragment "
+                    + current.fragmentNumber() + " frame " + frame.indexInFragment(), e);
+        }
+    }
+
+    private void endFragment() {
+        current = null;
+        if (selector.isPastStop()) {
+            LOG.info("Camera {} reached its stopping timestamp {}", cameraId(), split.stoppingTimestampMillis());
+            finished = true;
+        }
+    }
+
+    private void onCorruptFragment(HlsSegment segment, CorruptFragmentException e) {
+        metrics.decodeError();
+        LOG.warn("Camera {} (stream {}): skipping corrupt fragment {}: {}", cameraId(), split.stream(),
+                segment.fragmentNumber(), e.getMessage());
+    }
+
+    // ---- failures ----------------------------------------------------------------------------
+
+    private void onFailure(RuntimeException e) {
+        if (e instanceof FrameMapperException) {
+            throw e;
+        }
+        metrics.readError();
+        dropSession();
+        if (e instanceof KvsConnectionException && isPermanent((KvsConnectionException) e)) {
+            metrics.state(ConnectionState.ERROR);
+            throw new KvsConnectionException(((KvsConnectionException) e).reason(),
+                    "Camera " + cameraId() + " (stream " + split.stream() + "): " + e.getMessage(), e);
+        }
+        Duration delay = backoff.onFailure();
+        if (backoff.isExhausted()) {
+            metrics.state(ConnectionState.ERROR);
+            throw new FrameSourceException("Camera " + cameraId() + " (stream " + split.stream() + ") failed "
+                    + backoff.consecutiveFailures() + " times in a row (max-consecutive-errors "
+                    + backoff.maxConsecutiveErrors() + "); last error: " + e.getMessage()
+                    + ". Check that the stream exists, has a producer, and that the credentials may read it.", e);
+        }
+        reconnecting = true;
+        metrics.state(ConnectionState.RECONNECTING);
+        LOG.warn("Camera {} (stream {}): {}; reconnecting in {} ms (failure {} of {})", cameraId(), split.stream(),
+                e.getMessage(), delay.toMillis(), backoff.consecutiveFailures(), backoff.maxConsecutiveErrors());
+        sleeper.sleep(delay);
+    }
+
+    private static boolean isPermanent(KvsConnectionException e) {
+        switch (e.reason()) {
+            case STREAM_NOT_FOUND:
+            case INVALID_ARGUMENT:
+            case UNSUPPORTED_MEDIA:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Forgets the session and the fragments it listed; the plan resumes after the last fragment read. */
+    private void dropSession() {
+        session = null;
+        drainSession = null;
+        queue.clear();
+        queued.clear();
+        prefetcher.cancel();
+        verifiedUntilWhenDrained = Long.MIN_VALUE;
+        long now = clock.millis();
+        if (cursor.isEmpty()) {
+            plan = null;
+        } else {
+            plan = planner.restored(cursor.lastStartMillis(), now);
+        }
+    }
+
+    void wakeUp() {
+        sleeper.wakeUp();
+    }
+
+    @Override
+    public void close() {
+        prefetcher.cancel();
+        decoder.close();
+        metrics.close();
+    }
+
+    /** A user's mapper failed: not a connection problem, so it is not retried. */
+    static final class FrameMapperException extends FrameSourceException {
+        private static final long serialVersionUID = 1L;
+
+        FrameMapperException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.decoder.DecodedFrame;
+import io.kvsinfer.connector.kvs.source.CameraFrame;
+
+import org.apache.flink.annotation.Internal;
+
+import java.nio.ByteBuffer;
+
+/** The {@link CameraFrame} a mapper sees: a decoded frame plus its camera and fragment. */
+@Internal
+final class DecodedCameraFrame implements CameraFrame {
+
+    private final String cameraId;
+    private final String stream;
+    private DecodedFrame frame;
+    private String fragmentNumber;
+    private long timestampMillis;
+
+    DecodedCameraFrame(String cameraId, String stream) {
+        this.cameraId = cameraId;
+        this.stream = stream;
+    }
+
+    /** Points this view at the next frame; the view is reused to avoid garbage per frame. */
+    DecodedCameraFrame wrap(DecodedFrame frame, String fragmentNumber, long timestampMillis) {
+        this.frame = frame;
+        this.fragmentNumber = fragmentNumber;
+        this.timestampMillis = timestampMillis;
+        return this;
+    }
+
+    @Override
+    public String cameraId() {
+        return cameraId;
+    }
+
+    @Override
+    public String stream() {
+        return stream;
+    }
+
+    @Override
+    public long timestampMillis() {
+        return timestampMillis;
+    }
+
+    @Override
+    public String fragmentNumber() {
+        return fragmentNumber;
+    }
+
+    @Override
+    public int indexInFragment() {
+        return frame.indexInFragment();
+    }
+
+    @Override
+    public boolean isKeyFrame() {
+        return frame.keyFrame();
+    }
+
+    @Override
+    public int width() {
+        return frame.width();
+    }
+
+    @Override
+    public int height() {
+        return frame.height();
+    }
+
+    @Override
+    public int stride() {
+        return frame.stride();
+    }
+
+    @Override
+    public ByteBuffer pixels() {
+        return frame.buffer();
+    }
+
+    @Override
+    public byte[] toBgrArray() {
+        return frame.toBgrArray();
+    }
+}

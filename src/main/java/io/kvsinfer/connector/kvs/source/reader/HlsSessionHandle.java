@@ -1,0 +1,76 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
+import io.kvsinfer.connector.kvs.hls.HlsPlaylistParser;
+import io.kvsinfer.connector.kvs.hls.HlsSessionUrl;
+import io.kvsinfer.connector.kvs.hls.MediaPlaylist;
+
+import org.apache.flink.annotation.Internal;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One open HLS streaming session of a camera: resolves the media playlist from the master
+ * playlist once, fetches media playlists, and fetches each init segment once (KVS changes the
+ * init segment's URI when the codec data changes, so the URI is the cache key).
+ */
+@Internal
+final class HlsSessionHandle {
+
+    private final SessionPlan plan;
+    private final HlsSessionUrl url;
+    private final HlsHttpClient http;
+    private final long maxPlaylistBytes;
+    private final long maxFragmentBytes;
+    private final Map<URI, byte[]> initSegments = new HashMap<>();
+    private URI mediaPlaylistUri;
+    private long lastPollNanos = Long.MIN_VALUE;
+
+    HlsSessionHandle(SessionPlan plan, HlsSessionUrl url, HlsHttpClient http, long maxPlaylistBytes, long maxFragmentBytes) {
+        this.plan = plan;
+        this.url = url;
+        this.http = http;
+        this.maxPlaylistBytes = maxPlaylistBytes;
+        this.maxFragmentBytes = maxFragmentBytes;
+    }
+
+    SessionPlan plan() {
+        return plan;
+    }
+
+    MediaPlaylist fetchMediaPlaylist() {
+        if (mediaPlaylistUri == null) {
+            URI master = url.masterPlaylistUri();
+            mediaPlaylistUri =
+                    HlsPlaylistParser.parseMaster(http.fetchText(master, maxPlaylistBytes), master).mediaPlaylistUri();
+        }
+        lastPollNanos = System.nanoTime();
+        return HlsPlaylistParser.parseMedia(http.fetchText(mediaPlaylistUri, maxPlaylistBytes), mediaPlaylistUri);
+    }
+
+    /** Time until the next live poll is due, given the poll interval; zero if due now. */
+    Duration untilNextPoll(Duration interval) {
+        if (lastPollNanos == Long.MIN_VALUE) {
+            return Duration.ZERO;
+        }
+        long remaining = lastPollNanos + interval.toNanos() - System.nanoTime();
+        return remaining <= 0 ? Duration.ZERO : Duration.ofNanos(remaining);
+    }
+
+    byte[] initSegment(URI uri) {
+        byte[] cached = initSegments.get(uri);
+        if (cached == null) {
+            cached = http.fetchBytes(uri, maxFragmentBytes);
+            initSegments.put(uri, cached);
+        }
+        return cached;
+    }
+
+    boolean expiresWithin(Instant now, Duration margin) {
+        return !now.plus(margin).isBefore(url.expiresAt());
+    }
+}

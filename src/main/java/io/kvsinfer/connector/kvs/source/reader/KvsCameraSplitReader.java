@@ -1,0 +1,109 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsRemoval;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The split reader of one fetcher thread, which serves exactly one camera: a slow or broken camera
+ * then never stalls another. Paused cameras (watermark alignment) fetch nothing until resumed.
+ */
+@Internal
+public final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T>, KvsStreamSplit> {
+    private static final Logger LOG = LoggerFactory.getLogger(KvsCameraSplitReader.class);
+
+    private final Function<KvsStreamSplit, CameraFetcher<T>> fetcherFactory;
+    private final WakeableSleeper pauseSleeper = new WakeableSleeper();
+    private CameraFetcher<T> camera;
+    private volatile boolean paused;
+
+    KvsCameraSplitReader(Function<KvsStreamSplit, CameraFetcher<T>> fetcherFactory) {
+        this.fetcherFactory = fetcherFactory;
+    }
+
+    @Override
+    public RecordsWithSplitIds<CameraRecord<T>> fetch() {
+        RecordsBySplits.Builder<CameraRecord<T>> batch = new RecordsBySplits.Builder<>();
+        if (camera == null) {
+            return batch.build();
+        }
+        if (paused) {
+            pauseSleeper.sleep(java.time.Duration.ofMillis(200));
+            return batch.build();
+        }
+        List<CameraRecord<T>> records = camera.fetch();
+        batch.addAll(camera.cameraId(), records);
+        if (camera.isFinished()) {
+            batch.addFinishedSplit(camera.cameraId());
+            closeCamera();
+        }
+        return batch.build();
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<KvsStreamSplit> change) {
+        if (change instanceof SplitsAddition) {
+            for (KvsStreamSplit split : change.splits()) {
+                if (camera != null) {
+                    throw new IllegalStateException("A fetcher reads one camera; " + camera.cameraId()
+                            + " is assigned and " + split.splitId() + " was added");
+                }
+                LOG.info("Starting camera {} (stream {}) from {}", split.cameraId(), split.stream(),
+                        split.position().map(Object::toString).orElse(split.startingPosition().toString()));
+                camera = fetcherFactory.apply(split);
+            }
+        } else if (change instanceof SplitsRemoval) {
+            closeCamera();
+        }
+    }
+
+    @Override
+    public void pauseOrResumeSplits(Collection<KvsStreamSplit> toPause, Collection<KvsStreamSplit> toResume) {
+        if (camera == null) {
+            return;
+        }
+        for (KvsStreamSplit split : toPause) {
+            paused |= split.splitId().equals(camera.cameraId());
+        }
+        for (KvsStreamSplit split : toResume) {
+            if (split.splitId().equals(camera.cameraId())) {
+                paused = false;
+                pauseSleeper.wakeUp();
+            }
+        }
+    }
+
+    @Override
+    public void wakeUp() {
+        pauseSleeper.wakeUp();
+        CameraFetcher<T> current = camera;
+        if (current != null) {
+            current.wakeUp();
+        }
+    }
+
+    private void closeCamera() {
+        if (camera != null) {
+            camera.close();
+            camera = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeCamera();
+    }
+}

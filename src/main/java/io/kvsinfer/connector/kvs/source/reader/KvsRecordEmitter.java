@@ -1,0 +1,34 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceOutput;
+import org.apache.flink.connector.base.source.reader.RecordEmitter;
+
+/**
+ * Emits frames with their producer timestamp as event time and advances the camera's position,
+ * so a checkpoint taken after this frame resumes right after it. An idle signal marks the
+ * camera's output idle so a silent camera does not hold back event time; the next frame makes it
+ * active again.
+ */
+@Internal
+public final class KvsRecordEmitter<T> implements RecordEmitter<CameraRecord<T>, T, KvsStreamSplitState> {
+
+    @Override
+    public void emitRecord(CameraRecord<T> record, SourceOutput<T> output, KvsStreamSplitState state) {
+        if (record.isIdleSignal()) {
+            if (!state.isIdle()) {
+                state.setIdle(true);
+                output.markIdle();
+            }
+            return;
+        }
+        if (state.isIdle()) {
+            state.setIdle(false);
+            output.markActive();
+        }
+        output.collect(record.value(), record.timestampMillis());
+        state.advance(record.positionAfter());
+    }
+}

@@ -1,0 +1,48 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
+import io.kvsinfer.connector.kvs.source.FrameMapper;
+import io.kvsinfer.connector.kvs.source.config.CredentialsProviders;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
+import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.function.SerializableSupplier;
+
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+import javax.annotation.Nullable;
+
+import java.time.Clock;
+
+/** Wires a {@link KvsSourceReader}: shared KVS and HTTP clients, one fetcher thread per camera. */
+@Internal
+public final class KvsSourceReaderFactory {
+
+    private KvsSourceReaderFactory() {}
+
+    public static <T> KvsSourceReader<T> create(
+            KvsSourceConfig config,
+            FrameMapper<T> mapper,
+            @Nullable SerializableSupplier<AwsCredentialsProvider> credentials,
+            SourceReaderContext context) {
+        AwsCredentialsProvider provider = credentials != null ? credentials.get() : CredentialsProviders.fromConfig(config);
+        KvsClients clients = KvsClients.create(config, provider);
+        Configuration readerConfig = config.toConfiguration();
+        PerCameraFetcherManager<T> fetchers = new PerCameraFetcherManager<>(
+                () -> new KvsCameraSplitReader<T>(split -> new CameraFetcher<>(
+                        split,
+                        config,
+                        clients.sessions(),
+                        clients.http(),
+                        new FragmentDecoder(DecoderSettingsFactory.fromConfig(config)),
+                        mapper,
+                        new CameraMetrics(context.metricGroup(), split.cameraId(),
+                                context.metricGroup().getIOMetricGroup().getNumBytesInCounter()),
+                        Clock.systemUTC())),
+                readerConfig);
+        return new KvsSourceReader<>(fetchers, readerConfig, context, clients);
+    }
+}

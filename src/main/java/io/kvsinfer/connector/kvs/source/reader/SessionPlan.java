@@ -1,0 +1,73 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import org.apache.flink.annotation.Internal;
+
+/**
+ * The session a camera opens next: a live session, or an on-demand session over a closed range of
+ * fragment start times (both bounds inclusive, as KVS defines them).
+ */
+@Internal
+final class SessionPlan {
+
+    enum Kind {
+        /** Live, starting at the newest fragment (no position yet). */
+        LIVE_EDGE,
+        /** Live, continuing after the cursor; a gap behind the live window is filled on demand. */
+        FOLLOW_LIVE,
+        /** On demand over [from, to]. */
+        CATCH_UP,
+        /** Nothing left to read: the bounded range is done. */
+        FINISHED
+    }
+
+    private static final SessionPlan LIVE_EDGE = new SessionPlan(Kind.LIVE_EDGE, -1, -1);
+    private static final SessionPlan FOLLOW_LIVE = new SessionPlan(Kind.FOLLOW_LIVE, -1, -1);
+    private static final SessionPlan FINISHED = new SessionPlan(Kind.FINISHED, -1, -1);
+
+    private final Kind kind;
+    private final long fromMillis;
+    private final long toMillis;
+
+    private SessionPlan(Kind kind, long fromMillis, long toMillis) {
+        this.kind = kind;
+        this.fromMillis = fromMillis;
+        this.toMillis = toMillis;
+    }
+
+    static SessionPlan liveEdge() {
+        return LIVE_EDGE;
+    }
+
+    static SessionPlan followLive() {
+        return FOLLOW_LIVE;
+    }
+
+    static SessionPlan finished() {
+        return FINISHED;
+    }
+
+    static SessionPlan catchUp(long fromMillis, long toMillis) {
+        return new SessionPlan(Kind.CATCH_UP, fromMillis, toMillis);
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    boolean isLive() {
+        return kind == Kind.LIVE_EDGE || kind == Kind.FOLLOW_LIVE;
+    }
+
+    long fromMillis() {
+        return fromMillis;
+    }
+
+    long toMillis() {
+        return toMillis;
+    }
+
+    @Override
+    public String toString() {
+        return kind == Kind.CATCH_UP ? "CATCH_UP[" + fromMillis + ".." + toMillis + "]" : kind.name();
+    }
+}

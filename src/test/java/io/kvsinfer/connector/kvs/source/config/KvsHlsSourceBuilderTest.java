@@ -1,0 +1,109 @@
+package io.kvsinfer.connector.kvs.source.config;
+
+import io.kvsinfer.connector.kvs.source.KvsHlsSource;
+import io.kvsinfer.connector.kvs.source.VideoFrame;
+
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.configuration.Configuration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class KvsHlsSourceBuilderTest {
+
+    @Test
+    void defaultsAreThePythonReadersAndTheSourceIsUnbounded() {
+        KvsHlsSource<VideoFrame> source = KvsHlsSource.builder().addCamera("cam-1", "my-kvs-stream").build();
+        assertThat(source.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
+        KvsSourceConfig config = new KvsSourceConfig(new Configuration());
+        assertThat(config.region()).isEqualTo("us-east-1");
+        assertThat(config.sessionDuration()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(config.urlRefreshMargin()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.reconnectDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.maxReconnectDelay()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.backoffMultiplier()).isEqualTo(2.0);
+        assertThat(config.maxConsecutiveErrors()).isEqualTo(10);
+    }
+
+    @Test
+    void presetsMatchThePythonReader() {
+        Configuration conf = new Configuration();
+        KvsSourcePreset.PRODUCTION.applyTo(conf);
+        KvsSourceConfig production = new KvsSourceConfig(conf);
+        assertThat(production.sessionDuration()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(production.urlRefreshMargin()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(production.reconnectDelay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(production.maxReconnectDelay()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(production.maxConsecutiveErrors()).isEqualTo(20);
+        KvsSourcePreset.TESTING.applyTo(conf);
+        KvsSourceConfig testing = new KvsSourceConfig(conf);
+        assertThat(testing.sessionDuration()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(testing.maxConsecutiveErrors()).isEqualTo(5);
+        assertThat(testing.maxReconnectDelay()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void stoppingTimestampMakesItBounded() {
+        KvsHlsSource<VideoFrame> source = KvsHlsSource.builder().addCamera("cam-1", "s")
+                .setStartingPosition(StartingPosition.fromTimestamp(Instant.parse("2026-11-23T10:00:00Z")))
+                .setStoppingTimestamp(Instant.parse("2026-11-23T11:00:00Z"))
+                .build();
+        assertThat(source.getBoundedness()).isEqualTo(Boundedness.BOUNDED);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "source.kvs.hls-session-duration|60 s|Invalid value for option 'source.kvs.hls-session-duration': 60; allowed: 300 to 43200 seconds",
+        "source.kvs.hls-session-duration|50000 s|allowed: 300 to 43200 seconds",
+        "source.kvs.max-consecutive-errors|0|'source.kvs.max-consecutive-errors': 0; allowed: 1 to 1000",
+        "source.kvs.backoff-multiplier|0.5|'source.kvs.backoff-multiplier': 0.5; allowed: 1.0 to 10.0",
+        "source.kvs.reconnect-delay|0 s|'source.kvs.reconnect-delay': PT0S; allowed: a duration above 0",
+        "source.kvs.max-reconnect-delay|1 s|'source.kvs.max-reconnect-delay': PT1S; allowed: at least source.kvs.reconnect-delay",
+        "source.kvs.url-refresh-margin|200 s|'source.kvs.url-refresh-margin': PT3M20S; allowed: at most half of",
+        "source.kvs.live-playlist-fragments|5001|allowed: 1 to 5000",
+        "source.kvs.decoder.threads|-1|allowed: 0 to 64",
+        "source.kvs.sampling.mode|FPS|'source.kvs.sampling.fps' is required",
+        "source.kvs.endpoint|ftp://x|'source.kvs.endpoint': ftp://x; allowed: an absolute http:// or https:// URI",
+        "source.kvs.starting-position|TIMESTAMP|'source.kvs.starting-timestamp' is required",
+        "source.kvs.credentials.provider|BASIC|are required with source.kvs.credentials.provider=BASIC",
+        "source.kvs.max-fragment-size|10 b|'source.kvs.max-fragment-size': 10; allowed: 1024 to 2147483648 bytes",
+    })
+    void invalidOptionsNameTheOptionTheValueAndTheRange(String key, String value, String message) {
+        Configuration conf = new Configuration();
+        conf.setString(key, value);
+        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "s").setConfiguration(conf).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void invalidCamerasAreRejectedWithTheValue() {
+        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "bad name!"))
+                .hasMessageContaining("'bad name!'").hasMessageContaining("stream name");
+        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "a").addCamera("cam-1", "b"))
+                .hasMessageContaining("camera id 'cam-1' is used twice");
+        assertThatThrownBy(() -> KvsHlsSource.builder().build())
+                .hasMessageContaining("no camera was added");
+        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("c", "s").sampleFps(0).build())
+                .hasMessageContaining("'source.kvs.sampling.fps': 0.0; allowed: above 0 and at most 1000");
+        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("c", "s").setOutputSize(640, 0).build())
+                .hasMessageContaining("both width and height");
+        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("c", "s")
+                        .setStoppingTimestamp(Instant.parse("2026-01-01T00:00:00Z")).build())
+                .hasMessageContaining("needs a starting position of EARLIEST or TIMESTAMP");
+    }
+
+    @Test
+    void acceptsStreamArns() {
+        KvsHlsSource.builder()
+                .addCamera("cam-1", "arn:aws:kinesisvideo:us-east-1:123456789012:stream/my-stream/1700000000000")
+                .build();
+    }
+}

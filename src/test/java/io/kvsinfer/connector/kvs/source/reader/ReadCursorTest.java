@@ -1,0 +1,36 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReadCursorTest {
+
+    @Test
+    void fragmentsAreNewOnceAndNeverOlderThanTheLastRead() {
+        ReadCursor cursor = new ReadCursor();
+        assertThat(cursor.isNew("91343852333185057105875891022195998207386831087", 1000)).isTrue();
+        cursor.taken("91343852333185057105875891022195998207386831087", 1000, 2000);
+        assertThat(cursor.isNew("91343852333185057105875891022195998207386831087", 1000)).isFalse();
+        assertThat(cursor.isNew("91343852333185057110827651179337519666762451998", 3000)).isTrue();
+        assertThat(cursor.isNew("91343852333185057000000000000000000000000000000", 999)).isFalse();
+        assertThat(cursor.coveredUntilMillis()).isEqualTo(3000);
+    }
+
+    @Test
+    void restoredCursorReadsTheRestoredFragmentAgain() {
+        ReadCursor cursor = ReadCursor.restoredAt(5000);
+        assertThat(cursor.isNew("7", 5000)).isTrue();
+        assertThat(cursor.isNew("6", 4000)).isFalse();
+    }
+
+    @Test
+    void remembersABoundedNumberOfFragments() {
+        ReadCursor cursor = new ReadCursor();
+        for (int i = 0; i < 10_000; i++) {
+            cursor.taken(Integer.toString(i), 1000, 10);
+        }
+        assertThat(cursor.isNew("9999", 1000)).isFalse();
+        assertThat(cursor.isNew("0", 1000)).isTrue();
+    }
+}
