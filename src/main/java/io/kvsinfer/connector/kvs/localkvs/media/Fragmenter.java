@@ -229,6 +229,7 @@ final class Fragmenter {
                         + group.size() + " packets were written");
             }
             byte[] ts = remux(name, "mpegts", par, timeBase, List.of(group), hevc);
+            TsTiming.markDiscontinuities(ts);
             fragments.add(new PreparedMedia.Fragment(
                     fragment,
                     timing,

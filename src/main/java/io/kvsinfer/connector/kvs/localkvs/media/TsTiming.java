@@ -95,6 +95,31 @@ final class TsTiming {
                 Math.floorMod(firstPts, WRAP));
     }
 
+    /**
+     * Sets the discontinuity indicator on the first packet of each PES stream that has an
+     * adaptation field. Each segment is muxed alone, so its continuity counters restart; without
+     * the flag a demuxer reading segments back to back (as HLS clients do) marks the first frame
+     * of every segment corrupt. Returns how many packets were marked.
+     */
+    static int markDiscontinuities(byte[] ts) {
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        int marked = 0;
+        for (int p = 0; p + PACKET_SIZE <= ts.length; p += PACKET_SIZE) {
+            int pid = ((ts[p + 1] & 0x1F) << 8) | (ts[p + 2] & 0xFF);
+            boolean payloadStart = (ts[p + 1] & 0x40) != 0;
+            int adaptation = (ts[p + 3] >> 4) & 0x3;
+            int payload = (adaptation & 0x2) != 0 ? p + 5 + (ts[p + 4] & 0xFF) : p + 4;
+            if (!payloadStart || !isPesStart(ts, payload, p + PACKET_SIZE) || !seen.add(pid)) {
+                continue;
+            }
+            if ((adaptation & 0x2) != 0 && (ts[p + 4] & 0xFF) > 0) {
+                ts[p + 5] |= (byte) 0x80;
+                marked++;
+            }
+        }
+        return marked;
+    }
+
     /** A copy of {@code ts} whose first frame is presented at {@code startPts} (90 kHz, taken modulo 2^33). */
     byte[] retime(byte[] ts, long startPts) {
         long shift = startPts - firstPts;
