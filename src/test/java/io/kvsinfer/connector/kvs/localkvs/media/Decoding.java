@@ -36,9 +36,18 @@ final class Decoding {
     private Decoding() {}
 
     static List<Decoded> decode(byte[] bytes, String format) throws Exception {
+        return decode(bytes, format, 0, 0);
+    }
+
+    /** Decodes, letting the decoder scale pictures to {@code width x height} when those are positive. */
+    static List<Decoded> decode(byte[] bytes, String format, int width, int height) throws Exception {
         List<Decoded> frames = new ArrayList<>();
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(new ByteArrayInputStream(bytes), 0)) {
             grabber.setFormat(format);
+            if (width > 0) {
+                grabber.setImageWidth(width);
+                grabber.setImageHeight(height);
+            }
             grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
             grabber.setVideoOption("threads", "1");
             grabber.start();

@@ -127,6 +127,32 @@ class SyntheticCameraTest {
     }
 
     @Test
+    void tsFragmentsBackToBackDecodeInOrder() throws Exception {
+        FragmentedMedia media = camera();
+        List<byte[]> parts = new ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+            parts.add(media.tsFragment(n, START + n * 2000L));
+        }
+        List<Decoding.Decoded> frames = decode(concat(parts.toArray(new byte[0][])), "mpegts");
+        assertThat(indices(frames)).isEqualTo(range(0, 5 * FRAMES));
+        for (int k = 0; k < frames.size(); k++) {
+            assertThat(Math.floorMod(frames.get(k).pts(), 1L << 33))
+                    .isEqualTo(Math.floorMod(START * 90 + k * TICKS_PER_FRAME, 1L << 33));
+        }
+    }
+
+    @Test
+    void indicesSurviveDecoderScalingOfAWiderPicture() throws Exception {
+        // One 1 s fragment of 640x360 read back at 160x120 and 320x180, as a consumer might scale.
+        FragmentedMedia media = SyntheticCamera.encode(640, 360, 15, 1, 1);
+        assertThat(media.fragmentCount()).isEqualTo(1);
+        assertThat(media.frameCount(0)).isEqualTo(15);
+        byte[] bytes = concat(media.initSegment(), media.mp4Fragment(0, START, 1));
+        assertThat(indices(decode(bytes, "mp4", 160, 120))).isEqualTo(range(0, 15));
+        assertThat(indices(decode(media.tsFragment(0, START), "mpegts", 320, 180))).isEqualTo(range(0, 15));
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertThatThrownBy(() -> SyntheticCamera.encode(321, 240, 15)).hasMessageContaining("width is 321");
         assertThatThrownBy(() -> SyntheticCamera.encode(320, 240, 0)).hasMessageContaining("fps is 0");
