@@ -4,6 +4,7 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.util.Preconditions;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.OptionalInt;
 
 /**
@@ -161,7 +162,7 @@ public final class FrameIndexCode {
         int y0 = row * bandHeight / ROWS;
         int y1 = (row + 1) * bandHeight / ROWS;
         for (int y = y0; y < y1; y++) {
-            java.util.Arrays.fill(bgr, y * stride + 3 * x0, y * stride + 3 * x1, v);
+            Arrays.fill(bgr, y * stride + 3 * x0, y * stride + 3 * x1, v);
         }
     }
 

@@ -5,17 +5,15 @@ import org.apache.flink.util.Preconditions;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
-import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
-import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
@@ -24,28 +22,15 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_clone;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
-import static org.bytedeco.ffmpeg.global.avformat.av_write_frame;
-import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
-import static org.bytedeco.ffmpeg.global.avformat.avio_close_dyn_buf;
-import static org.bytedeco.ffmpeg.global.avformat.avio_open_dyn_buf;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
-import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
-import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
@@ -56,14 +41,12 @@ import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
  * key frame: one fMP4 init segment plus, per fragment, {@code moof}+{@code mdat} bytes and a
  * standalone MPEG-TS segment. Runs once per media; the result is served by {@link PreparedMedia}.
  *
- * <p>fMP4 comes from FFmpeg's mp4 muxer with {@code frag_custom}: we flush exactly where we want a
- * fragment to end, then split the output by walking its top-level boxes. The track timescale is
- * 90 kHz, so epoch milliseconds convert exactly and fit a 64-bit {@code tfdt} for millennia.
+ * <p>The fMP4 output (see {@link InMemoryMuxer}) is split by walking its top-level boxes: the
+ * init segment is {@code ftyp}+{@code moov}, each fragment one {@code moof} with its {@code mdat}.
  */
 @Internal
 final class Fragmenter {
 
-    static final int TIMESCALE = 90_000;
     private static final AVRational MICROS = av_make_q(1, 1_000_000);
 
     /** Where fragments end: at a key frame after a target duration, or after an exact frame count. */
@@ -85,7 +68,8 @@ final class Fragmenter {
     static PreparedMedia fragment(Path file, Cut cut) throws IOException {
         String name = file.toString();
         AVFormatContext in = new AVFormatContext(null);
-        check(avformat_open_input(in, name, null, null), name, "cannot be opened as media");
+        // A file: URL, so that a name like "x:y.mp4" is never taken for another FFmpeg protocol.
+        check(avformat_open_input(in, "file:" + file.toAbsolutePath(), null, null), name, "cannot be opened as media");
         List<AVPacket> packets = new ArrayList<>();
         try {
             check(avformat_find_stream_info(in, (PointerPointer<?>) null), name, "has unreadable stream information");
@@ -159,6 +143,9 @@ final class Fragmenter {
         long groupStart = 0;
         for (AVPacket p : packets) {
             boolean key = (p.flags() & AV_PKT_FLAG_KEY) != 0;
+            if (presentation(p) == AV_NOPTS_VALUE) {
+                throw new IOException(name + ": a video frame has no timestamp; cannot cut fragments by time");
+            }
             long micros = av_rescale_q(presentation(p), timeBase, MICROS);
             boolean cutHere;
             if (current == null) {
@@ -196,7 +183,7 @@ final class Fragmenter {
             String name, AVCodecParameters par, AVRational timeBase, double frameRate, List<List<AVPacket>> groups)
             throws IOException {
         boolean hevc = par.codec_id() == AV_CODEC_ID_HEVC;
-        byte[] mp4 = remux(name, "mp4", par, timeBase, groups, hevc);
+        byte[] mp4 = InMemoryMuxer.remux(name, "mp4", par, timeBase, groups, hevc);
         List<IsoBoxes.Box> top = IsoBoxes.children(mp4, 0, mp4.length);
         byte[] init = null;
         List<byte[]> mp4Fragments = new ArrayList<>();
@@ -204,12 +191,12 @@ final class Fragmenter {
             IsoBoxes.Box box = top.get(i);
             if (box.type().equals("moov")) {
                 // Init = everything up to and including moov (ftyp + moov).
-                init = java.util.Arrays.copyOfRange(mp4, 0, box.end());
+                init = Arrays.copyOfRange(mp4, 0, box.end());
             } else if (box.type().equals("moof")) {
                 if (i + 1 >= top.size() || !top.get(i + 1).type().equals("mdat")) {
                     throw new IOException(name + ": muxer wrote a moof without its mdat");
                 }
-                mp4Fragments.add(java.util.Arrays.copyOfRange(mp4, box.start(), top.get(i + 1).end()));
+                mp4Fragments.add(Arrays.copyOfRange(mp4, box.start(), top.get(i + 1).end()));
             }
         }
         if (init == null || mp4Fragments.size() != groups.size()) {
@@ -228,7 +215,7 @@ final class Fragmenter {
                 throw new IOException(name + ": fragment " + i + " has " + timing.sampleCount() + " samples, "
                         + group.size() + " packets were written");
             }
-            byte[] ts = remux(name, "mpegts", par, timeBase, List.of(group), hevc);
+            byte[] ts = InMemoryMuxer.remux(name, "mpegts", par, timeBase, List.of(group), hevc);
             TsTiming.markDiscontinuities(ts);
             fragments.add(new PreparedMedia.Fragment(
                     fragment,
@@ -264,93 +251,6 @@ final class Fragmenter {
         IsoBoxes.Box mdhd = IsoBoxes.path(init, moov, "trak/mdia/mdhd");
         int version = init[mdhd.payload()];
         return IsoBoxes.u32(init, mdhd.payload() + (version == 1 ? 20 : 12));
-    }
-
-    /**
-     * Remuxes groups of packets into one in-memory output. For mp4 each group is flushed as its own
-     * fragment; for mpegts there is one group and FFmpeg adds the Annex B conversion by itself.
-     */
-    private static byte[] remux(
-            String name,
-            String format,
-            AVCodecParameters par,
-            AVRational timeBase,
-            List<List<AVPacket>> groups,
-            boolean hevc)
-            throws IOException {
-        AVFormatContext out = new AVFormatContext(null);
-        check(avformat_alloc_output_context2(out, null, format, null), name, "cannot create a " + format + " muxer");
-        AVIOContext pb = new AVIOContext(null);
-        boolean ioOpen = false;
-        AVPacket copy = av_packet_alloc();
-        try {
-            AVStream st = avformat_new_stream(out, null);
-            check(avcodec_parameters_copy(st.codecpar(), par), name, "cannot copy codec parameters");
-            // Let the muxer pick its own tag, except HEVC in MP4: hvc1 (parameter sets out of band)
-            // is what Apple's HLS and KVS use.
-            st.codecpar().codec_tag(hevc && format.equals("mp4") ? mkTag('h', 'v', 'c', '1') : 0);
-            st.time_base(av_make_q(1, TIMESCALE));
-            check(avio_open_dyn_buf(pb), name, "cannot open an in-memory output");
-            ioOpen = true;
-            out.pb(pb);
-            AVDictionary options = new AVDictionary(null);
-            if (format.equals("mp4")) {
-                av_dict_set(options, "movflags", "frag_custom+empty_moov+default_base_moof", 0);
-                av_dict_set(options, "video_track_timescale", Integer.toString(TIMESCALE), 0);
-            }
-            try {
-                check(avformat_write_header(out, options), name, "cannot write a " + format + " header");
-            } finally {
-                av_dict_free(options);
-            }
-            AVRational outBase = st.time_base();
-            for (List<AVPacket> group : groups) {
-                for (AVPacket p : group) {
-                    check(av_packet_ref(copy, p), name, "cannot copy a packet");
-                    copy.stream_index(0);
-                    copy.pos(-1);
-                    av_packet_rescale_ts(copy, timeBase, outBase);
-                    int ret = av_write_frame(out, copy);
-                    av_packet_unref(copy);
-                    check(ret, name, "cannot write a packet to " + format);
-                }
-                if (format.equals("mp4")) {
-                    check(av_write_frame(out, null), name, "cannot flush an mp4 fragment");
-                }
-            }
-            check(av_write_trailer(out), name, "cannot finish " + format);
-            ioOpen = false;
-            return closeDynBuf(out.pb());
-        } finally {
-            av_packet_free(copy);
-            if (ioOpen) {
-                closeDynBuf(out.pb());
-            }
-            out.pb(null);
-            avformat_free_context(out);
-        }
-    }
-
-    private static int av_packet_ref(AVPacket dst, AVPacket src) {
-        return org.bytedeco.ffmpeg.global.avcodec.av_packet_ref(dst, src);
-    }
-
-    private static byte[] closeDynBuf(AVIOContext pb) {
-        BytePointer buffer = new BytePointer((Pointer) null);
-        int size = avio_close_dyn_buf(pb, buffer);
-        try {
-            byte[] bytes = new byte[Math.max(size, 0)];
-            if (size > 0) {
-                buffer.capacity(size).get(bytes);
-            }
-            return bytes;
-        } finally {
-            av_free(buffer);
-        }
-    }
-
-    private static int mkTag(char a, char b, char c, char d) {
-        return a | (b << 8) | (c << 16) | (d << 24);
     }
 
     static void check(int ret, String name, String what) throws IOException {

@@ -3,6 +3,8 @@ package io.kvsinfer.connector.kvs.localkvs.media;
 import org.apache.flink.annotation.Internal;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Where the clocks of one MPEG-TS segment live: every PES PTS and DTS and every PCR, found once so
@@ -102,7 +104,7 @@ final class TsTiming {
      * of every segment corrupt. Returns how many packets were marked.
      */
     static int markDiscontinuities(byte[] ts) {
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        Set<Integer> seen = new HashSet<>();
         int marked = 0;
         for (int p = 0; p + PACKET_SIZE <= ts.length; p += PACKET_SIZE) {
             int pid = ((ts[p + 1] & 0x1F) << 8) | (ts[p + 2] & 0xFF);

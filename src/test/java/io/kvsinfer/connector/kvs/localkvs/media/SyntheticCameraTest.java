@@ -153,6 +153,40 @@ class SyntheticCameraTest {
     }
 
     @Test
+    void servesFragmentsConcurrentlyWithoutSharingBytes() throws Exception {
+        FragmentedMedia media = camera();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    for (int n = 0; n < 100; n++) {
+                        long seq = thread * 1000L + n;
+                        long start = START + seq * 2000L;
+                        byte[] fragment = media.mp4Fragment(n % 5, start, seq);
+                        Mp4FragmentTiming timing = Mp4FragmentTiming.of(fragment);
+                        if (timing.originalDecodeTime() != start * 90) {
+                            return false;
+                        }
+                        if (TsTiming.of(media.tsFragment(n % 5, start)).firstPts() != Math.floorMod(start * 90, 1L << 33)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> r : results) {
+                assertThat(r.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // The stored fragments still hold the times the muxer wrote.
+        assertThat(((PreparedMedia) media).fragment(1).originalDecodeTime()).isEqualTo(FRAMES * TICKS_PER_FRAME);
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertThatThrownBy(() -> SyntheticCamera.encode(321, 240, 15)).hasMessageContaining("width is 321");
         assertThatThrownBy(() -> SyntheticCamera.encode(320, 240, 0)).hasMessageContaining("fps is 0");
