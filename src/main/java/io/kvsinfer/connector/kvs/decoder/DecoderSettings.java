@@ -1,0 +1,120 @@
+package io.kvsinfer.connector.kvs.decoder;
+
+import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.util.Preconditions;
+
+import java.time.Duration;
+
+/** How a {@link FragmentDecoder} decodes: container, threads, key frames only, output size, bounds. */
+@Internal
+public final class DecoderSettings {
+
+    private final ContainerFormat containerFormat;
+    private final int threads;
+    private final boolean keyFramesOnly;
+    private final int outputWidth;
+    private final int outputHeight;
+    private final Duration maxDecodeTime;
+    private final long maxFramePixels;
+
+    private DecoderSettings(Builder b) {
+        this.containerFormat = b.containerFormat;
+        this.threads = b.threads;
+        this.keyFramesOnly = b.keyFramesOnly;
+        this.outputWidth = b.outputWidth;
+        this.outputHeight = b.outputHeight;
+        this.maxDecodeTime = b.maxDecodeTime;
+        this.maxFramePixels = b.maxFramePixels;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public ContainerFormat containerFormat() {
+        return containerFormat;
+    }
+
+    /** FFmpeg decoding threads; 0 lets FFmpeg pick one per core. */
+    public int threads() {
+        return threads;
+    }
+
+    public boolean keyFramesOnly() {
+        return keyFramesOnly;
+    }
+
+    /** Output width, or 0 for the stream's own size. */
+    public int outputWidth() {
+        return outputWidth;
+    }
+
+    /** Output height, or 0 for the stream's own size. */
+    public int outputHeight() {
+        return outputHeight;
+    }
+
+    /** Longest time one fragment may take to decode before it counts as corrupt. */
+    public Duration maxDecodeTime() {
+        return maxDecodeTime;
+    }
+
+    /** Largest frame (width times height) accepted from the stream. */
+    public long maxFramePixels() {
+        return maxFramePixels;
+    }
+
+    /** Builder with defaults: fMP4, 1 thread, every frame, source size, 30 s, 8K frames. */
+    public static final class Builder {
+        private ContainerFormat containerFormat = ContainerFormat.FRAGMENTED_MP4;
+        private int threads = 1;
+        private boolean keyFramesOnly;
+        private int outputWidth;
+        private int outputHeight;
+        private Duration maxDecodeTime = Duration.ofSeconds(30);
+        private long maxFramePixels = 7680L * 4320L;
+
+        public Builder containerFormat(ContainerFormat format) {
+            this.containerFormat = Preconditions.checkNotNull(format, "container format");
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            Preconditions.checkArgument(threads >= 0 && threads <= 64, "decoder threads must be 0 to 64, but was %s", threads);
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder keyFramesOnly(boolean keyFramesOnly) {
+            this.keyFramesOnly = keyFramesOnly;
+            return this;
+        }
+
+        public Builder outputSize(int width, int height) {
+            Preconditions.checkArgument(width >= 0 && height >= 0 && (width == 0) == (height == 0),
+                    "output size must be both above 0 or both 0, but was %sx%s", width, height);
+            this.outputWidth = width;
+            this.outputHeight = height;
+            return this;
+        }
+
+        public Builder maxDecodeTime(Duration maxDecodeTime) {
+            Preconditions.checkArgument(maxDecodeTime != null && !maxDecodeTime.isNegative() && !maxDecodeTime.isZero(),
+                    "max decode time must be above 0, but was %s", maxDecodeTime);
+            this.maxDecodeTime = maxDecodeTime;
+            return this;
+        }
+
+        public Builder maxFramePixels(long maxFramePixels) {
+            Preconditions.checkArgument(maxFramePixels > 0, "max frame pixels must be above 0, but was %s", maxFramePixels);
+            this.maxFramePixels = maxFramePixels;
+            return this;
+        }
+
+        public DecoderSettings build() {
+            return new DecoderSettings(this);
+        }
+    }
+}

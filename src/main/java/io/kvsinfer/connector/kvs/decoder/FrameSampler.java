@@ -1,0 +1,22 @@
+package io.kvsinfer.connector.kvs.decoder;
+
+import org.apache.flink.annotation.Internal;
+
+/**
+ * Decides, after a frame is decoded but before it is colour-converted or copied, whether the
+ * caller wants it. Frames it rejects cost only their decoding.
+ */
+@Internal
+@FunctionalInterface
+public interface FrameSampler {
+
+    /** Keeps every frame. */
+    FrameSampler ALL = (index, offsetMillis, keyFrame) -> true;
+
+    /**
+     * @param indexInFragment position of the frame in the fragment, in decode order, from 0
+     * @param offsetMillis presentation time of the frame minus that of the fragment's first frame
+     * @param keyFrame whether the frame is a key frame
+     */
+    boolean keep(int indexInFragment, long offsetMillis, boolean keyFrame);
+}
