@@ -2,6 +2,7 @@ package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
 import io.kvsinfer.connector.kvs.hls.HlsSegment;
+import io.kvsinfer.connector.kvs.hls.SessionTokenRedactor;
 import io.kvsinfer.connector.kvs.source.HlsStreamException;
 
 import org.apache.flink.annotation.Internal;
@@ -48,7 +49,8 @@ final class FragmentPrefetcher {
                 if (cause instanceof HlsStreamException) {
                     throw (HlsStreamException) cause;
                 }
-                throw new HlsStreamException("Fetching fragment " + segment.fragmentNumber() + " failed: " + cause, cause);
+                throw new HlsStreamException("Fetching fragment " + segment.fragmentNumber() + " failed: "
+                        + cause.getClass().getSimpleName() + ": " + SessionTokenRedactor.redact(String.valueOf(cause.getMessage())));
             }
         }
         cancel();

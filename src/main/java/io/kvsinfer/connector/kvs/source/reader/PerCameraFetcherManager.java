@@ -11,6 +11,7 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -25,10 +26,14 @@ final class PerCameraFetcherManager<T> extends SplitFetcherManager<CameraRecord<
         super(readerFactory, config);
     }
 
+    /** Camera id to the id of the fetcher that reads it. */
+    private final Map<String, Integer> fetcherOfCamera = new ConcurrentHashMap<>();
+
     @Override
     public void addSplits(List<KvsStreamSplit> splits) {
         for (KvsStreamSplit split : splits) {
             SplitFetcher<CameraRecord<T>, KvsStreamSplit> fetcher = createSplitFetcher();
+            fetcherOfCamera.put(split.splitId(), fetcher.fetcherId());
             fetcher.addSplits(Collections.singletonList(split));
             startFetcher(fetcher);
         }
@@ -37,11 +42,10 @@ final class PerCameraFetcherManager<T> extends SplitFetcherManager<CameraRecord<
     @Override
     public void removeSplits(List<KvsStreamSplit> splits) {
         for (KvsStreamSplit split : splits) {
-            for (Map.Entry<Integer, SplitFetcher<CameraRecord<T>, KvsStreamSplit>> entry : fetchers.entrySet()) {
-                SplitFetcher<CameraRecord<T>, KvsStreamSplit> fetcher = entry.getValue();
-                if (fetcher.assignedSplits().containsKey(split.splitId())) {
-                    fetcher.removeSplits(Collections.singletonList(split));
-                }
+            Integer fetcherId = fetcherOfCamera.remove(split.splitId());
+            SplitFetcher<CameraRecord<T>, KvsStreamSplit> fetcher = fetcherId == null ? null : fetchers.get(fetcherId);
+            if (fetcher != null) {
+                fetcher.removeSplits(Collections.singletonList(split));
             }
         }
     }

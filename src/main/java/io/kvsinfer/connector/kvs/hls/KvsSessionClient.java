@@ -1,0 +1,212 @@
+package io.kvsinfer.connector.kvs.hls;
+
+import io.kvsinfer.connector.kvs.source.KvsConnectionException;
+import io.kvsinfer.connector.kvs.source.KvsConnectionException.Reason;
+
+import org.apache.flink.annotation.Internal;
+
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
+import software.amazon.awssdk.services.kinesisvideo.model.APIName;
+import software.amazon.awssdk.services.kinesisvideo.model.DescribeStreamRequest;
+import software.amazon.awssdk.services.kinesisvideo.model.GetDataEndpointRequest;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetHlsStreamingSessionUrlRequest;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSDisplayFragmentTimestamp;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSFragmentSelector;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSTimestampRange;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The two hops before any video: GetDataEndpoint on the control plane (cached per stream, it is
+ * stable) and GetHLSStreamingSessionURL on that data endpoint. SDK errors become
+ * {@link KvsConnectionException}s whose reason tells permanent failures from transient ones.
+ * Thread-safe: one instance serves every camera of a reader.
+ */
+@Internal
+public final class KvsSessionClient implements AutoCloseable {
+
+    private final KinesisVideoClient controlPlane;
+    private final Region region;
+    private final AwsCredentialsProvider credentials;
+    private final Clock clock;
+    private final Map<StreamRef, URI> dataEndpoints = new ConcurrentHashMap<>();
+    private final Map<URI, KinesisVideoArchivedMediaClient> archivedMediaClients = new ConcurrentHashMap<>();
+
+    public KvsSessionClient(String region, AwsCredentialsProvider credentials, Optional<URI> endpointOverride, Clock clock) {
+        this.region = Region.of(region);
+        this.credentials = credentials;
+        this.clock = clock;
+        var builder = KinesisVideoClient.builder().region(this.region).credentialsProvider(credentials);
+        endpointOverride.ifPresent(builder::endpointOverride);
+        this.controlPlane = builder.build();
+    }
+
+    /** The control-plane client, for calls other than the two hops (discovery, describe). */
+    public KinesisVideoClient controlPlane() {
+        return controlPlane;
+    }
+
+    public URI dataEndpoint(StreamRef stream) {
+        URI cached = dataEndpoints.get(stream);
+        if (cached != null) {
+            return cached;
+        }
+        GetDataEndpointRequest.Builder request = GetDataEndpointRequest.builder().apiName(APIName.GET_HLS_STREAMING_SESSION_URL);
+        if (stream.isArn()) {
+            request.streamARN(stream.value());
+        } else {
+            request.streamName(stream.value());
+        }
+        try {
+            URI endpoint = URI.create(controlPlane.getDataEndpoint(request.build()).dataEndpoint());
+            dataEndpoints.put(stream, endpoint);
+            return endpoint;
+        } catch (SdkException | IllegalArgumentException e) {
+            throw translate(e, "GetDataEndpoint", stream);
+        }
+    }
+
+    /** How long the stream keeps fragments (DescribeStream's DataRetentionInHours). */
+    public Duration dataRetention(StreamRef stream) {
+        DescribeStreamRequest.Builder request = DescribeStreamRequest.builder();
+        if (stream.isArn()) {
+            request.streamARN(stream.value());
+        } else {
+            request.streamName(stream.value());
+        }
+        try {
+            Integer hours = controlPlane.describeStream(request.build()).streamInfo().dataRetentionInHours();
+            return Duration.ofHours(hours == null ? 0 : hours);
+        } catch (SdkException e) {
+            throw translate(e, "DescribeStream", stream);
+        }
+    }
+
+    public HlsSessionUrl openSession(StreamRef stream, HlsSessionRequest request) {
+        URI endpoint = dataEndpoint(stream);
+        Instant requestedAt = clock.instant();
+        GetHlsStreamingSessionUrlRequest.Builder call = GetHlsStreamingSessionUrlRequest.builder()
+                .playbackMode(request.playbackMode().name())
+                .containerFormat(request.containerFormat().name())
+                .displayFragmentTimestamp(HLSDisplayFragmentTimestamp.ALWAYS)
+                .expires(request.expiresSeconds())
+                .maxMediaPlaylistFragmentResults((long) request.maxFragmentResults());
+        HLSFragmentSelector.Builder selector = HLSFragmentSelector.builder().fragmentSelectorType(request.selector().name());
+        if (request.start().isPresent()) {
+            selector.timestampRange(HLSTimestampRange.builder()
+                    .startTimestamp(request.start().get())
+                    .endTimestamp(request.end().orElse(null))
+                    .build());
+        }
+        call.hlsFragmentSelector(selector.build());
+        if (stream.isArn()) {
+            call.streamARN(stream.value());
+        } else {
+            call.streamName(stream.value());
+        }
+        try {
+            String url = archivedMedia(endpoint).getHLSStreamingSessionURL(call.build()).hlsStreamingSessionURL();
+            return new HlsSessionUrl(URI.create(url), requestedAt.plusSeconds(request.expiresSeconds()));
+        } catch (SdkException | IllegalArgumentException e) {
+            if (isEndpointProblem(e)) {
+                // The cached endpoint may be stale: ask the control plane again next time.
+                dataEndpoints.remove(stream);
+            }
+            throw translate(e, "GetHLSStreamingSessionURL", stream);
+        }
+    }
+
+    private KinesisVideoArchivedMediaClient archivedMedia(URI endpoint) {
+        return archivedMediaClients.computeIfAbsent(endpoint, uri -> KinesisVideoArchivedMediaClient.builder()
+                .region(region)
+                .credentialsProvider(credentials)
+                .endpointOverride(uri)
+                .build());
+    }
+
+    private static boolean isEndpointProblem(Exception e) {
+        return e instanceof SdkClientException
+                || (e instanceof SdkServiceException && ((SdkServiceException) e).statusCode() >= 500);
+    }
+
+    /** Maps an SDK failure to a {@link KvsConnectionException} naming the call and the stream. */
+    static KvsConnectionException translate(Exception e, String operation, StreamRef stream) {
+        Reason reason = reasonOf(e);
+        String detail = e instanceof SdkServiceException
+                ? ((SdkServiceException) e).getClass().getSimpleName() + ": " + serviceMessage((SdkServiceException) e)
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return new KvsConnectionException(reason, operation + " for stream " + stream + " failed ("
+                + reason + "): " + SessionTokenRedactor.redact(detail) + hint(reason));
+    }
+
+    private static String serviceMessage(SdkServiceException e) {
+        if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException) {
+            var details = ((software.amazon.awssdk.awscore.exception.AwsServiceException) e).awsErrorDetails();
+            if (details != null && details.errorMessage() != null) {
+                return details.errorMessage();
+            }
+        }
+        return "HTTP " + e.statusCode();
+    }
+
+    static Reason reasonOf(Exception e) {
+        String type = e.getClass().getSimpleName();
+        switch (type) {
+            case "ResourceNotFoundException":
+                String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                return message.contains("no fragments") ? Reason.NO_FRAGMENTS : Reason.STREAM_NOT_FOUND;
+            case "NotAuthorizedException":
+                return Reason.ACCESS_DENIED;
+            case "ClientLimitExceededException":
+                return Reason.THROTTLED;
+            case "InvalidArgumentException":
+            case "InvalidEndpointException":
+                return Reason.INVALID_ARGUMENT;
+            case "UnsupportedStreamMediaTypeException":
+            case "NoDataRetentionException":
+            case "MissingCodecPrivateDataException":
+            case "InvalidCodecPrivateDataException":
+                return Reason.UNSUPPORTED_MEDIA;
+            default:
+                if (e instanceof SdkServiceException && ((SdkServiceException) e).statusCode() == 403) {
+                    return Reason.ACCESS_DENIED;
+                }
+                if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("credentials")) {
+                    return Reason.ACCESS_DENIED;
+                }
+                return Reason.UNAVAILABLE;
+        }
+    }
+
+    private static String hint(Reason reason) {
+        switch (reason) {
+            case STREAM_NOT_FOUND:
+                return ". Check the stream name and the region.";
+            case ACCESS_DENIED:
+                return ". Check the credentials and that they allow kinesisvideo:GetDataEndpoint and"
+                        + " kinesisvideo:GetHLSStreamingSessionURL.";
+            case THROTTLED:
+                return ". Too many calls: the source backs off and retries.";
+            default:
+                return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        archivedMediaClients.values().forEach(KinesisVideoArchivedMediaClient::close);
+        controlPlane.close();
+    }
+}

@@ -1,0 +1,23 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.decoder.DecoderSettings;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
+import io.kvsinfer.connector.kvs.source.config.SamplingMode;
+
+import org.apache.flink.annotation.Internal;
+
+/** The decoder settings the source options ask for. */
+@Internal
+final class DecoderSettingsFactory {
+
+    private DecoderSettingsFactory() {}
+
+    static DecoderSettings fromConfig(KvsSourceConfig config) {
+        return DecoderSettings.builder()
+                .containerFormat(config.containerFormat())
+                .threads(config.decoderThreads())
+                .keyFramesOnly(config.samplingMode() == SamplingMode.KEY_FRAMES)
+                .outputSize(config.outputWidth(), config.outputHeight())
+                .build();
+    }
+}
