@@ -4,6 +4,9 @@ import org.apache.flink.annotation.Internal;
 
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
+
+import java.io.IOException;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -37,13 +40,25 @@ public final class JsonBody {
         JsonNode node;
         try {
             node = PARSER.parse(body);
-        } catch (RuntimeException e) {
+            checkNothingFollows(body);
+        } catch (RuntimeException | IOException e) {
             throw KvsError.serialization("The request body is not valid JSON.");
         }
         if (!node.isObject()) {
             throw KvsError.serialization("The request body must be a JSON object.");
         }
         return new JsonBody(node.asObject(), "");
+    }
+
+    /** The SDK's parser stops after the first value; AWS refuses a body with more after it. */
+    private static void checkNothingFollows(byte[] body) throws IOException {
+        try (JsonParser parser = JsonNodeParser.DEFAULT_JSON_FACTORY.createParser(body)) {
+            parser.nextToken();
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                throw new IOException("Trailing content after the JSON value.");
+            }
+        }
     }
 
     private JsonNode field(String name) {
