@@ -40,6 +40,8 @@ public final class KvsHttpServer implements AutoCloseable {
     /** Bodies above this are refused, as AWS's front end refuses oversized requests. */
     public static final int MAX_BODY_BYTES = 1 << 20;
 
+    private static final long MAX_DRAIN_BYTES = 16L << 20;
+
     private static final String ERROR_TYPE_SUFFIX =
             ":https://kinesisvideo.amazonaws.com/doc/2017-09-30/";
     private static final Pattern SESSION_TOKEN = Pattern.compile("(SessionToken=)[^&]*");
@@ -171,22 +173,39 @@ public final class KvsHttpServer implements AutoCloseable {
     }
 
     private static byte[] readBody(HttpExchange exchange) throws IOException {
+        InputStream in = exchange.getRequestBody();
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         if (declared != null) {
+            long length;
             try {
-                if (Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
-                    throw tooLarge();
-                }
+                length = Long.parseLong(declared.trim());
             } catch (NumberFormatException e) {
                 throw KvsError.serialization("Content-Length is not a number.");
             }
+            if (length > MAX_BODY_BYTES) {
+                drain(in);
+                throw tooLarge();
+            }
         }
-        InputStream in = exchange.getRequestBody();
         byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
+            drain(in);
             throw tooLarge();
         }
         return body;
+    }
+
+    /**
+     * Reads and drops a refused body (up to a bound) so the client, still sending, reads our
+     * answer instead of a connection reset.
+     */
+    private static void drain(InputStream in) throws IOException {
+        long skipped = 0;
+        byte[] sink = new byte[64 * 1024];
+        int n;
+        while (skipped < MAX_DRAIN_BYTES && (n = in.read(sink)) > 0) {
+            skipped += n;
+        }
     }
 
     private static KvsError tooLarge() {
