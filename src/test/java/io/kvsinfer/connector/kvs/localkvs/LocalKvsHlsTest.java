@@ -335,7 +335,7 @@ class LocalKvsHlsTest {
     @Test
     void sessionsExpireAfterExpiresSeconds() {
         localKvs.createStream("exp").appendArchived(new TestMedia("x", 2, 2000), T, 3);
-        String url = session(r -> onDemand("exp", "PRODUCER_TIMESTAMP", T, T + 5000).accept(r.expires(300)));
+        String url = session(onDemand("exp", "PRODUCER_TIMESTAMP", T, T + 5000)); // Expires defaults to 300 s
         String mediaUrl = mediaPlaylistUrl(url);
         Playlist playlist = playlist(mediaUrl);
         String init = KvsTestClients.resolve(mediaUrl, playlist.single("#EXT-X-MAP:URI=").replace("\"", ""));

@@ -7,6 +7,7 @@ import io.kvsinfer.connector.kvs.localkvs.fault.FaultPlan;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +111,7 @@ public final class KvsHttpServer implements AutoCloseable {
                     "{} {}{} request {}",
                     exchange.getRequestMethod(),
                     path,
-                    rawQuery == null ? "" : "?" + SESSION_TOKEN.matcher(rawQuery).replaceAll("$1***"),
+                    rawQuery == null ? "" : "?" + redact(rawQuery),
                     requestId);
         }
         KvsOperation op = KvsOperation.forPath(path);
@@ -132,6 +133,12 @@ public final class KvsHttpServer implements AutoCloseable {
             LOG.warn("LocalKvs failed to answer {} {} (request {})", exchange.getRequestMethod(), path, requestId, e);
             sendError(exchange, 500, "InternalFailure", "LocalKvs failed to answer the request.");
         }
+    }
+
+    /** The query string with session tokens masked, for logging. */
+    @VisibleForTesting
+    public static String redact(String rawQuery) {
+        return SESSION_TOKEN.matcher(rawQuery).replaceAll("$1***");
     }
 
     private void serve(HttpExchange exchange, KvsOperation op, String rawQuery) throws IOException {
