@@ -20,7 +20,12 @@ CLASSES="target/classes"
 STAMP="target/classes/.local-kvs-built"
 if [ ! -f "$STAMP" ] || [ -n "$(find src/main pom.xml -newer "$STAMP" -type f -print -quit)" ]; then
   echo "local-kvs: building the project (mvn -q -DskipTests package)..." >&2
-  "${MVN[@]}" -DskipTests package
+  # LocalKvs runs from target/classes, so compiling is enough when packaging cannot run
+  # (for example offline without the jar plugin cached).
+  "${MVN[@]}" -DskipTests package || {
+    echo "local-kvs: package failed; compiling only (mvn -q compile)..." >&2
+    "${MVN[@]}" compile
+  }
   touch "$STAMP"
 fi
 
