@@ -1,0 +1,96 @@
+package io.kvsinfer.connector.kvs.localkvs.hls;
+
+import io.kvsinfer.connector.kvs.localkvs.FragmentRecord;
+import io.kvsinfer.connector.kvs.localkvs.http.KvsError;
+import io.kvsinfer.connector.kvs.localkvs.store.StreamState;
+
+import org.apache.flink.annotation.Internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The fragments one media playlist shows, and its position in the session.
+ *
+ * @param fragments the fragments, in playlist order
+ * @param mediaSequence EXT-X-MEDIA-SEQUENCE of the first fragment
+ * @param ended whether the playlist ends with EXT-X-ENDLIST
+ */
+@Internal
+public record HlsWindow(List<FragmentRecord> fragments, long mediaSequence, boolean ended) {
+
+    /** LIVE sessions die when the newest fragment is older than this. */
+    static final long LIVE_SILENCE_MILLIS = 30_000L;
+
+    static final String NO_FRAGMENTS = "No fragments found in the stream for the streaming request.";
+
+    /** The window {@code session} shows at {@code nowMillis}. */
+    public static HlsWindow of(HlsSession session, long nowMillis) {
+        HlsSessionSpec spec = session.spec();
+        StreamState stream = session.stream();
+        switch (spec.mode()) {
+            case LIVE:
+                List<FragmentRecord> newest = stream.newest(spec.maxFragmentResults());
+                checkLive(newest, nowMillis);
+                List<FragmentRecord> window = new ArrayList<>(newest.size());
+                for (FragmentRecord r : newest) {
+                    if (session.covers(r)) {
+                        window.add(r);
+                    }
+                }
+                long first = window.isEmpty() ? session.firstLiveSequence() : window.get(0).sequence();
+                return new HlsWindow(window, first + 1, false);
+            case LIVE_REPLAY:
+                return replay(session, selectInRange(session), nowMillis);
+            case ON_DEMAND:
+            default:
+                List<FragmentRecord> selected = selectInRange(session);
+                int n = Math.min(selected.size(), spec.maxFragmentResults());
+                return new HlsWindow(selected.subList(0, n), 1, true);
+        }
+    }
+
+    /** LIVE: at least one fragment must have ended within the last 30 s. */
+    static void checkLive(List<FragmentRecord> newestFirstToLast, long nowMillis) {
+        if (newestFirstToLast.isEmpty()
+                || newestFirstToLast.get(newestFirstToLast.size() - 1).serverEndMillis()
+                        < nowMillis - LIVE_SILENCE_MILLIS) {
+            throw KvsError.notFound(NO_FRAGMENTS);
+        }
+    }
+
+    /** Fragments whose selected timestamp lies in the session's range, in timestamp order. */
+    static List<FragmentRecord> selectInRange(HlsSession session) {
+        List<FragmentRecord> selected = new ArrayList<>();
+        for (FragmentRecord r : session.stream().fragments()) {
+            if (session.covers(r)) {
+                selected.add(r);
+            }
+        }
+        selected.sort(Comparator.comparingLong(session::timestampOf).thenComparingLong(FragmentRecord::sequence));
+        return selected;
+    }
+
+    /**
+     * LIVE_REPLAY paces the replay: fragment i becomes visible once the session is as old as the
+     * fragments before it are long, so it grows by one fragment per fragment duration.
+     */
+    private static HlsWindow replay(HlsSession session, List<FragmentRecord> selected, long nowMillis) {
+        long elapsed = nowMillis - session.createdMillis();
+        long played = 0;
+        int visible = 0;
+        while (visible < selected.size() && played <= elapsed) {
+            played += selected.get(visible).durationMillis();
+            visible++;
+        }
+        int max = session.spec().maxFragmentResults();
+        int from = Math.max(0, visible - max);
+        Long end = session.spec().endMillis();
+        boolean ended =
+                end != null
+                        && visible == selected.size()
+                        && nowMillis >= end + (selected.isEmpty() ? 0 : selected.get(selected.size() - 1).durationMillis());
+        return new HlsWindow(new ArrayList<>(selected.subList(from, visible)), from + 1L, ended);
+    }
+}

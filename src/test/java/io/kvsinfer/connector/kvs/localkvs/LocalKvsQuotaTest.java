@@ -1,0 +1,126 @@
+package io.kvsinfer.connector.kvs.localkvs;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kinesisvideo.model.APIName;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ClientLimitExceededException;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** AWS's TPS quotas, enforced on request, counted per second of the injected clock. */
+class LocalKvsQuotaTest {
+
+    private static final long NOW = 1_700_000_000_000L;
+    private static final long T = NOW - 60_000L;
+
+    private ManualClock clock;
+    private LocalKvs localKvs;
+    private KvsTestClients clients;
+
+    @BeforeEach
+    void start() {
+        clock = new ManualClock(NOW);
+        localKvs = LocalKvs.builder().clock(clock).enforceQuotas(true).build().start();
+        clients = new KvsTestClients(localKvs);
+        localKvs.createStream("q").appendArchived(new TestMedia("q", 3, 2000), T, 30);
+    }
+
+    @AfterEach
+    void stop() {
+        clients.close();
+        localKvs.close();
+    }
+
+    private String session(long max) {
+        return clients.sessionUrl(b -> b.streamName("q").playbackMode("ON_DEMAND").maxMediaPlaylistFragmentResults(max)
+                .hlsFragmentSelector(s -> s.timestampRange(r -> r.startTimestamp(Instant.ofEpochMilli(T))
+                        .endTimestamp(Instant.ofEpochMilli(NOW)))));
+    }
+
+    private static void assertThrottled(HttpResponse<byte[]> response) {
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("x-amzn-ErrorType").orElseThrow()).startsWith("ClientLimitExceededException:");
+    }
+
+    @Test
+    void getDataEndpointAllowsFivePerSecondPerStream() {
+        for (int i = 0; i < 5; i++) {
+            clients.kvs.getDataEndpoint(b -> b.streamName("q").apiName(APIName.GET_HLS_STREAMING_SESSION_URL));
+        }
+        assertThatThrownBy(() -> clients.kvs.getDataEndpoint(b -> b.streamName("q").apiName(APIName.LIST_FRAGMENTS)))
+                .isInstanceOf(software.amazon.awssdk.services.kinesisvideo.model.ClientLimitExceededException.class);
+        clock.advance(Duration.ofSeconds(1));
+        clients.kvs.getDataEndpoint(b -> b.streamName("q").apiName(APIName.LIST_FRAGMENTS));
+    }
+
+    @Test
+    void sessionUrlAllowsTwentyFivePerSecondPerStream() {
+        for (int i = 0; i < 25; i++) {
+            session(5);
+        }
+        assertThatThrownBy(() -> session(5)).isInstanceOf(ClientLimitExceededException.class);
+        clock.advance(Duration.ofSeconds(1));
+        session(5);
+    }
+
+    @Test
+    void perSessionPlaylistAndFragmentLimits() {
+        String url = session(25);
+        String mediaUrl = KvsTestClients.mediaPlaylistUrl(url, clients.getText(url));
+        for (int i = 0; i < 4; i++) {
+            clients.getText(url);
+        }
+        assertThrottled(clients.get(url));
+        for (int i = 0; i < 5; i++) {
+            clients.getText(mediaUrl);
+        }
+        assertThrottled(clients.get(mediaUrl));
+        clock.advance(Duration.ofSeconds(1));
+        Playlist playlist = new Playlist(clients.getText(mediaUrl));
+        String init = KvsTestClients.resolve(mediaUrl, playlist.values("#EXT-X-MAP:URI=").get(0).replace("\"", ""));
+        for (int i = 0; i < 5; i++) {
+            assertThat(clients.get(init).statusCode()).isEqualTo(200);
+        }
+        assertThrottled(clients.get(init));
+        for (int i = 0; i < 20; i++) {
+            assertThat(clients.get(KvsTestClients.resolve(mediaUrl, playlist.uris().get(i))).statusCode()).isEqualTo(200);
+        }
+        assertThrottled(clients.get(KvsTestClients.resolve(mediaUrl, playlist.uris().get(20))));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(clients.get(KvsTestClients.resolve(mediaUrl, playlist.uris().get(20))).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void mediaPlaylistsSpendTheStreamMetadataBudget() {
+        String a = session(5000);
+        String b = session(5000);
+        String mediaA = KvsTestClients.mediaPlaylistUrl(a, clients.getText(a));
+        String mediaB = KvsTestClients.mediaPlaylistUrl(b, clients.getText(b));
+        clients.getText(mediaA);
+        clients.getText(mediaB);
+        assertThrottled(clients.get(mediaA));
+        clock.advance(Duration.ofSeconds(1));
+        clients.getText(mediaA);
+    }
+
+    @Test
+    void withoutEnforcementNothingIsThrottled() {
+        try (LocalKvs free = LocalKvs.builder().clock(clock).build().start();
+                KvsTestClients freeClients = new KvsTestClients(free)) {
+            free.createStream("q").appendArchived(new TestMedia("q", 3, 2000), T, 30);
+            for (int i = 0; i < 30; i++) {
+                freeClients.kvs.getDataEndpoint(r -> r.streamName("q").apiName(APIName.GET_HLS_STREAMING_SESSION_URL));
+            }
+            String url = freeClients.sessionUrl(r -> r.streamName("q"));
+            for (int i = 0; i < 10; i++) {
+                freeClients.getText(url);
+            }
+        }
+    }
+}
