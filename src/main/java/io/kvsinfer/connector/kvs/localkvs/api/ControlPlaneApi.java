@@ -105,11 +105,11 @@ public final class ControlPlaneApi {
         JsonOut.string(out, "StreamARN", created.arn());
     }
 
-    String kmsKeyOrDefault(String kmsKeyId) {
-        StreamRegistry r = registry;
+    /** AWS encrypts with the account's KVS-managed key when CreateStream names none. */
+    private String kmsKeyOrDefault(String kmsKeyId) {
         return kmsKeyId != null
                 ? kmsKeyId
-                : "arn:aws:kms:" + r.settings().region() + ":" + r.settings().accountId()
+                : "arn:aws:kms:" + registry.settings().region() + ":" + registry.settings().accountId()
                         + ":alias/aws/kinesisvideo";
     }
 
