@@ -112,6 +112,22 @@ public final class CameraMetrics {
         return reconnects.getCount();
     }
 
+    public long urlRefreshesCount() {
+        return urlRefreshes.getCount();
+    }
+
+    public long readErrorsCount() {
+        return readErrors.getCount();
+    }
+
+    public long decodeErrorsCount() {
+        return decodeErrors.getCount();
+    }
+
+    public long idlePollsCount() {
+        return idlePolls.getCount();
+    }
+
     /** Latest fetch lag of this camera in ms, or -1 before the first frame. */
     public long fetchLagMillis() {
         return fetchLagMillis;

@@ -1,0 +1,171 @@
+package io.kvsinfer.connector.kvs.source;
+
+import io.kvsinfer.connector.kvs.localkvs.FragmentRecord;
+import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
+import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
+import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
+import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
+import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
+import io.kvsinfer.connector.kvs.source.config.StartingPosition;
+import io.kvsinfer.connector.kvs.testing.FrameKey;
+import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
+import io.kvsinfer.connector.kvs.testing.LocalKvsCameras;
+import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.byCamera;
+import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.sourceFor;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reads LocalKvs cameras through the whole source on a MiniCluster and checks every frame's pixels. */
+class KvsHlsSourceITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    private static final int FPS = 15;
+    private static LocalKvs kvs;
+    private static FragmentedMedia camera;
+
+    @BeforeAll
+    static void startLocalKvs() {
+        kvs = LocalKvs.builder().build().start();
+        camera = SyntheticCamera.encode(320, 240, FPS);
+    }
+
+    @AfterAll
+    static void stopLocalKvs() {
+        kvs.close();
+    }
+
+    @Test
+    void readsLiveCamerasFromTheNewestFragmentWithEveryFrameOnceInOrder() throws Exception {
+        List<String> cameras = List.of("live-1", "live-2", "live-3");
+        for (String name : cameras) {
+            kvs.createStream(name).startLive(camera);
+        }
+        awaitFragments(cameras, 2);
+        long newestAtStart = Long.MIN_VALUE;
+        for (String name : cameras) {
+            List<FragmentRecord> fragments = kvs.stream(name).fragments();
+            newestAtStart = Math.max(newestAtStart, fragments.get(fragments.size() - 1).producerMillis());
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        KvsHlsSourceBuilder<VideoFrame> builder = sourceFor(kvs);
+        cameras.forEach(builder::addStream);
+        List<FrameKey> frames = new ArrayList<>();
+        try (CloseableIterator<FrameKey> results = env
+                .fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "live cameras")
+                .map(PixelIndexMapper::of)
+                .executeAndCollect("live cameras")) {
+            while (!everyCameraHas(frames, cameras, 3 * FPS) && results.hasNext()) {
+                frames.add(results.next());
+            }
+        }
+
+        Map<String, List<FrameKey>> byCamera = byCamera(frames);
+        for (String name : cameras) {
+            List<FrameKey> received = byCamera.get(name);
+            List<Long> indices = new FrameSequenceVerifier(kvs.stream(name).fragments(), FPS).assertContiguous(received);
+            FragmentRecord first = fragmentOf(name, received.get(0).timestampMillis);
+            assertThat(received.get(0).timestampMillis).as("%s starts at a fragment start", name).isEqualTo(first.producerMillis());
+            assertThat(first.producerMillis()).as("%s starts at the live edge", name).isGreaterThanOrEqualTo(newestAtStart - 2000);
+            assertThat(indices).hasSizeGreaterThanOrEqualTo(3 * FPS);
+            assertThat(received).allSatisfy(f -> assertThat(f.width).isEqualTo(320));
+        }
+    }
+
+    @Test
+    void boundedReplayOfMpegTsIsExactToTheMillisecond() throws Exception {
+        long archiveStart = (System.currentTimeMillis() - 300_000) / 1000 * 1000;
+        for (String name : List.of("archive-1", "archive-2")) {
+            kvs.createStream(name).appendArchived(camera, archiveStart, 8);
+        }
+        long start = archiveStart + 3_033;
+        long stop = archiveStart + 11_000;
+        List<FrameKey> frames = readBounded(sourceFor(kvs).addStream("archive-1").addStream("archive-2")
+                .setContainerFormat(ContainerFormat.MPEG_TS)
+                .setStartingPosition(StartingPosition.fromTimestamp(start))
+                .setStoppingTimestamp(Instant.ofEpochMilli(stop)));
+
+        Map<String, List<FrameKey>> byCamera = byCamera(frames);
+        assertThat(byCamera).containsOnlyKeys("archive-1", "archive-2");
+        for (List<FrameKey> received : byCamera.values()) {
+            List<Long> indices = new FrameSequenceVerifier(kvs.stream(received.get(0).cameraId).fragments(), FPS)
+                    .assertContiguous(received);
+            // 15 fps from 3.033 s: the first frame at or after it is frame 46 (3.0667 s); the last at or before 11 s is frame 165.
+            assertThat(indices.get(0)).isEqualTo(46);
+            assertThat(indices.get(indices.size() - 1)).isEqualTo(165);
+        }
+    }
+
+    @Test
+    void readsH265FromTheEarliestFragment() throws Exception {
+        FragmentedMedia h265 = FileMedia.load(Path.of("src/test/resources/fixtures/h265-320x240-15fps.mp4"));
+        long archiveStart = (System.currentTimeMillis() - 600_000) / 1000 * 1000;
+        List<FragmentRecord> written = kvs.createStream("hevc").appendArchived(h265, archiveStart, 6);
+        long stop = written.get(written.size() - 1).producerEndMillis() - 1;
+
+        List<FrameKey> frames = readBounded(sourceFor(kvs).addStream("hevc")
+                .setStartingPosition(StartingPosition.earliest())
+                .setStoppingTimestamp(Instant.ofEpochMilli(stop)));
+
+        List<Long> indices = new FrameSequenceVerifier(written, h265.frameRate()).assertContiguous(frames);
+        assertThat(indices).hasSize(6 * 30);
+        assertThat(indices.get(0)).isZero();
+    }
+
+    private static List<FrameKey> readBounded(KvsHlsSourceBuilder<VideoFrame> builder) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        List<FrameKey> frames = new ArrayList<>();
+        KvsHlsSource<FrameKey> source = builder.setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
+        try (CloseableIterator<FrameKey> results = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "replay")
+                .executeAndCollect("replay")) {
+            results.forEachRemaining(frames::add);
+        }
+        return frames;
+    }
+
+    private static boolean everyCameraHas(List<FrameKey> frames, List<String> cameras, int count) {
+        Map<String, List<FrameKey>> byCamera = byCamera(frames);
+        return cameras.stream().allMatch(c -> byCamera.getOrDefault(c, List.of()).size() >= count);
+    }
+
+    private static FragmentRecord fragmentOf(String stream, long timestampMillis) {
+        return kvs.stream(stream).fragments().stream()
+                .filter(f -> timestampMillis >= f.producerMillis() && timestampMillis < f.producerEndMillis())
+                .findFirst().orElseThrow();
+    }
+
+    static void awaitFragments(List<String> streams, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (streams.stream().allMatch(s -> kvs.stream(s).fragments().size() >= count)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("LocalKvs produced no fragments for " + streams);
+    }
+}

@@ -1,0 +1,261 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
+import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
+import io.kvsinfer.connector.kvs.hls.KvsSessionClient;
+import io.kvsinfer.connector.kvs.localkvs.Corruption;
+import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
+import io.kvsinfer.connector.kvs.localkvs.LiveProducer;
+import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
+import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
+import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
+import io.kvsinfer.connector.kvs.source.FrameSourceException;
+import io.kvsinfer.connector.kvs.source.KvsConnectionException;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
+import io.kvsinfer.connector.kvs.source.config.StartingPosition;
+import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
+import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
+import io.kvsinfer.connector.kvs.testing.FrameKey;
+import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
+import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * One camera's fetcher against LocalKvs, through the real AWS SDK, HTTP and FFmpeg, with every
+ * fault LocalKvs can inject. No frame outside a corrupt fragment may be lost or repeated.
+ */
+class CameraFetcherTest {
+
+    private static final int FPS = 15;
+    private static LocalKvs kvs;
+    private static FragmentedMedia camera;
+    private static KvsSessionClient sessions;
+    private static HlsHttpClient http;
+    private static int streams;
+    private CameraMetrics metrics;
+    private CameraFetcher<FrameKey> fetcher;
+
+    @BeforeAll
+    static void start() {
+        kvs = LocalKvs.builder().build().start();
+        camera = SyntheticCamera.encode(320, 240, FPS);
+        sessions = new KvsSessionClient("us-east-1",
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
+                Optional.of(kvs.endpoint()), Clock.systemUTC());
+        http = new HlsHttpClient(Duration.ofSeconds(2), Duration.ofSeconds(3));
+    }
+
+    @AfterAll
+    static void stop() {
+        sessions.close();
+        kvs.close();
+    }
+
+    @AfterEach
+    void closeFetcher() {
+        kvs.faults().clear();
+        if (fetcher != null) {
+            fetcher.close();
+        }
+    }
+
+    private String liveStream() throws InterruptedException {
+        String name = "cam-" + (++streams);
+        kvs.createStream(name).startLive(camera);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (kvs.stream(name).fragments().isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        return name;
+    }
+
+    private CameraFetcher<FrameKey> fetcherFor(String stream, Consumer<Configuration> options) {
+        Configuration conf = new Configuration();
+        conf.set(KvsSourceOptions.RECONNECT_DELAY, Duration.ofMillis(100));
+        conf.set(KvsSourceOptions.MAX_RECONNECT_DELAY, Duration.ofMillis(500));
+        conf.set(KvsSourceOptions.PLAYLIST_POLL_INTERVAL, Duration.ofMillis(300));
+        conf.set(KvsSourceOptions.IDLE_POLL_INTERVAL, Duration.ofMillis(300));
+        options.accept(conf);
+        KvsSourceConfig config = new KvsSourceConfig(conf);
+        metrics = new CameraMetrics(new UnregisteredMetricsGroup(), stream, new SimpleCounter());
+        KvsStreamSplit split = new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null);
+        fetcher = new CameraFetcher<>(split, config, sessions, http,
+                new FragmentDecoder(DecoderSettingsFactory.fromConfig(config)), new PixelIndexMapper(), metrics, Clock.systemUTC());
+        return fetcher;
+    }
+
+    /** Fetches until {@code count} frames arrived, running {@code fault} once after {@code faultAfter} frames. */
+    private List<FrameKey> read(int count, int faultAfter, Runnable fault) {
+        List<FrameKey> frames = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 60_000;
+        boolean injected = false;
+        while (frames.size() < count) {
+            assertThat(System.currentTimeMillis()).as("frames arrive in time; got %s", frames.size()).isLessThan(deadline);
+            for (CameraRecord<FrameKey> record : fetcher.fetch()) {
+                if (!record.isIdleSignal()) {
+                    frames.add(record.value());
+                }
+            }
+            if (!injected && frames.size() >= faultAfter) {
+                fault.run();
+                injected = true;
+            }
+        }
+        return frames;
+    }
+
+    private static List<Long> assertContiguous(String stream, List<FrameKey> frames) {
+        return new FrameSequenceVerifier(kvs.stream(stream).fragments(), FPS).assertContiguous(frames);
+    }
+
+    @Test
+    void expiredSessionsReconnectWithoutLosingAFrame() throws Exception {
+        String stream = liveStream();
+        fetcherFor(stream, c -> {});
+        assertContiguous(stream, read(3 * FPS, 10, () -> kvs.faults().expireAllSessions()));
+        assertThat(metrics.reconnectsCount()).isGreaterThanOrEqualTo(1);
+        assertThat(metrics.decodeErrorsCount()).isZero();
+    }
+
+    @Test
+    void serverErrorsResetsAndSlowAnswersLoseNothing() throws Exception {
+        String stream = liveStream();
+        fetcherFor(stream, c -> {});
+        assertContiguous(stream, read(5 * FPS, 5, () -> {
+            kvs.faults().failNext(KvsOperation.GET_MP4_MEDIA_FRAGMENT, 2, 500, "InternalFailure");
+            kvs.faults().resetNext(KvsOperation.GET_MP4_MEDIA_FRAGMENT, 1);
+            kvs.faults().delay(KvsOperation.GET_HLS_MEDIA_PLAYLIST, Duration.ofMillis(1500), 2);
+        }));
+        assertThat(metrics.readErrorsCount()).isGreaterThanOrEqualTo(3);
+        assertThat(metrics.reconnectsCount()).isEqualTo(metrics.readErrorsCount());
+    }
+
+    @Test
+    void throttledSessionRequestsBackOffAndRecover() throws Exception {
+        String stream = liveStream();
+        fetcherFor(stream, c -> {});
+        assertContiguous(stream, read(3 * FPS, 5, () -> {
+            kvs.faults().failNext(KvsOperation.GET_HLS_STREAMING_SESSION_URL, 2, 400, "ClientLimitExceededException");
+            kvs.faults().expireAllSessions();
+        }));
+        assertThat(metrics.readErrorsCount()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void corruptFragmentsAreCountedAndSkipped() throws Exception {
+        String stream = liveStream();
+        fetcherFor(stream, c -> {});
+        List<FrameKey> frames = read(5 * FPS, 1, () -> kvs.faults().corruptNext(1, Corruption.GARBAGE));
+        assertThat(metrics.decodeErrorsCount()).isEqualTo(1);
+        // Frames around the corrupt fragment are all there; exactly one fragment's frames are missing.
+        FrameSequenceVerifier verifier = new FrameSequenceVerifier(kvs.stream(stream).fragments(), FPS);
+        List<Long> indices = new ArrayList<>();
+        frames.forEach(f -> indices.add(verifier.streamIndexOf(f)));
+        long gaps = 0;
+        for (int i = 1; i < indices.size(); i++) {
+            assertThat(indices.get(i)).isGreaterThan(indices.get(i - 1));
+            gaps += indices.get(i) - indices.get(i - 1) - 1;
+        }
+        assertThat(gaps).isEqualTo(camera.frameCount(0));
+    }
+
+    @Test
+    void aPausedProducerLeavesAGapButNoLostFrame() throws Exception {
+        String name = "cam-paused";
+        LiveProducer producer = kvs.createStream(name).startLive(camera);
+        Thread.sleep(2100);
+        fetcherFor(name, c -> {});
+        List<FrameKey> frames = read(4 * FPS, 5, () -> {
+            producer.pause();
+            sleep(3000);
+            producer.resume();
+        });
+        assertContiguous(name, frames);
+    }
+
+    @Test
+    void resolutionChangesMidStream() throws Exception {
+        String name = "cam-resize";
+        LiveProducer producer = kvs.createStream(name).startLive(camera);
+        Thread.sleep(2100);
+        fetcherFor(name, c -> {});
+        FragmentedMedia larger = SyntheticCamera.encode(480, 360, FPS);
+        List<FrameKey> frames = read(6 * FPS, 5, () -> producer.switchMedia(larger));
+        assertContiguous(name, frames);
+        assertThat(frames.get(0).width).isEqualTo(320);
+        assertThat(frames.get(frames.size() - 1).width).isEqualTo(480);
+        assertThat(metrics.decodeErrorsCount()).isZero();
+    }
+
+    @Test
+    void aSilentStreamIsIdleNotFailing() throws Exception {
+        String name = "cam-silent";
+        kvs.createStream(name);
+        fetcherFor(name, c -> {});
+        List<CameraRecord<FrameKey>> records = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            records.addAll(fetcher.fetch());
+        }
+        assertThat(records).hasSize(1).allMatch(CameraRecord::isIdleSignal);
+        assertThat(metrics.idlePollsCount()).isGreaterThanOrEqualTo(3);
+        assertThat(metrics.readErrorsCount()).isZero();
+        kvs.stream(name).startLive(camera);
+        List<FrameKey> frames = read(FPS, Integer.MAX_VALUE, () -> {});
+        assertContiguous(name, frames);
+    }
+
+    @Test
+    void persistentFailuresFailTheCameraWithAClearMessage() throws Exception {
+        String stream = liveStream();
+        fetcherFor(stream, c -> c.set(KvsSourceOptions.MAX_CONSECUTIVE_ERRORS, 3));
+        kvs.faults().failNext(KvsOperation.GET_HLS_MEDIA_PLAYLIST, 100, 500, "InternalFailure");
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 20; i++) {
+                fetcher.fetch();
+            }
+        }).isInstanceOf(FrameSourceException.class)
+                .hasMessageContaining("Camera " + stream)
+                .hasMessageContaining("failed 3 times in a row")
+                .hasMessageContaining("HTTP 500")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern("SessionToken=(?!\\*\\*\\*)"));
+    }
+
+    @Test
+    void unknownStreamsFailFast() {
+        fetcherFor("no-such-stream", c -> {});
+        assertThatThrownBy(() -> fetcher.fetch())
+                .isInstanceOfSatisfying(KvsConnectionException.class,
+                        e -> assertThat(e.reason()).isEqualTo(KvsConnectionException.Reason.STREAM_NOT_FOUND))
+                .hasMessageContaining("no-such-stream");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
