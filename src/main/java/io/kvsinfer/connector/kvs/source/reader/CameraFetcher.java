@@ -197,8 +197,9 @@ final class CameraFetcher<T> implements AutoCloseable {
     private boolean openSession(List<CameraRecord<T>> out) {
         metrics.state(reconnecting ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING);
         try {
+            java.time.Instant expiresAt = clock.instant().plus(config.sessionDuration());
             session = new HlsSessionHandle(
-                    plan, sessions.openSession(stream, SessionRequests.forPlan(plan, config)), http,
+                    plan, sessions.openSession(stream, SessionRequests.forPlan(plan, config)), expiresAt, http,
                     config.maxPlaylistBytes(), config.maxFragmentBytes());
         } catch (KvsConnectionException e) {
             if (e.reason() != KvsConnectionException.Reason.NO_FRAGMENTS) {

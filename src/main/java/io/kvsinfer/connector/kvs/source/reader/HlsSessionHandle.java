@@ -23,6 +23,7 @@ final class HlsSessionHandle {
 
     private final SessionPlan plan;
     private final HlsSessionUrl url;
+    private final Instant expiresAt;
     private final HlsHttpClient http;
     private final long maxPlaylistBytes;
     private final long maxFragmentBytes;
@@ -30,9 +31,15 @@ final class HlsSessionHandle {
     private URI mediaPlaylistUri;
     private long lastPollNanos = Long.MIN_VALUE;
 
-    HlsSessionHandle(SessionPlan plan, HlsSessionUrl url, HlsHttpClient http, long maxPlaylistBytes, long maxFragmentBytes) {
+    /**
+     * @param expiresAt when the session expires by the reader's own clock, taken before it was
+     *     requested so that it errs early
+     */
+    HlsSessionHandle(SessionPlan plan, HlsSessionUrl url, Instant expiresAt, HlsHttpClient http,
+            long maxPlaylistBytes, long maxFragmentBytes) {
         this.plan = plan;
         this.url = url;
+        this.expiresAt = expiresAt;
         this.http = http;
         this.maxPlaylistBytes = maxPlaylistBytes;
         this.maxFragmentBytes = maxFragmentBytes;
@@ -71,6 +78,6 @@ final class HlsSessionHandle {
     }
 
     boolean expiresWithin(Instant now, Duration margin) {
-        return !now.plus(margin).isBefore(url.expiresAt());
+        return !now.plus(margin).isBefore(expiresAt);
     }
 }

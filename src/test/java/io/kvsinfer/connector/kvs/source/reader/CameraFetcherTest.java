@@ -92,6 +92,10 @@ class CameraFetcherTest {
     }
 
     private CameraFetcher<FrameKey> fetcherFor(String stream, Consumer<Configuration> options) {
+        return fetcherFor(stream, options, Clock.systemUTC());
+    }
+
+    private CameraFetcher<FrameKey> fetcherFor(String stream, Consumer<Configuration> options, Clock clock) {
         Configuration conf = new Configuration();
         conf.set(KvsSourceOptions.RECONNECT_DELAY, Duration.ofMillis(100));
         conf.set(KvsSourceOptions.MAX_RECONNECT_DELAY, Duration.ofMillis(500));
@@ -102,7 +106,7 @@ class CameraFetcherTest {
         metrics = new CameraMetrics(new UnregisteredMetricsGroup(), stream, new SimpleCounter());
         KvsStreamSplit split = new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null);
         fetcher = new CameraFetcher<>(split, config, sessions, http,
-                new FragmentDecoder(DecoderSettingsFactory.fromConfig(config)), new PixelIndexMapper(), metrics, Clock.systemUTC());
+                new FragmentDecoder(DecoderSettingsFactory.fromConfig(config)), new PixelIndexMapper(), metrics, clock);
         return fetcher;
     }
 
@@ -137,6 +141,42 @@ class CameraFetcherTest {
         assertContiguous(stream, read(3 * FPS, 10, () -> kvs.faults().expireAllSessions()));
         assertThat(metrics.reconnectsCount()).isGreaterThanOrEqualTo(1);
         assertThat(metrics.decodeErrorsCount()).isZero();
+    }
+
+    @Test
+    void renewsTheSessionBeforeItExpiresWithoutAGap() throws Exception {
+        String stream = liveStream();
+        SkippingClock clock = new SkippingClock();
+        fetcherFor(stream, c -> {}, clock);
+        // Jump the reader's clock to 10 s before the 300 s session expires: inside the 30 s margin.
+        assertContiguous(stream, read(4 * FPS, 10, () -> clock.skip(Duration.ofSeconds(290))));
+        assertThat(metrics.urlRefreshesCount()).isEqualTo(1);
+        assertThat(metrics.reconnectsCount()).isZero();
+        assertThat(metrics.readErrorsCount()).isZero();
+    }
+
+    /** The system clock, moved forward on demand. */
+    private static final class SkippingClock extends Clock {
+        private volatile Duration offset = Duration.ZERO;
+
+        void skip(Duration duration) {
+            offset = offset.plus(duration);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.now().plus(offset);
+        }
     }
 
     @Test
