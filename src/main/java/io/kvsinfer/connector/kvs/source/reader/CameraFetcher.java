@@ -70,7 +70,10 @@ final class CameraFetcher<T> implements AutoCloseable {
     private final FragmentPrefetcher prefetcher;
 
     private SessionPlan plan;
+    /** The session the next playlist comes from; null when the next plan needs a new one. */
     private HlsSessionHandle session;
+    /** The session whose token the queued fragments' URLs carry. */
+    private HlsSessionHandle listingSession;
     private final ArrayDeque<HlsSegment> queue = new ArrayDeque<>();
     private final Set<String> queued = new HashSet<>();
     private long verifiedUntilWhenDrained = Long.MIN_VALUE;
@@ -176,6 +179,7 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (session == null && !openSession(out)) {
             return;
         }
+        listingSession = session;
         if (plan.isLive()) {
             followLivePlaylist(out);
         } else {
@@ -289,17 +293,9 @@ final class CameraFetcher<T> implements AutoCloseable {
             verifiedUntilWhenDrained = done.toMillis();
             plan = planner.afterCatchUp(done, false, cursor, clock.millis());
         }
-        // Fragments listed above stay valid while the session lives; the next range needs a new one.
-        keepSessionForQueuedFragments();
-    }
-
-    private void keepSessionForQueuedFragments() {
-        // The queued fragment URLs carry this session's token: keep the session until they are read.
-        drainSession = session;
+        // The queued fragments are read with this session's token; the next range needs a new session.
         session = null;
     }
-
-    private HlsSessionHandle drainSession;
 
     private void enqueueIfNew(HlsSegment segment) {
         long start = startOf(segment);
@@ -321,8 +317,7 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private void startNextFragment() {
         HlsSegment next = queue.peekFirst();
-        HlsSessionHandle owner = session != null ? session : drainSession;
-        byte[] init = next.initSegmentUri() == null ? null : owner.initSegment(next.initSegmentUri());
+        byte[] init = next.initSegmentUri() == null ? null : listingSession.initSegment(next.initSegmentUri());
         byte[] bytes = prefetcher.take(next);
         queue.removeFirst();
         queued.remove(next.fragmentNumber());
@@ -331,7 +326,7 @@ final class CameraFetcher<T> implements AutoCloseable {
             prefetcher.start(following);
         }
         cursor.taken(next.fragmentNumber(), startOf(next), next.durationMillis());
-        metrics.fragmentRead(bytes.length + (init == null ? 0 : 0));
+        metrics.fragmentRead(bytes.length);
         backoff.onSuccess();
         skipFrames = next.fragmentNumber().equals(restoreFragmentNumber) ? restoreSkipFrames : 0;
         restoreFragmentNumber = next.fragmentNumber().equals(restoreFragmentNumber) ? null : restoreFragmentNumber;
@@ -340,9 +335,6 @@ final class CameraFetcher<T> implements AutoCloseable {
             current = next;
         } catch (CorruptFragmentException e) {
             onCorruptFragment(next, e);
-        }
-        if (queue.isEmpty()) {
-            drainSession = null;
         }
     }
 
@@ -441,7 +433,7 @@ final class CameraFetcher<T> implements AutoCloseable {
     /** Forgets the session and the fragments it listed; the plan resumes after the last fragment read. */
     private void dropSession() {
         session = null;
-        drainSession = null;
+        listingSession = null;
         queue.clear();
         queued.clear();
         prefetcher.cancel();
