@@ -1,0 +1,58 @@
+package io.kvsinfer.connector.kvs.source;
+
+import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
+import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
+
+import org.apache.flink.configuration.ConfigOption;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every option and metric in the code is in the reference, and the reference names no other. */
+class ReferenceDocsTest {
+
+    private static final Path REFERENCE = Path.of("docs/kvs-hls-source.md");
+
+    @Test
+    void everyOptionIsDocumentedAndEveryDocumentedOptionExists() throws Exception {
+        String docs = Files.readString(REFERENCE);
+        List<String> keys = new ArrayList<>();
+        for (Field field : KvsSourceOptions.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
+                keys.add(((ConfigOption<?>) field.get(null)).key());
+            }
+        }
+        assertThat(keys).isNotEmpty().allSatisfy(key -> assertThat(docs).contains("`" + key + "`"));
+        Matcher documented = Pattern.compile("`(source\\.kvs\\.[a-z0-9.\\-]+)`").matcher(docs);
+        while (documented.find()) {
+            assertThat(keys).as("documented option %s exists", documented.group(1)).contains(documented.group(1));
+        }
+    }
+
+    @Test
+    void everyCameraMetricIsDocumented() throws Exception {
+        String docs = Files.readString(REFERENCE);
+        List<String> names = new ArrayList<>();
+        for (Field field : CameraMetrics.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
+                    && !field.getName().equals("GROUP") && !field.getName().equals("CAMERA_KEY")) {
+                names.add((String) field.get(null));
+            }
+        }
+        assertThat(names).hasSizeGreaterThan(5).allSatisfy(name -> assertThat(docs).contains("| `" + name + "` |"));
+        Matcher documented = Pattern.compile("\\n\\| `([a-zA-Z_]+)` \\| (counter|gauge) \\|").matcher(docs);
+        while (documented.find()) {
+            assertThat(names).as("documented metric %s exists", documented.group(1)).contains(documented.group(1));
+        }
+    }
+}
