@@ -212,7 +212,13 @@ public final class FragmentDecoder implements AutoCloseable {
 
     /** Reads one packet and hands it to the decoder if it belongs to the video stream. */
     private void feed() throws CorruptFragmentException {
+        long readBefore = input.position();
         int ret = input.readPacket(packet);
+        if (ret == AVERROR_EAGAIN() && input.position() > readBefore) {
+            // The demuxer skipped data it could not use (MPEG-TS resync); it did progress, so ask
+            // again. Memory never runs dry, so EAGAIN without progress means the data is bad.
+            return;
+        }
         if (ret == AVERROR_EOF()) {
             draining = true;
             if (decoder != null) {
@@ -271,8 +277,8 @@ public final class FragmentDecoder implements AutoCloseable {
         int sourceHeight = picture.height();
         checkPixels(sourceWidth, sourceHeight);
         if ((picture.flags() & AVFrame.AV_FRAME_FLAG_CORRUPT) != 0 || picture.decode_error_flags() != 0) {
-            throw new CorruptFragmentException("frame " + index + " decoded with errors (decode_error_flags "
-                    + picture.decode_error_flags() + ")");
+            throw new CorruptFragmentException("frame " + index + " decoded with errors: "
+                    + decodeErrors(picture.decode_error_flags()));
         }
         boolean keyFrame = (picture.flags() & AVFrame.AV_FRAME_FLAG_KEY) != 0;
         if (settings.keyFramesOnly() && !keyFrame) {
@@ -288,6 +294,24 @@ public final class FragmentDecoder implements AutoCloseable {
         frame.set(index, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height,
                 converter.stride(), converter.pixels());
         return frame;
+    }
+
+    /** FFmpeg's {@code FF_DECODE_ERROR_*} flags in words. */
+    private static String decodeErrors(int flags) {
+        StringBuilder text = new StringBuilder();
+        if ((flags & AVFrame.FF_DECODE_ERROR_INVALID_BITSTREAM) != 0) {
+            text.append("invalid bitstream, ");
+        }
+        if ((flags & AVFrame.FF_DECODE_ERROR_MISSING_REFERENCE) != 0) {
+            text.append("missing reference, ");
+        }
+        if ((flags & AVFrame.FF_DECODE_ERROR_CONCEALMENT_ACTIVE) != 0) {
+            text.append("damaged areas concealed, ");
+        }
+        if ((flags & AVFrame.FF_DECODE_ERROR_DECODE_SLICES) != 0) {
+            text.append("slices failed to decode, ");
+        }
+        return text.append("decode_error_flags ").append(flags).toString();
     }
 
     /** Exact milliseconds from a pts difference, across a wrap of the stream's timestamps. */

@@ -22,6 +22,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
+import static org.bytedeco.ffmpeg.global.avformat.avio_tell;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXIT;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
@@ -130,6 +131,11 @@ final class MemoryInput implements AutoCloseable {
                     "decoding took longer than the limit of " + budget.limit() + " (" + what + ")");
         }
         return new CorruptFragmentException(what + ": " + FfmpegErrors.describe(ret));
+    }
+
+    /** Bytes the demuxer has consumed so far (not counting what sits unread in its buffer). */
+    long position() {
+        return avio_tell(format.pb());
     }
 
     long size() {
