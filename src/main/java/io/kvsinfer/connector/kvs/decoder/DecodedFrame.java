@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 @Internal
 public interface DecodedFrame {
 
-    /** Position in the fragment in decode order, counting frames the sampler rejected. */
+    /** Position in the fragment in decoder output order (presentation order), counting frames the sampler rejected. */
     int indexInFragment();
 
     /** Presentation time minus that of the fragment's first frame, in milliseconds. */

@@ -14,7 +14,7 @@ public interface FrameSampler {
     FrameSampler ALL = (index, offsetMillis, keyFrame) -> true;
 
     /**
-     * @param indexInFragment position of the frame in the fragment, in decode order, from 0
+     * @param indexInFragment position of the frame in the fragment, in decoder output (presentation) order, from 0
      * @param offsetMillis presentation time of the frame minus that of the fragment's first frame
      * @param keyFrame whether the frame is a key frame
      */

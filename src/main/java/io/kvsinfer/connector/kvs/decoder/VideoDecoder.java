@@ -1,0 +1,105 @@
+package io.kvsinfer.connector.kvs.decoder;
+
+import org.apache.flink.annotation.Internal;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+
+/**
+ * One FFmpeg video decoder (an {@code AVCodecContext}) set up from a stream's parameters with the
+ * decoder options of {@link DecoderSettings}: thread count, key frames only, and a pixel limit that
+ * FFmpeg enforces itself before it allocates a picture (this also covers a size change announced
+ * in-band, mid-fragment).
+ */
+@Internal
+final class VideoDecoder implements AutoCloseable {
+
+    private AVCodecContext context;
+
+    private VideoDecoder(AVCodecContext context) {
+        this.context = context;
+    }
+
+    static VideoDecoder open(AVStream stream, DecoderSettings settings) throws CorruptFragmentException {
+        AVCodecParameters parameters = stream.codecpar();
+        AVCodec codec = avcodec_find_decoder(parameters.codec_id());
+        if (codec == null) {
+            throw new CorruptFragmentException("no decoder for video codec "
+                    + avcodec_get_name(parameters.codec_id()).getString());
+        }
+        AVCodecContext context = avcodec_alloc_context3(codec);
+        if (context == null) {
+            throw new OutOfMemoryError("avcodec_alloc_context3 failed");
+        }
+        VideoDecoder decoder = new VideoDecoder(context);
+        AVDictionary options = new AVDictionary(null);
+        try {
+            int ret = avcodec_parameters_to_context(context, parameters);
+            if (ret < 0) {
+                throw new CorruptFragmentException("bad video stream parameters: " + FfmpegErrors.describe(ret));
+            }
+            context.pkt_timebase(stream.time_base());
+            av_dict_set(options, "threads", Integer.toString(settings.threads()), 0);
+            if (settings.keyFramesOnly()) {
+                // The decoder skips everything but key frames: no reference decoding at all.
+                av_dict_set(options, "skip_frame", "nokey", 0);
+            }
+            long maxPixels = Math.min(settings.maxFramePixels(), Integer.MAX_VALUE);
+            av_dict_set(options, "max_pixels", Long.toString(maxPixels), 0);
+            ret = avcodec_open2(context, codec, options);
+            if (ret < 0) {
+                throw new CorruptFragmentException("cannot open the "
+                        + codec.name().getString() + " decoder: " + FfmpegErrors.describe(ret));
+            }
+            return decoder;
+        } catch (CorruptFragmentException | RuntimeException | Error e) {
+            decoder.close();
+            throw e;
+        } finally {
+            av_dict_free(options);
+        }
+    }
+
+    /** {@code avcodec_send_packet}; a null packet starts draining. */
+    int send(AVPacket packet) {
+        return avcodec_send_packet(context, packet);
+    }
+
+    /** {@code avcodec_receive_frame}. */
+    int receive(AVFrame frame) {
+        return avcodec_receive_frame(context, frame);
+    }
+
+    /** Width times height as the decoder last parsed them from the bitstream (0 before that). */
+    long pixels() {
+        return (long) context.width() * context.height();
+    }
+
+    /** Width x height as the decoder last parsed them. */
+    String size() {
+        return context.width() + "x" + context.height();
+    }
+
+    @Override
+    public void close() {
+        if (context != null) {
+            avcodec_free_context(context);
+            context = null;
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package io.kvsinfer.connector.kvs.decoder;
+
+import io.kvsinfer.connector.kvs.decoder.DecoderTestSupport.Got;
+import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
+import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
+import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
+import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
+import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.kvsinfer.connector.kvs.decoder.DecoderTestSupport.START;
+import static io.kvsinfer.connector.kvs.decoder.DecoderTestSupport.decodeAll;
+import static io.kvsinfer.connector.kvs.decoder.DecoderTestSupport.expectedOffsets;
+import static io.kvsinfer.connector.kvs.decoder.DecoderTestSupport.offsets;
+import static io.kvsinfer.connector.kvs.decoder.DecoderTestSupport.pixelIndices;
+import static io.kvsinfer.connector.kvs.decoder.DecoderTestSupport.range;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+class FragmentDecoderTest {
+
+    private static final Path FIXTURES = Paths.get("src/test/resources/fixtures");
+    private static final int FPS = 15;
+
+    private static FragmentedMedia camera;
+
+    @BeforeAll
+    static void encodeCamera() {
+        camera = SyntheticCamera.encode(320, 240, FPS);
+    }
+
+    private static DecoderSettings.Builder settings(ContainerFormat format) {
+        return DecoderSettings.builder().containerFormat(format).threads(1);
+    }
+
+    private static byte[] init(FragmentedMedia media, ContainerFormat format) {
+        return format == ContainerFormat.FRAGMENTED_MP4 ? media.initSegment() : null;
+    }
+
+    private static byte[] fragment(FragmentedMedia media, ContainerFormat format, int index, long startMillis) {
+        return format == ContainerFormat.FRAGMENTED_MP4
+                ? media.mp4Fragment(index, startMillis, index + 1)
+                : media.tsFragment(index, startMillis);
+    }
+
+    // ---- every frame, in order, with exact offsets ------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(ContainerFormat.class)
+    void decodesEveryFrameOfEveryFragmentInOrderWithExactOffsets(ContainerFormat format) throws Exception {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).build())) {
+            int first = 0;
+            for (int i = 0; i < camera.fragmentCount(); i++) {
+                int count = camera.frameCount(i);
+                List<Got> frames = decodeAll(decoder, init(camera, format),
+                        fragment(camera, format, i, START + camera.durationMillis(i) * i));
+                assertThat(pixelIndices(frames)).as("fragment %s", i).isEqualTo(range(first, count));
+                assertThat(offsets(frames)).as("fragment %s", i).isEqualTo(expectedOffsets(count, FPS));
+                assertThat(frames).extracting(Got::indexInFragment).isEqualTo(range(0, count));
+                assertThat(frames.get(0).keyFrame()).isTrue();
+                assertThat(frames).allSatisfy(f -> {
+                    assertThat(f.width()).isEqualTo(320);
+                    assertThat(f.height()).isEqualTo(240);
+                    assertThat(f.sourceWidth()).isEqualTo(320);
+                    assertThat(f.sourceHeight()).isEqualTo(240);
+                });
+                first += count;
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ContainerFormat.class)
+    void autoThreadsDecodeTheSameFrames(ContainerFormat format) throws Exception {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).threads(0).build())) {
+            List<Got> frames = decodeAll(decoder, init(camera, format), fragment(camera, format, 1, START));
+            assertThat(pixelIndices(frames)).isEqualTo(range(camera.frameCount(0), camera.frameCount(1)));
+            assertThat(offsets(frames)).isEqualTo(expectedOffsets(camera.frameCount(1), FPS));
+        }
+    }
+
+    @Test
+    void offsetsStayExactWhenTsTimestampsWrapInsideTheFragment() throws Exception {
+        // Pick a start whose 90 kHz pts is 500 ms before the 33-bit wrap: the fragment crosses it.
+        long wrap = 1L << 33;
+        long startPts = Math.floorMod(START * 90, wrap);
+        long start = START + Math.floorMod(wrap - 45_000 - startPts, wrap) / 90;
+        assertThat(wrap - Math.floorMod(start * 90, wrap)).isBetween(45_000L, 45_090L);
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.MPEG_TS).build())) {
+            List<Got> frames = decodeAll(decoder, null, camera.tsFragment(0, start));
+            assertThat(pixelIndices(frames)).isEqualTo(range(0, camera.frameCount(0)));
+            assertThat(offsets(frames)).isEqualTo(expectedOffsets(camera.frameCount(0), FPS));
+        }
+    }
+
+    // ---- H.265 and B-frames -----------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(ContainerFormat.class)
+    void decodesH265Fixture(ContainerFormat format) throws Exception {
+        FragmentedMedia media = FileMedia.load(FIXTURES.resolve("h265-320x240-15fps.mp4"));
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).build())) {
+            for (int i = 0; i < media.fragmentCount(); i++) {
+                List<Got> frames = decodeAll(decoder, init(media, format), fragment(media, format, i, START + 2000L * i));
+                assertThat(pixelIndices(frames)).as("fragment %s", i).isEqualTo(range(30 * i, 30));
+                assertThat(offsets(frames)).as("fragment %s", i).isEqualTo(expectedOffsets(30, FPS));
+                assertThat(frames.get(0).keyFrame()).isTrue();
+            }
+        }
+    }
+
+    /**
+     * With B-frames the decoder receives frames in decode order but outputs them in presentation
+     * order: the index counts output order and every offset is that frame's own presentation time,
+     * so both pixel indices and offsets increase.
+     */
+    @ParameterizedTest
+    @EnumSource(ContainerFormat.class)
+    void decodesBFrameFixtureInPresentationOrder(ContainerFormat format) throws Exception {
+        FragmentedMedia media = FileMedia.load(FIXTURES.resolve("h264-bframes-320x240-15fps.mkv"));
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).build())) {
+            for (int i = 0; i < media.fragmentCount(); i++) {
+                List<Got> frames = decodeAll(decoder, init(media, format), fragment(media, format, i, START + 2000L * i));
+                assertThat(pixelIndices(frames)).as("fragment %s", i).isEqualTo(range(30 * i, 30));
+                List<Long> expected = expectedOffsets(30, FPS);
+                for (int k = 0; k < 30; k++) {
+                    // Matroska keeps milliseconds: the source times jitter by up to 2 ms.
+                    assertThat(frames.get(k).offsetMillis()).as("fragment %s frame %s", i, k)
+                            .isCloseTo(expected.get(k), offset(2L));
+                }
+                assertThat(offsets(frames)).isSorted();
+                assertThat(frames.get(0).offsetMillis()).isZero();
+            }
+        }
+    }
+
+    // ---- key frames only and sampling -------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(ContainerFormat.class)
+    void keyFramesOnlyReturnsOnlyKeyFrames(ContainerFormat format) throws Exception {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).keyFramesOnly(true).build())) {
+            int first = 0;
+            for (int i = 0; i < camera.fragmentCount(); i++) {
+                List<Got> frames = decodeAll(decoder, init(camera, format), fragment(camera, format, i, START));
+                assertThat(frames).isNotEmpty().allSatisfy(f -> assertThat(f.keyFrame()).isTrue());
+                // openh264 may add key frames inside a fragment, but never most of them.
+                assertThat(frames.size()).isLessThan(camera.frameCount(i) / 2);
+                assertThat(frames.get(0).pixelIndex()).isEqualTo(first);
+                for (Got f : frames) {
+                    // Each key frame carries its own presentation offset.
+                    assertThat(f.offsetMillis()).isEqualTo(Math.round((f.pixelIndex() - first) * 1000.0 / FPS));
+                }
+                first += camera.frameCount(i);
+            }
+        }
+    }
+
+    @Test
+    void rejectedFramesAreNeitherConvertedNorReturned() throws Exception {
+        List<Integer> offered = new ArrayList<>();
+        FrameSampler everyFifth = (index, offsetMillis, keyFrame) -> {
+            offered.add(index);
+            assertThat(offsetMillis).isEqualTo(Math.round(index * 1000.0 / FPS));
+            assertThat(keyFrame).isEqualTo(index == 0 ? true : keyFrame);
+            return index % 5 == 0;
+        };
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.FRAGMENTED_MP4).build())) {
+            List<Got> frames = decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(2, START, 3), everyFifth);
+            int count = camera.frameCount(2);
+            int base = camera.frameCount(0) + camera.frameCount(1);
+            assertThat(offered).isEqualTo(range(0, count));
+            assertThat(frames).extracting(Got::indexInFragment).containsExactly(0, 5, 10, 15, 20, 25);
+            assertThat(pixelIndices(frames)).containsExactly(base, base + 5, base + 10, base + 15, base + 20, base + 25);
+            assertThat(decoder.conversions()).isEqualTo(6);
+
+            decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(3, START, 4), (i, o, k) -> false);
+            assertThat(decoder.conversions()).as("nothing kept, nothing converted").isEqualTo(6);
+        }
+    }
+
+    // ---- output size and resolution changes -------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(ContainerFormat.class)
+    void scalesToTheOutputSizeInTheConversion(ContainerFormat format) throws Exception {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).outputSize(160, 120).build())) {
+            decoder.open(init(camera, format), fragment(camera, format, 1, START));
+            DecodedFrame frame = decoder.next(FrameSampler.ALL);
+            assertThat(frame.width()).isEqualTo(160);
+            assertThat(frame.height()).isEqualTo(120);
+            assertThat(frame.sourceWidth()).isEqualTo(320);
+            assertThat(frame.sourceHeight()).isEqualTo(240);
+            assertThat(frame.stride()).isGreaterThanOrEqualTo(3 * 160);
+            ByteBuffer buffer = frame.buffer();
+            assertThat(buffer.isReadOnly()).isTrue();
+            assertThat(buffer.position()).isZero();
+            assertThat(FrameIndexCode.read(buffer, 160, 120, frame.stride())).hasValue(camera.frameCount(0));
+            byte[] packed = frame.toBgrArray();
+            assertThat(packed).hasSize(3 * 160 * 120);
+            assertThat(FrameIndexCode.read(packed, 160, 120, 3 * 160)).hasValue(camera.frameCount(0));
+            // The packed copy is the buffer without its row padding.
+            for (int y = 0; y < 120; y += 17) {
+                byte[] row = new byte[3 * 160];
+                buffer.position(y * frame.stride());
+                buffer.get(row);
+                assertThat(java.util.Arrays.copyOfRange(packed, y * 480, y * 480 + 480)).isEqualTo(row);
+            }
+            List<Integer> rest = new ArrayList<>();
+            while ((frame = decoder.next(FrameSampler.ALL)) != null) {
+                rest.add(FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()).orElse(-1));
+            }
+            assertThat(rest).isEqualTo(range(camera.frameCount(0) + 1, camera.frameCount(1) - 1));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ContainerFormat.class)
+    void followsAResolutionChangeBetweenFragments(ContainerFormat format) throws Exception {
+        FragmentedMedia large = SyntheticCamera.encode(640, 360, FPS, 1, 2);
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).build())) {
+            List<Got> small1 = decodeAll(decoder, init(camera, format), fragment(camera, format, 0, START));
+            List<Got> big = decodeAll(decoder, init(large, format), fragment(large, format, 1, START + 2000));
+            List<Got> small2 = decodeAll(decoder, init(camera, format), fragment(camera, format, 4, START + 3000));
+            assertThat(pixelIndices(small1)).isEqualTo(range(0, camera.frameCount(0)));
+            assertThat(pixelIndices(big)).isEqualTo(range(large.frameCount(0), large.frameCount(1)));
+            assertThat(pixelIndices(small2)).isEqualTo(range(4 * camera.frameCount(0), camera.frameCount(4)));
+            assertThat(big).allSatisfy(f -> assertThat(List.of(f.width(), f.height(), f.sourceWidth(), f.sourceHeight()))
+                    .containsExactly(640, 360, 640, 360));
+            assertThat(small2).allSatisfy(f -> assertThat(List.of(f.width(), f.height())).containsExactly(320, 240));
+            assertThat(offsets(big)).isEqualTo(expectedOffsets(large.frameCount(1), FPS));
+        }
+    }
+
+    // ---- limits -----------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(ContainerFormat.class)
+    void rejectsFramesAboveThePixelLimit(ContainerFormat format) throws Exception {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).maxFramePixels(320L * 240 - 1).build())) {
+            assertThatThrownBy(() -> decodeAll(decoder, init(camera, format), fragment(camera, format, 0, START)))
+                    .isInstanceOf(CorruptFragmentException.class)
+                    .hasMessageContaining("320x240 = 76800 pixels, above the limit of 76799");
+            assertThat(decoder.conversions()).isZero();
+        }
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).maxFramePixels(320L * 240).build())) {
+            assertThat(decodeAll(decoder, init(camera, format), fragment(camera, format, 0, START)))
+                    .hasSize(camera.frameCount(0));
+        }
+    }
+
+    @Test
+    void aFragmentOverItsTimeLimitIsCorrupt() throws Exception {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.FRAGMENTED_MP4)
+                .maxDecodeTime(java.time.Duration.ofNanos(1)).build())) {
+            assertThatThrownBy(() -> decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(0, START, 1)))
+                    .isInstanceOf(CorruptFragmentException.class)
+                    .hasMessageContaining("longer than the limit of PT0.000000001S");
+        }
+    }
+
+    // ---- lifecycle --------------------------------------------------------------------------------
+
+    @Test
+    void lifecycle() throws Exception {
+        FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.FRAGMENTED_MP4).build());
+        assertThatThrownBy(() -> decoder.next(FrameSampler.ALL)).isInstanceOf(IllegalStateException.class);
+        decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(0, START, 1));
+        assertThat(decoder.next(FrameSampler.ALL)).as("after the end").isNull();
+        // Opening the next fragment before the previous one ended is fine.
+        decoder.open(camera.initSegment(), camera.mp4Fragment(1, START, 2));
+        assertThat(decoder.next(FrameSampler.ALL)).isNotNull();
+        decoder.open(camera.initSegment(), camera.mp4Fragment(2, START, 3));
+        DecodedFrame frame = decoder.next(FrameSampler.ALL);
+        assertThat(FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()))
+                .hasValue(2 * camera.frameCount(0));
+        decoder.close();
+        decoder.close();
+        assertThatThrownBy(() -> decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1)))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void settingsAreChecked() {
+        assertThatThrownBy(() -> DecoderSettings.builder().threads(65))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 to 64");
+        assertThatThrownBy(() -> new FragmentDecoder(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void keepsWorkingWhenTheCallerLeavesFragmentsHalfRead(int framesRead) throws Exception {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.MPEG_TS).build())) {
+            for (int i = 0; i < camera.fragmentCount(); i++) {
+                decoder.open(null, camera.tsFragment(i, START));
+                for (int k = 0; k < framesRead; k++) {
+                    DecodedFrame frame = decoder.next(FrameSampler.ALL);
+                    assertThat(FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()))
+                            .hasValue(i * camera.frameCount(0) + k);
+                }
+            }
+        }
+    }
+}
