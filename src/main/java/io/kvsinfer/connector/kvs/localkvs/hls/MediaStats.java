@@ -15,6 +15,13 @@ import java.util.WeakHashMap;
 @Internal
 public final class MediaStats {
 
+    /**
+     * The start time fragments are measured at. Not 0: a fragment whose first frames are B-frames
+     * (a composition offset) cannot start at time 0, its decode times would be negative. Sizes do
+     * not depend on the start ({@code tfdt} is always written as 64 bits).
+     */
+    static final long MEASURE_START_MILLIS = 86_400_000L;
+
     private final Map<FragmentedMedia, long[]> sizes = Collections.synchronizedMap(new WeakHashMap<>());
 
     public long size(FragmentedMedia media, int index) {
@@ -39,7 +46,7 @@ public final class MediaStats {
         }
         long[] measured = new long[media.fragmentCount()];
         for (int i = 0; i < measured.length; i++) {
-            measured[i] = media.mp4Fragment(i, 0L, 1L).length;
+            measured[i] = media.mp4Fragment(i, MEASURE_START_MILLIS, 1L).length;
         }
         sizes.put(media, measured);
         return measured;
