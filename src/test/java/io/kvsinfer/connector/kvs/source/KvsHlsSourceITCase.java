@@ -134,6 +134,72 @@ class KvsHlsSourceITCase {
         assertThat(indices.get(0)).isZero();
     }
 
+    @Test
+    void readsLiveH265OverMpegTsThroughInjectedFaults() throws Exception {
+        FragmentedMedia h265 = FileMedia.load(Path.of("src/test/resources/fixtures/h265-320x240-15fps.mp4"));
+        kvs.createStream("hevc-live").startLive(h265);
+        awaitFragments(List.of("hevc-live"), 1);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        KvsHlsSource<FrameKey> source = sourceFor(kvs).addStream("hevc-live")
+                .setContainerFormat(ContainerFormat.MPEG_TS)
+                .setFrameMapper(new PixelIndexMapper(), FrameKey.class)
+                .build();
+        List<FrameKey> frames = new ArrayList<>();
+        try (CloseableIterator<FrameKey> results = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "hevc")
+                .executeAndCollect("hevc")) {
+            while (frames.size() < 4 * FPS && results.hasNext()) {
+                frames.add(results.next());
+                if (frames.size() == 10) {
+                    kvs.faults().expireAllSessions();
+                    kvs.faults().failNext(io.kvsinfer.connector.kvs.localkvs.KvsOperation.GET_TS_FRAGMENT, 1, 503, "ServiceUnavailable");
+                }
+            }
+        } finally {
+            kvs.faults().clear();
+        }
+        new FrameSequenceVerifier(kvs.stream("hevc-live").fragments(), h265.frameRate()).assertContiguous(frames);
+    }
+
+    @Test
+    void aSilentCameraIsIdleAndDoesNotHoldBackEventTime() throws Exception {
+        kvs.createStream("wm-live").startLive(camera);
+        kvs.createStream("wm-silent");
+        awaitFragments(List.of("wm-live"), 1);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // Both cameras on one reader: its watermark is the minimum over the cameras that are not idle.
+        env.setParallelism(1);
+        env.getConfig().setAutoWatermarkInterval(100);
+        KvsHlsSource<FrameKey> source = sourceFor(kvs).addStream("wm-live").addStream("wm-silent")
+                .setOption(io.kvsinfer.connector.kvs.source.config.KvsSourceOptions.IDLE_POLL_INTERVAL, java.time.Duration.ofMillis(500))
+                .setFrameMapper(new PixelIndexMapper(), FrameKey.class)
+                .build();
+        List<Long> watermarks = new ArrayList<>();
+        try (CloseableIterator<long[]> results = env
+                .fromSource(source, WatermarkStrategy.<FrameKey>forMonotonousTimestamps()
+                        .withTimestampAssigner((frame, ts) -> frame.timestampMillis), "watermarks")
+                .process(new org.apache.flink.streaming.api.functions.ProcessFunction<FrameKey, long[]>() {
+                    @Override
+                    public void processElement(FrameKey frame, Context ctx, org.apache.flink.util.Collector<long[]> out) {
+                        out.collect(new long[] {frame.timestampMillis, ctx.timerService().currentWatermark()});
+                    }
+                })
+                .executeAndCollect("watermarks")) {
+            long firstFrame = -1;
+            while (results.hasNext()) {
+                long[] next = results.next();
+                firstFrame = firstFrame < 0 ? next[0] : firstFrame;
+                watermarks.add(next[1]);
+                if (next[1] > firstFrame) {
+                    break;
+                }
+                assertThat(watermarks.size()).as("the watermark passes the first frame").isLessThan(20 * FPS);
+            }
+        }
+        assertThat(watermarks.get(watermarks.size() - 1)).isGreaterThan(Long.MIN_VALUE);
+    }
+
     private static List<FrameKey> readBounded(KvsHlsSourceBuilder<VideoFrame> builder) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
