@@ -6,6 +6,7 @@ import io.kvsinfer.connector.kvs.source.KvsConnectionException.Reason;
 import org.apache.flink.annotation.Internal;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -37,18 +38,35 @@ import java.util.concurrent.ConcurrentHashMap;
 @Internal
 public final class KvsSessionClient implements AutoCloseable {
 
+    static final Duration DEFAULT_API_CALL_TIMEOUT = Duration.ofSeconds(20);
+
     private final KinesisVideoClient controlPlane;
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final Clock clock;
+    private final ClientOverrideConfiguration overrides;
     private final Map<StreamRef, URI> dataEndpoints = new ConcurrentHashMap<>();
     private final Map<URI, KinesisVideoArchivedMediaClient> archivedMediaClients = new ConcurrentHashMap<>();
 
     public KvsSessionClient(String region, AwsCredentialsProvider credentials, Optional<URI> endpointOverride, Clock clock) {
+        this(region, credentials, endpointOverride, clock, DEFAULT_API_CALL_TIMEOUT);
+    }
+
+    /**
+     * @param apiCallTimeout bound of each API call including the SDK's own retries, so that a
+     *     hanging endpoint cannot stall a camera's fetcher thread
+     */
+    public KvsSessionClient(String region, AwsCredentialsProvider credentials, Optional<URI> endpointOverride,
+            Clock clock, Duration apiCallTimeout) {
         this.region = Region.of(region);
         this.credentials = credentials;
         this.clock = clock;
-        var builder = KinesisVideoClient.builder().region(this.region).credentialsProvider(credentials);
+        this.overrides = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(apiCallTimeout)
+                .apiCallAttemptTimeout(apiCallTimeout.dividedBy(2))
+                .build();
+        var builder = KinesisVideoClient.builder().region(this.region).credentialsProvider(credentials)
+                .overrideConfiguration(overrides);
         endpointOverride.ifPresent(builder::endpointOverride);
         this.controlPlane = builder.build();
     }
@@ -133,6 +151,7 @@ public final class KvsSessionClient implements AutoCloseable {
                 .region(region)
                 .credentialsProvider(credentials)
                 .endpointOverride(uri)
+                .overrideConfiguration(overrides)
                 .build());
     }
 

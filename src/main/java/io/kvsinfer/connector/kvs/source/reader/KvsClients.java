@@ -26,7 +26,7 @@ final class KvsClients implements AutoCloseable {
     static KvsClients create(KvsSourceConfig config, AwsCredentialsProvider credentials) {
         Duration timeout = config.httpTimeout();
         return new KvsClients(
-                new KvsSessionClient(config.region(), credentials, config.endpoint(), Clock.systemUTC()),
+                new KvsSessionClient(config.region(), credentials, config.endpoint(), Clock.systemUTC(), timeout.multipliedBy(2)),
                 new HlsHttpClient(timeout, timeout));
     }
 
