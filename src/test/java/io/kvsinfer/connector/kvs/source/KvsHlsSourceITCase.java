@@ -200,6 +200,31 @@ class KvsHlsSourceITCase {
         assertThat(watermarks.get(watermarks.size() - 1)).isGreaterThan(Long.MIN_VALUE);
     }
 
+    @Test
+    void samplesAndScalesAtTheSource() throws Exception {
+        long archiveStart = (System.currentTimeMillis() - 900_000) / 1000 * 1000;
+        List<FragmentRecord> written = kvs.createStream("sampled").appendArchived(camera, archiveStart, 4);
+        long stop = written.get(written.size() - 1).producerEndMillis() - 1;
+        FrameSequenceVerifier verifier = new FrameSequenceVerifier(written, FPS);
+
+        List<FrameKey> twoFps = readBounded(sourceFor(kvs).addStream("sampled")
+                .setStartingPosition(StartingPosition.earliest()).setStoppingTimestamp(Instant.ofEpochMilli(stop))
+                .sampleFps(2).setOutputSize(160, 120));
+        // 8 s at 2 fps: the first frame of every 500 ms slot, scaled, with the right picture.
+        assertThat(twoFps).hasSize(16).allSatisfy(f -> assertThat(f.width).isEqualTo(160));
+        for (int i = 0; i < twoFps.size(); i++) {
+            assertThat(verifier.streamIndexOf(twoFps.get(i))).isEqualTo((long) Math.ceil(i * FPS / 2.0));
+        }
+
+        List<FrameKey> keyFrames = readBounded(sourceFor(kvs).addStream("sampled")
+                .setStartingPosition(StartingPosition.earliest()).setStoppingTimestamp(Instant.ofEpochMilli(stop))
+                .sampleKeyFramesOnly());
+        assertThat(keyFrames).hasSize(4);
+        for (int i = 0; i < keyFrames.size(); i++) {
+            assertThat(verifier.streamIndexOf(keyFrames.get(i))).isEqualTo(i * 2L * FPS);
+        }
+    }
+
     private static List<FrameKey> readBounded(KvsHlsSourceBuilder<VideoFrame> builder) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
