@@ -61,14 +61,8 @@ public final class KvsSessionClient implements AutoCloseable {
         this.region = Region.of(region);
         this.credentials = credentials;
         this.clock = clock;
-        this.overrides = ClientOverrideConfiguration.builder()
-                .apiCallTimeout(apiCallTimeout)
-                .apiCallAttemptTimeout(apiCallTimeout.dividedBy(2))
-                .build();
-        var builder = KinesisVideoClient.builder().region(this.region).credentialsProvider(credentials)
-                .overrideConfiguration(overrides);
-        endpointOverride.ifPresent(builder::endpointOverride);
-        this.controlPlane = builder.build();
+        this.overrides = ControlPlaneClients.timeouts(apiCallTimeout);
+        this.controlPlane = ControlPlaneClients.create(region, credentials, endpointOverride, apiCallTimeout);
     }
 
     /** The control-plane client, for calls other than the two hops (discovery, describe). */

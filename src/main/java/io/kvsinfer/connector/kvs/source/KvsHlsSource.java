@@ -1,6 +1,11 @@
 package io.kvsinfer.connector.kvs.source;
 
+import io.kvsinfer.connector.kvs.hls.ControlPlaneClients;
+import io.kvsinfer.connector.kvs.source.config.CredentialsProviders;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
+import io.kvsinfer.connector.kvs.source.enumerator.DiscoverySettings;
+import io.kvsinfer.connector.kvs.source.enumerator.KvsStreamDiscovery;
+import io.kvsinfer.connector.kvs.source.enumerator.StreamDiscovery;
 import io.kvsinfer.connector.kvs.source.enumerator.KvsEnumeratorState;
 import io.kvsinfer.connector.kvs.source.enumerator.KvsEnumeratorStateSerializer;
 import io.kvsinfer.connector.kvs.source.enumerator.KvsSplitEnumerator;
@@ -88,13 +93,28 @@ public final class KvsHlsSource<T>
     @Override
     public SplitEnumerator<KvsStreamSplit, KvsEnumeratorState> createEnumerator(
             SplitEnumeratorContext<KvsStreamSplit> context) {
-        return new KvsSplitEnumerator(context, cameras, null);
+        return enumerator(context, null);
     }
 
     @Override
     public SplitEnumerator<KvsStreamSplit, KvsEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<KvsStreamSplit> context, KvsEnumeratorState checkpoint) {
-        return new KvsSplitEnumerator(context, cameras, checkpoint);
+        return enumerator(context, checkpoint);
+    }
+
+    private KvsSplitEnumerator enumerator(
+            SplitEnumeratorContext<KvsStreamSplit> context, @Nullable KvsEnumeratorState checkpoint) {
+        if (config.discoveryPrefix().isEmpty()) {
+            return new KvsSplitEnumerator(context, cameras, checkpoint);
+        }
+        AwsCredentialsProvider provider = credentials != null ? credentials.get() : CredentialsProviders.fromConfig(config);
+        StreamDiscovery discovery = new KvsStreamDiscovery(
+                ControlPlaneClients.create(config.region(), provider, config.endpoint(), config.httpTimeout().multipliedBy(2)),
+                config.discoveryPrefix().get(), config.discoveryTags(), config.discoveryCameraIdTag().orElse(null));
+        DiscoverySettings settings = new DiscoverySettings(config.discoveryInterval(),
+                getBoundedness() == Boundedness.BOUNDED, config.startingPosition(),
+                config.stoppingTimestamp().orElse(KvsStreamSplit.NO_STOPPING_TIMESTAMP));
+        return new KvsSplitEnumerator(context, cameras, checkpoint, discovery, settings);
     }
 
     @Override

@@ -116,6 +116,33 @@ public final class KvsHlsSourceBuilder<T> {
         return this;
     }
 
+    /**
+     * Also reads every stream whose name begins with {@code prefix}, following streams that are
+     * created, deleted or re-created while the job runs (see {@link #setDiscoveryInterval}).
+     */
+    public KvsHlsSourceBuilder<T> discoverStreams(String prefix) {
+        config.set(KvsSourceOptions.DISCOVERY_STREAM_PREFIX, prefix);
+        return this;
+    }
+
+    /** Discovered streams must carry all these tags with these values. */
+    public KvsHlsSourceBuilder<T> setRequiredTags(Map<String, String> tags) {
+        config.set(KvsSourceOptions.DISCOVERY_TAGS, Map.copyOf(tags));
+        return this;
+    }
+
+    /** A discovered stream's camera id is the value of this tag (the stream name without it). */
+    public KvsHlsSourceBuilder<T> setCameraIdTag(String tagKey) {
+        config.set(KvsSourceOptions.DISCOVERY_CAMERA_ID_TAG, tagKey);
+        return this;
+    }
+
+    /** How often to discover streams again; zero discovers once at start. */
+    public KvsHlsSourceBuilder<T> setDiscoveryInterval(Duration interval) {
+        config.set(KvsSourceOptions.DISCOVERY_INTERVAL, interval);
+        return this;
+    }
+
     /** Applies one of the Python reader's presets; later setters override its values. */
     public KvsHlsSourceBuilder<T> applyPreset(KvsSourcePreset preset) {
         Preconditions.checkNotNull(preset, "preset must not be null").applyTo(config);
@@ -244,8 +271,9 @@ public final class KvsHlsSourceBuilder<T> {
     }
 
     public KvsHlsSource<T> build() {
-        Preconditions.checkState(!cameras.isEmpty(), "no camera was added; call addCamera(cameraId, stream) at least once");
         KvsSourceConfig validated = new KvsSourceConfig(config);
+        Preconditions.checkState(!cameras.isEmpty() || validated.discoveryPrefix().isPresent(),
+                "no camera was added; call addCamera(cameraId, stream) at least once, or discoverStreams(prefix)");
         long stop = validated.stoppingTimestamp().orElse(KvsStreamSplit.NO_STOPPING_TIMESTAMP);
         StartingPosition start = validated.startingPosition();
         List<KvsStreamSplit> splits = new ArrayList<>(cameras.size());

@@ -63,6 +63,7 @@ public final class KvsSourceConfig implements Serializable {
         validateSampling();
         validatePositions();
         validateCredentials();
+        validateDiscovery();
         endpoint();
     }
 
@@ -118,6 +119,17 @@ public final class KvsSourceConfig implements Serializable {
             throw new IllegalArgumentException(
                     "Option '" + PROFILE_NAME.key() + "' is required with "
                             + CREDENTIALS_PROVIDER.key() + "=PROFILE");
+        }
+    }
+
+    private void validateDiscovery() {
+        Optional<String> prefix = config.getOptional(DISCOVERY_STREAM_PREFIX);
+        if (prefix.isPresent() && !prefix.get().matches("[a-zA-Z0-9_.\\-]{1,256}")) {
+            throw invalid(DISCOVERY_STREAM_PREFIX, prefix.get(), "1 to 256 characters of a-z, A-Z, 0-9, '_', '.' and '-'");
+        }
+        if (prefix.isEmpty() && (config.getOptional(DISCOVERY_TAGS).isPresent() || config.getOptional(DISCOVERY_CAMERA_ID_TAG).isPresent())) {
+            throw new IllegalArgumentException("Options '" + DISCOVERY_TAGS.key() + "' and '" + DISCOVERY_CAMERA_ID_TAG.key()
+                    + "' need '" + DISCOVERY_STREAM_PREFIX.key() + "'");
         }
     }
 
@@ -269,6 +281,24 @@ public final class KvsSourceConfig implements Serializable {
 
     public long maxPlaylistBytes() {
         return config.get(MAX_PLAYLIST_SIZE).getBytes();
+    }
+
+    /** The stream-name prefix of discovered cameras, if discovery is on. */
+    public Optional<String> discoveryPrefix() {
+        return config.getOptional(DISCOVERY_STREAM_PREFIX);
+    }
+
+    public java.util.Map<String, String> discoveryTags() {
+        return config.getOptional(DISCOVERY_TAGS).orElse(java.util.Map.of());
+    }
+
+    public Optional<String> discoveryCameraIdTag() {
+        return config.getOptional(DISCOVERY_CAMERA_ID_TAG);
+    }
+
+    /** Interval of periodic discovery; zero or negative means once at start. */
+    public Duration discoveryInterval() {
+        return config.get(DISCOVERY_INTERVAL);
     }
 
     public Duration httpTimeout() {

@@ -5,6 +5,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.MemorySize;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
@@ -168,6 +169,41 @@ public final class KvsSourceOptions {
                     .withDescription(
                             "How often a camera with no recent fragments (producer silent) is"
                                     + " checked again. Such a camera is idle, not failing.");
+
+    // ---- discovery of cameras -----------------------------------------------------------------
+
+    public static final ConfigOption<String> DISCOVERY_STREAM_PREFIX =
+            key("source.kvs.discovery.stream-prefix")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Reads every stream whose name begins with this prefix (ListStreams"
+                                    + " with BEGINS_WITH), besides the cameras added by name.");
+
+    public static final ConfigOption<Map<String, String>> DISCOVERY_TAGS =
+            key("source.kvs.discovery.tags")
+                    .mapType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Tags a discovered stream must carry, all of them with these values,"
+                                    + " for example 'site:lobby,role:door'.");
+
+    public static final ConfigOption<String> DISCOVERY_CAMERA_ID_TAG =
+            key("source.kvs.discovery.camera-id-tag")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Tag whose value is a discovered stream's camera id; without it (or"
+                                    + " when a stream lacks the tag) the camera id is the stream name.");
+
+    public static final ConfigOption<Duration> DISCOVERY_INTERVAL =
+            key("source.kvs.discovery.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription(
+                            "How often streams are discovered again: new streams become cameras,"
+                                    + " deleted or no longer matching ones finish. 0 discovers once"
+                                    + " at start. A bounded source always discovers once.");
 
     // ---- decoding and sampling --------------------------------------------------------------
 

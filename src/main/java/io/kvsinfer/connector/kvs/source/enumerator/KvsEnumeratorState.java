@@ -11,18 +11,30 @@ import java.util.Map;
 
 /**
  * What the enumerator checkpoints: which cameras are assigned (and to which reader, a hint for
- * balancing after restore) and the splits not yet handed out. Positions of assigned cameras live
- * in the readers' state, not here.
+ * balancing after restore), the splits not yet handed out, and what discovery has found so far.
+ * Positions of assigned cameras live in the readers' state, not here.
  */
 @Internal
 public final class KvsEnumeratorState {
 
     private final Map<String, Integer> assignedOwners;
     private final List<KvsStreamSplit> unassigned;
+    private final Map<String, String> discoveredCameras;
+    private final long lastDiscoveryMillis;
 
     public KvsEnumeratorState(Map<String, Integer> assignedOwners, List<KvsStreamSplit> unassigned) {
+        this(assignedOwners, unassigned, Map.of(), -1);
+    }
+
+    public KvsEnumeratorState(
+            Map<String, Integer> assignedOwners,
+            List<KvsStreamSplit> unassigned,
+            Map<String, String> discoveredCameras,
+            long lastDiscoveryMillis) {
         this.assignedOwners = Collections.unmodifiableMap(new LinkedHashMap<>(assignedOwners));
         this.unassigned = List.copyOf(unassigned);
+        this.discoveredCameras = Collections.unmodifiableMap(new LinkedHashMap<>(discoveredCameras));
+        this.lastDiscoveryMillis = lastDiscoveryMillis;
     }
 
     /** Camera id to the subtask it was last assigned to. */
@@ -34,20 +46,34 @@ public final class KvsEnumeratorState {
         return unassigned;
     }
 
+    /** Cameras found by discovery and not finished, camera id to stream name. */
+    public Map<String, String> discoveredCameras() {
+        return discoveredCameras;
+    }
+
+    /** When the last successful discovery started, epoch ms; -1 before the first. */
+    public long lastDiscoveryMillis() {
+        return lastDiscoveryMillis;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof KvsEnumeratorState
-                && assignedOwners.equals(((KvsEnumeratorState) o).assignedOwners)
-                && unassigned.equals(((KvsEnumeratorState) o).unassigned);
+        if (!(o instanceof KvsEnumeratorState)) {
+            return false;
+        }
+        KvsEnumeratorState that = (KvsEnumeratorState) o;
+        return assignedOwners.equals(that.assignedOwners) && unassigned.equals(that.unassigned)
+                && discoveredCameras.equals(that.discoveredCameras) && lastDiscoveryMillis == that.lastDiscoveryMillis;
     }
 
     @Override
     public int hashCode() {
-        return 31 * assignedOwners.hashCode() + unassigned.hashCode();
+        return java.util.Objects.hash(assignedOwners, unassigned, discoveredCameras, lastDiscoveryMillis);
     }
 
     @Override
     public String toString() {
-        return "KvsEnumeratorState{assigned=" + assignedOwners + ", unassigned=" + unassigned + "}";
+        return "KvsEnumeratorState{assigned=" + assignedOwners + ", unassigned=" + unassigned
+                + ", discovered=" + discoveredCameras + ", lastDiscovery=" + lastDiscoveryMillis + "}";
     }
 }

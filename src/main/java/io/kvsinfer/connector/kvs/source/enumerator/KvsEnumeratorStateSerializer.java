@@ -14,11 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Versioned serializer of {@link KvsEnumeratorState}. Version 1 is the first; keep reading it. */
+/**
+ * Versioned serializer of {@link KvsEnumeratorState}. Version 2 added the discovered cameras and
+ * the time of the last discovery; version 1 checkpoints are still read (with nothing discovered).
+ */
 @Internal
 public final class KvsEnumeratorStateSerializer implements SimpleVersionedSerializer<KvsEnumeratorState> {
 
-    public static final int CURRENT_VERSION = 1;
+    public static final int CURRENT_VERSION = 2;
     /** Sanity bound on counts read from a checkpoint, so corrupt bytes fail clearly. */
     private static final int MAX_ENTRIES = 1_000_000;
 
@@ -39,14 +42,20 @@ public final class KvsEnumeratorStateSerializer implements SimpleVersionedSerial
         for (KvsStreamSplit split : state.unassigned()) {
             KvsStreamSplitSerializer.write(split, out);
         }
+        out.writeInt(state.discoveredCameras().size());
+        for (Map.Entry<String, String> entry : state.discoveredCameras().entrySet()) {
+            out.writeUTF(entry.getKey());
+            out.writeUTF(entry.getValue());
+        }
+        out.writeLong(state.lastDiscoveryMillis());
         return out.getCopyOfBuffer();
     }
 
     @Override
     public KvsEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != 1) {
+        if (version != 1 && version != 2) {
             throw new IOException(
-                    "Unknown KvsEnumeratorState serializer version " + version + "; this build reads version 1 only");
+                    "Unknown KvsEnumeratorState serializer version " + version + "; this build reads versions 1 and 2");
         }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         int assignedCount = readCount(in.readInt(), "assigned cameras");
@@ -59,10 +68,19 @@ public final class KvsEnumeratorStateSerializer implements SimpleVersionedSerial
         for (int i = 0; i < unassignedCount; i++) {
             unassigned.add(KvsStreamSplitSerializer.read(in));
         }
+        Map<String, String> discovered = new LinkedHashMap<>();
+        long lastDiscovery = -1;
+        if (version >= 2) {
+            int discoveredCount = readCount(in.readInt(), "discovered cameras");
+            for (int i = 0; i < discoveredCount; i++) {
+                discovered.put(in.readUTF(), in.readUTF());
+            }
+            lastDiscovery = in.readLong();
+        }
         if (in.available() > 0) {
             throw new IOException("Corrupt KvsEnumeratorState: " + in.available() + " trailing bytes");
         }
-        return new KvsEnumeratorState(owners, unassigned);
+        return new KvsEnumeratorState(owners, unassigned, discovered, lastDiscovery);
     }
 
     private static int readCount(int count, String what) throws IOException {

@@ -1,10 +1,13 @@
 package io.kvsinfer.connector.kvs.source.enumerator;
 
+import io.kvsinfer.connector.kvs.hls.SessionTokenRedactor;
+import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.metrics.Counter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +16,9 @@ import javax.annotation.Nullable;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,36 +29,152 @@ import java.util.Set;
  * owns the fewest cameras (by count, regardless of which readers registered first). A split that
  * comes back from a failed reader returns to the same subtask when it re-registers, because that
  * subtask may already have been told that no more splits will come.
+ *
+ * <p>With discovery, the enumerator periodically lists the matching streams: new ones become
+ * splits at once, and cameras whose stream was deleted or no longer matches are finished through
+ * their reader. Discovery failures (throttling included) are logged, counted and retried at the
+ * next interval; they never fail the job.
  */
 @Internal
 public final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnumeratorState> {
     private static final Logger LOG = LoggerFactory.getLogger(KvsSplitEnumerator.class);
 
+    public static final String DISCOVERY_ERRORS = "discovery_errors_total";
+    public static final String DISCOVERED_CAMERAS = "discovered_cameras";
+    /** A removed camera comes back only after this many discovery rounds, so its old split is gone. */
+    private static final int ROUNDS_BEFORE_RETURN = 2;
+
     private final SplitEnumeratorContext<KvsStreamSplit> context;
+    @Nullable private final StreamDiscovery discovery;
+    @Nullable private final DiscoverySettings discoverySettings;
+    private final Set<String> staticCameras = new HashSet<>();
     /** Camera id to owning subtask, for every split handed out or planned. */
     private final Map<String, Integer> owners = new LinkedHashMap<>();
     /** Splits waiting for their owner to register, by owner. */
     private final Map<Integer, List<KvsStreamSplit>> pendingByOwner = new LinkedHashMap<>();
-    /** Splits not yet given an owner (no parallelism known yet). */
+    /** Splits not yet given an owner. */
     private final List<KvsStreamSplit> unplanned = new ArrayList<>();
     private final Set<Integer> toldNoMoreSplits = new HashSet<>();
+    /** Discovered cameras that are being read: camera id to stream name. */
+    private final Map<String, String> discovered = new LinkedHashMap<>();
+    private final Map<String, Integer> removedInRound = new HashMap<>();
+    private long lastDiscoveryMillis;
+    private int discoveryRound;
+    private boolean discoveryComplete;
+    private Counter discoveryErrors;
 
     public KvsSplitEnumerator(
             SplitEnumeratorContext<KvsStreamSplit> context,
-            Collection<KvsStreamSplit> initialSplits,
+            Collection<KvsStreamSplit> staticSplits,
             @Nullable KvsEnumeratorState restored) {
+        this(context, staticSplits, restored, null, null);
+    }
+
+    public KvsSplitEnumerator(
+            SplitEnumeratorContext<KvsStreamSplit> context,
+            Collection<KvsStreamSplit> staticSplits,
+            @Nullable KvsEnumeratorState restored,
+            @Nullable StreamDiscovery discovery,
+            @Nullable DiscoverySettings discoverySettings) {
         this.context = context;
+        this.discovery = discovery;
+        this.discoverySettings = discoverySettings;
+        staticSplits.forEach(split -> staticCameras.add(split.splitId()));
         if (restored != null) {
             owners.putAll(restored.assignedOwners());
             unplanned.addAll(restored.unassigned());
+            discovered.putAll(restored.discoveredCameras());
+            lastDiscoveryMillis = restored.lastDiscoveryMillis();
+            discoveryComplete = discovery != null && discoverySettings.once() && lastDiscoveryMillis >= 0;
         } else {
-            unplanned.addAll(initialSplits);
+            unplanned.addAll(staticSplits);
+            lastDiscoveryMillis = -1;
         }
     }
 
     @Override
     public void start() {
+        discoveryErrors = context.metricGroup().counter(DISCOVERY_ERRORS);
+        context.metricGroup().gauge(DISCOVERED_CAMERAS, discovered::size);
         planUnassigned();
+        if (discovery != null && !discoveryComplete) {
+            long period = discoverySettings.interval().toMillis();
+            context.callAsync(this::discoverTimed, this::onDiscovered, 0, period);
+        }
+    }
+
+    /** Runs on the enumerator's worker thread. */
+    private Discovery discoverTimed() throws Exception {
+        if (discoveryComplete) {
+            return null;
+        }
+        long startedAt = System.currentTimeMillis();
+        return new Discovery(startedAt, discovery.discover());
+    }
+
+    /** Runs in the coordinator thread. */
+    private void onDiscovered(@Nullable Discovery result, @Nullable Throwable error) {
+        if (error != null) {
+            discoveryErrors.inc();
+            LOG.warn("Discovering streams failed; trying again in {}: {}", discoverySettings.interval(),
+                    SessionTokenRedactor.redact(String.valueOf(error.getMessage())));
+            return;
+        }
+        if (result == null || discoveryComplete) {
+            return;
+        }
+        discoveryRound++;
+        StartingPosition start = lastDiscoveryMillis < 0
+                ? discoverySettings.initialStart()
+                : StartingPosition.fromTimestamp(lastDiscoveryMillis);
+        Map<String, String> found = new LinkedHashMap<>();
+        for (DiscoveredStream stream : result.streams) {
+            if (!staticCameras.contains(stream.cameraId())) {
+                found.put(stream.cameraId(), stream.streamName());
+            }
+        }
+        for (Iterator<Map.Entry<String, String>> it = discovered.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, String> camera = it.next();
+            if (!camera.getValue().equals(found.get(camera.getKey()))) {
+                it.remove();
+                finishCamera(camera.getKey());
+            }
+        }
+        for (Map.Entry<String, String> camera : found.entrySet()) {
+            String cameraId = camera.getKey();
+            Integer removed = removedInRound.get(cameraId);
+            if (discovered.containsKey(cameraId) || (removed != null && discoveryRound - removed < ROUNDS_BEFORE_RETURN)) {
+                continue;
+            }
+            removedInRound.remove(cameraId);
+            LOG.info("Discovered camera {} (stream {}), starting at {}", cameraId, camera.getValue(), start);
+            discovered.put(cameraId, camera.getValue());
+            unplanned.add(new KvsStreamSplit(cameraId, camera.getValue(), start,
+                    discoverySettings.stoppingTimestampMillis(), null));
+        }
+        lastDiscoveryMillis = result.startedAtMillis;
+        discoveryComplete = discoverySettings.once();
+        planUnassigned();
+        for (int subtask : context.registeredReaders().keySet()) {
+            assignPending(subtask);
+        }
+    }
+
+    private void finishCamera(String cameraId) {
+        removedInRound.put(cameraId, discoveryRound);
+        unplanned.removeIf(split -> split.splitId().equals(cameraId));
+        for (List<KvsStreamSplit> pending : pendingByOwner.values()) {
+            if (pending.removeIf(split -> split.splitId().equals(cameraId))) {
+                owners.remove(cameraId);
+                LOG.info("Camera {} is gone before it was assigned", cameraId);
+                return;
+            }
+        }
+        Integer owner = owners.remove(cameraId);
+        if (owner != null && context.registeredReaders().containsKey(owner)) {
+            LOG.info("Camera {}'s stream was deleted or no longer matches; finishing it on subtask {}", cameraId, owner);
+            context.sendEventToSourceReader(owner, new FinishCameraEvent(cameraId));
+        }
     }
 
     @Override
@@ -65,6 +186,9 @@ public final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit,
     public void addSplitsBack(List<KvsStreamSplit> splits, int subtaskId) {
         LOG.info("{} camera(s) returned by subtask {}; they go back to it when it re-registers", splits.size(), subtaskId);
         for (KvsStreamSplit split : splits) {
+            if (!staticCameras.contains(split.splitId()) && !discovered.containsKey(split.splitId())) {
+                continue;
+            }
             owners.put(split.splitId(), subtaskId);
             pendingByOwner.computeIfAbsent(subtaskId, k -> new ArrayList<>()).add(split);
         }
@@ -121,10 +245,14 @@ public final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit,
                 context.assignSplit(split, subtaskId);
             }
         }
-        // The camera list is fixed, so once a reader has everything planned for it, nothing more comes.
-        if (unplanned.isEmpty() && toldNoMoreSplits.add(subtaskId)) {
+        if (noMoreSplitsWillCome() && toldNoMoreSplits.add(subtaskId)) {
             context.signalNoMoreSplits(subtaskId);
         }
+    }
+
+    /** Once the camera set is final (no discovery, or discovery done once) and all are planned. */
+    private boolean noMoreSplitsWillCome() {
+        return unplanned.isEmpty() && (discovery == null || discoveryComplete);
     }
 
     private static List<String> ids(List<KvsStreamSplit> splits) {
@@ -145,9 +273,24 @@ public final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit,
                 assigned.remove(split.splitId());
             }
         }
-        return new KvsEnumeratorState(assigned, unassigned);
+        return new KvsEnumeratorState(assigned, unassigned, discovered, lastDiscoveryMillis);
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        if (discovery != null) {
+            discovery.close();
+        }
+    }
+
+    /** The result of one discovery and when it started. */
+    private static final class Discovery {
+        final long startedAtMillis;
+        final List<DiscoveredStream> streams;
+
+        Discovery(long startedAtMillis, List<DiscoveredStream> streams) {
+            this.startedAtMillis = startedAtMillis;
+            this.streams = streams;
+        }
+    }
 }

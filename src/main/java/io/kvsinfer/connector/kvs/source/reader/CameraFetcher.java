@@ -83,7 +83,7 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private HlsSegment current;
     private int skipFrames;
-    private boolean finished;
+    private volatile boolean finished;
     private boolean reconnecting;
     private boolean idleSignalled;
     private long lastNewFragmentNanos = System.nanoTime();
@@ -397,6 +397,13 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (e instanceof FrameMapperException) {
             throw e;
         }
+        if (e instanceof KvsConnectionException && ((KvsConnectionException) e).reason() == KvsConnectionException.Reason.STREAM_NOT_FOUND
+                && config.discoveryPrefix().isPresent()) {
+            // With discovery, streams come and go: a deleted stream ends its camera, not the job.
+            LOG.info("Camera {}: stream {} no longer exists; finishing the camera", cameraId(), split.stream());
+            finished = true;
+            return;
+        }
         metrics.readError();
         dropSession();
         if (e instanceof KvsConnectionException && isPermanent((KvsConnectionException) e)) {
@@ -444,6 +451,12 @@ final class CameraFetcher<T> implements AutoCloseable {
         } else {
             plan = planner.restored(cursor.lastStartMillis(), now);
         }
+    }
+
+    /** Ends the camera at the next fetch (its stream was deleted or no longer matches). */
+    void finishSoon() {
+        finished = true;
+        sleeper.wakeUp();
     }
 
     void wakeUp() {

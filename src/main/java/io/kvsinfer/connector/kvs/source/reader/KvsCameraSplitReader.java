@@ -44,7 +44,7 @@ public final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T
             pauseSleeper.sleep(java.time.Duration.ofMillis(200));
             return batch.build();
         }
-        List<CameraRecord<T>> records = camera.fetch();
+        List<CameraRecord<T>> records = camera.isFinished() ? List.of() : camera.fetch();
         batch.addAll(camera.cameraId(), records);
         if (camera.isFinished()) {
             batch.addFinishedSplit(camera.cameraId());
@@ -83,6 +83,14 @@ public final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T
                 paused = false;
                 pauseSleeper.wakeUp();
             }
+        }
+    }
+
+    /** Finishes the camera if this fetcher reads it; called from the reader's thread. */
+    void finishCamera(String cameraId) {
+        CameraFetcher<T> current = camera;
+        if (current != null && current.cameraId().equals(cameraId)) {
+            current.finishSoon();
         }
     }
 

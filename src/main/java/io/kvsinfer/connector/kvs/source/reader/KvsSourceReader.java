@@ -1,9 +1,11 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
+import io.kvsinfer.connector.kvs.source.enumerator.FinishCameraEvent;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.SourceReaderBase;
@@ -21,6 +23,7 @@ public final class KvsSourceReader<T>
         extends SourceReaderBase<CameraRecord<T>, T, KvsStreamSplit, KvsStreamSplitState> {
 
     private final AutoCloseable sharedClients;
+    private final PerCameraFetcherManager<T> cameras;
 
     KvsSourceReader(
             PerCameraFetcherManager<T> fetcherManager,
@@ -29,6 +32,7 @@ public final class KvsSourceReader<T>
             AutoCloseable sharedClients) {
         super(fetcherManager, new KvsRecordEmitter<>(), config, context);
         this.sharedClients = sharedClients;
+        this.cameras = fetcherManager;
         // JavaCPP's deallocator thread would pin this job's classloader after the job ends.
         context.getUserCodeClassLoader()
                 .registerReleaseHookIfAbsent("kvs-javacpp-deallocator", Pointer::interruptDeallocatorThread);
@@ -37,6 +41,15 @@ public final class KvsSourceReader<T>
     @Override
     public void start() {
         // Splits are pushed by the enumerator when this reader registers; nothing to request.
+    }
+
+    @Override
+    public void handleSourceEvents(SourceEvent event) {
+        if (event instanceof FinishCameraEvent) {
+            cameras.finishCamera(((FinishCameraEvent) event).cameraId());
+        } else {
+            super.handleSourceEvents(event);
+        }
     }
 
     @Override

@@ -39,6 +39,15 @@ final class PerCameraFetcherManager<T> extends SplitFetcherManager<CameraRecord<
         }
     }
 
+    /** Makes the camera's fetcher finish its split, as if the stream had ended. */
+    void finishCamera(String cameraId) {
+        Integer fetcherId = fetcherOfCamera.get(cameraId);
+        SplitFetcher<CameraRecord<T>, KvsStreamSplit> fetcher = fetcherId == null ? null : fetchers.get(fetcherId);
+        if (fetcher != null) {
+            ((KvsCameraSplitReader<T>) fetcher.getSplitReader()).finishCamera(cameraId);
+        }
+    }
+
     @Override
     public void removeSplits(List<KvsStreamSplit> splits) {
         for (KvsStreamSplit split : splits) {

@@ -62,11 +62,17 @@ class KvsStreamSplitSerializerTest {
         KvsEnumeratorState state = new KvsEnumeratorState(Map.of("cam-1", 0),
                 List.of(new KvsStreamSplit("cam-2", "s2", StartingPosition.latest(), -1, null)));
         KvsEnumeratorStateSerializer serializer = new KvsEnumeratorStateSerializer();
-        byte[] bytes = serializer.serialize(state);
-        assertThat(serializer.deserialize(1, bytes)).isEqualTo(state);
         String v1 = "00000001000563616d2d31000000000000000100056361"
                 + "6d2d320002733200ffffffffffffffffffffffffffffffff00";
-        assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(v1);
+        assertThat(serializer.deserialize(1, HexFormat.of().parseHex(v1))).isEqualTo(state);
+        assertThat(serializer.deserialize(2, serializer.serialize(state))).isEqualTo(state);
+        KvsEnumeratorState discovered = new KvsEnumeratorState(Map.of("cam-1", 0), List.of(),
+                Map.of("cam-1", "stream-1"), 1_700_000_000_000L);
+        // 1 assigned (cam-1 -> 0), 0 unassigned, 1 discovered (cam-1 = stream-1), last discovery 1700000000000.
+        String v2 = "00000001" + "000563616d2d31" + "00000000" + "00000000" + "00000001"
+                + "000563616d2d31" + "000873747265616d2d31" + "0000018bcfe56800";
+        assertThat(HexFormat.of().formatHex(serializer.serialize(discovered))).isEqualTo(v2);
+        assertThat(serializer.deserialize(2, HexFormat.of().parseHex(v2))).isEqualTo(discovered);
         assertThatThrownBy(() -> serializer.deserialize(1, HexFormat.of().parseHex("7fffffff")))
                 .isInstanceOf(IOException.class).hasMessageContaining("assigned cameras");
     }
