@@ -1,0 +1,136 @@
+package io.kvsinfer.connector.kvs.source;
+
+import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
+import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
+import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
+import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
+import io.kvsinfer.connector.kvs.testing.FrameKey;
+import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
+import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.byCamera;
+import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.sourceFor;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Cameras that come and go while a job runs, found by stream-name prefix and tags in LocalKvs. */
+class StreamDiscoveryITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final int FPS = 10;
+    private static LocalKvs kvs;
+    private static FragmentedMedia camera;
+
+    @BeforeAll
+    static void start() {
+        kvs = LocalKvs.builder().build().start();
+        camera = SyntheticCamera.encode(160, 120, FPS);
+    }
+
+    @AfterAll
+    static void stop() {
+        kvs.close();
+    }
+
+    /** Reads until {@code done} holds for the frames so far; runs each step once its trigger holds. */
+    private static List<FrameKey> run(KvsHlsSource<FrameKey> source, List<Step> steps, Predicate<List<FrameKey>> done)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        List<FrameKey> frames = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 90_000;
+        try (CloseableIterator<FrameKey> results = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "discovered").executeAndCollect("discovery")) {
+            while (!done.test(frames)) {
+                assertThat(System.currentTimeMillis()).as("frames so far: %s", byCamera(frames).keySet()).isLessThan(deadline);
+                frames.add(results.next());
+                for (Step step : steps) {
+                    if (!step.ran && step.trigger.test(frames)) {
+                        step.ran = true;
+                        step.action.run();
+                    }
+                }
+            }
+        }
+        return frames;
+    }
+
+    private static int count(List<FrameKey> frames, String cameraId) {
+        return byCamera(frames).getOrDefault(cameraId, List.of()).size();
+    }
+
+    @Test
+    void newStreamsAreReadFromTheirFirstFrameAndDeletedOnesFinish() throws Exception {
+        kvs.createStream("disc-a").startLive(camera);
+        kvs.createStream("unrelated-1").startLive(camera);
+        KvsHlsSource<FrameKey> source = sourceFor(kvs).discoverStreams("disc-")
+                .setDiscoveryInterval(Duration.ofSeconds(1))
+                .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
+        long[] deletedAt = new long[1];
+        List<FrameKey> frames = run(source, List.of(
+                new Step(f -> count(f, "disc-a") >= FPS, () -> kvs.createStream("disc-b").startLive(camera)),
+                new Step(f -> count(f, "disc-b") >= FPS, () -> {
+                    kvs.deleteStream("disc-a");
+                    deletedAt[0] = System.currentTimeMillis();
+                })),
+                f -> deletedAt[0] > 0 && count(f, "disc-b") >= 5 * FPS);
+
+        Map<String, List<FrameKey>> byCamera = byCamera(frames);
+        assertThat(byCamera).containsOnlyKeys("disc-a", "disc-b");
+        // The camera created while the job ran is read from its very first frame.
+        List<Long> b = new FrameSequenceVerifier(kvs.stream("disc-b").fragments(), FPS).assertContiguous(byCamera.get("disc-b"));
+        assertThat(b.get(0)).isZero();
+        // The deleted camera stopped, and the job went on with the other one.
+        List<FrameKey> a = byCamera.get("disc-a");
+        assertThat(a.get(a.size() - 1).timestampMillis).isLessThan(deletedAt[0]);
+        int lastOfA = frames.lastIndexOf(a.get(a.size() - 1));
+        assertThat(frames.subList(lastOfA, frames.size()).stream().filter(f -> f.cameraId.equals("disc-b")).count())
+                .isGreaterThan(2 * FPS);
+    }
+
+    @Test
+    void tagsSelectStreamsAndNameCamerasAndThrottledDiscoveryRecovers() throws Exception {
+        kvs.createStream("tagged-1", Map.of("site", "lobby", "camera", "front-door")).startLive(camera);
+        kvs.createStream("tagged-2", Map.of("site", "dock")).startLive(camera);
+        kvs.faults().failNext(KvsOperation.LIST_STREAMS, 2, 400, "ClientLimitExceededException");
+        KvsHlsSource<FrameKey> source = sourceFor(kvs).discoverStreams("tagged-")
+                .setRequiredTags(Map.of("site", "lobby"))
+                .setCameraIdTag("camera")
+                .setDiscoveryInterval(Duration.ofSeconds(1))
+                .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
+        List<FrameKey> frames = run(source, List.of(), f -> count(f, "front-door") >= 2 * FPS);
+        assertThat(byCamera(frames)).containsOnlyKeys("front-door");
+        assertThat(kvs.requestCount(KvsOperation.LIST_STREAMS)).isGreaterThanOrEqualTo(3);
+        new FrameSequenceVerifier(kvs.stream("tagged-1").fragments(), FPS).assertContiguous(byCamera(frames).get("front-door"));
+    }
+
+    private static final class Step {
+        final Predicate<List<FrameKey>> trigger;
+        final Runnable action;
+        boolean ran;
+
+        Step(Predicate<List<FrameKey>> trigger, Runnable action) {
+            this.trigger = trigger;
+            this.action = action;
+        }
+    }
+}
