@@ -84,6 +84,8 @@ final class CameraFetcher<T> implements AutoCloseable {
     private HlsSegment current;
     private int skipFrames;
     private volatile boolean finished;
+    /** Set while watermark alignment pauses the camera: a batch in progress ends early. */
+    private volatile boolean pauseRequested;
     private boolean reconnecting;
     private boolean idleSignalled;
     private long lastNewFragmentNanos = System.nanoTime();
@@ -341,7 +343,7 @@ final class CameraFetcher<T> implements AutoCloseable {
     private void decodeInto(List<CameraRecord<T>> out) {
         long bytes = 0;
         final long fragmentStart = startOf(current);
-        while (current != null && out.size() < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES) {
+        while (current != null && out.size() < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES && !pauseRequested) {
             DecodedFrame frame;
             try {
                 frame = decoder.next((index, offsetMillis, keyFrame) ->
@@ -451,6 +453,11 @@ final class CameraFetcher<T> implements AutoCloseable {
         } else {
             plan = planner.restored(cursor.lastStartMillis(), now);
         }
+    }
+
+    /** Alignment paused or resumed the camera; a paused camera stops its batch at the next frame. */
+    void setPaused(boolean paused) {
+        pauseRequested = paused;
     }
 
     /** Ends the camera at the next fetch (its stream was deleted or no longer matches). */

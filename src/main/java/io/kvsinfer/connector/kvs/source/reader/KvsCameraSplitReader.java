@@ -76,11 +76,17 @@ public final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T
             return;
         }
         for (KvsStreamSplit split : toPause) {
-            paused |= split.splitId().equals(camera.cameraId());
+            if (split.splitId().equals(camera.cameraId())) {
+                LOG.debug("Pausing camera {} for watermark alignment", camera.cameraId());
+                paused = true;
+                camera.setPaused(true);
+            }
         }
         for (KvsStreamSplit split : toResume) {
             if (split.splitId().equals(camera.cameraId())) {
+                LOG.debug("Resuming camera {}", camera.cameraId());
                 paused = false;
+                camera.setPaused(false);
                 pauseSleeper.wakeUp();
             }
         }
