@@ -215,7 +215,8 @@ final class CameraFetcher<T> implements AutoCloseable {
                 becomeIdle(out);
             } else {
                 // An empty range: nothing to read there, go on with the next one.
-                plan = planner.afterCatchUp(plan, false, cursor, clock.millis());
+                cursor.verifiedUntil(plan.toMillis());
+                plan = planner.afterCatchUp(plan, clock.millis());
             }
             return false;
         }
@@ -292,8 +293,9 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (truncated) {
             plan = SessionPlan.catchUp(startOf(segments.get(segments.size() - 1)), done.toMillis());
         } else {
+            // Known to be covered only once the listed fragments are read; a failure before then re-plans.
             verifiedUntilWhenDrained = done.toMillis();
-            plan = planner.afterCatchUp(done, false, cursor, clock.millis());
+            plan = planner.afterCatchUp(done, clock.millis());
         }
         // The queued fragments are read with this session's token; the next range needs a new session.
         session = null;

@@ -53,15 +53,8 @@ final class SessionPlanner {
         return rangeFrom(fragmentStartMillis, nowMillis);
     }
 
-    /**
-     * After an on-demand range was read: the next range, live, or finished. {@code truncated}
-     * means the playlist was full, so the same range continues from the last fragment read.
-     */
-    SessionPlan afterCatchUp(SessionPlan done, boolean truncated, ReadCursor cursor, long nowMillis) {
-        if (truncated && !cursor.isEmpty()) {
-            return rangeFrom(cursor.lastStartMillis(), nowMillis);
-        }
-        cursor.verifiedUntil(done.toMillis());
+    /** After the whole of an on-demand range was listed: the next range, live, or finished. */
+    SessionPlan afterCatchUp(SessionPlan done, long nowMillis) {
         return rangeFrom(done.toMillis() + 1, nowMillis);
     }
 

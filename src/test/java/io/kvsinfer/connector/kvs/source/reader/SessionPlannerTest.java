@@ -39,32 +39,20 @@ class SessionPlannerTest {
         long start = NOW - 50 * HOUR;
         long stop = NOW - HOUR;
         SessionPlanner planner = new SessionPlanner(StartingPosition.fromTimestamp(start), stop);
-        ReadCursor cursor = new ReadCursor();
         SessionPlan first = planner.initial(NOW, 0);
         assertThat(first.toMillis() - first.fromMillis()).isEqualTo(SessionPlanner.MAX_RANGE_MILLIS);
-        SessionPlan second = planner.afterCatchUp(first, false, cursor, NOW);
+        SessionPlan second = planner.afterCatchUp(first, NOW);
         assertThat(second.fromMillis()).isEqualTo(first.toMillis() + 1);
-        SessionPlan third = planner.afterCatchUp(second, false, cursor, NOW);
+        SessionPlan third = planner.afterCatchUp(second, NOW);
         assertThat(third.toMillis()).isEqualTo(stop);
-        assertThat(planner.afterCatchUp(third, false, cursor, NOW).kind()).isEqualTo(SessionPlan.Kind.FINISHED);
-    }
-
-    @Test
-    void truncatedPlaylistContinuesFromTheLastFragmentRead() {
-        SessionPlanner planner = new SessionPlanner(StartingPosition.earliest(), NOW);
-        ReadCursor cursor = new ReadCursor();
-        cursor.taken("42", NOW - 3 * HOUR, 2000);
-        SessionPlan next = planner.afterCatchUp(SessionPlan.catchUp(NOW - 4 * HOUR, NOW), true, cursor, NOW);
-        assertThat(next.fromMillis()).isEqualTo(NOW - 3 * HOUR);
+        assertThat(planner.afterCatchUp(third, NOW).kind()).isEqualTo(SessionPlan.Kind.FINISHED);
     }
 
     @Test
     void catchUpHandsOverToLiveWhenCaughtUp() {
         SessionPlanner planner = new SessionPlanner(StartingPosition.earliest(), -1);
-        ReadCursor cursor = new ReadCursor();
-        SessionPlan next = planner.afterCatchUp(SessionPlan.catchUp(NOW - HOUR, NOW - 1000), false, cursor, NOW);
+        SessionPlan next = planner.afterCatchUp(SessionPlan.catchUp(NOW - HOUR, NOW - 1000), NOW);
         assertThat(next.kind()).isEqualTo(SessionPlan.Kind.FOLLOW_LIVE);
-        assertThat(cursor.coveredUntilMillis()).isEqualTo(NOW - 1000);
     }
 
     @Test
