@@ -96,6 +96,11 @@ class CameraFetcherTest {
     }
 
     private CameraFetcher<FrameKey> fetcherFor(String stream, Consumer<Configuration> options, Clock clock) {
+        return fetcherFor(new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null), options, clock);
+    }
+
+    private CameraFetcher<FrameKey> fetcherFor(KvsStreamSplit split, Consumer<Configuration> options, Clock clock) {
+        String stream = split.stream();
         Configuration conf = new Configuration();
         conf.set(KvsSourceOptions.RECONNECT_DELAY, Duration.ofMillis(100));
         conf.set(KvsSourceOptions.MAX_RECONNECT_DELAY, Duration.ofMillis(500));
@@ -104,7 +109,6 @@ class CameraFetcherTest {
         options.accept(conf);
         KvsSourceConfig config = new KvsSourceConfig(conf);
         metrics = new CameraMetrics(new UnregisteredMetricsGroup(), stream, new SimpleCounter());
-        KvsStreamSplit split = new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null);
         fetcher = new CameraFetcher<>(split, config, sessions, http,
                 new FragmentDecoder(DecoderSettingsFactory.fromConfig(config)), new PixelIndexMapper(), metrics, clock);
         return fetcher;
@@ -280,6 +284,26 @@ class CameraFetcherTest {
                 .hasMessageContaining("failed 3 times in a row")
                 .hasMessageContaining("HTTP 500")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern("SessionToken=(?!\\*\\*\\*)"));
+    }
+
+    @Test
+    void longBackfillsPageThroughFullOnDemandPlaylists() {
+        FragmentedMedia tiny = SyntheticCamera.encode(64, 48, 2);
+        long start = (System.currentTimeMillis() - 45 * 60_000L) / 1000 * 1000;
+        int fragments = CameraFetcher.ON_DEMAND_MAX_RESULTS + 50;
+        var written = kvs.createStream("long-backfill").appendArchived(tiny, start, fragments);
+        long stop = written.get(written.size() - 1).producerEndMillis() - 1;
+        fetcherFor(new KvsStreamSplit("long-backfill", "long-backfill", StartingPosition.earliest(), stop, null),
+                c -> {}, Clock.systemUTC());
+        List<FrameKey> frames = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!fetcher.isFinished()) {
+            assertThat(System.currentTimeMillis()).isLessThan(deadline);
+            fetcher.fetch().forEach(r -> frames.add(r.value()));
+        }
+        List<Long> indices = new FrameSequenceVerifier(written, 2).assertContiguous(frames);
+        assertThat(indices).hasSize(fragments * 4);
+        assertThat(indices.get(0)).isZero();
     }
 
     @Test
