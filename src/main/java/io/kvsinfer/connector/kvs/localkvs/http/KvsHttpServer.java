@@ -48,6 +48,8 @@ public final class KvsHttpServer implements AutoCloseable {
     private static final Pattern SESSION_TOKEN = Pattern.compile("(SessionToken=)[^&]*");
     private static final int THREADS = 16;
 
+    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
     private final Map<KvsOperation, KvsHandler> handlers;
     private final FaultPlan faults;
     private final AtomicLongArray requestCounts = new AtomicLongArray(KvsOperation.values().length);
@@ -59,6 +61,11 @@ public final class KvsHttpServer implements AutoCloseable {
             throws IOException {
         this.handlers = new EnumMap<>(handlers);
         this.faults = faults;
+        // The JDK server writes headers and body separately; with Nagle's algorithm and the
+        // client's delayed ACK every small answer waits about 40 ms. Read once, before the first server.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
         this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
         this.executor = newExecutor();
         server.setExecutor(executor);
