@@ -160,7 +160,8 @@ class LocalKvsCostBenchmark {
         Run headline = runs.stream().filter(Run::keptUp).reduce((a, b) -> b).orElse(runs.get(0));
         table.note(goalNote(headline.pctPerCamera(), "served, at " + headline.cameras() + " cameras"));
         table.note("readers kept up = every reader fetched at least 90% of the fragments due in the window "
-                + "and no request failed; process CPU includes the readers, the AWS SDK, GC and JIT.");
+                + "and no request failed; process CPU includes the readers, the AWS SDK, GC and JIT; "
+                + "sun.net.httpserver.nodelay=" + System.getProperty("sun.net.httpserver.nodelay") + ".");
         table.print();
 
         List<Map<String, Object>> perRun = new ArrayList<>();
@@ -179,6 +180,8 @@ class LocalKvsCostBenchmark {
             m.put("errors", r.errors());
             m.put("fragment_fetch_p50_ms", round(r.fetchP50Ms()));
             m.put("fragment_fetch_p99_ms", round(r.fetchP99Ms()));
+            m.put("playlist_fetch_p50_ms", round(r.playlistP50Ms()));
+            m.put("playlist_fetch_p99_ms", round(r.playlistP99Ms()));
             m.put("kept_up", r.keptUp());
             perRun.add(m);
         }
@@ -257,7 +260,9 @@ class LocalKvsCostBenchmark {
                 readers == null ? 0 : readers.minFragmentsPerReader(countsBefore.perReader()),
                 readers == null ? 0 : Math.floor(seconds / fragmentSeconds),
                 counts.p50Ms(),
-                counts.p99Ms());
+                counts.p99Ms(),
+                counts.playlistP50Ms(),
+                counts.playlistP99Ms());
     }
 
     private static BenchTable table(String title) {
@@ -265,7 +270,7 @@ class LocalKvsCostBenchmark {
                 title + " (" + mediaName() + ", " + (QUICK ? "quick" : "full") + ")",
                 "scenario", "cameras", "s", "LocalKvs % of a core", "per camera %", "http pool %",
                 "tick %", "jdk dispatcher %", "process %", "MB/s served", "fragments/due",
-                "playlists", "errors", "fetch p50/p99 ms", "kept up");
+                "playlists", "errors", "fragment fetch p50/p99 ms", "playlist p50/p99 ms", "kept up");
     }
 
     private static void addRow(BenchTable table, Run r) {
@@ -285,6 +290,7 @@ class LocalKvsCostBenchmark {
                 served ? String.valueOf(r.playlists()) : "-",
                 served ? String.valueOf(r.errors()) : "-",
                 served ? String.format("%.1f/%.1f", r.fetchP50Ms(), r.fetchP99Ms()) : "-",
+                served ? String.format("%.1f/%.1f", r.playlistP50Ms(), r.playlistP99Ms()) : "-",
                 served ? (r.keptUp() ? "yes" : "NO") : "-");
     }
 
@@ -332,7 +338,9 @@ class LocalKvsCostBenchmark {
             long minFragmentsPerReader,
             double fragmentsDuePerReader,
             double fetchP50Ms,
-            double fetchP99Ms) {
+            double fetchP99Ms,
+            double playlistP50Ms,
+            double playlistP99Ms) {
 
         double pctLocalKvs() {
             return pct(localKvsCpuNanos, seconds);
@@ -359,8 +367,8 @@ class LocalKvsCostBenchmark {
     private static final class Readers implements AutoCloseable {
 
         record Counts(long bytes, long fragments, long playlists, long errors, double p50Ms, double p99Ms,
-                long[] perReader) {
-            static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0, new long[0]);
+                double playlistP50Ms, double playlistP99Ms, long[] perReader) {
+            static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0, 0, 0, new long[0]);
 
             Counts minus(Counts earlier) {
                 long[] per = perReader.clone();
@@ -368,7 +376,8 @@ class LocalKvsCostBenchmark {
                     per[i] -= earlier.perReader[i];
                 }
                 return new Counts(bytes - earlier.bytes, fragments - earlier.fragments,
-                        playlists - earlier.playlists, errors - earlier.errors, p50Ms, p99Ms, per);
+                        playlists - earlier.playlists, errors - earlier.errors, p50Ms, p99Ms,
+                        playlistP50Ms, playlistP99Ms, per);
             }
         }
 
@@ -385,6 +394,7 @@ class LocalKvsCostBenchmark {
         private final AtomicLong errors = new AtomicLong();
         private final AtomicInteger firstErrors = new AtomicInteger();
         private final ConcurrentLinkedQueue<Long> fetchNanos = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Long> playlistNanos = new ConcurrentLinkedQueue<>();
 
         Readers(int threads) {
             AtomicInteger ids = new AtomicInteger();
@@ -428,12 +438,15 @@ class LocalKvsCostBenchmark {
 
         Counts counts(boolean resetLatencies) {
             long[] sorted = fetchNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] sortedPlaylists = playlistNanos.stream().mapToLong(Long::longValue).sorted().toArray();
             if (resetLatencies) {
                 fetchNanos.clear();
+                playlistNanos.clear();
             }
             long[] per = readers.stream().mapToLong(r -> r.fragments.get()).toArray();
             return new Counts(bytes.get(), fragments.get(), playlists.get(), errors.get(),
-                    percentile(sorted, 0.50), percentile(sorted, 0.99), per);
+                    percentile(sorted, 0.50), percentile(sorted, 0.99),
+                    percentile(sortedPlaylists, 0.50), percentile(sortedPlaylists, 0.99), per);
         }
 
         long minFragmentsPerReader(long[] before) {
@@ -510,7 +523,9 @@ class LocalKvsCostBenchmark {
 
             synchronized void poll() {
                 try {
+                    long p0 = System.nanoTime();
                     String playlist = text(playlistUrl);
+                    playlistNanos.add(System.nanoTime() - p0);
                     playlists.incrementAndGet();
                     String init = null;
                     List<String> segments = new ArrayList<>();
