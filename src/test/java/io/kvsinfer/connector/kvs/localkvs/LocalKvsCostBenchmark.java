@@ -393,6 +393,7 @@ class LocalKvsCostBenchmark {
         private final AtomicLong playlists = new AtomicLong();
         private final AtomicLong errors = new AtomicLong();
         private final AtomicInteger firstErrors = new AtomicInteger();
+        private volatile boolean closing;
         private final ConcurrentLinkedQueue<Long> fetchNanos = new ConcurrentLinkedQueue<>();
         private final ConcurrentLinkedQueue<Long> playlistNanos = new ConcurrentLinkedQueue<>();
 
@@ -494,14 +495,18 @@ class LocalKvsCostBenchmark {
         }
 
         private void failed(Exception e) {
+            if (closing) {
+                return; // requests interrupted by close() are not failures
+            }
             errors.incrementAndGet();
             if (firstErrors.incrementAndGet() <= 3) {
-                System.out.println("reader request failed: " + e);
+                System.out.println("reader request failed: " + e + (e.getCause() == null ? "" : ": " + e.getCause()));
             }
         }
 
         @Override
         public void close() throws InterruptedException {
+            closing = true;
             pool.shutdownNow();
             pool.awaitTermination(10, TimeUnit.SECONDS);
             mediaClients.values().forEach(KinesisVideoArchivedMediaClient::close);
