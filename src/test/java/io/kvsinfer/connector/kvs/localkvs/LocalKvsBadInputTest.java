@@ -36,6 +36,16 @@ class LocalKvsBadInputTest {
         long now = System.currentTimeMillis();
         localKvs.createStream("bad").appendArchived(new TestMedia("b", 3, 2000), now - 20_000, 10);
         localKvs.createStream("healthy").startLive(new TestMedia("h", 3, 200));
+        // A LIVE session needs a complete fragment; without this wait a fast run asks too early.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (localKvs.stream("healthy").fragments().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
         String url = clients.sessionUrl(b -> b.streamName("bad").playbackMode("ON_DEMAND")
                 .hlsFragmentSelector(s -> s.timestampRange(r -> r.startTimestamp(Instant.ofEpochMilli(now - 30_000))
                         .endTimestamp(Instant.ofEpochMilli(now)))));
