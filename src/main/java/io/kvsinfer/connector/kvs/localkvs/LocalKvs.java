@@ -186,6 +186,14 @@ public final class LocalKvs implements AutoCloseable {
         }
     }
 
+    /**
+     * The session tokens LocalKvs has handed out and still remembers, so that tests can check
+     * that no token leaks into logs, exceptions or metrics.
+     */
+    public java.util.Set<String> issuedSessionTokens() {
+        return sessions.tokens();
+    }
+
     /** Deletes the stream: its producer stops, its sessions answer 404, its fragments are gone. */
     public void deleteStream(String name) {
         Preconditions.checkArgument(

@@ -58,6 +58,11 @@ public final class HlsSessions {
         return session;
     }
 
+    /** Tokens of the sessions still remembered, expired ones included. */
+    public java.util.Set<String> tokens() {
+        return java.util.Set.copyOf(sessions.keySet());
+    }
+
     /** The live session for {@code token}; a missing, unknown or expired token is a 403. */
     public HlsSession require(String token) {
         if (token == null || token.isEmpty()) {

@@ -1,0 +1,142 @@
+package io.kvsinfer.connector.kvs.source;
+
+import io.kvsinfer.connector.kvs.localkvs.Corruption;
+import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
+import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
+import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
+import io.kvsinfer.connector.kvs.testing.FrameKey;
+import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.ExceptionUtils;
+
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.Property;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.Set;
+
+import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.sourceFor;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Drives the error paths of a job (expired sessions, 403, 5xx, resets, corrupt fragments, and
+ * finally too many errors in a row) and checks that no session token and no secret key appears in
+ * anything logged or thrown.
+ */
+class SecretsNeverLeakITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+
+    private static final String SECRET_KEY = "SECRET-LEAK-CHECK-0123456789";
+    private static final StringBuffer CAPTURED = new StringBuffer();
+    private static LocalKvs kvs;
+    private static AbstractAppender appender;
+
+    @BeforeAll
+    static void start() throws Exception {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        appender = new AbstractAppender("capture", null, null, false, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                CAPTURED.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(' ')
+                        .append(event.getMessage().getFormattedMessage()).append('\n');
+                if (event.getThrown() != null) {
+                    CAPTURED.append(ExceptionUtils.stringifyException(event.getThrown())).append('\n');
+                }
+            }
+        };
+        appender.start();
+        Configuration config = context.getConfiguration();
+        config.getRootLogger().addAppender(appender, Level.ALL, null);
+        for (LoggerConfig logger : config.getLoggers().values()) {
+            logger.addAppender(appender, Level.ALL, null);
+        }
+        context.updateLoggers();
+        // Everything of ours at DEBUG (LocalKvs's request log included), Flink at INFO.
+        Configurator.setLevel("io.kvsinfer", Level.DEBUG);
+        Configurator.setLevel("org.apache.flink", Level.INFO);
+
+        kvs = LocalKvs.builder().build().start();
+        kvs.createStream("leak-1").startLive(SyntheticCamera.encode(160, 120, 10));
+        Thread.sleep(2100);
+    }
+
+    @AfterAll
+    static void stop() {
+        kvs.close();
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        context.getConfiguration().getRootLogger().removeAppender("capture");
+        context.getConfiguration().getLoggers().values().forEach(l -> l.removeAppender("capture"));
+        Configurator.setLevel("io.kvsinfer", Level.INFO);
+        Configurator.setLevel("org.apache.flink", Level.WARN);
+        context.updateLoggers();
+    }
+
+    @Test
+    void noTokenOrSecretInLogsOrExceptions() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        KvsHlsSource<FrameKey> source = sourceFor(kvs).addStream("leak-1")
+                .setStaticCredentials("AKIDLEAKCHECK", SECRET_KEY)
+                .setMaxConsecutiveErrors(3)
+                .setReconnectDelay(Duration.ofMillis(100))
+                .setMaxReconnectDelay(Duration.ofMillis(200))
+                .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
+        int frames = 0;
+        Throwable failure = null;
+        try (CloseableIterator<FrameKey> results =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "leak").executeAndCollect("leak")) {
+            while (results.hasNext()) {
+                results.next();
+                frames++;
+                if (frames == 5) {
+                    kvs.faults().expireAllSessions();
+                    kvs.faults().failNext(KvsOperation.GET_MP4_MEDIA_FRAGMENT, 1, 500, "InternalFailure");
+                    kvs.faults().resetNext(KvsOperation.GET_HLS_MEDIA_PLAYLIST, 1);
+                    kvs.faults().corruptNext(1, Corruption.TRUNCATE);
+                } else if (frames == 40) {
+                    // Enough errors in a row to fail the job: the failure travels through Flink.
+                    kvs.faults().failNext(KvsOperation.GET_HLS_MEDIA_PLAYLIST, 1000, 403, "NotAuthorizedException");
+                    kvs.faults().expireAllSessions();
+                }
+            }
+        } catch (Exception e) {
+            failure = e;
+        } finally {
+            kvs.faults().clear();
+        }
+        assertThat(failure).as("the job fails after max-consecutive-errors").isNotNull();
+        assertThat(ExceptionUtils.findThrowable(failure, FrameSourceException.class)).isPresent();
+        String thrown = ExceptionUtils.stringifyException(failure);
+
+        Set<String> tokens = kvs.issuedSessionTokens();
+        assertThat(tokens).hasSizeGreaterThan(2);
+        String logs = CAPTURED.toString();
+        assertThat(logs).contains("SessionToken=***").contains("camera leak-1");
+        for (String token : tokens) {
+            assertThat(logs).as("logs").doesNotContain(token);
+            assertThat(thrown).as("exception").doesNotContain(token);
+        }
+        assertThat(logs).doesNotContain(SECRET_KEY);
+        assertThat(thrown).doesNotContain(SECRET_KEY);
+        assertThat(thrown).contains("failed 3 times in a row");
+    }
+}
