@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A camera that never was: real H.264 (openh264) of a moving pattern in which every frame carries
@@ -26,6 +27,9 @@ import java.util.Map;
  * <p>One loop ({@code loopFragments} fragments of exactly {@code fragmentSeconds * fps} frames,
  * each starting with a key frame) is encoded once and cached in this process by its parameters;
  * LocalKvs then serves it over and over, re-timed.
+ *
+ * <p>{@link #encodeValues} instead encodes given values, one frame each, for tests that turn
+ * records into video and read them back from the pixels.
  */
 @PublicEvolving
 public final class SyntheticCamera {
@@ -60,15 +64,7 @@ public final class SyntheticCamera {
      * the first call for these parameters and taken from the cache afterwards.
      */
     public static FragmentedMedia encode(int width, int height, int fps, int fragmentSeconds, int loopFragments) {
-        Preconditions.checkArgument(
-                width >= 64 && width <= 4096 && width % 2 == 0,
-                "width is %s but must be even and within 64..4096",
-                width);
-        Preconditions.checkArgument(
-                height >= 48 && height <= 2304 && height % 2 == 0,
-                "height is %s but must be even and within 48..2304",
-                height);
-        Preconditions.checkArgument(fps >= 1 && fps <= 120, "fps is %s but must be within 1..120", fps);
+        checkPicture(width, height, fps);
         Preconditions.checkArgument(
                 fragmentSeconds >= 1 && fragmentSeconds <= 10,
                 "fragmentSeconds is %s but must be within 1..10",
@@ -89,23 +85,72 @@ public final class SyntheticCamera {
         }
     }
 
+    /**
+     * Encodes one frame per value, frame {@code i} carrying {@code values[i]} as its {@link
+     * FrameIndexCode} over the same moving pattern as {@link #encode}. The frames are cut into
+     * fragments of {@code framesPerFragment} frames, each starting with a key frame; the last
+     * fragment holds the remaining frames (fewer when the count does not divide evenly), so the
+     * media has exactly {@code values.length} frames and no padding. Not cached: every call encodes.
+     *
+     * <p>Served by {@code LocalKvsStream.appendArchived(media, start, media.fragmentCount())}, a
+     * stream then holds exactly these frames, in this order, {@code 1000 / fps} ms apart.
+     */
+    public static FragmentedMedia encodeValues(int width, int height, int fps, int framesPerFragment, int[] values) {
+        checkPicture(width, height, fps);
+        Preconditions.checkNotNull(values, "values must not be null");
+        Preconditions.checkArgument(
+                values.length >= 1 && values.length <= 100_000,
+                "values has %s entries but must have 1..100000",
+                values.length);
+        Preconditions.checkArgument(
+                framesPerFragment >= 1 && framesPerFragment <= 10 * fps,
+                "framesPerFragment is %s but must be within 1..%s (10 s at %s fps)",
+                framesPerFragment, 10 * fps, fps);
+        int[] copy = values.clone();
+        int expectedFragments = (copy.length + framesPerFragment - 1) / framesPerFragment;
+        String what = "values " + width + "x" + height + "@" + fps + " (" + copy.length + " frames, "
+                + framesPerFragment + " per fragment)";
+        return encodeToMedia(what, width, height, fps, framesPerFragment, copy.length, i -> copy[i], expectedFragments);
+    }
+
+    private static void checkPicture(int width, int height, int fps) {
+        Preconditions.checkArgument(
+                width >= 64 && width <= 4096 && width % 2 == 0,
+                "width is %s but must be even and within 64..4096",
+                width);
+        Preconditions.checkArgument(
+                height >= 48 && height <= 2304 && height % 2 == 0,
+                "height is %s but must be even and within 48..2304",
+                height);
+        Preconditions.checkArgument(fps >= 1 && fps <= 120, "fps is %s but must be within 1..120", fps);
+    }
+
     private static FragmentedMedia encodeUncached(Key key) {
-        long started = System.nanoTime();
         int framesPerFragment = key.fps() * key.fragmentSeconds();
+        return encodeToMedia(
+                "synthetic camera " + key, key.width(), key.height(), key.fps(), framesPerFragment,
+                framesPerFragment * key.loopFragments(), i -> i, key.loopFragments());
+    }
+
+    /** Renders {@code frames} frames (frame i carries {@code code(i)}), encodes and cuts them. */
+    private static FragmentedMedia encodeToMedia(
+            String what, int width, int height, int fps, int framesPerFragment, int frames,
+            IntUnaryOperator code, int expectedFragments) {
+        long started = System.nanoTime();
         Path file = null;
         try {
             file = Files.createTempFile("synthetic-camera-", ".mp4");
-            record(file, key, framesPerFragment);
+            record(file, width, height, fps, framesPerFragment, frames, code);
             PreparedMedia media = Fragmenter.fragment(file, Fragmenter.Cut.byFrames(framesPerFragment));
-            if (media.fragmentCount() != key.loopFragments()) {
+            if (media.fragmentCount() != expectedFragments) {
                 throw new IllegalStateException("encoded " + media.fragmentCount() + " fragments, expected "
-                        + key.loopFragments() + " for " + key);
+                        + expectedFragments + " for " + what);
             }
-            LOG.info("Encoded synthetic camera {} in {} ms ({} bytes per fragment on average)",
-                    key, (System.nanoTime() - started) / 1_000_000, averageSize(media));
+            LOG.info("Encoded {} in {} ms ({} bytes per fragment on average)",
+                    what, (System.nanoTime() - started) / 1_000_000, averageSize(media));
             return media;
         } catch (IOException e) {
-            throw new UncheckedIOException("encoding synthetic camera " + key + " failed", e);
+            throw new UncheckedIOException("encoding " + what + " failed", e);
         } finally {
             if (file != null) {
                 try {
@@ -125,25 +170,24 @@ public final class SyntheticCamera {
         return total / media.fragmentCount();
     }
 
-    private static void record(Path file, Key key, int framesPerFragment) throws IOException {
-        int width = key.width();
-        int height = key.height();
-        int frames = framesPerFragment * key.loopFragments();
+    private static void record(
+            Path file, int width, int height, int fps, int framesPerFragment, int frames, IntUnaryOperator code)
+            throws IOException {
         FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toString(), width, height, 0);
         try (Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3)) {
             recorder.setFormat("mp4");
             recorder.setVideoCodecName("libopenh264");
             recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-            recorder.setFrameRate(key.fps());
+            recorder.setFrameRate(fps);
             // A key frame at every fragment start; openh264 may add more inside, which is harmless.
             recorder.setGopSize(framesPerFragment);
             // About 4 Mbit/s at 1080p30, the bandwidth KVS examples show; a floor for tiny pictures.
-            recorder.setVideoBitrate((int) Math.max(200_000L, (long) width * height * key.fps() / 16));
+            recorder.setVideoBitrate((int) Math.max(200_000L, (long) width * height * fps / 16));
             recorder.start();
             byte[] bgr = new byte[width * height * 3];
             ByteBuffer image = (ByteBuffer) frame.image[0];
             for (int i = 0; i < frames; i++) {
-                render(bgr, width, height, i);
+                render(bgr, width, height, i, code.applyAsInt(i));
                 for (int y = 0; y < height; y++) {
                     image.position(y * frame.imageStride);
                     image.put(bgr, y * width * 3, width * 3);
@@ -164,6 +208,11 @@ public final class SyntheticCamera {
      * encoder does real motion work), with the index code in the top band.
      */
     static void render(byte[] bgr, int width, int height, int index) {
+        render(bgr, width, height, index, index);
+    }
+
+    /** Draws the pattern of frame {@code index} with {@code value} as the code in the top band. */
+    static void render(byte[] bgr, int width, int height, int index, int value) {
         int shift = index * 4;
         for (int y = 0; y < height; y++) {
             int row = y * width * 3;
@@ -176,6 +225,6 @@ public final class SyntheticCamera {
                 bgr[p + 2] = (byte) ((((x + shift) >> 5) ^ tileY) & 1) == 0 ? (byte) 40 : (byte) 200;
             }
         }
-        FrameIndexCode.stamp(bgr, width, height, width * 3, index);
+        FrameIndexCode.stamp(bgr, width, height, width * 3, value);
     }
 }

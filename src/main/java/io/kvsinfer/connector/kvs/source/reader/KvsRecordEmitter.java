@@ -5,19 +5,33 @@ import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Preconditions;
 
 /**
  * Emits frames with their producer timestamp as event time and advances the camera's position,
  * so a checkpoint taken after this frame resumes right after it. An idle signal marks the
  * camera's output idle so a silent camera does not hold back event time; the next frame makes it
  * active again.
+ *
+ * <p>{@code SourceReaderBase} counts every element it takes from the fetchers in {@code
+ * numRecordsIn} before handing it here, idle signals included; an idle signal is not a record, so
+ * it is taken back out of that counter, which then counts exactly the frames emitted.
  */
 @Internal
 public final class KvsRecordEmitter<T> implements RecordEmitter<CameraRecord<T>, T, KvsStreamSplitState> {
 
+    private final Counter numRecordsIn;
+
+    /** {@code numRecordsIn}: the reader's {@code getIOMetricGroup().getNumRecordsInCounter()}. */
+    public KvsRecordEmitter(Counter numRecordsIn) {
+        this.numRecordsIn = Preconditions.checkNotNull(numRecordsIn, "numRecordsIn must not be null");
+    }
+
     @Override
     public void emitRecord(CameraRecord<T> record, SourceOutput<T> output, KvsStreamSplitState state) {
         if (record.isIdleSignal()) {
+            numRecordsIn.dec();
             if (!state.isIdle()) {
                 state.setIdle(true);
                 output.markIdle();

@@ -30,7 +30,9 @@ public final class KvsSourceReader<T>
             Configuration config,
             SourceReaderContext context,
             AutoCloseable sharedClients) {
-        super(fetcherManager, new KvsRecordEmitter<>(), config, context);
+        super(fetcherManager,
+                new KvsRecordEmitter<>(context.metricGroup().getIOMetricGroup().getNumRecordsInCounter()),
+                config, context);
         this.sharedClients = sharedClients;
         this.cameras = fetcherManager;
         // JavaCPP's deallocator thread would pin this job's classloader after the job ends.
