@@ -26,10 +26,23 @@ if [ -d "${HOME}/.m2/repository" ] && [ -n "${DEMO_OFFLINE:-}" ]; then
   MVN+=(-o)
 fi
 
+# Runs Maven with its output kept aside, shown only when it fails.
+build() {
+  local log
+  log="$(mktemp)"
+  if ! "${MVN[@]}" "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "run-demo: 'mvn $*' failed (output above): fix the build, or check the network on a first run." >&2
+    exit 1
+  fi
+  rm -f "$log"
+}
+
 STAMP="target/classes/.demo-built"
 if [ ! -f "$STAMP" ] || [ -n "$(find src/main examples/src pom.xml -newer "$STAMP" -type f -print -quit)" ]; then
   echo "run-demo: compiling the project (mvn -q compile; the first run also downloads the dependencies)..." >&2
-  "${MVN[@]}" compile
+  build compile
   touch "$STAMP"
 fi
 
@@ -38,11 +51,11 @@ if [ ! -s "$CP_FILE" ] || [ pom.xml -nt "$CP_FILE" ]; then
   echo "run-demo: resolving the runtime classpath..." >&2
   # compile scope includes 'provided' (Flink, flink-clients), which a standalone JVM needs; the
   # Log4j binding is a test dependency of the connector, taken from there.
-  "${MVN[@]}" dependency:build-classpath -Dmdep.includeScope=compile \
-    -Dmdep.outputFile=target/demo-compile.classpath >&2
-  "${MVN[@]}" dependency:build-classpath -Dmdep.includeScope=test \
+  build dependency:build-classpath -Dmdep.includeScope=compile \
+    -Dmdep.outputFile=target/demo-compile.classpath
+  build dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.includeArtifactIds=log4j-slf4j2-impl,log4j-core,log4j-api \
-    -Dmdep.outputFile=target/demo-logging.classpath >&2
+    -Dmdep.outputFile=target/demo-logging.classpath
   printf '%s:%s' "$(cat target/demo-compile.classpath)" "$(cat target/demo-logging.classpath)" > "$CP_FILE"
 fi
 

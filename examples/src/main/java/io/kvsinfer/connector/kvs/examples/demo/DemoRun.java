@@ -134,10 +134,21 @@ final class DemoRun implements AutoCloseable {
             this.latest = latest;
         }
 
-        /** Frames per second from the first frame's arrival to the last's (start-up excluded). */
+        /**
+         * Frames per second from the camera's first frame to its last, by the frames' timestamps:
+         * the rate the job received video at, start-up excluded. (Wall-clock arrival would mislead on
+         * short live runs: HLS delivers a whole fragment, two seconds of frames, at once.)
+         */
         double fps() {
-            long span = lastArrivalNanos - firstArrivalNanos;
-            return frames < 2 || span <= 0 ? 0 : (frames - 1) * 1e9 / span;
+            long span = lastTimestampMillis - firstTimestampMillis;
+            return frames < 2 || span <= 0 ? 0 : (frames - 1) * 1000.0 / span;
+        }
+
+        /** Seconds of video per wall-clock second between the first and the last frame's arrival. */
+        double speed() {
+            long arrival = lastArrivalNanos - firstArrivalNanos;
+            long video = lastTimestampMillis - firstTimestampMillis;
+            return frames < 2 || arrival <= 0 ? 0 : video * 1e6 / arrival;
         }
     }
 }

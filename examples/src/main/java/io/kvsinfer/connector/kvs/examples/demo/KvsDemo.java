@@ -79,6 +79,8 @@ public final class KvsDemo {
     public static void main(String[] args) {
         String term = System.getenv("TERM");
         boolean ansi = System.console() != null && !"dumb".equals(term);
+        // FFmpeg and openh264 talk on stderr at INFO and WARNING; the demo's console is for its own lines.
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
         KvsDemo demo = new KvsDemo(System.out, System.err, ansi);
         Thread hook = new Thread(demo::stopAndAwait, "kvs-demo-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -418,7 +420,9 @@ public final class KvsDemo {
         }
         out.println();
         out.println(ending);
-        Summary.table(run).forEach(out::println);
+        Summary.table(run, options.bounded()).forEach(out::println);
+        out.println("fps: frames per second of video from each camera's first frame to its last"
+                + (options.bounded() ? "; speed: seconds of video read per second." : "."));
         out.println("Snapshots: " + display(snapshots.dir()) + " (" + snapshots.written() + " written)   Contact sheet: "
                 + display(sheet));
         if (Pictures.fontMissing) {

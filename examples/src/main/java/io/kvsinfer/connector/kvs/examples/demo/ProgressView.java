@@ -20,7 +20,7 @@ import java.util.Map;
 final class ProgressView {
 
     static final long PLAIN_INTERVAL_NANOS = 5_000_000_000L;
-    private static final long FPS_WINDOW_NANOS = 5_000_000_000L;
+    private static final long FPS_WINDOW_NANOS = 10_000_000_000L;
 
     private final PrintStream out;
     private final boolean ansi;
@@ -100,7 +100,11 @@ final class ProgressView {
         return "starting";
     }
 
-    /** Frames per second over the last few seconds of arrivals (frames come a fragment at a time). */
+    /**
+     * Frames per second arrived over the last ten seconds. HLS hands over a fragment (two seconds of
+     * frames) at a time, so until a camera has ten seconds of history the rate of its video (by frame
+     * timestamps) stands in for the arrival rate, which would be meaningless over one or two bursts.
+     */
     private double recentFps(String cameraId, DemoRun.Snapshot s, long nowNanos) {
         Deque<long[]> samples = history.computeIfAbsent(cameraId, k -> new ArrayDeque<>());
         samples.addLast(new long[] {nowNanos, s.frames});
@@ -110,12 +114,10 @@ final class ProgressView {
         if (s.frames < 2) {
             return 0;
         }
-        long[] oldest = samples.peekFirst();
-        long span = nowNanos - oldest[0];
-        if (span < FPS_WINDOW_NANOS / 2) {
-            // Too early for a window: average since the first frame, over at least a second.
-            return s.frames * 1e9 / Math.max(nowNanos - s.firstArrivalNanos, 1_000_000_000L);
+        if (nowNanos - s.firstArrivalNanos < FPS_WINDOW_NANOS) {
+            return s.fps();
         }
-        return (s.frames - oldest[1]) * 1e9 / span;
+        long[] oldest = samples.peekFirst();
+        return (s.frames - oldest[1]) * 1e9 / Math.max(1, nowNanos - oldest[0]);
     }
 }

@@ -17,13 +17,18 @@ final class Summary {
 
     private Summary() {}
 
-    static List<String> table(DemoRun run) {
+    /**
+     * One row per camera and a total. {@code withSpeed} adds how many seconds of video were read per
+     * second (meaningful for replays, which read as fast as they can).
+     */
+    static List<String> table(DemoRun run, boolean withSpeed) {
         int idWidth = Math.max("camera".length(), run.cameras().stream().mapToInt(c -> c.id.length()).max().orElse(0));
         int streamWidth = Math.max("stream".length(), run.cameras().stream().mapToInt(c -> c.stream.length()).max().orElse(0));
-        String row = "%-" + idWidth + "s  %-" + streamWidth + "s  %8s  %6s  %7s  %10s  %-12s  %-12s";
+        String row = "%-" + idWidth + "s  %-" + streamWidth + "s  %8s  %6s  %7s  %10s  %-12s  %-12s"
+                + (withSpeed ? "  %7s" : "%s");
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, row, "camera", "stream", "frames", "fps", "lag", "reconnects",
-                "first (UTC)", "last (UTC)"));
+                "first (UTC)", "last (UTC)", withSpeed ? "speed" : "").stripTrailing());
         long frames = 0;
         double fps = 0;
         for (DemoRun.Camera camera : run.cameras()) {
@@ -35,9 +40,10 @@ final class Summary {
                     s.frames == 0 ? "-" : String.format(Locale.ROOT, "%.1f s", s.lastLagMillis / 1000.0),
                     camera.metricLong(CameraMetrics.RECONNECTS, 0),
                     s.frames == 0 ? "-" : TIME.format(Instant.ofEpochMilli(s.firstTimestampMillis)),
-                    s.frames == 0 ? "-" : TIME.format(Instant.ofEpochMilli(s.lastTimestampMillis))));
+                    s.frames == 0 ? "-" : TIME.format(Instant.ofEpochMilli(s.lastTimestampMillis)),
+                    withSpeed ? String.format(Locale.ROOT, "%.1fx", s.speed()) : "").stripTrailing());
         }
-        lines.add(String.format(Locale.ROOT, row, "total", "", frames, String.format(Locale.ROOT, "%.1f", fps), "", "", "", "")
+        lines.add(String.format(Locale.ROOT, row, "total", "", frames, String.format(Locale.ROOT, "%.1f", fps), "", "", "", "", "")
                 .stripTrailing());
         return lines;
     }
