@@ -87,11 +87,25 @@ public final class KvsDemo {
         int code = demo.run(args);
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
+            awaitMiniClusterShutdown();
         } catch (IllegalStateException e) {
             // Already shutting down (Ctrl-C): the hook has waited for run() to finish.
         }
         System.out.flush();
         System.exit(code);
+    }
+
+    /**
+     * The local MiniCluster closes asynchronously after its job ends. Exiting while its Pekko actor
+     * system still runs lets Pekko's JVM shutdown hook race Flink's clean-up hooks and print a stack
+     * trace, so wait (briefly) until its threads are gone.
+     */
+    private static void awaitMiniClusterShutdown() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline
+                && Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().contains("pekko"))) {
+            sleep(50);
+        }
     }
 
     /** Asks a running demo to stop (as Ctrl-C does) and waits until it has printed its summary. */
@@ -345,6 +359,12 @@ public final class KvsDemo {
                     .name("demo-progress");
 
             Snapshots snapshots = new Snapshots(options.outDir.resolve("snapshots"));
+            try {
+                snapshots.clearEarlierRuns();
+            } catch (IOException e) {
+                throw new DemoFailure("Cannot clear old snapshots in " + snapshots.dir() + " (" + e.getMessage()
+                        + "): pass a writable directory with --out.");
+            }
             out.println("Reading " + setup.description + (options.bounded()
                     ? ", the last " + options.replaySeconds + " s as a bounded replay" : ", live") + ".");
             out.println("Flink job on a local MiniCluster (parallelism " + parallelism + "); snapshots every "
