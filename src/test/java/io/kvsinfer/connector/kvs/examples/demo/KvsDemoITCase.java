@@ -39,6 +39,8 @@ class KvsDemoITCase {
         List<String> lines = result.out.lines().collect(Collectors.toList());
         assertThat(lines).anyMatch(l -> l.startsWith("Stopped after 20 frames per camera"));
         assertThat(lines).anyMatch(l -> l.matches("cam-1\\s+cam-1\\s+20\\s+.*"));
+        // Reconnects and connection state come from the source's metrics, through DemoMetricsReporter.
+        assertThat(result.camerasWithMetrics).containsExactlyInAnyOrder("cam-1", "cam-2", "cam-3");
 
         JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
         assertThat(json.get("cameras")).hasSize(3);
@@ -125,22 +127,27 @@ class KvsDemoITCase {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
+        KvsDemo demo;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = new KvsDemo(o, e, false).run(args);
+            demo = new KvsDemo(o, e, false);
+            code = demo.run(args);
         }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                List.copyOf(demo.camerasWithMetrics));
     }
 
     private static final class Result {
         final int code;
         final String out;
         final String err;
+        final List<String> camerasWithMetrics;
 
-        Result(int code, String out, String err) {
+        Result(int code, String out, String err, List<String> camerasWithMetrics) {
             this.code = code;
             this.out = out;
             this.err = err;
+            this.camerasWithMetrics = camerasWithMetrics;
         }
     }
 }

@@ -69,6 +69,8 @@ public final class KvsDemo {
     private final boolean ansi;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** Cameras whose source metrics reached the console in the last run; for tests. */
+    final List<String> camerasWithMetrics = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public KvsDemo(PrintStream out, PrintStream err, boolean ansi) {
         this.out = out;
@@ -425,6 +427,7 @@ public final class KvsDemo {
     }
 
     private int finish(DemoRun run, DemoOptions options, Snapshots snapshots, String ending) {
+        run.cameras().stream().filter(DemoRun.Camera::hasMetrics).forEach(c -> camerasWithMetrics.add(c.id));
         saveSnapshots(snapshots, run, System.nanoTime(), true);
         Path sheet = options.outDir.resolve("contact-sheet.png");
         List<String> ids = new ArrayList<>();
