@@ -116,6 +116,22 @@ class KvsDemoITCase {
         }
     }
 
+    @Test
+    void aReconnectShowsInTheProgressAndTheSummary(@TempDir Path out) {
+        try (LocalKvs kvs = LocalKvs.builder().build().start()) {
+            kvs.createStream("flaky").startLive(SyntheticCamera.encode(160, 120, 5));
+            kvs.faults().failNext(KvsOperation.GET_MP4_MEDIA_FRAGMENT, 1, 500, "InternalFailure");
+            Result result = run("--endpoint", kvs.endpoint().toString(), "--camera", "door=flaky", "--max-frames", "5",
+                    "--out", out.toString());
+
+            assertThat(result.code).as("stderr: %s", result.err).isZero();
+            List<String> lines = result.out.lines().collect(Collectors.toList());
+            assertThat(lines).anyMatch(l -> l.matches("\\[\\s*[0-9.]+ s\\] door reconnecting"));
+            // camera, stream, frames, fps, lag, reconnects
+            assertThat(lines).anyMatch(l -> l.matches("door\\s+flaky\\s+5\\s+\\S+\\s+\\S+ s\\s+1\\s+.*"));
+        }
+    }
+
     private static OptionalInt frameIndex(BufferedImage tile) {
         BufferedImage bgr = new BufferedImage(tile.getWidth(), tile.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         bgr.getGraphics().drawImage(tile, 0, 0, null);
