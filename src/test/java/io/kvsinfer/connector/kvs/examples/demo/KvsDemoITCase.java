@@ -39,6 +39,8 @@ class KvsDemoITCase {
         List<String> lines = result.out.lines().collect(Collectors.toList());
         assertThat(lines).anyMatch(l -> l.startsWith("Stopped after 20 frames per camera"));
         assertThat(lines).anyMatch(l -> l.matches("cam-1\\s+cam-1\\s+20\\s+.*"));
+        // Reconnects and connection state come from the source's metrics, through DemoMetricsReporter.
+        assertThat(result.camerasWithMetrics).containsExactlyInAnyOrder("cam-1", "cam-2", "cam-3");
 
         JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
         assertThat(json.get("cameras")).hasSize(3);
@@ -114,6 +116,22 @@ class KvsDemoITCase {
         }
     }
 
+    @Test
+    void aReconnectShowsInTheProgressAndTheSummary(@TempDir Path out) {
+        try (LocalKvs kvs = LocalKvs.builder().build().start()) {
+            kvs.createStream("flaky").startLive(SyntheticCamera.encode(160, 120, 5));
+            kvs.faults().failNext(KvsOperation.GET_MP4_MEDIA_FRAGMENT, 1, 500, "InternalFailure");
+            Result result = run("--endpoint", kvs.endpoint().toString(), "--camera", "door=flaky", "--max-frames", "5",
+                    "--out", out.toString());
+
+            assertThat(result.code).as("stderr: %s", result.err).isZero();
+            List<String> lines = result.out.lines().collect(Collectors.toList());
+            assertThat(lines).anyMatch(l -> l.matches("\\[\\s*[0-9.]+ s\\] door reconnecting"));
+            // camera, stream, frames, fps, lag, reconnects
+            assertThat(lines).anyMatch(l -> l.matches("door\\s+flaky\\s+5\\s+\\S+\\s+\\S+ s\\s+1\\s+.*"));
+        }
+    }
+
     private static OptionalInt frameIndex(BufferedImage tile) {
         BufferedImage bgr = new BufferedImage(tile.getWidth(), tile.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         bgr.getGraphics().drawImage(tile, 0, 0, null);
@@ -125,22 +143,27 @@ class KvsDemoITCase {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
+        KvsDemo demo;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = new KvsDemo(o, e, false).run(args);
+            demo = new KvsDemo(o, e, false);
+            code = demo.run(args);
         }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                List.copyOf(demo.camerasWithMetrics));
     }
 
     private static final class Result {
         final int code;
         final String out;
         final String err;
+        final List<String> camerasWithMetrics;
 
-        Result(int code, String out, String err) {
+        Result(int code, String out, String err, List<String> camerasWithMetrics) {
             this.code = code;
             this.out = out;
             this.err = err;
+            this.camerasWithMetrics = camerasWithMetrics;
         }
     }
 }

@@ -101,6 +101,11 @@ final class DemoRun implements AutoCloseable {
             }
         }
 
+        /** Whether the source's metrics of this camera reached the demo (through {@link DemoMetricsReporter}). */
+        boolean hasMetrics() {
+            return !metrics.isEmpty();
+        }
+
         long metricLong(String name, long fallback) {
             Supplier<Object> value = metrics.get(name);
             Object v = value == null ? null : value.get();

@@ -69,6 +69,8 @@ public final class KvsDemo {
     private final boolean ansi;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** Cameras whose source metrics reached the console in the last run; for tests. */
+    final List<String> camerasWithMetrics = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public KvsDemo(PrintStream out, PrintStream err, boolean ansi) {
         this.out = out;
@@ -87,11 +89,25 @@ public final class KvsDemo {
         int code = demo.run(args);
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
+            awaitMiniClusterShutdown();
         } catch (IllegalStateException e) {
             // Already shutting down (Ctrl-C): the hook has waited for run() to finish.
         }
         System.out.flush();
         System.exit(code);
+    }
+
+    /**
+     * The local MiniCluster closes asynchronously after its job ends. Exiting while its Pekko actor
+     * system still runs lets Pekko's JVM shutdown hook race Flink's clean-up hooks and print a stack
+     * trace, so wait (briefly) until its threads are gone.
+     */
+    private static void awaitMiniClusterShutdown() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline
+                && Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().contains("pekko"))) {
+            sleep(50);
+        }
     }
 
     /** Asks a running demo to stop (as Ctrl-C does) and waits until it has printed its summary. */
@@ -345,6 +361,12 @@ public final class KvsDemo {
                     .name("demo-progress");
 
             Snapshots snapshots = new Snapshots(options.outDir.resolve("snapshots"));
+            try {
+                snapshots.clearEarlierRuns();
+            } catch (IOException e) {
+                throw new DemoFailure("Cannot clear old snapshots in " + snapshots.dir() + " (" + e.getMessage()
+                        + "): pass a writable directory with --out.");
+            }
             out.println("Reading " + setup.description + (options.bounded()
                     ? ", the last " + options.replaySeconds + " s as a bounded replay" : ", live") + ".");
             out.println("Flink job on a local MiniCluster (parallelism " + parallelism + "); snapshots every "
@@ -405,6 +427,7 @@ public final class KvsDemo {
     }
 
     private int finish(DemoRun run, DemoOptions options, Snapshots snapshots, String ending) {
+        run.cameras().stream().filter(DemoRun.Camera::hasMetrics).forEach(c -> camerasWithMetrics.add(c.id));
         saveSnapshots(snapshots, run, System.nanoTime(), true);
         Path sheet = options.outDir.resolve("contact-sheet.png");
         List<String> ids = new ArrayList<>();

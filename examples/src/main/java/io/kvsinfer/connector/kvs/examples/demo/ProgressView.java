@@ -27,6 +27,7 @@ final class ProgressView {
     private final long startNanos;
     private final int idWidth;
     private final Map<String, Deque<long[]>> history = new HashMap<>();
+    private final Map<String, String> printedStates = new HashMap<>();
     private int drawnLines;
     private long lastPlainNanos;
 
@@ -38,19 +39,31 @@ final class ProgressView {
         this.idWidth = run.cameras().stream().mapToInt(c -> c.id.length()).max().orElse(6);
     }
 
-    /** Called every tick: redraws on a terminal, prints plain lines every few seconds otherwise. */
+    /**
+     * Called every tick: redraws on a terminal; otherwise prints the lines every few seconds, and a
+     * camera's connection state whenever it changes (a reconnect should not hide between two reports).
+     */
     void tick(DemoRun run, long nowNanos, long nowMillis) {
         List<String> lines = lines(run, nowNanos, nowMillis);
         if (ansi) {
             redraw(lines);
-        } else if (nowNanos - lastPlainNanos >= PLAIN_INTERVAL_NANOS) {
+            return;
+        }
+        String elapsed = String.format(Locale.ROOT, "[%5.1f s] ", (nowNanos - startNanos) / 1e9);
+        for (DemoRun.Camera camera : run.cameras()) {
+            String state = stateOf(camera, camera.snapshot(), run.maxFrames);
+            String before = printedStates.put(camera.id, state);
+            if (!state.equals(before) && !"starting".equals(state) && !"done".equals(state)) {
+                out.println(elapsed + camera.id + " " + state);
+            }
+        }
+        if (nowNanos - lastPlainNanos >= PLAIN_INTERVAL_NANOS) {
             lastPlainNanos = nowNanos;
-            String elapsed = String.format(Locale.ROOT, "[%5.0f s] ", (nowNanos - startNanos) / 1e9);
             for (String line : lines) {
                 out.println(elapsed + line);
             }
-            out.flush();
         }
+        out.flush();
     }
 
     /** Draws the final state on a terminal, so the last numbers stay on screen above the summary. */

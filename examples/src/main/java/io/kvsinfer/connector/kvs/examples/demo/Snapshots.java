@@ -15,6 +15,8 @@ final class Snapshots {
 
     static final long INTERVAL_NANOS = 5_000_000_000L;
     static final int KEEP_PER_CAMERA = 50;
+    private static final java.util.regex.Pattern SNAPSHOT_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9._-]+-\\d{8}-\\d{6}-\\d{3}\\.jpg");
 
     private final Path dir;
     private final Map<String, Saved> saved = new HashMap<>();
@@ -28,6 +30,20 @@ final class Snapshots {
 
     Snapshots(Path dir) {
         this.dir = dir;
+    }
+
+    /** Deletes the snapshots an earlier run left (files named as {@link Pictures#snapshotName} makes them). */
+    void clearEarlierRuns() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (SNAPSHOT_NAME.matcher(file.getFileName().toString()).matches()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     Path dir() {
