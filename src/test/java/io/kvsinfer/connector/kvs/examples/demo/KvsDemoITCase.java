@@ -90,6 +90,16 @@ class KvsDemoITCase {
     }
 
     @Test
+    void helpPrintsTheOptions() {
+        Result result = run("--help");
+
+        assertThat(result.code).isZero();
+        assertThat(result.out).startsWith("usage: examples/run-demo.sh").contains("--stream-name", "--camera", "--region",
+                "--endpoint", "--fps", "--keyframes-only", "--size", "--replay-seconds", "--max-frames");
+        assertThat(result.err).isEmpty();
+    }
+
+    @Test
     void anUnknownStreamIsExplainedBeforeFlinkStarts(@TempDir Path out) {
         try (LocalKvs kvs = LocalKvs.builder().build().start()) {
             Result result = run("--endpoint", kvs.endpoint().toString(), "--stream-name", "no-such-stream",
