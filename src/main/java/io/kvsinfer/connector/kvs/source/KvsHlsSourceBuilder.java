@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.source;
 
+import io.kvsinfer.connector.kvs.hls.StreamRef;
 import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
 import io.kvsinfer.connector.kvs.source.config.CredentialsProviderType;
 import io.kvsinfer.connector.kvs.source.config.FragmentSelectorType;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Fluent builder of {@link KvsHlsSource}. Every setter writes a {@link KvsSourceOptions} value, so
@@ -38,9 +38,6 @@ import java.util.regex.Pattern;
 @PublicEvolving
 public final class KvsHlsSourceBuilder<T> {
 
-    private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.\\-]{1,256}");
-    private static final Pattern STREAM_ARN = Pattern.compile(
-            "arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]{12}:stream/[a-zA-Z0-9_.\\-]{1,256}/[0-9]+");
     private static final int MAX_CAMERA_ID_LENGTH = 256;
 
     private final Map<String, String> cameras = new LinkedHashMap<>();
@@ -66,10 +63,11 @@ public final class KvsHlsSourceBuilder<T> {
         Preconditions.checkArgument(cameraId != null && !cameraId.isBlank() && cameraId.length() <= MAX_CAMERA_ID_LENGTH
                         && cameraId.chars().noneMatch(Character::isISOControl),
                 "camera id must be 1 to %s printable characters, but was '%s'", MAX_CAMERA_ID_LENGTH, cameraId);
-        Preconditions.checkArgument(stream != null && (STREAM_NAME.matcher(stream).matches() || STREAM_ARN.matcher(stream).matches()),
-                "stream of camera '%s' must be a KVS stream name (1 to 256 of a-z A-Z 0-9 _ . -) or a stream ARN"
-                        + " (arn:aws:kinesisvideo:<region>:<account>:stream/<name>/<creation time>), but was '%s'",
-                cameraId, stream);
+        try {
+            StreamRef.parse(stream);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Stream of camera '" + cameraId + "': " + e.getMessage(), e);
+        }
         Preconditions.checkArgument(!cameras.containsKey(cameraId),
                 "camera id '%s' is used twice (streams '%s' and '%s'); camera ids must be unique",
                 cameraId, cameras.get(cameraId), stream);
