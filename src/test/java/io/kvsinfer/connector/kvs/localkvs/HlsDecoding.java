@@ -1,5 +1,7 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
+import io.kvsinfer.connector.kvs.testing.GrabbedPicture;
+
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -7,7 +9,6 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 
 import java.io.ByteArrayInputStream;
-import java.lang.reflect.Field;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
@@ -59,17 +60,6 @@ final class HlsDecoding {
         }
     }
 
-    private static final Field PICTURE;
-
-    static {
-        try {
-            // The decoded AVFrame, for its raw pts: JavaCV exposes only the overflowing Frame.timestamp.
-            PICTURE = FFmpegFrameGrabber.class.getDeclaredField("picture");
-            PICTURE.setAccessible(true);
-        } catch (NoSuchFieldException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private HlsDecoding() {}
 
@@ -101,7 +91,7 @@ final class HlsDecoding {
             int index = FrameIndexCode.read(
                             (ByteBuffer) frame.image[0], frame.imageWidth, frame.imageHeight, frame.imageStride)
                     .orElse(-1);
-            AVFrame picture = (AVFrame) PICTURE.get(grabber);
+            AVFrame picture = GrabbedPicture.of(grabber);
             long pts = picture.best_effort_timestamp();
             if (pts == avutil.AV_NOPTS_VALUE) {
                 pts = picture.pts();

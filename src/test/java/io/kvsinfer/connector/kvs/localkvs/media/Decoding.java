@@ -1,5 +1,7 @@
 package io.kvsinfer.connector.kvs.localkvs.media;
 
+import io.kvsinfer.connector.kvs.testing.GrabbedPicture;
+
 import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
 
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -9,7 +11,6 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 
 import java.io.ByteArrayInputStream;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,17 +22,6 @@ final class Decoding {
     /** One decoded frame: the index read from its pixels (-1 if none) and its pts in the stream time base. */
     record Decoded(int index, long pts, int timeBaseNum, int timeBaseDen) {}
 
-    private static final Field PICTURE;
-
-    static {
-        try {
-            // Frame.timestamp overflows for epoch times at 90 kHz; the decoded AVFrame has the raw pts.
-            PICTURE = FFmpegFrameGrabber.class.getDeclaredField("picture");
-            PICTURE.setAccessible(true);
-        } catch (NoSuchFieldException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private Decoding() {}
 
@@ -56,7 +46,7 @@ final class Decoding {
             while ((frame = grabber.grabImage()) != null) {
                 OptionalInt index = FrameIndexCode.read(
                         (ByteBuffer) frame.image[0], frame.imageWidth, frame.imageHeight, frame.imageStride);
-                AVFrame picture = (AVFrame) PICTURE.get(grabber);
+                AVFrame picture = GrabbedPicture.of(grabber);
                 frames.add(new Decoded(index.orElse(-1), picture.best_effort_timestamp(), tb.num(), tb.den()));
             }
             grabber.stop();
