@@ -3,16 +3,21 @@ package io.kvsinfer.connector.kvs.source;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
+import io.kvsinfer.connector.kvs.testing.ArrivalOrderSink;
+import io.kvsinfer.connector.kvs.testing.ArrivalOrderSink.Arrival;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.CloseableIterator;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,10 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.byCamera;
 import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.sourceFor;
@@ -38,11 +43,24 @@ class WatermarkAlignmentITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    // Flink 2.3 pauses on the oldest of the last N sampled watermarks (default 3 update
+                    // intervals), letting a camera run unchecked that long; 0 checks each frame at once.
+                    // The source operator reads it from the TaskManager's configuration.
+                    .setConfiguration(new Configuration().set(PipelineOptions.WATERMARK_ALIGNMENT_BUFFER_SIZE, 0))
+                    .build());
 
     private static final int FPS = 10;
     private static final int FRAGMENTS = 30;
     private static final Duration MAX_DRIFT = Duration.ofSeconds(4);
+    private static final Duration UPDATE_INTERVAL = Duration.ofMillis(100);
+    /** Flink has no allowed watermark to pause against until its first announcement; skip that start. */
+    private static final Duration SETTLING = Duration.ofSeconds(1);
+    /**
+     * A camera pauses between batches (of at most 250 ms of event time), and up to three of its
+     * batches can be decoded already: the one in hand and two in the reader's element queue.
+     */
+    private static final long OVERSHOOT_MILLIS = 3 * 250;
     private static final List<String> CAMERAS = List.of("bf-slow", "bf-1", "bf-2", "bf-3", "bf-4", "bf-5");
     private static LocalKvs kvs;
     private static long archiveStart;
@@ -66,53 +84,67 @@ class WatermarkAlignmentITCase {
 
     @Test
     void alignedBackfillStaysWithinTheDriftWhileAnIdleCameraDoesNotStallIt() throws Exception {
-        long unaligned = maxSpreadMillis(read(WatermarkStrategy.noWatermarks()));
-        // Flink makes an output active again whenever its generator emits a watermark, and periodic
-        // generators emit one every interval: withIdleness keeps the silent camera's output idle.
-        List<FrameKey> frames = read(WatermarkStrategy.<FrameKey>forMonotonousTimestamps()
-                .withIdleness(Duration.ofSeconds(3))
-                .withWatermarkAlignment("backfill", MAX_DRIFT, Duration.ofMillis(100)));
-        long aligned = maxSpreadMillis(frames);
-        System.out.printf("Backfill of %d cameras: largest event-time spread %d ms without alignment, %d ms with"
-                + " alignment (max drift %d ms)%n", CAMERAS.size(), unaligned, aligned, MAX_DRIFT.toMillis());
+        List<Arrival> unaligned = read(WatermarkStrategy.noWatermarks());
+        List<Arrival> aligned = read(CameraWatermarks.<FrameKey>forCameras(Duration.ZERO)
+                .withWatermarkAlignment("backfill", MAX_DRIFT, UPDATE_INTERVAL));
+        long unalignedSpread = maxSpreadMillis(unaligned, Duration.ZERO);
+        long startupSpread = maxSpreadMillis(aligned, Duration.ZERO);
+        long settledSpread = maxSpreadMillis(aligned, SETTLING);
+        System.out.printf("Backfill of %d cameras (max drift %d ms): largest event-time spread without alignment %d ms;"
+                        + " with alignment %d ms after the first %d ms, %d ms including them%n", CAMERAS.size(),
+                MAX_DRIFT.toMillis(), unalignedSpread, settledSpread, SETTLING.toMillis(), startupSpread);
 
+        List<FrameKey> frames = aligned.stream().map(arrival -> arrival.frame).collect(Collectors.toList());
         Map<String, List<FrameKey>> byCamera = byCamera(frames);
         for (String name : CAMERAS) {
             List<Long> indices = new FrameSequenceVerifier(kvs.stream(name).fragments(), FPS).assertContiguous(byCamera.get(name));
             assertThat(indices).hasSize(FRAGMENTS * 2 * FPS);
         }
-        // Pausing acts between fetches, so a camera can overshoot by what it had already fetched and queued.
-        assertThat(aligned).isLessThanOrEqualTo(MAX_DRIFT.toMillis() + 6_000);
+        assertThat(unalignedSpread).as("without alignment the fast cameras race ahead").isGreaterThan(4 * MAX_DRIFT.toMillis());
+        assertThat(settledSpread).isLessThanOrEqualTo(MAX_DRIFT.toMillis() + OVERSHOOT_MILLIS);
     }
 
-    private static List<FrameKey> read(WatermarkStrategy<FrameKey> watermarks) throws Exception {
+    /** Reads the whole backfill (and the silent camera) through one reader, in arrival order. */
+    private static List<Arrival> read(WatermarkStrategy<FrameKey> watermarks) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        // One reader, so that the order frames reach the test is the order they left the source.
+        // One reader, so that the order frames reach the sink is the order they left the source.
         env.setParallelism(1);
         KvsHlsSourceBuilder<VideoFrame> builder = sourceFor(kvs).addStream("bf-silent")
                 .setStartingPosition(StartingPosition.earliest())
-                .setOption(io.kvsinfer.connector.kvs.source.config.KvsSourceOptions.IDLE_POLL_INTERVAL, Duration.ofMillis(500));
+                .setOption(KvsSourceOptions.IDLE_POLL_INTERVAL, Duration.ofMillis(500));
         CAMERAS.forEach(builder::addStream);
         KvsHlsSource<FrameKey> source = builder.setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
         int expected = CAMERAS.size() * FRAGMENTS * 2 * FPS;
-        List<FrameKey> frames = new ArrayList<>();
-        try (CloseableIterator<FrameKey> results =
-                env.fromSource(source, watermarks, "backfill").executeAndCollect("backfill")) {
-            while (frames.size() < expected) {
-                frames.add(results.next());
+        // Not the collect sink: it blocks until its client polls, and a blocked task sends no watermark reports.
+        ArrivalOrderSink sink = new ArrivalOrderSink();
+        env.fromSource(source, watermarks, "backfill").sinkTo(sink);
+        JobClient job = env.executeAsync("backfill");
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (sink.size() < expected && System.nanoTime() < deadline) {
+                Thread.sleep(50);
             }
+            List<Arrival> arrivals = sink.received();
+            assertThat(arrivals).as("frames of the backfill").hasSize(expected);
+            return arrivals;
+        } finally {
+            job.cancel().get();
+            sink.dispose();
         }
-        return frames;
     }
 
-    /** The largest gap, in arrival order, between the most and the least advanced camera still backfilling. */
-    private static long maxSpreadMillis(List<FrameKey> frames) {
+    /**
+     * The largest gap between the most and the least advanced camera still backfilling, over the
+     * frames that arrived {@code after} the first frame.
+     */
+    private static long maxSpreadMillis(List<Arrival> arrivals, Duration after) {
         long lastFrame = archiveStart + FRAGMENTS * 2000L - 1000L / FPS;
+        long from = arrivals.get(0).nanos + after.toNanos();
         Map<String, Long> latest = new HashMap<>();
         long max = 0;
-        for (FrameKey frame : frames) {
-            latest.put(frame.cameraId, frame.timestampMillis);
-            if (latest.size() < CAMERAS.size()) {
+        for (Arrival arrival : arrivals) {
+            latest.put(arrival.frame.cameraId, arrival.frame.timestampMillis);
+            if (latest.size() < CAMERAS.size() || arrival.nanos < from) {
                 continue;
             }
             long newest = Long.MIN_VALUE;
@@ -129,5 +161,4 @@ class WatermarkAlignmentITCase {
         }
         return max;
     }
-
 }

@@ -47,6 +47,11 @@ final class CameraFetcher<T> implements AutoCloseable {
     /** A batch ends after this many frames or bytes, whichever comes first, to bound queued memory. */
     static final int MAX_BATCH_FRAMES = 32;
     static final long MAX_BATCH_BYTES = 8L << 20;
+    /**
+     * A batch also ends after this much event time: watermark alignment can only pause a camera
+     * between batches, so the span bounds how far a paused camera overshoots the allowed drift.
+     */
+    static final long MAX_BATCH_SPAN_MILLIS = 250;
     /** A live camera with no new fragment for this long is idle for event time. */
     static final long LIVE_IDLE_AFTER_NANOS = Duration.ofSeconds(10).toNanos();
     /** KVS lists at most this many fragments in an on-demand playlist; a full one continues. */
@@ -88,6 +93,9 @@ final class CameraFetcher<T> implements AutoCloseable {
     private volatile boolean pauseRequested;
     private boolean reconnecting;
     private boolean idleSignalled;
+    private boolean startAnnounced;
+    /** The camera just signalled idle; the next fetch waits the idle poll interval first. */
+    private boolean idleWaitPending;
     private long lastNewFragmentNanos = System.nanoTime();
 
     CameraFetcher(
@@ -141,10 +149,21 @@ final class CameraFetcher<T> implements AutoCloseable {
     /** Reads the next batch: up to a few frames, an idle signal, or nothing after a bounded wait. */
     List<CameraRecord<T>> fetch() {
         List<CameraRecord<T>> out = new ArrayList<>();
+        if (idleWaitPending) {
+            idleWaitPending = false;
+            sleeper.sleep(config.idlePollInterval());
+        }
         try {
             if (current == null && !finished) {
                 if (queue.isEmpty()) {
                     refill(out);
+                }
+                if (!queue.isEmpty() && !startAnnounced) {
+                    // Announce where the camera starts before fetching and decoding its first fragment,
+                    // which can take a while, so that event time accounts for this camera at once.
+                    startAnnounced = true;
+                    out.add(CameraRecord.nothingBefore(startOf(queue.peekFirst())));
+                    return out;
                 }
                 if (!queue.isEmpty()) {
                     startNextFragment();
@@ -235,16 +254,23 @@ final class CameraFetcher<T> implements AutoCloseable {
             metrics.reconnected();
             reconnecting = false;
         }
-        signalIdle(out);
-        sleeper.sleep(config.idlePollInterval());
+        if (signalIdle(out)) {
+            // Hand the idle signal over before waiting, so event time stops waiting for this camera now.
+            idleWaitPending = true;
+        } else {
+            sleeper.sleep(config.idlePollInterval());
+        }
     }
 
-    private void signalIdle(List<CameraRecord<T>> out) {
-        if (!idleSignalled) {
-            LOG.info("Camera {} (stream {}) has no recent fragments; marking it idle", cameraId(), split.stream());
-            idleSignalled = true;
-            out.add(CameraRecord.idle());
+    /** Adds an idle signal unless one was sent since the last frame; true if it added one. */
+    private boolean signalIdle(List<CameraRecord<T>> out) {
+        if (idleSignalled) {
+            return false;
         }
+        LOG.info("Camera {} (stream {}) has no recent fragments; marking it idle", cameraId(), split.stream());
+        idleSignalled = true;
+        out.add(CameraRecord.idle());
+        return true;
     }
 
     private void followLivePlaylist(List<CameraRecord<T>> out) {
@@ -344,6 +370,7 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private void decodeInto(List<CameraRecord<T>> out) {
         long bytes = 0;
+        long batchStart = Long.MIN_VALUE;
         final long fragmentStart = startOf(current);
         while (current != null && out.size() < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES && !pauseRequested) {
             DecodedFrame frame;
@@ -368,6 +395,10 @@ final class CameraFetcher<T> implements AutoCloseable {
                 FragmentPosition position = new FragmentPosition(
                         current.fragmentNumber(), fragmentStart, frame.indexInFragment() + 1, timestamp);
                 out.add(CameraRecord.frame(value, timestamp, position));
+                batchStart = batchStart == Long.MIN_VALUE ? timestamp : batchStart;
+                if (timestamp - batchStart >= MAX_BATCH_SPAN_MILLIS) {
+                    return;
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package io.kvsinfer.connector.kvs.source.reader;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
 import org.apache.flink.metrics.Counter;
@@ -12,7 +13,8 @@ import org.apache.flink.util.Preconditions;
  * Emits frames with their producer timestamp as event time and advances the camera's position,
  * so a checkpoint taken after this frame resumes right after it. An idle signal marks the
  * camera's output idle so a silent camera does not hold back event time; the next frame makes it
- * active again.
+ * active again. The signal sent before a camera's first frame becomes a watermark just below that
+ * fragment's start, so the camera takes part in event time (and watermark alignment) at once.
  *
  * <p>{@code SourceReaderBase} counts every element it takes from the fetchers in {@code
  * numRecordsIn} before handing it here, idle signals included; an idle signal is not a record, so
@@ -30,14 +32,26 @@ public final class KvsRecordEmitter<T> implements RecordEmitter<CameraRecord<T>,
 
     @Override
     public void emitRecord(CameraRecord<T> record, SourceOutput<T> output, KvsStreamSplitState state) {
-        if (record.isIdleSignal()) {
-            numRecordsIn.dec();
-            if (!state.isIdle()) {
-                state.setIdle(true);
-                output.markIdle();
-            }
-            return;
+        switch (record.kind()) {
+            case IDLE:
+                numRecordsIn.dec();
+                if (!state.isIdle()) {
+                    state.setIdle(true);
+                    output.markIdle();
+                }
+                return;
+            case NOTHING_BEFORE:
+                numRecordsIn.dec();
+                state.setIdle(false);
+                output.emitWatermark(new Watermark(record.timestampMillis() - 1));
+                return;
+            case FRAME:
+            default:
+                emitFrame(record, output, state);
         }
+    }
+
+    private void emitFrame(CameraRecord<T> record, SourceOutput<T> output, KvsStreamSplitState state) {
         if (state.isIdle()) {
             state.setIdle(false);
             output.markActive();

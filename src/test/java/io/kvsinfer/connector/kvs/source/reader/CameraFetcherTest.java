@@ -122,7 +122,7 @@ class CameraFetcherTest {
         while (frames.size() < count) {
             assertThat(System.currentTimeMillis()).as("frames arrive in time; got %s", frames.size()).isLessThan(deadline);
             for (CameraRecord<FrameKey> record : fetcher.fetch()) {
-                if (!record.isIdleSignal()) {
+                if (record.kind() == CameraRecord.Kind.FRAME) {
                     frames.add(record.value());
                 }
             }
@@ -296,10 +296,16 @@ class CameraFetcherTest {
         fetcherFor(new KvsStreamSplit("long-backfill", "long-backfill", StartingPosition.earliest(), stop, null),
                 c -> {}, Clock.systemUTC());
         List<FrameKey> frames = new ArrayList<>();
+        List<CameraRecord<FrameKey>> first = fetcher.fetch();
+        assertThat(first).as("the camera announces where it starts before its first frame")
+                .singleElement().satisfies(r -> {
+                    assertThat(r.kind()).isEqualTo(CameraRecord.Kind.NOTHING_BEFORE);
+                    assertThat(r.timestampMillis()).isEqualTo(start);
+                });
         long deadline = System.currentTimeMillis() + 120_000;
         while (!fetcher.isFinished()) {
             assertThat(System.currentTimeMillis()).isLessThan(deadline);
-            fetcher.fetch().forEach(r -> frames.add(r.value()));
+            fetcher.fetch().stream().filter(r -> r.kind() == CameraRecord.Kind.FRAME).forEach(r -> frames.add(r.value()));
         }
         List<Long> indices = new FrameSequenceVerifier(written, 2).assertContiguous(frames);
         assertThat(indices).hasSize(fragments * 4);

@@ -35,7 +35,9 @@ class KvsRecordEmitterTest {
         }
 
         @Override
-        public void emitWatermark(Watermark watermark) {}
+        public void emitWatermark(Watermark watermark) {
+            events.add("watermark " + watermark.getTimestamp());
+        }
 
         @Override
         public void markIdle() {
@@ -54,6 +56,23 @@ class KvsRecordEmitterTest {
             Output output, KvsStreamSplitState state) {
         numRecordsIn.inc();
         emitter.emitRecord(record, output, state);
+    }
+
+    @Test
+    void theStartSignalBecomesAWatermarkJustBelowTheFirstFragment() {
+        Counter numRecordsIn = new SimpleCounter();
+        KvsRecordEmitter<String> emitter = new KvsRecordEmitter<>(numRecordsIn);
+        Output output = new Output();
+        KvsStreamSplitState state = new KvsStreamSplitState(
+                new KvsStreamSplit("cam", "stream", StartingPosition.earliest(), KvsStreamSplit.NO_STOPPING_TIMESTAMP, null));
+
+        pollOne(emitter, numRecordsIn, CameraRecord.nothingBefore(5000), output, state);
+        pollOne(emitter, numRecordsIn, CameraRecord.frame("a", 5000, new FragmentPosition("1", 5000, 1, 5000)), output, state);
+
+        assertThat(output.events).containsExactly("watermark 4999");
+        assertThat(output.records).containsExactly("a");
+        assertThat(numRecordsIn.getCount()).isEqualTo(1);
+        assertThat(state.position().framesConsumed()).isEqualTo(1);
     }
 
     @Test
