@@ -18,7 +18,7 @@ public final class ControlPlaneClients {
     private ControlPlaneClients() {}
 
     /** Timeouts that bound every call, the SDK's own retries included. */
-    static ClientOverrideConfiguration timeouts(Duration apiCallTimeout) {
+    public static ClientOverrideConfiguration timeouts(Duration apiCallTimeout) {
         return ClientOverrideConfiguration.builder()
                 .apiCallTimeout(apiCallTimeout)
                 .apiCallAttemptTimeout(apiCallTimeout.dividedBy(2))

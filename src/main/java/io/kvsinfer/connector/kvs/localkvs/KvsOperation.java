@@ -23,7 +23,9 @@ public enum KvsOperation {
     GET_HLS_MEDIA_PLAYLIST("GET", "/hls/v1/getHLSMediaPlaylist.m3u8"),
     GET_MP4_INIT_FRAGMENT("GET", "/hls/v1/getMP4InitFragment.mp4"),
     GET_MP4_MEDIA_FRAGMENT("GET", "/hls/v1/getMP4MediaFragment.mp4"),
-    GET_TS_FRAGMENT("GET", "/hls/v1/getTSFragment.ts");
+    GET_TS_FRAGMENT("GET", "/hls/v1/getTSFragment.ts"),
+    /** STS's AssumeRole (AWS Query protocol: a form POST to the root), for cross-account tests. */
+    ASSUME_ROLE("POST", "/");
 
     private final String method;
     private final String path;

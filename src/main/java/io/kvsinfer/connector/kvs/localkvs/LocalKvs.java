@@ -9,7 +9,9 @@ import io.kvsinfer.connector.kvs.localkvs.hls.HlsSessions;
 import io.kvsinfer.connector.kvs.localkvs.hls.MediaStats;
 import io.kvsinfer.connector.kvs.localkvs.http.KvsError;
 import io.kvsinfer.connector.kvs.localkvs.http.KvsHandler;
+import io.kvsinfer.connector.kvs.localkvs.api.StsApi;
 import io.kvsinfer.connector.kvs.localkvs.http.KvsHttpServer;
+import io.kvsinfer.connector.kvs.localkvs.iam.AssumableRoles;
 import io.kvsinfer.connector.kvs.localkvs.http.RateLimits;
 import io.kvsinfer.connector.kvs.localkvs.store.StoreSettings;
 import io.kvsinfer.connector.kvs.localkvs.store.StreamRegistry;
@@ -62,6 +64,7 @@ public final class LocalKvs implements AutoCloseable {
     private final RateLimits limits;
     private final FaultPlan faultPlan = new FaultPlan();
     private final FaultInjector faults;
+    private final AssumableRoles roles;
     private final Map<KvsOperation, KvsHandler> handlers = new EnumMap<>(KvsOperation.class);
     private final Object lifecycle = new Object();
 
@@ -89,6 +92,8 @@ public final class LocalKvs implements AutoCloseable {
         new ControlPlaneApi(registry, limits, this::dataEndpoint).register(handlers);
         new ArchivedMediaApi(registry, sessions, limits, stats, this::dataEndpoint).register(handlers);
         new HlsApi(sessions, limits, builder.clock, stats).register(handlers);
+        this.roles = new AssumableRoles(builder.clock);
+        new StsApi(roles).register(handlers);
     }
 
     public static Builder builder() {
@@ -100,7 +105,7 @@ public final class LocalKvs implements AutoCloseable {
         synchronized (lifecycle) {
             Preconditions.checkState(server == null, "LocalKvs is already started.");
             try {
-                server = new KvsHttpServer(host, port, handlers, faultPlan);
+                server = new KvsHttpServer(host, port, handlers, faultPlan, roles::authorize);
             } catch (IOException e) {
                 throw new UncheckedIOException("LocalKvs could not bind " + host + ":" + port, e);
             }
@@ -211,6 +216,14 @@ public final class LocalKvs implements AutoCloseable {
         List<String> names = new ArrayList<>();
         registry.all().forEach(s -> names.add(s.name()));
         return names;
+    }
+
+    /**
+     * LocalKvs's STS: roles callers may assume through AssumeRole at {@link #endpoint()}, and an
+     * optional requirement that KVS calls use one role's temporary credentials.
+     */
+    public AssumableRoles roles() {
+        return roles;
     }
 
     public FaultInjector faults() {

@@ -110,7 +110,8 @@ public final class KvsHlsSource<T>
         AwsCredentialsProvider provider = credentials != null ? credentials.get() : CredentialsProviders.fromConfig(config);
         StreamDiscovery discovery = new KvsStreamDiscovery(
                 ControlPlaneClients.create(config.region(), provider, config.endpoint(), config.httpTimeout().multipliedBy(2)),
-                config.discoveryPrefix().get(), config.discoveryTags(), config.discoveryCameraIdTag().orElse(null));
+                config.discoveryPrefix().get(), config.discoveryTags(), config.discoveryCameraIdTag().orElse(null))
+                .closing(() -> CredentialsProviders.closeQuietly(provider));
         DiscoverySettings settings = new DiscoverySettings(config.discoveryInterval(),
                 getBoundedness() == Boundedness.BOUNDED, config.startingPosition(),
                 config.stoppingTimestamp().orElse(KvsStreamSplit.NO_STOPPING_TIMESTAMP));

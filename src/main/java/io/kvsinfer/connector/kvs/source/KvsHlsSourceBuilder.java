@@ -20,6 +20,8 @@ import org.apache.flink.util.function.SerializableSupplier;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
+import javax.annotation.Nullable;
+
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,18 +96,54 @@ public final class KvsHlsSourceBuilder<T> {
         return this;
     }
 
-    /** Uses this access key; the secret is hidden from Flink's logs and web UI. */
+    /**
+     * Uses this access key (with {@link #setAssumeRole}, to call STS); the secret is hidden from
+     * Flink's logs and web UI.
+     */
     public KvsHlsSourceBuilder<T> setStaticCredentials(String accessKeyId, String secretAccessKey) {
-        config.set(KvsSourceOptions.CREDENTIALS_PROVIDER, CredentialsProviderType.BASIC);
+        setProviderUnlessAssumingRole(CredentialsProviderType.BASIC);
         config.set(KvsSourceOptions.ACCESS_KEY_ID, accessKeyId);
         config.set(KvsSourceOptions.SECRET_ACCESS_KEY, secretAccessKey);
         return this;
     }
 
+    /** Uses a named profile of the AWS config files (with {@link #setAssumeRole}, to call STS). */
     public KvsHlsSourceBuilder<T> setProfile(String profileName) {
-        config.set(KvsSourceOptions.CREDENTIALS_PROVIDER, CredentialsProviderType.PROFILE);
+        setProviderUnlessAssumingRole(CredentialsProviderType.PROFILE);
         config.set(KvsSourceOptions.PROFILE_NAME, profileName);
         return this;
+    }
+
+    /**
+     * Reads with the temporary credentials of an IAM role, typically in the account that owns
+     * the streams; renewed before they expire. STS is called with the static keys or profile if
+     * set, else the default chain.
+     *
+     * @param roleArn for example {@code arn:aws:iam::123456789012:role/kvs-reader}
+     * @param sessionName shows in the stream owner's CloudTrail
+     * @param externalId what the role's trust policy requires, or null
+     */
+    public KvsHlsSourceBuilder<T> setAssumeRole(String roleArn, String sessionName, @Nullable String externalId) {
+        config.set(KvsSourceOptions.CREDENTIALS_PROVIDER, CredentialsProviderType.ASSUME_ROLE);
+        config.set(KvsSourceOptions.ROLE_ARN, Preconditions.checkNotNull(roleArn, "roleArn must not be null"));
+        config.set(KvsSourceOptions.ROLE_SESSION_NAME, Preconditions.checkNotNull(sessionName, "sessionName must not be null"));
+        if (externalId != null) {
+            config.set(KvsSourceOptions.ROLE_EXTERNAL_ID, externalId);
+        }
+        return this;
+    }
+
+    /** Points STS calls ({@link #setAssumeRole}) at another endpoint, such as a LocalKvs. */
+    public KvsHlsSourceBuilder<T> setStsEndpoint(URI endpoint) {
+        Preconditions.checkNotNull(endpoint, "endpoint must not be null");
+        config.set(KvsSourceOptions.STS_ENDPOINT, endpoint.toString());
+        return this;
+    }
+
+    private void setProviderUnlessAssumingRole(CredentialsProviderType type) {
+        if (config.get(KvsSourceOptions.CREDENTIALS_PROVIDER) != CredentialsProviderType.ASSUME_ROLE) {
+            config.set(KvsSourceOptions.CREDENTIALS_PROVIDER, type);
+        }
     }
 
     /** Any credentials provider, created on each TaskManager by the given serializable supplier. */

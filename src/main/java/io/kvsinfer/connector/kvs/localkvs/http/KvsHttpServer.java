@@ -2,6 +2,7 @@ package io.kvsinfer.connector.kvs.localkvs.http;
 
 import io.kvsinfer.connector.kvs.localkvs.Corruption;
 import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
+import io.kvsinfer.connector.kvs.localkvs.api.StsApi;
 import io.kvsinfer.connector.kvs.localkvs.fault.FaultPlan;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -51,16 +52,18 @@ public final class KvsHttpServer implements AutoCloseable {
 
     private final Map<KvsOperation, KvsHandler> handlers;
     private final FaultPlan faults;
+    private final RequestAuthorizer authorizer;
     private final AtomicLongArray requestCounts = new AtomicLongArray(KvsOperation.values().length);
     private final HttpServer server;
     private final ExecutorService executor;
 
     public KvsHttpServer(
-            String host, int port, Map<KvsOperation, KvsHandler> handlers, FaultPlan faults)
-            throws IOException {
+            String host, int port, Map<KvsOperation, KvsHandler> handlers, FaultPlan faults,
+            RequestAuthorizer authorizer) throws IOException {
         enableNoDelay();
         this.handlers = new EnumMap<>(handlers);
         this.faults = faults;
+        this.authorizer = authorizer;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
         this.executor = newExecutor();
         server.setExecutor(executor);
@@ -142,7 +145,11 @@ public final class KvsHttpServer implements AutoCloseable {
             }
             serve(exchange, op, rawQuery);
         } catch (KvsError e) {
-            sendError(exchange, e.status(), e.code(), e.getMessage());
+            if (op == KvsOperation.ASSUME_ROLE) {
+                sendQueryError(exchange, e.status(), e.code(), e.getMessage(), requestId);
+            } else {
+                sendError(exchange, e.status(), e.code(), e.getMessage());
+            }
         } catch (ConnectionReset e) {
             throw e; // lets HttpServer drop the connection mid-body
         } catch (RuntimeException e) {
@@ -166,6 +173,8 @@ public final class KvsHttpServer implements AutoCloseable {
         if (failure != null) {
             throw new KvsError(failure.status(), failure.errorCode(), "Injected fault: " + failure.errorCode() + ".");
         }
+        authorizer.authorize(op, exchange.getRequestHeaders().getFirst("Authorization"),
+                exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"));
         byte[] body = readBody(exchange);
         KvsResponse response = handlers.get(op).handle(new KvsRequest(op, QueryString.parse(rawQuery), body));
         if (op.isMediaFragment()) {
@@ -251,6 +260,13 @@ public final class KvsHttpServer implements AutoCloseable {
         send(exchange, status, JsonOut.singleField("Message", message));
     }
 
+    /** An error in the AWS Query protocol's XML, as STS answers. */
+    private static void sendQueryError(HttpExchange exchange, int status, String code, String message, String requestId)
+            throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/xml");
+        send(exchange, status, StsApi.errorXml(code, message, requestId));
+    }
+
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
         try {
             exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
@@ -260,6 +276,12 @@ public final class KvsHttpServer implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /** Checks the credentials a request carries; throws {@link KvsError} to refuse it. */
+    @FunctionalInterface
+    public interface RequestAuthorizer {
+        void authorize(KvsOperation operation, String authorization, String securityToken);
     }
 
     /** Thrown after half a body to make HttpServer close the connection without finishing it. */

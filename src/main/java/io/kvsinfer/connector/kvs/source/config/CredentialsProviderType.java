@@ -10,5 +10,11 @@ public enum CredentialsProviderType {
     /** A fixed access key id and secret access key from the configuration. */
     BASIC,
     /** A named profile of the AWS config and credentials files. */
-    PROFILE
+    PROFILE,
+    /**
+     * Temporary credentials of an IAM role (STS AssumeRole), for reading another account's
+     * streams; refreshed before they expire. The call to STS is signed with the static keys if
+     * set, else the named profile if set, else the default chain.
+     */
+    ASSUME_ROLE
 }

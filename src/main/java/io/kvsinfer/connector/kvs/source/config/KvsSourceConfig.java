@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import static io.kvsinfer.connector.kvs.source.config.KvsSourceOptions.*;
 
@@ -18,6 +19,13 @@ import static io.kvsinfer.connector.kvs.source.config.KvsSourceOptions.*;
  */
 @Internal
 public final class KvsSourceConfig implements Serializable {
+
+    private static final Pattern ROLE_ARN_PATTERN =
+            Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+    private static final Pattern SESSION_NAME_PATTERN =
+            Pattern.compile("[\\w+=,.@-]{2,64}");
+    private static final Pattern EXTERNAL_ID_PATTERN =
+            Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     private static final long serialVersionUID = 1L;
 
     public static final int MIN_SESSION_SECONDS = 300;
@@ -120,6 +128,32 @@ public final class KvsSourceConfig implements Serializable {
                     "Option '" + PROFILE_NAME.key() + "' is required with "
                             + CREDENTIALS_PROVIDER.key() + "=PROFILE");
         }
+        if (type == CredentialsProviderType.ASSUME_ROLE) {
+            validateAssumeRole();
+        }
+        stsEndpoint();
+    }
+
+    private void validateAssumeRole() {
+        String roleArn = config.getOptional(ROLE_ARN).orElseThrow(() -> new IllegalArgumentException(
+                "Option '" + ROLE_ARN.key() + "' is required with " + CREDENTIALS_PROVIDER.key() + "=ASSUME_ROLE"));
+        if (!ROLE_ARN_PATTERN.matcher(roleArn).matches()) {
+            throw invalid(ROLE_ARN, roleArn, "an IAM role ARN such as arn:aws:iam::123456789012:role/kvs-reader");
+        }
+        if (!SESSION_NAME_PATTERN.matcher(roleSessionName()).matches()) {
+            throw invalid(ROLE_SESSION_NAME, roleSessionName(), "2 to 64 characters of [A-Za-z0-9_+=,.@-]");
+        }
+        Duration duration = roleSessionDuration();
+        if (duration.compareTo(Duration.ofMinutes(15)) < 0 || duration.compareTo(Duration.ofHours(12)) > 0) {
+            throw invalid(ROLE_SESSION_DURATION, duration, "15 min to 12 h");
+        }
+        roleExternalId().ifPresent(id -> {
+            if (!EXTERNAL_ID_PATTERN.matcher(id).matches()) {
+                // Not echoed: an external id is a shared secret of sorts.
+                throw new IllegalArgumentException("Invalid value for option '" + ROLE_EXTERNAL_ID.key()
+                        + "' (" + id.length() + " characters); allowed: 2 to 1224 characters of [A-Za-z0-9_+=,.@:/-]");
+            }
+        });
     }
 
     private void validateDiscovery() {
@@ -163,18 +197,27 @@ public final class KvsSourceConfig implements Serializable {
 
     /** The control-plane endpoint override, if any; validated as an absolute http(s) URI. */
     public Optional<URI> endpoint() {
-        Optional<String> raw = config.getOptional(ENDPOINT);
+        return uriOption(ENDPOINT);
+    }
+
+    /** The STS endpoint override, if any; validated as an absolute http(s) URI. */
+    public Optional<URI> stsEndpoint() {
+        return uriOption(STS_ENDPOINT);
+    }
+
+    private Optional<URI> uriOption(ConfigOption<String> option) {
+        Optional<String> raw = config.getOptional(option);
         if (raw.isEmpty()) {
             return Optional.empty();
         }
         try {
             URI uri = new URI(raw.get());
             if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw invalid(ENDPOINT, raw.get(), "an absolute http:// or https:// URI with a host");
+                throw invalid(option, raw.get(), "an absolute http:// or https:// URI with a host");
             }
             return Optional.of(uri);
         } catch (java.net.URISyntaxException e) {
-            throw invalid(ENDPOINT, raw.get(), "an absolute http:// or https:// URI with a host");
+            throw invalid(option, raw.get(), "an absolute http:// or https:// URI with a host");
         }
     }
 
@@ -192,6 +235,30 @@ public final class KvsSourceConfig implements Serializable {
 
     String profileName() {
         return config.get(PROFILE_NAME);
+    }
+
+    boolean hasStaticKeys() {
+        return config.getOptional(ACCESS_KEY_ID).isPresent() && config.getOptional(SECRET_ACCESS_KEY).isPresent();
+    }
+
+    boolean hasProfile() {
+        return config.getOptional(PROFILE_NAME).isPresent();
+    }
+
+    String roleArn() {
+        return config.get(ROLE_ARN);
+    }
+
+    String roleSessionName() {
+        return config.get(ROLE_SESSION_NAME);
+    }
+
+    Optional<String> roleExternalId() {
+        return config.getOptional(ROLE_EXTERNAL_ID);
+    }
+
+    Duration roleSessionDuration() {
+        return config.get(ROLE_SESSION_DURATION);
     }
 
     public Duration sessionDuration() {

@@ -61,6 +61,42 @@ public final class KvsSourceOptions {
                     .noDefaultValue()
                     .withDescription("Named profile of the AWS config files, with provider PROFILE.");
 
+    public static final ConfigOption<String> ROLE_ARN =
+            key("source.kvs.credentials.role-arn")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("IAM role to assume, with provider ASSUME_ROLE, for example"
+                            + " arn:aws:iam::123456789012:role/kvs-reader.");
+
+    public static final ConfigOption<String> ROLE_SESSION_NAME =
+            key("source.kvs.credentials.role-session-name")
+                    .stringType()
+                    .defaultValue("flink-kvs-source")
+                    .withDescription("Session name of the assumed role (2 to 64 characters of"
+                            + " [A-Za-z0-9_+=,.@-]); shows in the stream owner's CloudTrail.");
+
+    public static final ConfigOption<String> ROLE_EXTERNAL_ID =
+            key("source.kvs.credentials.role-external-id")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("External id the role's trust policy requires, if any.");
+
+    public static final ConfigOption<Duration> ROLE_SESSION_DURATION =
+            key("source.kvs.credentials.role-session-duration")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription("Lifetime of each set of assumed-role credentials, 15 min to"
+                            + " 12 h (and at most the role's maximum session duration); they are"
+                            + " renewed before they expire.");
+
+    public static final ConfigOption<String> STS_ENDPOINT =
+            key("source.kvs.sts-endpoint")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Endpoint override for STS with provider ASSUME_ROLE, for"
+                            + " example a LocalKvs. Plain HTTP is only allowed here; AWS itself is"
+                            + " always reached over HTTPS.");
+
     // ---- sessions and backoff (the Python reader's options) --------------------------------
 
     public static final ConfigOption<Duration> HLS_SESSION_DURATION =

@@ -34,6 +34,7 @@ public final class KvsStreamDiscovery implements StreamDiscovery {
     private final String prefix;
     private final Map<String, String> requiredTags;
     @Nullable private final String cameraIdTag;
+    @Nullable private AutoCloseable owned;
 
     public KvsStreamDiscovery(KinesisVideoClient client, String prefix, Map<String, String> requiredTags,
             @Nullable String cameraIdTag) {
@@ -88,8 +89,21 @@ public final class KvsStreamDiscovery implements StreamDiscovery {
         return tags;
     }
 
+    /** Closes also {@code owned} (the credentials provider the client was built with) after the client. */
+    public KvsStreamDiscovery closing(AutoCloseable owned) {
+        this.owned = owned;
+        return this;
+    }
+
     @Override
     public void close() {
         client.close();
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                LOG.debug("Closing the discovery's credentials provider failed", e);
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
 import io.kvsinfer.connector.kvs.hls.KvsSessionClient;
+import io.kvsinfer.connector.kvs.source.config.CredentialsProviders;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
 
 import org.apache.flink.annotation.Internal;
@@ -17,17 +18,20 @@ final class KvsClients implements AutoCloseable {
 
     private final KvsSessionClient sessions;
     private final HlsHttpClient http;
+    private final AwsCredentialsProvider credentials;
 
-    private KvsClients(KvsSessionClient sessions, HlsHttpClient http) {
+    private KvsClients(KvsSessionClient sessions, HlsHttpClient http, AwsCredentialsProvider credentials) {
         this.sessions = sessions;
         this.http = http;
+        this.credentials = credentials;
     }
 
     static KvsClients create(KvsSourceConfig config, AwsCredentialsProvider credentials) {
         Duration timeout = config.httpTimeout();
         return new KvsClients(
                 new KvsSessionClient(config.region(), credentials, config.endpoint(), Clock.systemUTC(), timeout.multipliedBy(2)),
-                new HlsHttpClient(timeout, timeout));
+                new HlsHttpClient(timeout, timeout),
+                credentials);
     }
 
     KvsSessionClient sessions() {
@@ -44,6 +48,7 @@ final class KvsClients implements AutoCloseable {
             sessions.close();
         } finally {
             http.close();
+            CredentialsProviders.closeQuietly(credentials);
         }
     }
 }

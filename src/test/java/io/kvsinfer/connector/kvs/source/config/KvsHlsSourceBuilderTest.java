@@ -74,6 +74,8 @@ class KvsHlsSourceBuilderTest {
         "source.kvs.starting-position|TIMESTAMP|'source.kvs.starting-timestamp' is required",
         "source.kvs.credentials.provider|BASIC|are required with source.kvs.credentials.provider=BASIC",
         "source.kvs.max-fragment-size|10 b|'source.kvs.max-fragment-size': 10; allowed: 1024 to 2147483648 bytes",
+        "source.kvs.credentials.provider|ASSUME_ROLE|'source.kvs.credentials.role-arn' is required with source.kvs.credentials.provider=ASSUME_ROLE",
+        "source.kvs.sts-endpoint|localhost:4566|'source.kvs.sts-endpoint': localhost:4566; allowed: an absolute http:// or https:// URI",
     })
     void invalidOptionsNameTheOptionTheValueAndTheRange(String key, String value, String message) {
         Configuration conf = new Configuration();
@@ -98,6 +100,29 @@ class KvsHlsSourceBuilderTest {
         assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("c", "s")
                         .setStoppingTimestamp(Instant.parse("2026-01-01T00:00:00Z")).build())
                 .hasMessageContaining("needs a starting position of EARLIEST or TIMESTAMP");
+    }
+
+    @Test
+    void assumedRolesAreValidatedWithoutEchoingTheExternalId() {
+        String role = "arn:aws:iam::123456789012:role/kvs-reader";
+        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "s")
+                .setAssumeRole("arn:aws:iam::123:role/x", "flink", null).build())
+                .hasMessageContaining("'source.kvs.credentials.role-arn': arn:aws:iam::123:role/x; allowed: an IAM role ARN");
+        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "s")
+                .setAssumeRole(role, "a b", null).build())
+                .hasMessageContaining("'source.kvs.credentials.role-session-name': a b; allowed: 2 to 64 characters");
+        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "s")
+                .setAssumeRole(role, "flink", "secret id with spaces").build())
+                .hasMessageContaining("'source.kvs.credentials.role-external-id' (21 characters)")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret id"));
+        Configuration conf = new Configuration();
+        conf.setString("source.kvs.credentials.role-session-duration", "10 min");
+        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "s")
+                .setAssumeRole(role, "flink", null).setConfiguration(conf).build())
+                .hasMessageContaining("'source.kvs.credentials.role-session-duration': PT10M; allowed: 15 min to 12 h");
+        // Static keys set after the role stay the keys that call STS; the provider stays ASSUME_ROLE.
+        assertThat(KvsHlsSource.builder().addCamera("cam-1", "s").setAssumeRole(role, "flink", "ext-1")
+                .setStaticCredentials("AKID", "secret").build()).isNotNull();
     }
 
     @Test
