@@ -96,7 +96,7 @@ class LocalKvsBadInputTest {
     @Test
     void unknownOperationsAndMethods() {
         assertCleanError(clients.post("/doesNotExist", "{}"), 404, "UnknownOperationException");
-        assertCleanError(clients.get(localKvs.endpoint() + "/"), 404, "UnknownOperationException");
+        assertCleanError(clients.get(localKvs.endpoint() + "/nothing/here"), 404, "UnknownOperationException");
         assertCleanError(clients.get(localKvs.endpoint() + "/hls/v1/getDASHManifest.mpd?SessionToken=" + token),
                 404, "UnknownOperationException");
         assertCleanError(clients.get(localKvs.endpoint() + "/listStreams"), 405, "MethodNotAllowedException");

@@ -139,4 +139,51 @@ class SecretsNeverLeakITCase {
         assertThat(thrown).doesNotContain(SECRET_KEY);
         assertThat(thrown).contains("failed 3 times in a row");
     }
+
+    @Test
+    void assumedRoleCredentialsNeverLeakWhenRenewalFails() throws Exception {
+        String role = "arn:aws:iam::222222222222:role/leak-check";
+        try (LocalKvs restricted = LocalKvs.builder().build().start()) {
+            restricted.roles().allow(role, "EXTERNAL-ID-LEAK-CHECK").capLifetime(Duration.ofSeconds(2)).requireForKvs(role);
+            restricted.createStream("leak-role").startLive(SyntheticCamera.encode(160, 120, 10));
+            Thread.sleep(2100);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            KvsHlsSource<FrameKey> source = sourceFor(restricted).addStream("leak-role")
+                    .setStaticCredentials("AKIDLEAKCHECK", SECRET_KEY)
+                    .setAssumeRole(role, "leak-check", "EXTERNAL-ID-LEAK-CHECK")
+                    .setStsEndpoint(restricted.endpoint())
+                    .setMaxConsecutiveErrors(3)
+                    .setReconnectDelay(Duration.ofMillis(100))
+                    .setMaxReconnectDelay(Duration.ofMillis(200))
+                    .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
+            int frames = 0;
+            Throwable failure = null;
+            try (CloseableIterator<FrameKey> results =
+                    env.fromSource(source, WatermarkStrategy.noWatermarks(), "leak-role").executeAndCollect("leak-role")) {
+                while (results.hasNext()) {
+                    results.next();
+                    if (++frames == 10) {
+                        // The role's trust policy changes: renewals are denied from now on.
+                        restricted.roles().allow(role, "ANOTHER-EXTERNAL-ID");
+                        restricted.faults().expireAllSessions();
+                    }
+                }
+            } catch (Exception e) {
+                failure = e;
+            }
+            assertThat(failure).as("the job fails once the role can no longer be assumed").isNotNull();
+            String thrown = ExceptionUtils.stringifyException(failure);
+            assertThat(thrown).contains("sts:AssumeRole on resource: " + role);
+            Set<String> secrets = restricted.roles().issuedSecrets();
+            assertThat(secrets).isNotEmpty();
+            String logs = CAPTURED.toString();
+            for (String secret : secrets) {
+                assertThat(logs).as("logs").doesNotContain(secret);
+                assertThat(thrown).as("exception").doesNotContain(secret);
+            }
+            assertThat(logs).doesNotContain(SECRET_KEY).doesNotContain("EXTERNAL-ID-LEAK-CHECK");
+            assertThat(thrown).doesNotContain(SECRET_KEY).doesNotContain("EXTERNAL-ID-LEAK-CHECK");
+        }
+    }
 }
