@@ -4,11 +4,16 @@ import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
+import io.kvsinfer.connector.kvs.testing.ArrivalOrderSink;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -18,12 +23,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.byCamera;
 import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.sourceFor;
@@ -121,6 +130,73 @@ class StreamDiscoveryITCase {
         assertThat(byCamera(frames)).containsOnlyKeys("front-door");
         assertThat(kvs.requestCount(KvsOperation.LIST_STREAMS)).isGreaterThanOrEqualTo(3);
         new FrameSequenceVerifier(kvs.stream("tagged-1").fragments(), FPS).assertContiguous(byCamera(frames).get("front-door"));
+    }
+
+    @Test
+    void aRestoreAfterDiscoveryKeepsTheCameraSetAndFindsStreamsCreatedWhileStopped(@TempDir Path savepoints)
+            throws Exception {
+        kvs.createStream("rs-a").startLive(camera);
+        KvsHlsSource<FrameKey> source = sourceFor(kvs).discoverStreams("rs-")
+                .setDiscoveryInterval(Duration.ofSeconds(1))
+                .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
+
+        ArrivalOrderSink before = new ArrivalOrderSink();
+        JobClient first = startJob(source, before, new Configuration());
+        awaitFrames(before, "rs-a", FPS);
+        kvs.createStream("rs-b").startLive(camera);
+        awaitFrames(before, "rs-b", FPS);
+        String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(60, TimeUnit.SECONDS);
+        // Created while no job runs: found by the restored job's first discovery, from its first frame.
+        kvs.createStream("rs-c").startLive(camera);
+        Thread.sleep(2_500);
+
+        ArrivalOrderSink after = new ArrivalOrderSink();
+        Configuration restore = new Configuration();
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        JobClient second = startJob(source, after, restore);
+        try {
+            awaitFrames(after, "rs-c", FPS);
+            awaitFrames(after, "rs-a", 4 * FPS);
+            awaitFrames(after, "rs-b", 4 * FPS);
+        } finally {
+            second.cancel().get();
+        }
+        Map<String, List<FrameKey>> beforeByCamera = byCamera(frames(before));
+        Map<String, List<FrameKey>> afterByCamera = byCamera(frames(after));
+        assertThat(beforeByCamera).containsOnlyKeys("rs-a", "rs-b");
+        assertThat(afterByCamera).containsOnlyKeys("rs-a", "rs-b", "rs-c");
+        for (String camera : List.of("rs-a", "rs-b")) {
+            // Across the restore each camera goes on from its next frame: none lost, none repeated.
+            List<FrameKey> all = new ArrayList<>(beforeByCamera.get(camera));
+            all.addAll(afterByCamera.get(camera));
+            new FrameSequenceVerifier(kvs.stream(camera).fragments(), FPS).assertContiguous(all);
+        }
+        List<Long> c = new FrameSequenceVerifier(kvs.stream("rs-c").fragments(), FPS).assertContiguous(afterByCamera.get("rs-c"));
+        assertThat(c.get(0)).isZero();
+        before.dispose();
+        after.dispose();
+    }
+
+    private static JobClient startJob(KvsHlsSource<FrameKey> source, ArrivalOrderSink sink, Configuration conf)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "discovered").uid("kvs-source").sinkTo(sink);
+        return env.executeAsync("discovery-restore");
+    }
+
+    private static List<FrameKey> frames(ArrivalOrderSink sink) {
+        return sink.received().stream().map(arrival -> arrival.frame).collect(Collectors.toList());
+    }
+
+    private static void awaitFrames(ArrivalOrderSink sink, String cameraId, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (count(frames(sink), cameraId) < count) {
+            assertThat(System.currentTimeMillis()).as("%s frames of %s", count, cameraId).isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     private static final class Step {
