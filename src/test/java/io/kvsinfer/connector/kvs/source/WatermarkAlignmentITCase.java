@@ -57,10 +57,11 @@ class WatermarkAlignmentITCase {
     /** Flink has no allowed watermark to pause against until its first announcement; skip that start. */
     private static final Duration SETTLING = Duration.ofSeconds(1);
     /**
-     * A camera pauses between batches (of at most 250 ms of event time), and up to three of its
-     * batches can be decoded already: the one in hand and two in the reader's element queue.
+     * A camera pauses between batches (each ends once it spans 250 ms of event time), and when the
+     * pause takes effect up to four of its batches are already decoded: the one being emitted, two
+     * in the reader's element queue and the one its fetcher is decoding.
      */
-    private static final long OVERSHOOT_MILLIS = 3 * 250;
+    private static final long OVERSHOOT_MILLIS = 4 * 250;
     private static final List<String> CAMERAS = List.of("bf-slow", "bf-1", "bf-2", "bf-3", "bf-4", "bf-5");
     private static LocalKvs kvs;
     private static long archiveStart;
