@@ -1,7 +1,5 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
-import io.kvsinfer.connector.kvs.decoder.CorruptFragmentException;
-import io.kvsinfer.connector.kvs.decoder.DecodedFrame;
 import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
 import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
 import io.kvsinfer.connector.kvs.hls.HlsSegment;
@@ -44,14 +42,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class CameraFetcher<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CameraFetcher.class);
 
-    /** A batch ends after this many frames or bytes, whichever comes first, to bound queued memory. */
-    static final int MAX_BATCH_FRAMES = 32;
-    static final long MAX_BATCH_BYTES = 8L << 20;
-    /**
-     * A batch also ends after this much event time: watermark alignment can only pause a camera
-     * between batches, so the span bounds how far a paused camera overshoots the allowed drift.
-     */
-    static final long MAX_BATCH_SPAN_MILLIS = 250;
     /** A live camera with no new fragment for this long is idle for event time. */
     static final long LIVE_IDLE_AFTER_NANOS = Duration.ofSeconds(10).toNanos();
     /** KVS lists at most this many fragments in an on-demand playlist; a full one continues. */
@@ -62,16 +52,13 @@ final class CameraFetcher<T> implements AutoCloseable {
     private final KvsSourceConfig config;
     private final KvsSessionClient sessions;
     private final HlsHttpClient http;
-    private final FragmentDecoder decoder;
-    private final FrameMapper<T> mapper;
+    private final FragmentFrames<T> frames;
     private final CameraMetrics metrics;
     private final Clock clock;
     private final WakeableSleeper sleeper = new WakeableSleeper();
     private final SessionPlanner planner;
     private final ReadCursor cursor;
-    private final FrameSelector selector;
     private final Backoff backoff;
-    private final DecodedCameraFrame view;
     private final FragmentPrefetcher prefetcher;
 
     private SessionPlan plan;
@@ -86,11 +73,7 @@ final class CameraFetcher<T> implements AutoCloseable {
     private String restoreFragmentNumber;
     private int restoreSkipFrames;
 
-    private HlsSegment current;
-    private int skipFrames;
     private volatile boolean finished;
-    /** Set while watermark alignment pauses the camera: a batch in progress ends early. */
-    private volatile boolean pauseRequested;
     private boolean reconnecting;
     private boolean idleSignalled;
     private boolean startAnnounced;
@@ -112,23 +95,21 @@ final class CameraFetcher<T> implements AutoCloseable {
         this.config = config;
         this.sessions = sessions;
         this.http = http;
-        this.decoder = decoder;
-        this.mapper = mapper;
         this.metrics = metrics;
         this.clock = clock;
         this.planner = new SessionPlanner(split.startingPosition(), split.stoppingTimestampMillis());
         this.backoff = new Backoff(
                 config.reconnectDelay(), config.maxReconnectDelay(), config.backoffMultiplier(),
                 config.maxConsecutiveErrors(), () -> ThreadLocalRandom.current().nextDouble());
-        this.view = new DecodedCameraFrame(split.cameraId(), split.stream());
         this.prefetcher = new FragmentPrefetcher(http, config.maxFragmentBytes());
 
         FragmentPosition position = split.position().orElse(null);
         long startFilter = split.startingPosition().kind() == StartingPosition.Kind.TIMESTAMP && position == null
                 ? split.startingPosition().timestampMillis() : -1;
-        this.selector = new FrameSelector(
+        FrameSelector selector = new FrameSelector(
                 config.samplingMode(), config.samplingFps(), startFilter, split.stoppingTimestampMillis(),
                 position == null ? -1 : position.lastEmittedTimestampMillis());
+        this.frames = new FragmentFrames<>(split.cameraId(), split.stream(), decoder, mapper, selector, metrics, clock);
         if (position != null) {
             this.cursor = ReadCursor.restoredAt(position.fragmentTimestampMillis());
             this.restoreFragmentNumber = position.fragmentNumber();
@@ -154,7 +135,7 @@ final class CameraFetcher<T> implements AutoCloseable {
             sleeper.sleep(config.idlePollInterval());
         }
         try {
-            if (current == null && !finished) {
+            if (!frames.hasFragment() && !finished) {
                 if (queue.isEmpty()) {
                     refill(out);
                 }
@@ -169,7 +150,7 @@ final class CameraFetcher<T> implements AutoCloseable {
                     startNextFragment();
                 }
             }
-            if (current != null) {
+            if (frames.hasFragment()) {
                 decodeInto(out);
             }
         } catch (FrameSourceException | IllegalStateException e) {
@@ -358,78 +339,32 @@ final class CameraFetcher<T> implements AutoCloseable {
         cursor.taken(next.fragmentNumber(), startOf(next), next.durationMillis());
         metrics.fragmentRead(bytes.length);
         backoff.onSuccess();
-        skipFrames = next.fragmentNumber().equals(restoreFragmentNumber) ? restoreSkipFrames : 0;
-        restoreFragmentNumber = next.fragmentNumber().equals(restoreFragmentNumber) ? null : restoreFragmentNumber;
-        try {
-            decoder.open(init, bytes);
-            current = next;
-        } catch (CorruptFragmentException e) {
-            onCorruptFragment(next, e);
-        }
+        boolean restoring = next.fragmentNumber().equals(restoreFragmentNumber);
+        frames.open(next.fragmentNumber(), startOf(next), init, bytes, restoring ? restoreSkipFrames : 0);
+        restoreFragmentNumber = restoring ? null : restoreFragmentNumber;
+        endIfPastStop();
     }
 
     private void decodeInto(List<CameraRecord<T>> out) {
-        long bytes = 0;
-        long batchStart = Long.MIN_VALUE;
-        final long fragmentStart = startOf(current);
-        while (current != null && out.size() < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES && !pauseRequested) {
-            DecodedFrame frame;
-            try {
-                frame = decoder.next((index, offsetMillis, keyFrame) ->
-                        index >= skipFrames && selector.select(fragmentStart + offsetMillis, keyFrame));
-            } catch (CorruptFragmentException e) {
-                onCorruptFragment(current, e);
-                endFragment();
-                return;
-            }
-            if (frame == null) {
-                endFragment();
-                return;
-            }
-            long timestamp = fragmentStart + frame.offsetMillis();
-            T value = map(frame, timestamp);
-            metrics.frameFetched(timestamp, clock.millis());
-            bytes += 3L * frame.width() * frame.height();
-            if (value != null) {
-                idleSignalled = false;
-                FragmentPosition position = new FragmentPosition(
-                        current.fragmentNumber(), fragmentStart, frame.indexInFragment() + 1, timestamp);
-                out.add(CameraRecord.frame(value, timestamp, position));
-                batchStart = batchStart == Long.MIN_VALUE ? timestamp : batchStart;
-                if (timestamp - batchStart >= MAX_BATCH_SPAN_MILLIS) {
-                    return;
-                }
-            }
+        int before = out.size();
+        frames.decodeInto(out);
+        if (out.size() > before) {
+            idleSignalled = false;
         }
+        endIfPastStop();
     }
 
-    private T map(DecodedFrame frame, long timestamp) {
-        try {
-            return mapper.map(view.wrap(frame, current.fragmentNumber(), timestamp));
-        } catch (Exception e) {
-            throw new FrameMapperException("Camera " + cameraId() + ": the frame mapper failed on fragment "
-                    + current.fragmentNumber() + " frame " + frame.indexInFragment(), e);
-        }
-    }
-
-    private void endFragment() {
-        current = null;
-        if (selector.isPastStop()) {
+    private void endIfPastStop() {
+        if (!frames.hasFragment() && frames.isPastStop() && !finished) {
             LOG.info("Camera {} reached its stopping timestamp {}", cameraId(), split.stoppingTimestampMillis());
             finished = true;
         }
     }
 
-    private void onCorruptFragment(HlsSegment segment, CorruptFragmentException e) {
-        metrics.decodeError();
-        LOG.warn("Camera {} (stream {}): skipping corrupt fragment {}: {}", cameraId(), split.stream(),
-                segment.fragmentNumber(), e.getMessage());
-    }
-
     // ---- failures ----------------------------------------------------------------------------
 
     private void onFailure(RuntimeException e) {
-        if (e instanceof FrameMapperException) {
+        if (e instanceof FragmentFrames.FrameMapperException) {
             throw e;
         }
         if (e instanceof KvsConnectionException && ((KvsConnectionException) e).reason() == KvsConnectionException.Reason.STREAM_NOT_FOUND
@@ -490,7 +425,7 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     /** Alignment paused or resumed the camera; a paused camera stops its batch at the next frame. */
     void setPaused(boolean paused) {
-        pauseRequested = paused;
+        frames.setPaused(paused);
     }
 
     /** Ends the camera at the next fetch (its stream was deleted or no longer matches). */
@@ -506,16 +441,7 @@ final class CameraFetcher<T> implements AutoCloseable {
     @Override
     public void close() {
         prefetcher.cancel();
-        decoder.close();
+        frames.close();
         metrics.close();
-    }
-
-    /** A user's mapper failed: not a connection problem, so it is not retried. */
-    static final class FrameMapperException extends FrameSourceException {
-        private static final long serialVersionUID = 1L;
-
-        FrameMapperException(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 }

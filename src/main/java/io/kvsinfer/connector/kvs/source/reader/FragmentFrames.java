@@ -1,0 +1,158 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.decoder.CorruptFragmentException;
+import io.kvsinfer.connector.kvs.decoder.DecodedFrame;
+import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
+import io.kvsinfer.connector.kvs.source.FrameMapper;
+import io.kvsinfer.connector.kvs.source.FrameSourceException;
+import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
+import io.kvsinfer.connector.kvs.source.split.FragmentPosition;
+
+import org.apache.flink.annotation.Internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.annotation.Nullable;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The frames of the fragment a camera is reading: decodes them, keeps the ones the
+ * {@link FrameSelector} selects, maps them and hands them out in bounded batches. A corrupt
+ * fragment is counted and skipped. Runs on the camera's fetcher thread; not thread-safe except
+ * {@link #setPaused}.
+ */
+@Internal
+final class FragmentFrames<T> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FragmentFrames.class);
+
+    /** A batch ends after this many frames or bytes, whichever comes first, to bound queued memory. */
+    static final int MAX_BATCH_FRAMES = 32;
+    static final long MAX_BATCH_BYTES = 8L << 20;
+    /**
+     * A batch also ends once it spans this much event time: watermark alignment can only pause a
+     * camera between batches, so the span bounds how far a paused camera overshoots the allowed drift.
+     */
+    static final long MAX_BATCH_SPAN_MILLIS = 250;
+
+    private final String cameraId;
+    private final String stream;
+    private final FragmentDecoder decoder;
+    private final FrameMapper<T> mapper;
+    private final FrameSelector selector;
+    private final CameraMetrics metrics;
+    private final Clock clock;
+    private final DecodedCameraFrame view;
+
+    @Nullable private String fragmentNumber;
+    private long fragmentStart;
+    private int skipFrames;
+    /** Set while watermark alignment pauses the camera: a batch in progress ends early. */
+    private volatile boolean paused;
+
+    FragmentFrames(String cameraId, String stream, FragmentDecoder decoder, FrameMapper<T> mapper,
+            FrameSelector selector, CameraMetrics metrics, Clock clock) {
+        this.cameraId = cameraId;
+        this.stream = stream;
+        this.decoder = decoder;
+        this.mapper = mapper;
+        this.selector = selector;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.view = new DecodedCameraFrame(cameraId, stream);
+    }
+
+    /**
+     * Starts on a fragment, skipping its first {@code skipFrames} frames (already emitted before a
+     * restore); a corrupt fragment is counted and skipped, leaving no fragment open.
+     */
+    void open(String fragmentNumber, long fragmentStart, @Nullable byte[] init, byte[] bytes, int skipFrames) {
+        try {
+            decoder.open(init, bytes);
+            this.fragmentNumber = fragmentNumber;
+            this.fragmentStart = fragmentStart;
+            this.skipFrames = skipFrames;
+        } catch (CorruptFragmentException e) {
+            skipCorrupt(fragmentNumber, e);
+        }
+    }
+
+    /** Whether a fragment is open with frames left to read. */
+    boolean hasFragment() {
+        return fragmentNumber != null;
+    }
+
+    /** Whether the selector has passed the stopping timestamp: the camera is done. */
+    boolean isPastStop() {
+        return selector.isPastStop();
+    }
+
+    /** Adds the next batch of selected frames; the fragment closes when it has no frames left. */
+    void decodeInto(List<CameraRecord<T>> out) {
+        long bytes = 0;
+        long batchStart = Long.MIN_VALUE;
+        while (fragmentNumber != null && out.size() < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES && !paused) {
+            DecodedFrame frame;
+            try {
+                frame = decoder.next((index, offsetMillis, keyFrame) ->
+                        index >= skipFrames && selector.select(fragmentStart + offsetMillis, keyFrame));
+            } catch (CorruptFragmentException e) {
+                skipCorrupt(fragmentNumber, e);
+                fragmentNumber = null;
+                return;
+            }
+            if (frame == null) {
+                fragmentNumber = null;
+                return;
+            }
+            long timestamp = fragmentStart + frame.offsetMillis();
+            T value = map(frame, timestamp);
+            metrics.frameFetched(timestamp, clock.millis());
+            bytes += 3L * frame.width() * frame.height();
+            if (value != null) {
+                FragmentPosition position = new FragmentPosition(
+                        fragmentNumber, fragmentStart, frame.indexInFragment() + 1, timestamp);
+                out.add(CameraRecord.frame(value, timestamp, position));
+                batchStart = batchStart == Long.MIN_VALUE ? timestamp : batchStart;
+                if (timestamp - batchStart >= MAX_BATCH_SPAN_MILLIS) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Alignment paused or resumed the camera; a paused camera stops its batch at the next frame. */
+    void setPaused(boolean paused) {
+        this.paused = paused;
+    }
+
+    private T map(DecodedFrame frame, long timestamp) {
+        try {
+            return mapper.map(view.wrap(frame, fragmentNumber, timestamp));
+        } catch (Exception e) {
+            throw new FrameMapperException("Camera " + cameraId + ": the frame mapper failed on fragment "
+                    + fragmentNumber + " frame " + frame.indexInFragment(), e);
+        }
+    }
+
+    private void skipCorrupt(String fragment, CorruptFragmentException e) {
+        metrics.decodeError();
+        LOG.warn("Camera {} (stream {}): skipping corrupt fragment {}: {}", cameraId, stream, fragment, e.getMessage());
+    }
+
+    @Override
+    public void close() {
+        decoder.close();
+    }
+
+    /** A user's mapper failed: not a connection problem, so it is not retried. */
+    static final class FrameMapperException extends FrameSourceException {
+        private static final long serialVersionUID = 1L;
+
+        FrameMapperException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
