@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.examples;
 
+import io.kvsinfer.connector.kvs.examples.health.GapAlerts;
 import io.kvsinfer.connector.kvs.examples.inference.GrayscaleTensor;
 import io.kvsinfer.connector.kvs.examples.inference.GrayscaleTensorMapper;
 import io.kvsinfer.connector.kvs.examples.keyframes.KeyFramesToJpeg;
@@ -105,6 +106,25 @@ class ExampleJobsITCase {
                 (byte) 255, (byte) 255, (byte) 255});
         assertThat(GrayscaleTensorMapper.toGray(bgr, 4, 1, 12))
                 .containsExactly(new float[] {0.114f, 0.587f, 0.299f, 1.0f}, org.assertj.core.data.Offset.offset(1e-4f));
+    }
+
+    @Test
+    void gapAlertsFlagAHoleInACamerasVideo() throws Exception {
+        var media = SyntheticCamera.encode(64, 48, FPS);
+        kvs.createStream("ex-gappy").appendArchived(media, start, 2);
+        kvs.stream("ex-gappy").appendArchived(media, start + 10_000, 2);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        List<String> alerts = env.fromSource(sourceFor(kvs).addStream("ex-gappy")
+                        .setStartingPosition(StartingPosition.earliest())
+                        .setStoppingTimestamp(Instant.ofEpochMilli(start + 14_000 - 1))
+                        .setFrameMapper(frame -> frame.timestampMillis(), Long.class).build(),
+                CameraWatermarks.forCameras(Duration.ZERO), "ticks")
+                .keyBy(ts -> "ex-gappy")
+                .process(new GapAlerts(1_000))
+                .executeAndCollect(10);
+        // Frames end at start + 3.9 s and resume at start + 10 s.
+        assertThat(alerts).containsExactly("camera ex-gappy: no video for 6100 ms before " + Instant.ofEpochMilli(start + 10_000));
     }
 
     private static int indexIn(BufferedImage image) {
