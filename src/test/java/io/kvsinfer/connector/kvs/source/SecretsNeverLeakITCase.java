@@ -94,11 +94,7 @@ class SecretsNeverLeakITCase {
     void noTokenOrSecretInLogsOrExceptions() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        KvsHlsSource<FrameKey> source = sourceFor(kvs).addStream("leak-1")
-                .setStaticCredentials("AKIDLEAKCHECK", SECRET_KEY)
-                .setMaxConsecutiveErrors(3)
-                .setReconnectDelay(Duration.ofMillis(100))
-                .setMaxReconnectDelay(Duration.ofMillis(200))
+        KvsHlsSource<FrameKey> source = failingFast(sourceFor(kvs).addStream("leak-1"))
                 .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
         int frames = 0;
         Throwable failure = null;
@@ -149,13 +145,9 @@ class SecretsNeverLeakITCase {
             Thread.sleep(2100);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);
-            KvsHlsSource<FrameKey> source = sourceFor(restricted).addStream("leak-role")
-                    .setStaticCredentials("AKIDLEAKCHECK", SECRET_KEY)
+            KvsHlsSource<FrameKey> source = failingFast(sourceFor(restricted).addStream("leak-role"))
                     .setAssumeRole(role, "leak-check", "EXTERNAL-ID-LEAK-CHECK")
                     .setStsEndpoint(restricted.endpoint())
-                    .setMaxConsecutiveErrors(3)
-                    .setReconnectDelay(Duration.ofMillis(100))
-                    .setMaxReconnectDelay(Duration.ofMillis(200))
                     .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
             int frames = 0;
             Throwable failure = null;
@@ -185,5 +177,13 @@ class SecretsNeverLeakITCase {
             assertThat(logs).doesNotContain(SECRET_KEY).doesNotContain("EXTERNAL-ID-LEAK-CHECK");
             assertThat(thrown).doesNotContain(SECRET_KEY).doesNotContain("EXTERNAL-ID-LEAK-CHECK");
         }
+    }
+
+    /** The recognisable secret key, and three quick failures in a row end the job. */
+    private static KvsHlsSourceBuilder<VideoFrame> failingFast(KvsHlsSourceBuilder<VideoFrame> builder) {
+        return builder.setStaticCredentials("AKIDLEAKCHECK", SECRET_KEY)
+                .setMaxConsecutiveErrors(3)
+                .setReconnectDelay(Duration.ofMillis(100))
+                .setMaxReconnectDelay(Duration.ofMillis(200));
     }
 }
