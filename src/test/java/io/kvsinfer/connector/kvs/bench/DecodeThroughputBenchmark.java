@@ -85,8 +85,8 @@ class DecodeThroughputBenchmark {
                     .get(FRAGMENTS - 1).producerEndMillis();
             for (int round = 0; round < ROUNDS; round++) {
                 baseline.add(ffmpegAlone(file, expected));
-                source.add(throughSource(kvs, start, end, expected, true));
-                noCopy.add(throughSource(kvs, start, end, expected, false));
+                source.add(throughSource(kvs, List.of("decode"), 1, end, expected, true));
+                noCopy.add(throughSource(kvs, List.of("decode"), 1, end, expected, false));
             }
         }
         double baselineFps = median(baseline);
@@ -131,21 +131,74 @@ class DecodeThroughputBenchmark {
         }
     }
 
-    /** Frames per second leaving the source in a bounded replay, from the first frame to the last. */
-    private static double throughSource(LocalKvs kvs, long start, long end, int expected, boolean copyFrames)
-            throws Exception {
-        FIRST.set(0);
+    /**
+     * Scaling: the same replay with 1, 2, 4 and 8 cameras (quick: 1 and 2) at parallelism 1 and 2,
+     * one decoder thread per camera. Aggregate frames per second, from the first frame to the last.
+     */
+    @Test
+    void scalesWithCamerasAndParallelism() throws Exception {
+        FragmentedMedia media = SyntheticCamera.encode(WIDTH, HEIGHT, FPS);
+        long start = (System.currentTimeMillis() - 3_600_000) / 1000 * 1000;
+        int fragments = BenchResults.intSetting("bench.scaling.fragments", 2, 5);
+        List<Integer> cameraCounts = QUICK ? List.of(1, 2) : List.of(1, 2, 4, 8);
+        BenchTable table = new BenchTable(String.format("Decode scaling, %dx%d@%d, %d s per camera, 1 decoder thread each",
+                WIDTH, HEIGHT, FPS, fragments * 2), "cameras", "parallelism 1 (fps)", "parallelism 2 (fps)");
+        Map<String, Object> results = new java.util.LinkedHashMap<>();
+        double bestSingle = 0;
+        double bestFour = 0;
+        try (LocalKvs kvs = LocalKvs.builder().build().start()) {
+            List<String> streams = new ArrayList<>();
+            long end = 0;
+            int perCamera = 0;
+            for (int i = 0; i < 8; i++) {
+                var written = kvs.createStream("scale-" + i).appendArchived(media, start, fragments);
+                end = written.get(fragments - 1).producerEndMillis();
+                streams.add("scale-" + i);
+            }
+            for (int i = 0; i < fragments; i++) {
+                perCamera += media.frameCount(i % media.fragmentCount());
+            }
+            for (int cameras : cameraCounts) {
+                double[] fps = new double[2];
+                for (int parallelism = 1; parallelism <= 2; parallelism++) {
+                    fps[parallelism - 1] = throughSource(kvs, streams.subList(0, cameras), parallelism, end,
+                            cameras * perCamera, true);
+                    results.put("scaling_fps_c" + cameras + "_p" + parallelism, round1(fps[parallelism - 1]));
+                }
+                table.row(cameras, String.format("%.0f", fps[0]), String.format("%.0f", fps[1]));
+                if (cameras == 1) {
+                    bestSingle = Math.max(fps[0], fps[1]);
+                } else if (cameras == 4) {
+                    bestFour = Math.max(fps[0], fps[1]);
+                }
+            }
+        }
+        if (bestFour > 0) {
+            double efficiency = bestFour / bestSingle;
+            results.put("scaling_efficiency_4", Math.round(efficiency * 100) / 100.0);
+            table.note(String.format("scaling_efficiency_4 = %.2f (aggregate fps at 4 cameras / best single camera;"
+                    + " target >= 0.90)", efficiency));
+        }
+        table.print();
+        BenchResults.merge(results);
+    }
+
+    /** Frames per second leaving the source in a bounded replay of {@code streams}, first frame to last. */
+    private static double throughSource(LocalKvs kvs, List<String> streams, int parallelism, long end, int expected,
+            boolean copyFrames) throws Exception {
+        FIRST.set(Long.MAX_VALUE);
         LAST.set(0);
         COUNT.set(0);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
+        env.setParallelism(parallelism);
         // Without object reuse Flink deep-copies every record between chained operators: a second
         // copy of each 6 MB frame. Video jobs should enable it (frames are not mutated downstream).
         env.getConfig().enableObjectReuse();
-        KvsHlsSourceBuilder<VideoFrame> builder = sourceFor(kvs).addStream("decode")
+        KvsHlsSourceBuilder<VideoFrame> builder = sourceFor(kvs)
                 .setStartingPosition(StartingPosition.earliest())
                 .setStoppingTimestamp(Instant.ofEpochMilli(end - 1))
                 .setDecoderThreads(1);
+        streams.forEach(builder::addStream);
         if (copyFrames) {
             env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "decode").sinkTo(new TimingSink<>());
         } else {
@@ -184,8 +237,8 @@ class DecodeThroughputBenchmark {
                 @Override
                 public void write(T frame, Context context) {
                     long now = System.nanoTime();
-                    FIRST.compareAndSet(0, now);
-                    LAST.set(now);
+                    FIRST.accumulateAndGet(now, Math::min);
+                    LAST.accumulateAndGet(now, Math::max);
                     COUNT.incrementAndGet();
                 }
 
