@@ -45,6 +45,8 @@ public final class KvsSessionClient implements AutoCloseable {
     private final AwsCredentialsProvider credentials;
     private final Clock clock;
     private final ClientOverrideConfiguration overrides;
+    /** True when talking to AWS itself (no endpoint override): every URI it hands out must be HTTPS. */
+    private final boolean httpsOnly;
     private final Map<StreamRef, URI> dataEndpoints = new ConcurrentHashMap<>();
     private final Map<URI, KinesisVideoArchivedMediaClient> archivedMediaClients = new ConcurrentHashMap<>();
 
@@ -63,6 +65,20 @@ public final class KvsSessionClient implements AutoCloseable {
         this.clock = clock;
         this.overrides = ControlPlaneClients.timeouts(apiCallTimeout);
         this.controlPlane = ControlPlaneClients.create(region, credentials, endpointOverride, apiCallTimeout);
+        this.httpsOnly = endpointOverride.isEmpty();
+    }
+
+    /**
+     * Refuses a plain-HTTP data endpoint or session URL from AWS: tokens and video then travel in
+     * clear. Plain HTTP is only for an explicit endpoint override such as LocalKvs.
+     */
+    static URI requireHttps(URI uri, boolean httpsOnly, String what, StreamRef stream) {
+        if (httpsOnly && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new KvsConnectionException(KvsConnectionException.Reason.INVALID_ARGUMENT, what + " for stream "
+                    + stream.value() + " is not HTTPS (scheme '" + uri.getScheme() + "', host " + uri.getHost()
+                    + "); the source reaches AWS only over HTTPS, plain HTTP only with an explicit endpoint override.");
+        }
+        return uri;
     }
 
     /** The control-plane client, for calls other than the two hops (discovery, describe). */
@@ -82,7 +98,8 @@ public final class KvsSessionClient implements AutoCloseable {
             request.streamName(stream.value());
         }
         try {
-            URI endpoint = URI.create(controlPlane.getDataEndpoint(request.build()).dataEndpoint());
+            URI endpoint = requireHttps(URI.create(controlPlane.getDataEndpoint(request.build()).dataEndpoint()),
+                    httpsOnly, "The data endpoint", stream);
             dataEndpoints.put(stream, endpoint);
             return endpoint;
         } catch (SdkException | IllegalArgumentException e) {
@@ -130,7 +147,8 @@ public final class KvsSessionClient implements AutoCloseable {
         }
         try {
             String url = archivedMedia(endpoint).getHLSStreamingSessionURL(call.build()).hlsStreamingSessionURL();
-            return new HlsSessionUrl(URI.create(url), requestedAt.plusSeconds(request.expiresSeconds()));
+            URI session = requireHttps(URI.create(url), httpsOnly, "The HLS session URL", stream);
+            return new HlsSessionUrl(session, requestedAt.plusSeconds(request.expiresSeconds()));
         } catch (SdkException | IllegalArgumentException e) {
             if (isEndpointProblem(e)) {
                 // The cached endpoint may be stale: ask the control plane again next time.

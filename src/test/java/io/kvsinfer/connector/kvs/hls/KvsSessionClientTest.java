@@ -62,6 +62,23 @@ class KvsSessionClientTest {
     }
 
     @Test
+    void awsIsReachedOnlyOverHttpsUnlessTheEndpointIsOverridden() {
+        StreamRef stream = StreamRef.parse("lobby");
+        java.net.URI plain = java.net.URI.create("http://b-1234.kinesisvideo.us-east-1.amazonaws.com/hls/v1/"
+                + "getHLSMasterPlaylist.m3u8?SessionToken=SECRET-TOKEN");
+        assertThatThrownBy(() -> KvsSessionClient.requireHttps(plain, true, "The HLS session URL", stream))
+                .isInstanceOfSatisfying(KvsConnectionException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_ARGUMENT))
+                .hasMessageContaining("The HLS session URL for stream lobby is not HTTPS (scheme 'http', host "
+                        + "b-1234.kinesisvideo.us-east-1.amazonaws.com)")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("SECRET-TOKEN"));
+        java.net.URI secure = java.net.URI.create("https://b-1234.kinesisvideo.us-east-1.amazonaws.com/");
+        assertThat(KvsSessionClient.requireHttps(secure, true, "The data endpoint", stream)).isEqualTo(secure);
+        // An explicit endpoint override (LocalKvs) may be plain HTTP, and so may what it hands out.
+        assertThat(KvsSessionClient.requireHttps(plain, false, "The HLS session URL", stream)).isEqualTo(plain);
+    }
+
+    @Test
     void opensSessionsAndCachesTheDataEndpoint() {
         KvsSessionClient client = new KvsSessionClient("us-east-1",
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
