@@ -8,6 +8,7 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.util.Preconditions;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -72,6 +73,14 @@ public final class FaultInjector {
         Preconditions.checkArgument(count >= 1, "count must be >= 1 but was %s.", count);
         Preconditions.checkNotNull(corruption, "corruption must not be null.");
         plan.addCorruption(count, corruption);
+    }
+
+    /**
+     * The numbers of the media fragments served damaged so far (fragment numbers are unique across
+     * streams), so that a test can tell frames lost to a corruption from frames the reader lost.
+     */
+    public Set<String> corruptedFragments() {
+        return plan.corruptedFragments();
     }
 
     /** Drops every armed fault that has not fired yet. Counts of injected faults stay. */

@@ -159,6 +159,8 @@ class LocalKvsFaultsTest {
         assertThat(new String(garbage.body(), StandardCharsets.ISO_8859_1)).doesNotStartWith("TS|");
         assertThat(clients.get(fragmentUrl(0)).body()).isEqualTo(good);
         assertThat(localKvs.faults().injectedCount(FaultKind.CORRUPTION)).isEqualTo(2);
+        String damagedNumber = playlist.uris().get(0).replaceAll(".*FragmentNumber=(\\d+).*", "$1");
+        assertThat(localKvs.faults().corruptedFragments()).containsExactly(damagedNumber);
     }
 
     @Test

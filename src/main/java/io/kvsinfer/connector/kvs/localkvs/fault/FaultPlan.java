@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The faults waiting to be injected, consumed by the HTTP dispatcher one request at a time, and
@@ -37,6 +39,7 @@ public final class FaultPlan {
     private final Map<KvsOperation, Deque<Pending<Duration>>> delays = new EnumMap<>(KvsOperation.class);
     private final Deque<Pending<Corruption>> corruptions = new ArrayDeque<>();
     private final Map<FaultKind, Long> injected = new EnumMap<>(FaultKind.class);
+    private final Set<String> corruptedFragments = new LinkedHashSet<>();
 
     public synchronized void addFailure(KvsOperation op, int count, Failure failure) {
         failures.computeIfAbsent(op, k -> new ArrayDeque<>()).add(new Pending<>(failure, count));
@@ -66,8 +69,17 @@ public final class FaultPlan {
         return take(delays.get(op), FaultKind.DELAY);
     }
 
-    public synchronized Corruption takeCorruption() {
-        return take(corruptions, FaultKind.CORRUPTION);
+    /** The corruption to apply to media fragment {@code fragmentNumber}, remembering that it was damaged. */
+    public synchronized Corruption takeCorruption(String fragmentNumber) {
+        Corruption corruption = take(corruptions, FaultKind.CORRUPTION);
+        if (corruption != null && fragmentNumber != null) {
+            corruptedFragments.add(fragmentNumber);
+        }
+        return corruption;
+    }
+
+    public synchronized Set<String> corruptedFragments() {
+        return Set.copyOf(corruptedFragments);
     }
 
     private <T> T take(Deque<Pending<T>> queue, FaultKind kind) {

@@ -176,9 +176,10 @@ public final class KvsHttpServer implements AutoCloseable {
         authorizer.authorize(op, exchange.getRequestHeaders().getFirst("Authorization"),
                 exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"));
         byte[] body = readBody(exchange);
-        KvsResponse response = handlers.get(op).handle(new KvsRequest(op, QueryString.parse(rawQuery), body));
+        Map<String, String> query = QueryString.parse(rawQuery);
+        KvsResponse response = handlers.get(op).handle(new KvsRequest(op, query, body));
         if (op.isMediaFragment()) {
-            Corruption corruption = faults.takeCorruption();
+            Corruption corruption = faults.takeCorruption(query.get("FragmentNumber"));
             if (corruption != null) {
                 response = response.withBody(corrupt(response.body(), corruption));
             }
