@@ -69,18 +69,27 @@ final class BgrFrame implements DecodedFrame {
 
     @Override
     public byte[] toBgrArray() {
+        byte[] out = new byte[3 * width * height];
+        copyBgrTo(out);
+        return out;
+    }
+
+    @Override
+    public void copyBgrTo(byte[] out) {
         int rowBytes = 3 * width;
-        byte[] out = new byte[rowBytes * height];
+        if (out.length != rowBytes * height) {
+            throw new IllegalArgumentException("A " + width + "x" + height + " BGR24 frame needs " + rowBytes * height
+                    + " bytes but the array has " + out.length + ".");
+        }
         ByteBuffer source = pixels.duplicate();
         if (stride == rowBytes) {
             source.position(0).get(out);
-            return out;
+            return;
         }
         for (int y = 0; y < height; y++) {
             source.position(y * stride);
             source.get(out, y * rowBytes, rowBytes);
         }
-        return out;
     }
 
     @Override

@@ -34,6 +34,9 @@ public interface DecodedFrame {
     /** A packed copy ({@code 3 * width * height} bytes, no row padding). */
     byte[] toBgrArray();
 
+    /** Packs the pixels into {@code out}, which must hold exactly {@code 3 * width * height} bytes. */
+    void copyBgrTo(byte[] out);
+
     /** Size of the frame as the stream carries it, before scaling. */
     int sourceWidth();
 

@@ -42,4 +42,12 @@ public interface CameraFrame {
 
     /** A packed copy of the pixels ({@code 3 * width * height} bytes, no row padding). */
     byte[] toBgrArray();
+
+    /**
+     * Packs the pixels into {@code out} ({@code 3 * width * height} bytes, no row padding), for
+     * mappers that reuse their own arrays.
+     *
+     * @throws IllegalArgumentException if {@code out} has another length
+     */
+    void copyBgrTo(byte[] out);
 }

@@ -9,6 +9,7 @@ import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
 import io.kvsinfer.connector.kvs.source.config.KvsSourcePreset;
 import io.kvsinfer.connector.kvs.source.config.SamplingMode;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
+import io.kvsinfer.connector.kvs.source.reader.PooledVideoFrameMapper;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -54,7 +55,7 @@ public final class KvsHlsSourceBuilder<T> {
     }
 
     static KvsHlsSourceBuilder<VideoFrame> create() {
-        return new KvsHlsSourceBuilder<>(VideoFrame::from, TypeInformation.of(VideoFrame.class));
+        return new KvsHlsSourceBuilder<>(new PooledVideoFrameMapper(), TypeInformation.of(VideoFrame.class));
     }
 
     /**

@@ -8,6 +8,12 @@ import java.util.Objects;
 /**
  * The default record of the source: one decoded frame of one camera, with BGR24 pixels packed row
  * after row ({@code 3 * width * height} bytes). A Flink POJO, so it is serialized without Kryo.
+ *
+ * <p>Once a frame has left the source, the source gives its pixel array to a later frame (Flink
+ * lets a source reuse what it emitted) and sets this frame's data to null. Without object reuse,
+ * operators see Flink's copy and nothing changes for them; with object reuse, an operator chained
+ * to the source must not keep the frame after its call returns (Flink's rule for object reuse):
+ * keep {@link #copy()} instead.
  */
 @PublicEvolving
 public class VideoFrame {
@@ -142,6 +148,12 @@ public class VideoFrame {
 
     public void setData(byte[] data) {
         this.data = data;
+    }
+
+    /** A deep copy, with its own pixel array, to keep beyond the call that received this frame. */
+    public VideoFrame copy() {
+        return new VideoFrame(cameraId, stream, timestampMillis, fragmentNumber, indexInFragment, keyFrame, width,
+                height, pixelFormat, data == null ? null : data.clone());
     }
 
     @Override

@@ -218,6 +218,13 @@ class FragmentDecoderTest {
                 buffer.get(row);
                 assertThat(java.util.Arrays.copyOfRange(packed, y * 480, y * 480 + 480)).isEqualTo(row);
             }
+            byte[] reused = new byte[packed.length];
+            frame.copyBgrTo(reused);
+            assertThat(reused).isEqualTo(packed);
+            DecodedFrame first = frame;
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.copyBgrTo(new byte[10]))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("A 160x120 BGR24 frame needs 57600 bytes but the array has 10.");
             List<Integer> rest = new ArrayList<>();
             while ((frame = decoder.next(FrameSampler.ALL)) != null) {
                 rest.add(FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()).orElse(-1));

@@ -120,6 +120,31 @@ class KvsHlsSourceITCase {
         }
     }
 
+    /**
+     * The default record with object reuse: each frame's pixel array goes back to the source once
+     * the chained map returns and carries later frames; every frame must still show its own pixels.
+     */
+    @Test
+    void videoFramesWithRecycledPixelArraysCarryTheirOwnPixels() throws Exception {
+        long archiveStart = (System.currentTimeMillis() - 400_000) / 1000 * 1000;
+        kvs.createStream("recycled").appendArchived(camera, archiveStart, 6);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.getConfig().enableObjectReuse();
+        env.setParallelism(1);
+        KvsHlsSource<VideoFrame> source = sourceFor(kvs).addStream("recycled")
+                .setStartingPosition(StartingPosition.earliest())
+                .setStoppingTimestamp(Instant.ofEpochMilli(archiveStart + 12_000 - 1)).build();
+        List<FrameKey> frames = new ArrayList<>();
+        try (CloseableIterator<FrameKey> results = env.fromSource(source, WatermarkStrategy.noWatermarks(), "reuse")
+                .map(PixelIndexMapper::of).returns(FrameKey.class)
+                .executeAndCollect("object reuse")) {
+            results.forEachRemaining(frames::add);
+        }
+        assertThat(frames).hasSize(12 * FPS);
+        List<Long> indices = new FrameSequenceVerifier(kvs.stream("recycled").fragments(), FPS).assertContiguous(frames);
+        assertThat(indices.get(0)).isZero();
+    }
+
     @Test
     void readsH265FromTheEarliestFragment() throws Exception {
         FragmentedMedia h265 = FileMedia.load(Path.of("src/test/resources/fixtures/h265-320x240-15fps.mp4"));

@@ -84,4 +84,9 @@ final class DecodedCameraFrame implements CameraFrame {
     public byte[] toBgrArray() {
         return frame.toBgrArray();
     }
+
+    @Override
+    public void copyBgrTo(byte[] out) {
+        frame.copyBgrTo(out);
+    }
 }

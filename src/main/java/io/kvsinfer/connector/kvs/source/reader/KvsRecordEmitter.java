@@ -2,12 +2,16 @@ package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
 
+import io.kvsinfer.connector.kvs.source.FrameMapper;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Preconditions;
+
+import javax.annotation.Nullable;
 
 /**
  * Emits frames with their producer timestamp as event time and advances the camera's position,
@@ -24,10 +28,15 @@ import org.apache.flink.util.Preconditions;
 public final class KvsRecordEmitter<T> implements RecordEmitter<CameraRecord<T>, T, KvsStreamSplitState> {
 
     private final Counter numRecordsIn;
+    @Nullable private final RecyclingFrameMapper<T> recycler;
 
-    /** {@code numRecordsIn}: the reader's {@code getIOMetricGroup().getNumRecordsInCounter()}. */
-    public KvsRecordEmitter(Counter numRecordsIn) {
+    /**
+     * @param numRecordsIn the reader's {@code getIOMetricGroup().getNumRecordsInCounter()}
+     * @param mapper the source's mapper; if it recycles its records, each is handed back once emitted
+     */
+    public KvsRecordEmitter(Counter numRecordsIn, FrameMapper<T> mapper) {
         this.numRecordsIn = Preconditions.checkNotNull(numRecordsIn, "numRecordsIn must not be null");
+        this.recycler = mapper instanceof RecyclingFrameMapper ? (RecyclingFrameMapper<T>) mapper : null;
     }
 
     @Override
@@ -58,5 +67,8 @@ public final class KvsRecordEmitter<T> implements RecordEmitter<CameraRecord<T>,
         }
         output.collect(record.value(), record.timestampMillis());
         state.advance(record.positionAfter());
+        if (recycler != null) {
+            recycler.recycle(record.value());
+        }
     }
 }

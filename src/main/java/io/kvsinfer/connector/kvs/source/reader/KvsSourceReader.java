@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
+import io.kvsinfer.connector.kvs.source.FrameMapper;
 import io.kvsinfer.connector.kvs.source.enumerator.FinishCameraEvent;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
@@ -29,9 +30,10 @@ public final class KvsSourceReader<T>
             PerCameraFetcherManager<T> fetcherManager,
             Configuration config,
             SourceReaderContext context,
+            FrameMapper<T> mapper,
             AutoCloseable sharedClients) {
         super(fetcherManager,
-                new KvsRecordEmitter<>(context.metricGroup().getIOMetricGroup().getNumRecordsInCounter()),
+                new KvsRecordEmitter<>(context.metricGroup().getIOMetricGroup().getNumRecordsInCounter(), mapper),
                 config, context);
         this.sharedClients = sharedClients;
         this.cameras = fetcherManager;

@@ -43,6 +43,6 @@ public final class KvsSourceReaderFactory {
                                 context.metricGroup().getIOMetricGroup().getNumBytesInCounter()),
                         Clock.systemUTC())),
                 readerConfig);
-        return new KvsSourceReader<>(fetchers, readerConfig, context, clients);
+        return new KvsSourceReader<>(fetchers, readerConfig, context, mapper, clients);
     }
 }

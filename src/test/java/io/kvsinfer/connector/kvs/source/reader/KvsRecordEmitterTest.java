@@ -61,7 +61,7 @@ class KvsRecordEmitterTest {
     @Test
     void theStartSignalBecomesAWatermarkJustBelowTheFirstFragment() {
         Counter numRecordsIn = new SimpleCounter();
-        KvsRecordEmitter<String> emitter = new KvsRecordEmitter<>(numRecordsIn);
+        KvsRecordEmitter<String> emitter = new KvsRecordEmitter<>(numRecordsIn, frame -> "unused");
         Output output = new Output();
         KvsStreamSplitState state = new KvsStreamSplitState(
                 new KvsStreamSplit("cam", "stream", StartingPosition.earliest(), KvsStreamSplit.NO_STOPPING_TIMESTAMP, null));
@@ -78,7 +78,7 @@ class KvsRecordEmitterTest {
     @Test
     void numRecordsInCountsFramesOnlyNotIdleSignals() {
         Counter numRecordsIn = new SimpleCounter();
-        KvsRecordEmitter<String> emitter = new KvsRecordEmitter<>(numRecordsIn);
+        KvsRecordEmitter<String> emitter = new KvsRecordEmitter<>(numRecordsIn, frame -> "unused");
         Output output = new Output();
         KvsStreamSplitState state = new KvsStreamSplitState(
                 new KvsStreamSplit("cam", "stream", StartingPosition.earliest(), KvsStreamSplit.NO_STOPPING_TIMESTAMP, null));

@@ -65,6 +65,7 @@ final class DemoRun implements AutoCloseable {
         private long lastTimestampMillis = -1;
         private long lastLagMillis;
         private VideoFrame latest;
+        private long latestCopiedNanos;
 
         Camera(String id, String stream, long maxFrames) {
             this.id = id;
@@ -85,7 +86,12 @@ final class DemoRun implements AutoCloseable {
             lastArrivalNanos = nowNanos;
             lastTimestampMillis = frame.getTimestampMillis();
             lastLagMillis = nowMillis - frame.getTimestampMillis();
-            latest = frame;
+            // With object reuse the source recycles a frame's pixels once the sink returns: keep a
+            // copy, a few times a second (snapshots are taken every few seconds).
+            if (latest == null || nowNanos - latestCopiedNanos >= 250_000_000L) {
+                latest = frame.copy();
+                latestCopiedNanos = nowNanos;
+            }
         }
 
         void metric(String name, Supplier<Object> value) {

@@ -1,0 +1,18 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.source.FrameMapper;
+
+import org.apache.flink.annotation.Internal;
+
+/**
+ * A mapper whose records can be reused once they left the source. Flink lets a source reuse a
+ * record after {@code SourceOutput#collect} returns: chained operators without object reuse get a
+ * copy, with object reuse they must not keep their input, and anything not chained is serialized
+ * during the call.
+ */
+@Internal
+public interface RecyclingFrameMapper<T> extends FrameMapper<T> {
+
+    /** Called by the task thread once {@code record} has been emitted. */
+    void recycle(T record);
+}
