@@ -57,6 +57,12 @@ public final class KvsSourceConfig implements Serializable {
         checkRange(MAX_CONSECUTIVE_ERRORS, maxConsecutiveErrors(), 1, 1000, "");
         checkRange(LIVE_PLAYLIST_FRAGMENTS, livePlaylistFragments(), 1, 5000, "");
         checkPositive(PLAYLIST_POLL_INTERVAL, playlistPollInterval());
+        if (liveEdgePollInterval().compareTo(Duration.ofMillis(200)) < 0
+                || liveEdgePollInterval().compareTo(playlistPollInterval()) > 0) {
+            throw invalid(LIVE_EDGE_POLL_INTERVAL, liveEdgePollInterval(),
+                    "200 ms (KVS allows 5 playlist requests per second) to " + PLAYLIST_POLL_INTERVAL.key()
+                            + " (" + playlistPollInterval() + ")");
+        }
         checkPositive(IDLE_POLL_INTERVAL, idlePollInterval());
         checkPositive(HTTP_TIMEOUT, httpTimeout());
         checkRange(DECODER_THREADS, decoderThreads(), 0, 64, "");
@@ -315,6 +321,10 @@ public final class KvsSourceConfig implements Serializable {
 
     public Duration playlistPollInterval() {
         return config.get(PLAYLIST_POLL_INTERVAL);
+    }
+
+    public Duration liveEdgePollInterval() {
+        return config.get(LIVE_EDGE_POLL_INTERVAL);
     }
 
     public Duration idlePollInterval() {

@@ -198,6 +198,16 @@ public final class KvsSourceOptions {
                             "How often a live playlist is re-fetched while waiting for a new"
                                     + " fragment (AWS recommends 1 s).");
 
+    public static final ConfigOption<Duration> LIVE_EDGE_POLL_INTERVAL =
+            key("source.kvs.live-edge-poll-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(250))
+                    .withDescription(
+                            "How often a live playlist is re-fetched once the next fragment is due"
+                                    + " (one fragment duration after the last one appeared), until it"
+                                    + " appears. Keeps the source within this much of the live edge;"
+                                    + " KVS allows 5 media playlist requests per second per session.");
+
     public static final ConfigOption<Duration> IDLE_POLL_INTERVAL =
             key("source.kvs.idle-poll-interval")
                     .durationType()

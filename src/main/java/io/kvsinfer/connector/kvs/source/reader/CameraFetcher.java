@@ -206,7 +206,8 @@ final class CameraFetcher<T> implements AutoCloseable {
             java.time.Instant expiresAt = clock.instant().plus(config.sessionDuration());
             session = new HlsSessionHandle(
                     plan, sessions.openSession(stream, SessionRequests.forPlan(plan, config)), expiresAt, http,
-                    config.maxPlaylistBytes(), config.maxFragmentBytes());
+                    config.maxPlaylistBytes(), config.maxFragmentBytes(),
+                    new LivePollSchedule(config.playlistPollInterval(), config.liveEdgePollInterval()));
         } catch (KvsConnectionException e) {
             if (e.reason() != KvsConnectionException.Reason.NO_FRAGMENTS) {
                 throw e;
@@ -255,7 +256,7 @@ final class CameraFetcher<T> implements AutoCloseable {
     }
 
     private void followLivePlaylist(List<CameraRecord<T>> out) {
-        Duration wait = session.untilNextPoll(config.playlistPollInterval());
+        Duration wait = session.untilNextLivePoll();
         if (!wait.isZero() && !sleeper.sleep(wait)) {
             return;
         }
@@ -266,7 +267,9 @@ final class CameraFetcher<T> implements AutoCloseable {
         }
         if (plan.kind() == SessionPlan.Kind.LIVE_EDGE) {
             // Start at the newest fragment, not several behind as HLS players do.
-            enqueueIfNew(segments.get(segments.size() - 1));
+            HlsSegment newest = segments.get(segments.size() - 1);
+            enqueueIfNew(newest);
+            session.newLiveFragment(newest.durationMillis());
             plan = SessionPlan.followLive();
             return;
         }
@@ -283,6 +286,7 @@ final class CameraFetcher<T> implements AutoCloseable {
         }
         if (queue.size() > before) {
             lastNewFragmentNanos = System.nanoTime();
+            session.newLiveFragment(segments.get(segments.size() - 1).durationMillis());
         } else if (System.nanoTime() - lastNewFragmentNanos > LIVE_IDLE_AFTER_NANOS) {
             signalIdle(out);
         }

@@ -29,6 +29,7 @@ final class HlsSessionHandle {
     private final long maxFragmentBytes;
     private final Map<URI, byte[]> initSegments = new HashMap<>();
     private URI mediaPlaylistUri;
+    private final LivePollSchedule livePolls;
     private long lastPollNanos = Long.MIN_VALUE;
 
     /**
@@ -36,7 +37,8 @@ final class HlsSessionHandle {
      *     requested so that it errs early
      */
     HlsSessionHandle(SessionPlan plan, HlsSessionUrl url, Instant expiresAt, HlsHttpClient http,
-            long maxPlaylistBytes, long maxFragmentBytes) {
+            long maxPlaylistBytes, long maxFragmentBytes, LivePollSchedule livePolls) {
+        this.livePolls = livePolls;
         this.plan = plan;
         this.url = url;
         this.expiresAt = expiresAt;
@@ -56,16 +58,18 @@ final class HlsSessionHandle {
                     HlsPlaylistParser.parseMaster(http.fetchText(master, maxPlaylistBytes), master).mediaPlaylistUri();
         }
         lastPollNanos = System.nanoTime();
+        livePolls.polled(lastPollNanos, -1);
         return HlsPlaylistParser.parseMedia(http.fetchText(mediaPlaylistUri, maxPlaylistBytes), mediaPlaylistUri);
     }
 
-    /** Time until the next live poll is due, given the poll interval; zero if due now. */
-    Duration untilNextPoll(Duration interval) {
-        if (lastPollNanos == Long.MIN_VALUE) {
-            return Duration.ZERO;
-        }
-        long remaining = lastPollNanos + interval.toNanos() - System.nanoTime();
-        return remaining <= 0 ? Duration.ZERO : Duration.ofNanos(remaining);
+    /** Time until the next live playlist poll is due; zero if due now. */
+    Duration untilNextLivePoll() {
+        return livePolls.untilNextPoll(System.nanoTime());
+    }
+
+    /** The last playlist fetched showed a new fragment of {@code durationMillis}. */
+    void newLiveFragment(long durationMillis) {
+        livePolls.polled(lastPollNanos, durationMillis);
     }
 
     byte[] initSegment(URI uri) {

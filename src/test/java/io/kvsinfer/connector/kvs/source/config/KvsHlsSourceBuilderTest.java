@@ -68,6 +68,8 @@ class KvsHlsSourceBuilderTest {
         "source.kvs.max-reconnect-delay|1 s|'source.kvs.max-reconnect-delay': PT1S; allowed: at least source.kvs.reconnect-delay",
         "source.kvs.url-refresh-margin|200 s|'source.kvs.url-refresh-margin': PT3M20S; allowed: at most half of",
         "source.kvs.live-playlist-fragments|5001|allowed: 1 to 5000",
+        "source.kvs.live-edge-poll-interval|100 ms|'source.kvs.live-edge-poll-interval': PT0.1S; allowed: 200 ms (KVS allows 5 playlist requests per second) to source.kvs.playlist-poll-interval (PT1S)",
+        "source.kvs.live-edge-poll-interval|2 s|'source.kvs.live-edge-poll-interval': PT2S; allowed: 200 ms",
         "source.kvs.decoder.threads|-1|allowed: 0 to 64",
         "source.kvs.sampling.mode|FPS|'source.kvs.sampling.fps' is required",
         "source.kvs.endpoint|ftp://x|'source.kvs.endpoint': ftp://x; allowed: an absolute http:// or https:// URI",
