@@ -269,7 +269,7 @@ final class CameraFetcher<T> implements AutoCloseable {
             // Start at the newest fragment, not several behind as HLS players do.
             HlsSegment newest = segments.get(segments.size() - 1);
             enqueueIfNew(newest);
-            session.newLiveFragment(newest.durationMillis());
+            session.newLiveFragment(startOf(newest), newest.durationMillis());
             plan = SessionPlan.followLive();
             return;
         }
@@ -286,7 +286,8 @@ final class CameraFetcher<T> implements AutoCloseable {
         }
         if (queue.size() > before) {
             lastNewFragmentNanos = System.nanoTime();
-            session.newLiveFragment(segments.get(segments.size() - 1).durationMillis());
+            HlsSegment newest = segments.get(segments.size() - 1);
+            session.newLiveFragment(startOf(newest), newest.durationMillis());
         } else if (System.nanoTime() - lastNewFragmentNanos > LIVE_IDLE_AFTER_NANOS) {
             signalIdle(out);
         }

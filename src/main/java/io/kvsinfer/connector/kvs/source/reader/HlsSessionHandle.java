@@ -30,7 +30,7 @@ final class HlsSessionHandle {
     private final Map<URI, byte[]> initSegments = new HashMap<>();
     private URI mediaPlaylistUri;
     private final LivePollSchedule livePolls;
-    private long lastPollNanos = Long.MIN_VALUE;
+    private long lastPollMillis = Long.MIN_VALUE;
 
     /**
      * @param expiresAt when the session expires by the reader's own clock, taken before it was
@@ -57,19 +57,19 @@ final class HlsSessionHandle {
             mediaPlaylistUri =
                     HlsPlaylistParser.parseMaster(http.fetchText(master, maxPlaylistBytes), master).mediaPlaylistUri();
         }
-        lastPollNanos = System.nanoTime();
-        livePolls.polled(lastPollNanos, -1);
+        lastPollMillis = System.currentTimeMillis();
+        livePolls.polled(lastPollMillis);
         return HlsPlaylistParser.parseMedia(http.fetchText(mediaPlaylistUri, maxPlaylistBytes), mediaPlaylistUri);
     }
 
     /** Time until the next live playlist poll is due; zero if due now. */
     Duration untilNextLivePoll() {
-        return livePolls.untilNextPoll(System.nanoTime());
+        return livePolls.untilNextPoll(System.currentTimeMillis());
     }
 
-    /** The last playlist fetched showed a new fragment of {@code durationMillis}. */
-    void newLiveFragment(long durationMillis) {
-        livePolls.polled(lastPollNanos, durationMillis);
+    /** The last playlist fetched showed a new newest fragment, starting at {@code startMillis}. */
+    void newLiveFragment(long startMillis, long durationMillis) {
+        livePolls.foundFragment(lastPollMillis, startMillis + durationMillis, durationMillis);
     }
 
     byte[] initSegment(URI uri) {
