@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Chained right after the source, in the same JVM as the benchmark: notes each camera's newest
- * event time, and for the first frame of every fragment the live lag, the time from the moment the
+ * Chained right after the source, in the same JVM as the benchmark: notes the end of each
+ * camera's newest fragment that frames came from (its start is the frame's time minus its index
+ * over the frame rate), and for the first frame of every fragment the live lag, the time from the moment the
  * fragment became available in LocalKvs (when its last frame's time has passed: its start plus its
  * duration) to that frame leaving the source.
  */
@@ -24,9 +25,11 @@ final class LiveProbe implements MapFunction<VideoFrame, VideoFrame> {
     private static volatile Recorder lag = new Recorder(3);
 
     private final long fragmentMillis;
+    private final double fps;
 
-    LiveProbe(long fragmentMillis) {
+    LiveProbe(long fragmentMillis, double fps) {
         this.fragmentMillis = fragmentMillis;
+        this.fps = fps;
     }
 
     static void reset() {
@@ -39,14 +42,19 @@ final class LiveProbe implements MapFunction<VideoFrame, VideoFrame> {
     public VideoFrame map(VideoFrame frame) {
         long now = System.currentTimeMillis();
         FRAMES.incrementAndGet();
-        NEWEST.computeIfAbsent(frame.getCameraId(), c -> new AtomicLong()).accumulateAndGet(frame.getTimestampMillis(), Math::max);
+        long fragmentEnd = frame.getTimestampMillis() - Math.round(frame.getIndexInFragment() * 1000 / fps) + fragmentMillis;
+        NEWEST.computeIfAbsent(frame.getCameraId(), c -> new AtomicLong()).accumulateAndGet(fragmentEnd, Math::max);
         if (frame.getIndexInFragment() == 0) {
             lag.recordValue(Math.max(0, now - frame.getTimestampMillis() - fragmentMillis));
         }
         return frame;
     }
 
-    /** Age of each camera's newest frame (now minus its event time), in ms; cameras without frames are absent. */
+    /**
+     * How long ago each camera's newest fragment seen at the output ended, in ms: below one
+     * fragment duration plus the lag when the camera is at the live edge, above two durations when
+     * it is more than one fragment behind. Cameras without frames are absent.
+     */
     static Map<String, Long> ages() {
         long now = System.currentTimeMillis();
         Map<String, Long> ages = new java.util.TreeMap<>();

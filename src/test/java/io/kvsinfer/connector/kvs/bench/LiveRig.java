@@ -32,8 +32,10 @@ final class LiveRig implements AutoCloseable {
     private final LocalKvs kvs;
     private final FragmentedMedia media;
     private final List<LiveProducer> producers = new ArrayList<>();
+    private final int fps;
 
     LiveRig(int width, int height, int fps) {
+        this.fps = fps;
         this.media = SyntheticCamera.encode(width, height, fps);
         this.kvs = LocalKvs.builder().build().start();
     }
@@ -77,7 +79,7 @@ final class LiveRig implements AutoCloseable {
         KvsHlsSourceBuilder<VideoFrame> builder = sourceFor(kvs).setDecoderThreads(1);
         cameras.forEach(builder::addStream);
         env.fromSource(tune.apply(builder).build(), WatermarkStrategy.noWatermarks(), "live")
-                .map(new LiveProbe(fragmentMillis())).name("probe")
+                .map(new LiveProbe(fragmentMillis(), fps)).name("probe")
                 .sinkTo(new DiscardingSink<>());
         return env.executeAsync("live cameras");
     }

@@ -20,6 +20,10 @@ public final class ThreadCpuMeter implements AutoCloseable {
 
     private record Reading(String name, long cpuNanos) {}
 
+    /** The threads of LocalKvs's HTTP server (the JDK's dispatcher and LocalKvs's workers). */
+    public static final Predicate<String> LOCALKVS_THREADS =
+            n -> n.startsWith("localkvs-") || n.equals("HTTP-Dispatcher") || n.equals("idle-timeout-task");
+
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Predicate<String> names;

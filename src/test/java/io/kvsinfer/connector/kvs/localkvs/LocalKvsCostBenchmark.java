@@ -77,8 +77,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LocalKvsCostBenchmark {
 
     /** LocalKvs's threads: its own, plus the threads of the JDK HttpServer it runs on. */
-    static final Predicate<String> LOCALKVS_THREADS =
-            n -> n.startsWith("localkvs-") || n.equals("HTTP-Dispatcher") || n.equals("idle-timeout-task");
+    static final Predicate<String> LOCALKVS_THREADS = ThreadCpuMeter.LOCALKVS_THREADS;
 
     private static final StaticCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret"));

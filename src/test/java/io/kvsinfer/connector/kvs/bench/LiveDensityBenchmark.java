@@ -1,0 +1,215 @@
+package io.kvsinfer.connector.kvs.bench;
+
+import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
+import io.kvsinfer.connector.kvs.source.KvsHlsSourceBuilder;
+import io.kvsinfer.connector.kvs.source.VideoFrame;
+
+import org.apache.flink.core.execution.JobClient;
+
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
+
+import static io.kvsinfer.connector.kvs.bench.ThreadCpuMeter.LOCALKVS_THREADS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How many live 720p15 cameras the source keeps up with on this machine: every frame, one frame
+ * per second, and key frames only. A step runs a job with N cameras from the live edge; it fails
+ * if some camera stays more than one fragment behind the live edge for the whole judged window
+ * (the newest fragment it emitted frames of ended more than two fragment durations ago, at every
+ * sample; see {@link LiveProbe#ages()}). The count doubles until a
+ * step fails, then a binary search narrows it. The ceiling, measured in the same run, is how many
+ * such cameras FFmpeg alone could decode on all cores: decode-only frames per second of the same
+ * stream (no colour conversion, no Flink, no HTTP; one decoding thread per core) divided by 15.
+ * LocalKvs's own CPU during each passing step is reported separately.
+ *
+ * <p>Keys {@code max_live_cameras_all}, {@code max_live_cameras_1fps}, {@code
+ * max_live_cameras_keyframes}, {@code decode_limit_cameras}, {@code localkvs_cpu_cores_*}. Quick:
+ * 2 and 4 cameras with short windows, to keep the machinery working.
+ */
+@Tag("benchmark")
+class LiveDensityBenchmark {
+
+    private static final int FPS = 15;
+    private static final boolean QUICK = BenchResults.quick();
+    private static final Duration WARM_UP = Duration.ofSeconds(QUICK ? 4 : 10);
+    private static final Duration JUDGED = Duration.ofSeconds(QUICK ? 4 : 30);
+
+    /** One way of reading: what the source is asked for, and where its ramp starts and ends. */
+    private record Mode(String key, String label, UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune,
+                        int first, int cap) {}
+
+    /** The outcome of one step. */
+    private record Step(int cameras, boolean kept, long worstAgeMillis, double localKvsCores, double fps) {}
+
+    @Test
+    void liveCamerasPerMachine(@TempDir Path dir) throws Exception {
+        List<Mode> modes = List.of(
+                new Mode("all", "every frame", b -> b.sampleAllFrames(), QUICK ? 2 : 8, QUICK ? 4 : 128),
+                new Mode("1fps", "1 frame per second", b -> b.sampleFps(1), QUICK ? 2 : 8, QUICK ? 4 : 160),
+                new Mode("keyframes", "key frames only", b -> b.sampleKeyFramesOnly(), QUICK ? 2 : 64, QUICK ? 4 : 384));
+        Map<String, Object> results = new LinkedHashMap<>();
+        Map<String, Map<Integer, Double>> fpsByMode = new TreeMap<>();
+        BenchTable table = new BenchTable("Live density, 1280x720@15, 2 s fragments, parallelism 2",
+                "reading", "max cameras kept live", "steps (cameras: kept? worst fragment age s, LocalKvs cores)");
+        try (LiveRig rig = new LiveRig(1280, 720, FPS)) {
+            double decodeFps = decodeOnlyFps(rig.media(), dir);
+            double limit = decodeFps / FPS;
+            results.put("decode_only_fps_all_cores", Math.round(decodeFps));
+            results.put("decode_limit_cameras", Math.round(limit * 10) / 10.0);
+            for (Mode mode : modes) {
+                List<Step> steps = new ArrayList<>();
+                int max = ramp(rig, mode, steps);
+                results.put("max_live_cameras_" + mode.key(), max);
+                steps.stream().filter(s -> s.cameras() == max).findFirst().ifPresent(s ->
+                        results.put("localkvs_cpu_cores_" + mode.key(), Math.round(s.localKvsCores() * 100) / 100.0));
+                Map<Integer, Double> fps = new TreeMap<>();
+                steps.stream().filter(Step::kept).forEach(s -> fps.put(s.cameras(), s.fps()));
+                fpsByMode.put(mode.label(), fps);
+                table.row(mode.label(), max, describe(steps));
+            }
+            table.note(String.format("decode_limit_cameras = %.1f (FFmpeg alone, decode only, %d threads: %.0f fps / %d)",
+                    limit, Runtime.getRuntime().availableProcessors(), decodeFps, FPS));
+        }
+        table.note("targets: every frame >= 0.70 x decode limit; 1 fps >= 1.2 x every frame; key frames >= 200");
+        table.print();
+        BenchResults.merge(results);
+        BenchCharts.throughput(fpsByMode, "Frames out of the source at live steps that kept up",
+                BenchResults.file().resolveSibling("live-density.png"));
+        assertThat((int) results.get("max_live_cameras_all")).isPositive();
+    }
+
+    /** Doubles the camera count until a step fails, then bisects; the largest count kept live. */
+    private static int ramp(LiveRig rig, Mode mode, List<Step> steps) throws Exception {
+        int kept = 0;
+        int failed = Integer.MAX_VALUE;
+        int n = mode.first();
+        while (n <= mode.cap()) {
+            Step step = step(rig, mode, n);
+            steps.add(step);
+            if (!step.kept()) {
+                failed = n;
+                break;
+            }
+            kept = n;
+            n *= 2;
+        }
+        while (failed != Integer.MAX_VALUE && failed - kept > Math.max(1, kept / 8)) {
+            int middle = (kept + failed) / 2;
+            Step step = step(rig, mode, middle);
+            steps.add(step);
+            if (step.kept()) {
+                kept = middle;
+            } else {
+                failed = middle;
+            }
+        }
+        return kept;
+    }
+
+    private static Step step(LiveRig rig, Mode mode, int cameras) throws Exception {
+        List<String> names = rig.cameras(cameras);
+        long behindMillis = 2 * rig.fragmentMillis();
+        JobClient job = rig.start(names, 2, mode.tune());
+        try (ThreadCpuMeter localKvs = new ThreadCpuMeter(LOCALKVS_THREADS, Duration.ofMillis(500))) {
+            Thread.sleep(WARM_UP.toMillis());
+            long cpuBefore = localKvs.totalNanos();
+            long framesBefore = LiveProbe.frames();
+            long started = System.nanoTime();
+            Map<String, Boolean> alwaysBehind = new TreeMap<>();
+            names.forEach(c -> alwaysBehind.put(c, true));
+            long worst = 0;
+            while (System.nanoTime() - started < JUDGED.toNanos()) {
+                Thread.sleep(500);
+                Map<String, Long> ages = LiveProbe.ages();
+                for (String camera : names) {
+                    long age = ages.getOrDefault(camera, Long.MAX_VALUE);
+                    worst = Math.max(worst, age == Long.MAX_VALUE ? 0 : age);
+                    if (age <= behindMillis) {
+                        alwaysBehind.put(camera, false);
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double cores = (localKvs.totalNanos() - cpuBefore) / 1e9 / seconds;
+            double fps = (LiveProbe.frames() - framesBefore) / seconds;
+            boolean kept = !alwaysBehind.containsValue(true);
+            return new Step(cameras, kept, worst, cores, fps);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /** Decode-only frames per second of the live stream's fragments, one decoding thread per core. */
+    private static double decodeOnlyFps(FragmentedMedia media, Path dir) throws Exception {
+        Path file = dir.resolve("live-720p.mp4");
+        int fragments = QUICK ? 5 : 30;
+        long at = 1_700_000_000_000L;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(media.initSegment());
+            for (int i = 0; i < fragments; i++) {
+                int index = i % media.fragmentCount();
+                out.write(media.mp4Fragment(index, at, i + 1));
+                at += media.durationMillis(index);
+            }
+        }
+        int threads = Runtime.getRuntime().availableProcessors();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> decoded = new ArrayList<>();
+            long started = System.nanoTime();
+            for (int t = 0; t < threads; t++) {
+                decoded.add(pool.submit(() -> decodeAll(file)));
+            }
+            long frames = 0;
+            for (Future<Integer> f : decoded) {
+                frames += f.get();
+            }
+            return frames * 1e9 / (System.nanoTime() - started);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static int decodeAll(Path file) throws Exception {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
+            grabber.setImageMode(FrameGrabber.ImageMode.RAW);
+            grabber.setVideoOption("threads", "1");
+            grabber.start();
+            int frames = 0;
+            Frame frame;
+            while ((frame = grabber.grabImage()) != null) {
+                frames += frame.image != null ? 1 : 0;
+            }
+            grabber.stop();
+            return frames;
+        }
+    }
+
+    private static String describe(List<Step> steps) {
+        List<String> parts = new ArrayList<>();
+        for (Step s : steps) {
+            parts.add(String.format("%d: %s %.1f s %.2f", s.cameras(), s.kept() ? "yes" : "no", s.worstAgeMillis() / 1000.0,
+                    s.localKvsCores()));
+        }
+        return String.join("; ", parts);
+    }
+}
