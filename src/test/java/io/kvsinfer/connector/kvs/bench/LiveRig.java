@@ -16,6 +16,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.sourceFor;
@@ -72,8 +73,15 @@ final class LiveRig implements AutoCloseable {
     /** Starts a job reading {@code cameras} from the live edge; {@code tune} adjusts the source. */
     JobClient start(List<String> cameras, int parallelism, UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune)
             throws Exception {
+        return start(cameras, parallelism, tune, env -> {});
+    }
+
+    /** The same, with {@code configure} applied to the job's environment first (checkpointing, say). */
+    JobClient start(List<String> cameras, int parallelism, UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune,
+            Consumer<StreamExecutionEnvironment> configure) throws Exception {
         LiveProbe.reset();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        configure.accept(env);
         env.setParallelism(parallelism);
         env.getConfig().enableObjectReuse();
         KvsHlsSourceBuilder<VideoFrame> builder = sourceFor(kvs).setDecoderThreads(1);

@@ -1,0 +1,91 @@
+package io.kvsinfer.connector.kvs.bench;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Checkpoint duration (end to end, as Flink's checkpoint statistics report it) with 16 live
+ * 720p15 cameras decoding every frame, a checkpoint every second. The source's state is a few
+ * bytes per camera and nothing in a checkpoint waits for decoding, so checkpoints stay short while
+ * the fetcher threads keep the cores busy.
+ *
+ * <p>Full: 90 s. Quick: 10 s with 4 cameras. Keys {@code checkpoint_p50_ms}, {@code
+ * checkpoint_p99_ms} (target <= 200 ms), {@code checkpoints_completed}, {@code checkpoints_failed}.
+ */
+@Tag("benchmark")
+class CheckpointBenchmark {
+
+    private static final boolean QUICK = BenchResults.quick();
+    private static final int CAMERAS = QUICK ? 4 : 16;
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(history())
+                    .build());
+
+    private static Configuration history() {
+        Configuration conf = new Configuration();
+        conf.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 1000);
+        return conf;
+    }
+
+    @Test
+    void checkpointDurationWithLiveCameras(@InjectMiniCluster MiniCluster miniCluster) throws Exception {
+        int seconds = BenchResults.intSetting("bench.checkpoint.seconds", 10, 90);
+        Histogram durations = new Histogram(3);
+        long failed;
+        try (LiveRig rig = new LiveRig(1280, 720, 15)) {
+            List<String> cameras = rig.cameras(CAMERAS);
+            JobClient job = rig.start(cameras, 2, b -> b, env -> env.enableCheckpointing(1000));
+            try {
+                Thread.sleep(seconds * 1000L);
+                var stats = miniCluster.getExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot();
+                for (AbstractCheckpointStats checkpoint : stats.getHistory().getCheckpoints()) {
+                    if (checkpoint.getStatus() == CheckpointStatsStatus.COMPLETED) {
+                        durations.recordValue(checkpoint.getEndToEndDuration());
+                    }
+                }
+                failed = stats.getCounts().getNumberOfFailedCheckpoints();
+            } finally {
+                job.cancel().get();
+            }
+        }
+        assertThat(durations.getTotalCount()).as("completed checkpoints").isGreaterThanOrEqualTo(seconds / 2);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("checkpoint_p50_ms", durations.getValueAtPercentile(50));
+        results.put("checkpoint_p99_ms", durations.getValueAtPercentile(99));
+        results.put("checkpoint_max_ms", durations.getMaxValue());
+        results.put("checkpoints_completed", durations.getTotalCount());
+        results.put("checkpoints_failed", failed);
+        results.put("checkpoint_cameras", CAMERAS);
+        new BenchTable(String.format("Checkpoints every second, %d live cameras 1280x720@15, %d s", CAMERAS, seconds),
+                "percentile", "ms")
+                .row("p50", durations.getValueAtPercentile(50))
+                .row("p99", durations.getValueAtPercentile(99))
+                .row("max", durations.getMaxValue())
+                .note(durations.getTotalCount() + " completed, " + failed + " failed; target p99 <= 200 ms")
+                .print();
+        BenchResults.merge(results);
+    }
+}
