@@ -1,0 +1,52 @@
+package io.kvsinfer.connector.kvs.bench;
+
+import org.apache.flink.core.execution.JobClient;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs in a JVM of its own (see {@link MemoryBenchmark}): N live 1080p15 cameras read by a Flink
+ * job in this process, printing heap after a full collection and resident memory every few
+ * seconds as {@code SAMPLE <seconds> <heap MB> <rss MB>}.
+ *
+ * <p>Arguments: cameras, seconds to run, seconds between samples.
+ */
+public final class MemoryProbeMain {
+
+    private MemoryProbeMain() {}
+
+    public static void main(String[] args) throws Exception {
+        int cameras = Integer.parseInt(args[0]);
+        int seconds = Integer.parseInt(args[1]);
+        int every = Integer.parseInt(args[2]);
+        try (LiveRig rig = new LiveRig(1920, 1080, 15)) {
+            List<String> names = rig.cameras(cameras);
+            JobClient job = rig.start(names, 2, b -> b);
+            long started = System.nanoTime();
+            try {
+                for (int t = every; t <= seconds; t += every) {
+                    Thread.sleep(Math.max(0, started + t * 1_000_000_000L - System.nanoTime()) / 1_000_000L);
+                    System.gc();
+                    double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
+                    System.out.printf(Locale.ROOT, "SAMPLE %d %.1f %.1f %d%n", t, heap, rssMb(), LiveProbe.frames());
+                }
+            } finally {
+                job.cancel().get();
+            }
+        }
+        System.exit(0);
+    }
+
+    private static double rssMb() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+}
