@@ -50,8 +50,8 @@ class LiveDensityBenchmark {
 
     private static final int FPS = 15;
     private static final boolean QUICK = BenchResults.quick();
-    private static final Duration WARM_UP = Duration.ofSeconds(QUICK ? 4 : 10);
-    private static final Duration JUDGED = Duration.ofSeconds(QUICK ? 4 : 30);
+    private static final Duration WARM_UP = Duration.ofSeconds(QUICK ? 3 : 10);
+    private static final Duration JUDGED = Duration.ofSeconds(QUICK ? 3 : 30);
 
     /** One way of reading: what the source is asked for, and where its ramp starts and ends. */
     private record Mode(String key, String label, UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune,

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * difference between 4 cameras and 1, over 3; each level the median of the second half of its
  * samples.
  *
- * <p>Full: 1 camera for 2 minutes, 4 cameras for 10 minutes. Quick: 30 s each. Keys {@code
+ * <p>Full: 1 camera for 2 minutes, 4 cameras for 10 minutes. Quick: 16 s each. Keys {@code
  * heap_mb_per_camera} (target <= 48), {@code rss_mb_per_camera}, {@code rss_slope_mb_per_hour}
  * (target <= 20, fit over the second half of the 4-camera run).
  */
@@ -35,8 +35,8 @@ class MemoryBenchmark {
     @Test
     void memoryPerCameraAndResidentSlope() throws Exception {
         boolean quick = BenchResults.quick();
-        List<Sample> one = run(1, quick ? 30 : 120, quick ? 5 : 10);
-        List<Sample> four = run(4, quick ? 30 : 600, quick ? 5 : 10);
+        List<Sample> one = run(1, quick ? 16 : 120, quick ? 4 : 10);
+        List<Sample> four = run(4, quick ? 16 : 600, quick ? 4 : 10);
         assertThat(four.get(four.size() - 1).frames()).as("frames read by 4 cameras").isPositive();
         double heapPerCamera = (secondHalfMedian(four, true) - secondHalfMedian(one, true)) / 3;
         double rssPerCamera = (secondHalfMedian(four, false) - secondHalfMedian(one, false)) / 3;
