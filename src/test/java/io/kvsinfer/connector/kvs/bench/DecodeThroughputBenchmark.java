@@ -144,6 +144,7 @@ class DecodeThroughputBenchmark {
         BenchTable table = new BenchTable(String.format("Decode scaling, %dx%d@%d, %d s per camera, 1 decoder thread each",
                 WIDTH, HEIGHT, FPS, fragments * 2), "cameras", "parallelism 1 (fps)", "parallelism 2 (fps)");
         Map<String, Object> results = new java.util.LinkedHashMap<>();
+        Map<String, Map<Integer, Double>> lines = new java.util.TreeMap<>();
         double bestSingle = 0;
         double bestFour = 0;
         try (LocalKvs kvs = LocalKvs.builder().build().start()) {
@@ -164,6 +165,8 @@ class DecodeThroughputBenchmark {
                     fps[parallelism - 1] = throughSource(kvs, streams.subList(0, cameras), parallelism, end,
                             cameras * perCamera, true);
                     results.put("scaling_fps_c" + cameras + "_p" + parallelism, round1(fps[parallelism - 1]));
+                    lines.computeIfAbsent("parallelism " + parallelism, k -> new java.util.TreeMap<>())
+                            .put(cameras, fps[parallelism - 1]);
                 }
                 table.row(cameras, String.format("%.0f", fps[0]), String.format("%.0f", fps[1]));
                 if (cameras == 1) {
@@ -181,6 +184,8 @@ class DecodeThroughputBenchmark {
         }
         table.print();
         BenchResults.merge(results);
+        BenchCharts.throughput(lines, String.format("Decode throughput against cameras, %dx%d@%d, 1 decoder thread each",
+                WIDTH, HEIGHT, FPS), BenchResults.file().resolveSibling("scaling.png"));
     }
 
     /** Frames per second leaving the source in a bounded replay of {@code streams}, first frame to last. */
