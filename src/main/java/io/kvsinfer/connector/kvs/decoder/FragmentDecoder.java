@@ -53,7 +53,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 @Internal
 public final class FragmentDecoder implements AutoCloseable {
 
-    private static final int TS_PACKET_SIZE = 188;
     private static final byte[] NO_INIT = new byte[0];
 
     private enum State {
@@ -102,7 +101,7 @@ public final class FragmentDecoder implements AutoCloseable {
         budget.reset();
         budget.enter();
         try {
-            checkFraming(initSegment, fragment);
+            FragmentFraming.check(mpegTs, initSegment, fragment);
             input = MemoryInput.open(mpegTs ? "mpegts" : "mp4",
                     initSegment == null ? NO_INIT : initSegment, fragment, budget);
             AVStream video = input.firstVideoStream();
@@ -119,21 +118,6 @@ public final class FragmentDecoder implements AutoCloseable {
             throw e;
         } finally {
             budget.exit();
-        }
-    }
-
-    private void checkFraming(@Nullable byte[] initSegment, byte[] fragment) throws CorruptFragmentException {
-        if (fragment.length == 0) {
-            throw new CorruptFragmentException("the fragment is empty");
-        }
-        if (mpegTs) {
-            // HLS TS segments are whole transport packets; anything else was cut short.
-            if (fragment.length % TS_PACKET_SIZE != 0) {
-                throw new CorruptFragmentException("the MPEG-TS fragment of " + fragment.length
-                        + " bytes is not a whole number of " + TS_PACKET_SIZE + "-byte packets (truncated?)");
-            }
-        } else if (initSegment == null || initSegment.length == 0) {
-            throw new CorruptFragmentException("an fMP4 fragment cannot be decoded without its init segment");
         }
     }
 
