@@ -1,0 +1,33 @@
+package io.kvsinfer.connector.kvs.fuzz;
+
+import io.kvsinfer.connector.kvs.hls.HlsPlaylistParser;
+import io.kvsinfer.connector.kvs.source.HlsStreamException;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Jazzer target: any bytes as a master and as a media playlist. Bad input must end in an {@link
+ * HlsStreamException} that the reader handles; any other exception is a finding.
+ */
+public final class PlaylistFuzzTarget {
+
+    private static final URI BASE = URI.create(
+            "https://b-1234abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/getHLSMediaPlaylist.m3u8?SessionToken=T");
+
+    private PlaylistFuzzTarget() {}
+
+    public static void fuzzerTestOneInput(byte[] data) {
+        String text = new String(data, StandardCharsets.UTF_8);
+        try {
+            HlsPlaylistParser.parseMedia(text, BASE);
+        } catch (HlsStreamException expected) {
+            // rejected with a reason: fine
+        }
+        try {
+            HlsPlaylistParser.parseMaster(text, BASE);
+        } catch (HlsStreamException expected) {
+            // rejected with a reason: fine
+        }
+    }
+}
