@@ -82,6 +82,14 @@ public final class FragmentDecoder implements AutoCloseable {
     private long videoPackets;
     private long firstPts;
 
+    /**
+     * Frees the native callbacks every decoder of this class loader shares; afterwards no decoder
+     * of it works. For when the class loader that loaded the decoder goes away with its job.
+     */
+    public static void releaseNativeCallbacks() {
+        MemoryInput.releaseCallbacks();
+    }
+
     public FragmentDecoder(DecoderSettings settings) {
         this.settings = Preconditions.checkNotNull(settings, "settings must not be null");
         this.mpegTs = settings.containerFormat() == ContainerFormat.MPEG_TS;

@@ -52,6 +52,18 @@ final class MemoryInput implements AutoCloseable {
     private static final ReadCallback READ = new ReadCallback().retainReference();
     private static final InterruptCallback INTERRUPT = new InterruptCallback().retainReference();
 
+    /**
+     * Frees the native callbacks. JavaCPP keeps every retained pointer in a static list of its own,
+     * so while they live they pin the class loader that loaded this class: when that is a job's
+     * class loader, it must run when the job's loader is released (no input may be open then).
+     */
+    static void releaseCallbacks() {
+        READ.releaseReference();
+        INTERRUPT.releaseReference();
+        READ.close();
+        INTERRUPT.close();
+    }
+
     private final byte[] first;
     private final byte[] second;
     private final DecodeBudget budget;

@@ -15,6 +15,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -31,6 +34,16 @@ public final class HlsHttpClient implements AutoCloseable {
 
     private final HttpClient client;
     private final Duration timeout;
+    /**
+     * Times out downloads. Not {@code CompletableFuture.orTimeout}: the JDK's shared timer thread
+     * it starts lives forever with the context class loader of whoever started it, which pins a
+     * job's class loader on a TaskManager long after the job ended. This one ends with the client.
+     */
+    private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "kvs-hls-timeouts");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public HlsHttpClient(Duration connectTimeout, Duration timeout) {
         Preconditions.checkArgument(!timeout.isNegative() && !timeout.isZero(), "timeout must be > 0, but was %s", timeout);
@@ -66,8 +79,10 @@ public final class HlsHttpClient implements AutoCloseable {
     public CompletableFuture<byte[]> fetchBytesAsync(URI uri, long maxBytes) {
         Preconditions.checkArgument(maxBytes > 0, "maxBytes must be > 0, but was %s", maxBytes);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        return client.sendAsync(request, info -> subscriberFor(info, maxBytes))
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        CompletableFuture<HttpResponse<byte[]>> sent = client.sendAsync(request, info -> subscriberFor(info, maxBytes));
+        ScheduledFuture<?> timer = timeouts.schedule(
+                () -> sent.completeExceptionally(new TimeoutException()), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return sent.whenComplete((response, failure) -> timer.cancel(false))
                 .handle((response, failure) -> {
                     if (failure != null) {
                         throw asHlsException(uri, failure);
@@ -123,5 +138,6 @@ public final class HlsHttpClient implements AutoCloseable {
     @Override
     public void close() {
         // java.net.http.HttpClient has no close() before Java 21; its threads end when it is unreachable.
+        timeouts.shutdownNow();
     }
 }

@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
+import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
 import io.kvsinfer.connector.kvs.source.FrameMapper;
 import io.kvsinfer.connector.kvs.source.enumerator.FinishCameraEvent;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
@@ -10,6 +11,8 @@ import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.SourceReaderBase;
+import org.apache.flink.util.FlinkUserCodeClassLoader;
+import org.apache.flink.util.UserCodeClassLoader;
 
 import org.bytedeco.javacpp.Pointer;
 
@@ -37,9 +40,25 @@ public final class KvsSourceReader<T>
                 config, context);
         this.sharedClients = sharedClients;
         this.cameras = fetcherManager;
-        // JavaCPP's deallocator thread would pin this job's classloader after the job ends.
-        context.getUserCodeClassLoader()
-                .registerReleaseHookIfAbsent("kvs-javacpp-deallocator", Pointer::interruptDeallocatorThread);
+        releaseNativeReferencesWithTheJob(context.getUserCodeClassLoader());
+    }
+
+    /**
+     * What JavaCPP holds in static state of its own would pin a job's class loader after the job
+     * ends, when the job jar brings the connector or JavaCV: the connector's FFmpeg callbacks
+     * (retained pointers) and JavaCPP's deallocator thread. Each goes when the loader is released,
+     * and only if that loader is the job's (a connector or JavaCV in the cluster's lib/ is shared).
+     * With JavaCV in lib/, JavaCPP's one deallocator thread keeps the class loader of the job that
+     * started it (through the thread's inherited access-control context): one loader per
+     * TaskManager, documented in docs/deployment.md.
+     */
+    private static void releaseNativeReferencesWithTheJob(UserCodeClassLoader loader) {
+        if (FragmentDecoder.class.getClassLoader() instanceof FlinkUserCodeClassLoader) {
+            loader.registerReleaseHookIfAbsent("kvs-ffmpeg-callbacks", FragmentDecoder::releaseNativeCallbacks);
+        }
+        if (Pointer.class.getClassLoader() instanceof FlinkUserCodeClassLoader) {
+            loader.registerReleaseHookIfAbsent("kvs-javacpp-deallocator", Pointer::interruptDeallocatorThread);
+        }
     }
 
     @Override
