@@ -129,7 +129,7 @@ class KvsSourceSoakITCase {
             assertEveryFrameOnce(audits);
             assertMetricsAgreeWithFaults(driver, counters, restarts, kvs);
             if (FULL) {
-                assertFlat(samples);
+                assertFlat(samples, failoverMinutes(driver));
             }
         }
     }
@@ -222,10 +222,16 @@ class KvsSourceSoakITCase {
                 .isGreaterThanOrEqualTo(driver.hlsRequestFaults());
     }
 
-    private static void assertFlat(List<MemoryProbe.Sample> samples) {
+    private static void assertFlat(List<MemoryProbe.Sample> samples, List<Double> failovers) {
         double half = samples.get(samples.size() - 1).minutes() / 2;
         assertThat(MemoryProbe.slopeMbPerHour(samples, half, true)).as("heap slope, MB/h, second half").isLessThan(20);
-        assertThat(MemoryProbe.slopeMbPerHour(samples, half, false)).as("RSS slope, MB/h, second half").isLessThan(20);
+        assertThat(MemoryProbe.rssSlopeBetweenFailoversMbPerHour(samples, failovers))
+                .as("RSS slope between TaskManager failovers, MB/h").isLessThan(20);
+    }
+
+    private static List<Double> failoverMinutes(FaultDriver driver) {
+        return driver.injected().stream().filter(i -> i.fault().isFailover())
+                .map(i -> i.at().toMillis() / 60_000.0).toList();
     }
 
     private static void writeReport(FaultSchedule schedule, FaultDriver driver, List<ExactlyOnceAudit.Result> audits,
@@ -264,6 +270,12 @@ class KvsSourceSoakITCase {
                     "resident memory, first / last sample, MB", SoakReport.mb(first.rssMb()) + " / " + SoakReport.mb(last.rssMb()),
                     "heap slope over the second half, MB/h", SoakReport.mb(MemoryProbe.slopeMbPerHour(samples, half, true)),
                     "RSS slope over the second half, MB/h", SoakReport.mb(MemoryProbe.slopeMbPerHour(samples, half, false)))));
+            List<Double> failovers = failoverMinutes(driver);
+            report.keyValues(new LinkedHashMap<>(Map.of(
+                    "RSS slope between failovers (from a minute after each), MB/h",
+                    SoakReport.mb(MemoryProbe.rssSlopeBetweenFailoversMbPerHour(samples, failovers)),
+                    "RSS step across each failover (new TaskManager in this JVM), MB",
+                    MemoryProbe.rssStepsAtFailovers(samples, failovers).stream().map(SoakReport::mb).toList().toString())));
         }
         List<List<String>> faultRows = driver.injected().stream()
                 .map(i -> List.of(String.format("%.1f", i.at().toMillis() / 60_000.0), i.fault().name(), i.detail()))

@@ -47,8 +47,11 @@ final class SoakReport {
 
     void write(Path directory, List<MemoryProbe.Sample> samples) throws IOException {
         Files.createDirectories(directory);
-        markdown.append("![heap and resident memory](memory.png)\n");
+        markdown.append("![heap and resident memory](memory.png)\n\nSamples: [memory.csv](memory.csv).\n");
         Files.writeString(directory.resolve("report.md"), markdown);
+        StringBuilder csv = new StringBuilder("minutes,heap_mb,rss_mb\n");
+        samples.forEach(s -> csv.append(String.format(Locale.ROOT, "%.2f,%.1f,%.1f%n", s.minutes(), s.heapMb(), s.rssMb())));
+        Files.writeString(directory.resolve("memory.csv"), csv);
         XYSeries heap = new XYSeries("heap after full GC, MB (committed frames excluded)");
         XYSeries rss = new XYSeries("resident memory of the JVM, MB");
         for (MemoryProbe.Sample sample : samples) {
