@@ -66,6 +66,10 @@ public final class KvsSourceConfig implements Serializable {
         checkPositive(IDLE_POLL_INTERVAL, idlePollInterval());
         checkPositive(HTTP_TIMEOUT, httpTimeout());
         checkRange(DECODER_THREADS, decoderThreads(), 0, 64, "");
+        if (maxDecodeTime().compareTo(Duration.ofSeconds(1)) < 0 || maxDecodeTime().compareTo(Duration.ofMinutes(10)) > 0) {
+            throw invalid(MAX_DECODE_TIME, maxDecodeTime(), "1 s to 10 min");
+        }
+        checkRange(MAX_FRAME_PIXELS, maxFramePixels(), 4096, 16_384L * 8192L, "pixels");
         checkRange(OUTPUT_WIDTH, outputWidth(), 0, 16_384, "pixels");
         checkRange(OUTPUT_HEIGHT, outputHeight(), 0, 16_384, "pixels");
         if ((outputWidth() == 0) != (outputHeight() == 0)) {
@@ -350,6 +354,14 @@ public final class KvsSourceConfig implements Serializable {
 
     public int decoderThreads() {
         return config.get(DECODER_THREADS);
+    }
+
+    public Duration maxDecodeTime() {
+        return config.get(MAX_DECODE_TIME);
+    }
+
+    public long maxFramePixels() {
+        return config.get(MAX_FRAME_PIXELS);
     }
 
     public long maxFragmentBytes() {

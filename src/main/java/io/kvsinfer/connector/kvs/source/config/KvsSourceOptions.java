@@ -301,6 +301,20 @@ public final class KvsSourceOptions {
                     .defaultValue(MemorySize.parse("2mb"))
                     .withDescription("Largest playlist accepted, 1 kb to 64 mb.");
 
+    public static final ConfigOption<Duration> MAX_DECODE_TIME =
+            key("source.kvs.decoder.max-decode-time")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription("Longest FFmpeg may spend on one fragment before it is treated as"
+                            + " corrupt and skipped, 1 s to 10 min.");
+
+    public static final ConfigOption<Long> MAX_FRAME_PIXELS =
+            key("source.kvs.decoder.max-frame-pixels")
+                    .longType()
+                    .defaultValue(7680L * 4320L)
+                    .withDescription("Largest picture (width x height) the decoder accepts, 4096 to"
+                            + " 134217728 (16K x 8K); larger pictures make the fragment corrupt.");
+
     public static final ConfigOption<Duration> HTTP_TIMEOUT =
             key("source.kvs.http-timeout")
                     .durationType()

@@ -18,6 +18,8 @@ final class DecoderSettingsFactory {
                 .threads(config.decoderThreads())
                 .keyFramesOnly(config.samplingMode() == SamplingMode.KEY_FRAMES)
                 .outputSize(config.outputWidth(), config.outputHeight())
+                .maxDecodeTime(config.maxDecodeTime())
+                .maxFramePixels(config.maxFramePixels())
                 .build();
     }
 }

@@ -1,0 +1,30 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.decoder.DecoderSettings;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
+
+import org.apache.flink.configuration.Configuration;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DecoderSettingsFactoryTest {
+
+    @Test
+    void theDecoderGetsTheBoundsTheOptionsSet() {
+        Configuration conf = new Configuration();
+        conf.set(KvsSourceOptions.MAX_DECODE_TIME, Duration.ofSeconds(7));
+        conf.set(KvsSourceOptions.MAX_FRAME_PIXELS, 1920L * 1080L);
+        conf.set(KvsSourceOptions.DECODER_THREADS, 2);
+        DecoderSettings settings = DecoderSettingsFactory.fromConfig(new KvsSourceConfig(conf));
+        assertThat(settings.maxDecodeTime()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(settings.maxFramePixels()).isEqualTo(1920L * 1080L);
+        assertThat(settings.threads()).isEqualTo(2);
+        assertThat(DecoderSettingsFactory.fromConfig(new KvsSourceConfig(new Configuration())).maxFramePixels())
+                .isEqualTo(7680L * 4320L);
+    }
+}
