@@ -56,6 +56,11 @@ public class VideoFrame {
 
     /** The mapper behind the default record type: one packed copy of the pixels. */
     public static VideoFrame from(CameraFrame frame) {
+        return withPixels(frame, frame.toBgrArray());
+    }
+
+    /** The frame's camera, time and position with {@code bgrPixels}, its packed BGR24 pixels. */
+    public static VideoFrame withPixels(CameraFrame frame, byte[] bgrPixels) {
         return new VideoFrame(
                 frame.cameraId(),
                 frame.stream(),
@@ -66,7 +71,7 @@ public class VideoFrame {
                 frame.width(),
                 frame.height(),
                 CameraFrame.PIXEL_FORMAT_BGR24,
-                frame.toBgrArray());
+                bgrPixels);
     }
 
     public String getCameraId() {

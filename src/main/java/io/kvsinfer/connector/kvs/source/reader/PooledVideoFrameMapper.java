@@ -23,17 +23,7 @@ public final class PooledVideoFrameMapper implements RecyclingFrameMapper<VideoF
     public VideoFrame map(CameraFrame frame) {
         byte[] pixels = pool().take(3 * frame.width() * frame.height());
         frame.copyBgrTo(pixels);
-        return new VideoFrame(
-                frame.cameraId(),
-                frame.stream(),
-                frame.timestampMillis(),
-                frame.fragmentNumber(),
-                frame.indexInFragment(),
-                frame.isKeyFrame(),
-                frame.width(),
-                frame.height(),
-                CameraFrame.PIXEL_FORMAT_BGR24,
-                pixels);
+        return VideoFrame.withPixels(frame, pixels);
     }
 
     @Override
