@@ -8,8 +8,6 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
-import java.nio.ByteBuffer;
-
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ411P;
@@ -26,19 +24,14 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
 /**
- * Converts (and scales, in the same pass) decoded pictures to BGR24 with swscale, into one pixel
- * buffer reused from frame to frame. The {@code SwsContext} is kept while the input size, pixel
- * format, colour matrix and range and the output size stay the same, which across the fragments
- * of one camera is always, until the camera changes resolution.
- *
- * <p>The pixel buffer is a direct {@link ByteBuffer} owned by the Java heap rather than FFmpeg
- * memory, so a caller holding a stale view after a resize reads old pixels, never freed memory.
+ * Converts (and scales, in the same pass) decoded pictures to BGR24 with swscale, into a pixel
+ * buffer reused from frame to frame unless a frame holds it ({@link OutputBuffers}). The {@code
+ * SwsContext} is kept while the input size, pixel format, colour matrix and range and the output
+ * size stay the same, which across the fragments of one camera is always, until the camera
+ * changes resolution.
  */
 @Internal
 final class BgrConverter implements AutoCloseable {
-
-    /** Row alignment of the output; swscale's SIMD paths want 16 bytes or more. */
-    private static final int ROW_ALIGNMENT = 64;
 
     private SwsContext context;
     private int sourceWidth;
@@ -49,9 +42,8 @@ final class BgrConverter implements AutoCloseable {
     private int width;
     private int height;
 
-    private ByteBuffer pixels;
-    private ByteBuffer readOnlyPixels;
-    private int stride;
+    private final OutputBuffers outputs = new OutputBuffers();
+    private OutputBuffers.Buffer output;
     private final PointerPointer<BytePointer> targetPlanes = new PointerPointer<>(4);
     private final IntPointer targetStrides = new IntPointer(4);
 
@@ -59,10 +51,13 @@ final class BgrConverter implements AutoCloseable {
 
     /**
      * Converts {@code picture} to BGR24 at {@code width x height}; the result is in
-     * {@link #pixels()} until the next call.
+     * {@link #pixels()} until the next call. Needs a free output buffer ({@link #hasFreeOutput()}).
      */
     void convert(AVFrame picture, int width, int height) throws CorruptFragmentException {
         prepare(picture, width, height);
+        output = outputs.takeFree(width, height);
+        targetPlanes.put(0, output.pointer);
+        targetStrides.put(0, output.stride);
         int rows = sws_scale(context, picture.data(), picture.linesize(), 0, picture.height(),
                 targetPlanes, targetStrides);
         if (rows != height) {
@@ -94,22 +89,6 @@ final class BgrConverter implements AutoCloseable {
         sourceFormat = format;
         colorspace = picture.colorspace();
         fullRange = range;
-        if (width != this.width || height != this.height) {
-            allocate(width, height);
-        }
-    }
-
-    private void allocate(int width, int height) {
-        int rowBytes = 3 * width;
-        int alignedStride = (rowBytes + ROW_ALIGNMENT - 1) / ROW_ALIGNMENT * ROW_ALIGNMENT;
-        int size = alignedStride * height;
-        ByteBuffer buffer = ByteBuffer.allocateDirect(size + ROW_ALIGNMENT).alignedSlice(ROW_ALIGNMENT);
-        buffer.limit(size);
-        pixels = buffer.slice();
-        readOnlyPixels = pixels.asReadOnlyBuffer();
-        targetPlanes.put(0, new BytePointer(pixels));
-        targetStrides.put(0, alignedStride);
-        this.stride = alignedStride;
         this.width = width;
         this.height = height;
     }
@@ -124,13 +103,24 @@ final class BgrConverter implements AutoCloseable {
                 || format == AV_PIX_FMT_YUVJ411P;
     }
 
-    /** The last conversion's pixels: read-only, positioned at the first pixel. */
-    ByteBuffer pixels() {
-        return readOnlyPixels.clear();
+    /** The buffer of the last conversion. */
+    OutputBuffers.Buffer output() {
+        return output;
     }
 
-    int stride() {
-        return stride;
+    /** Whether a frame can be converted now, without overwriting a held one. */
+    boolean hasFreeOutput() {
+        return outputs.hasFree();
+    }
+
+    /** Waits up to {@code timeoutMillis} for a held frame to be released; returns {@link #hasFreeOutput()}. */
+    boolean awaitFreeOutput(long timeoutMillis) throws InterruptedException {
+        return outputs.awaitFree(timeoutMillis);
+    }
+
+    /** Output buffers currently held by frames. */
+    int heldOutputs() {
+        return outputs.held();
     }
 
     /** Pictures converted since this converter was made; tests use it to see sampling skip work. */
@@ -146,7 +136,6 @@ final class BgrConverter implements AutoCloseable {
         }
         targetPlanes.close();
         targetStrides.close();
-        pixels = null;
-        readOnlyPixels = null;
+        output = null;
     }
 }

@@ -4,22 +4,25 @@ import org.apache.flink.annotation.Internal;
 
 import java.nio.ByteBuffer;
 
-/** The {@link DecodedFrame} a {@link FragmentDecoder} hands out, refilled on every frame. */
+/**
+ * The {@link DecodedFrame} a {@link FragmentDecoder} hands out, refilled on every frame; {@link
+ * #hold()} returns an unchanging copy that keeps the output buffer until released.
+ */
 @Internal
-final class BgrFrame implements DecodedFrame {
+final class BgrFrame implements HeldFrame {
 
     private int indexInFragment;
     private long offsetMillis;
     private boolean keyFrame;
     private int width;
     private int height;
-    private int stride;
     private int sourceWidth;
     private int sourceHeight;
-    private ByteBuffer pixels;
+    private OutputBuffers.Buffer output;
+    private boolean held;
 
     void set(int indexInFragment, long offsetMillis, boolean keyFrame, int sourceWidth, int sourceHeight,
-            int width, int height, int stride, ByteBuffer pixels) {
+            int width, int height, OutputBuffers.Buffer output) {
         this.indexInFragment = indexInFragment;
         this.offsetMillis = offsetMillis;
         this.keyFrame = keyFrame;
@@ -27,8 +30,7 @@ final class BgrFrame implements DecodedFrame {
         this.sourceHeight = sourceHeight;
         this.width = width;
         this.height = height;
-        this.stride = stride;
-        this.pixels = pixels;
+        this.output = output;
     }
 
     @Override
@@ -58,13 +60,13 @@ final class BgrFrame implements DecodedFrame {
 
     @Override
     public int stride() {
-        return stride;
+        return output().stride;
     }
 
     @Override
     public ByteBuffer buffer() {
         // A fresh view each time, so that one reader moving the position cannot confuse the next.
-        return pixels.duplicate().clear();
+        return output().readOnlyPixels.duplicate().clear();
     }
 
     @Override
@@ -81,7 +83,9 @@ final class BgrFrame implements DecodedFrame {
             throw new IllegalArgumentException("A " + width + "x" + height + " BGR24 frame needs " + rowBytes * height
                     + " bytes but the array has " + out.length + ".");
         }
-        ByteBuffer source = pixels.duplicate();
+        OutputBuffers.Buffer pixels = output();
+        int stride = pixels.stride;
+        ByteBuffer source = pixels.readOnlyPixels.duplicate();
         if (stride == rowBytes) {
             source.position(0).get(out);
             return;
@@ -100,6 +104,39 @@ final class BgrFrame implements DecodedFrame {
     @Override
     public int sourceHeight() {
         return sourceHeight;
+    }
+
+    private OutputBuffers.Buffer output() {
+        OutputBuffers.Buffer current = output;
+        if (current == null) {
+            throw new IllegalStateException("frame " + indexInFragment + " was released; its pixels are gone");
+        }
+        return current;
+    }
+
+    @Override
+    public HeldFrame hold() {
+        if (held) {
+            return this;
+        }
+        BgrFrame copy = new BgrFrame();
+        copy.set(indexInFragment, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height, output);
+        copy.held = true;
+        output.hold();
+        return copy;
+    }
+
+    @Override
+    public void release() {
+        if (!held) {
+            throw new IllegalStateException("release() a frame returned by hold(), not the decoder's own frame");
+        }
+        synchronized (this) {
+            if (output != null) {
+                output.release();
+                output = null;
+            }
+        }
     }
 
     @Override

@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 
 /**
  * A frame the decoder converted to BGR24. The pixel buffer belongs to the decoder: it is valid until
- * the next call to {@link FragmentDecoder#next} and is then overwritten.
+ * the next call to {@link FragmentDecoder#next} and is then overwritten, unless the frame is
+ * {@linkplain #hold() held}.
  */
 @Internal
 public interface DecodedFrame {
@@ -41,4 +42,10 @@ public interface DecodedFrame {
     int sourceWidth();
 
     int sourceHeight();
+
+    /**
+     * Keeps these pixels valid past the next {@link FragmentDecoder#next} until the returned frame is
+     * released. A decoder holds a few frames at most; see {@link FragmentDecoder#hasFreeOutput()}.
+     */
+    HeldFrame hold();
 }

@@ -283,8 +283,7 @@ public final class FragmentDecoder implements AutoCloseable {
         int width = settings.outputWidth() == 0 ? sourceWidth : settings.outputWidth();
         int height = settings.outputHeight() == 0 ? sourceHeight : settings.outputHeight();
         converter.convert(picture, width, height);
-        frame.set(index, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height,
-                converter.stride(), converter.pixels());
+        frame.set(index, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height, converter.output());
         return frame;
     }
 
@@ -359,6 +358,25 @@ public final class FragmentDecoder implements AutoCloseable {
         if (state == State.DECODING) {
             state = State.ENDED;
         }
+    }
+
+    /**
+     * Whether {@link #next} may convert a frame now: false while every output buffer is held by a
+     * frame not yet released ({@link DecodedFrame#hold()}).
+     */
+    public boolean hasFreeOutput() {
+        return converter.hasFreeOutput();
+    }
+
+    /** Waits up to {@code timeoutMillis} for a held frame to be released; returns {@link #hasFreeOutput()}. */
+    public boolean awaitFreeOutput(long timeoutMillis) throws InterruptedException {
+        return converter.awaitFreeOutput(timeoutMillis);
+    }
+
+    /** Frames held and not yet released. */
+    @VisibleForTesting
+    int heldFrames() {
+        return converter.heldOutputs();
     }
 
     /** Pictures converted to BGR so far: frames the sampler rejected must not count. */

@@ -191,6 +191,48 @@ class FragmentDecoderTest {
         }
     }
 
+    // ---- held frames ------------------------------------------------------------------------------
+
+    @Test
+    void heldFramesKeepTheirPixelsWhileTheDecoderGoesOn() throws Exception {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.FRAGMENTED_MP4).build())) {
+            decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1));
+            List<HeldFrame> held = new ArrayList<>();
+            while (decoder.hasFreeOutput()) {
+                held.add(decoder.next((i, o, k) -> true).hold());
+            }
+            assertThat(held).hasSize(OutputBuffers.MAX_BUFFERS);
+            assertThat(decoder.heldFrames()).isEqualTo(OutputBuffers.MAX_BUFFERS);
+            assertThat(decoder.awaitFreeOutput(5)).as("nothing released yet").isFalse();
+            assertThat(held).extracting(FragmentDecoderTest::pixelIndex).containsExactly(0, 1, 2);
+
+            HeldFrame first = held.get(0);
+            Thread releaser = new Thread(first::release);
+            releaser.start();
+            assertThat(decoder.awaitFreeOutput(10_000)).isTrue();
+            releaser.join();
+            DecodedFrame next = decoder.next((i, o, k) -> true);
+            assertThat(pixelIndex(next)).isEqualTo(3);
+            assertThat(held.subList(1, 3)).as("still held, not overwritten by frame 3")
+                    .extracting(FragmentDecoderTest::pixelIndex).containsExactly(1, 2);
+            assertThatThrownBy(first::toBgrArray).isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
+            first.release();
+
+            held.get(1).release();
+            held.get(2).release();
+            assertThat(decoder.heldFrames()).isZero();
+            int expected = 4;
+            for (DecodedFrame frame = decoder.next((i, o, k) -> true); frame != null; frame = decoder.next((i, o, k) -> true)) {
+                assertThat(pixelIndex(frame)).as("with nothing held, one buffer is rewritten").isEqualTo(expected++);
+            }
+            assertThat(expected).isEqualTo(camera.frameCount(0));
+        }
+    }
+
+    private static int pixelIndex(DecodedFrame frame) {
+        return FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()).orElseThrow();
+    }
+
     // ---- output size and resolution changes -------------------------------------------------------
 
     @ParameterizedTest

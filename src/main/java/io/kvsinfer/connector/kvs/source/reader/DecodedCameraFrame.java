@@ -1,13 +1,18 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.decoder.DecodedFrame;
+import io.kvsinfer.connector.kvs.decoder.HeldFrame;
 import io.kvsinfer.connector.kvs.source.CameraFrame;
 
 import org.apache.flink.annotation.Internal;
 
 import java.nio.ByteBuffer;
 
-/** The {@link CameraFrame} a mapper sees: a decoded frame plus its camera and fragment. */
+/**
+ * The {@link CameraFrame} a mapper sees: a decoded frame plus its camera and fragment. The fetcher
+ * reuses one view for the frames it maps itself; a frame left for the task thread to map gets its
+ * own view over a {@link HeldFrame}, released once mapped.
+ */
 @Internal
 final class DecodedCameraFrame implements CameraFrame {
 
@@ -28,6 +33,16 @@ final class DecodedCameraFrame implements CameraFrame {
         this.fragmentNumber = fragmentNumber;
         this.timestampMillis = timestampMillis;
         return this;
+    }
+
+    /** A view of its own over a frame whose pixels stay valid until {@link #release()}. */
+    DecodedCameraFrame held(String fragmentNumber, long timestampMillis) {
+        return new DecodedCameraFrame(cameraId, stream).wrap(frame.hold(), fragmentNumber, timestampMillis);
+    }
+
+    /** Gives a held frame's pixels back to the decoder. */
+    void release() {
+        ((HeldFrame) frame).release();
     }
 
     @Override

@@ -23,6 +23,11 @@ import java.util.List;
  * {@link FrameSelector} selects, maps them and hands them out in bounded batches. A corrupt
  * fragment is counted and skipped. Runs on the camera's fetcher thread; not thread-safe except
  * {@link #setPaused}.
+ *
+ * <p>A {@link RecyclingFrameMapper} (the default one, which copies the pixels into a pooled array)
+ * maps on the task thread instead, where its arrays come back: frames are handed out with their
+ * pixels held, so the copy overlaps the decoding of the next frames. The decoder holds a few frames
+ * at most, so a batch also ends when it runs out of free output buffers.
  */
 @Internal
 final class FragmentFrames<T> implements AutoCloseable {
@@ -36,6 +41,8 @@ final class FragmentFrames<T> implements AutoCloseable {
      * camera between batches, so the span bounds how far a paused camera overshoots the allowed drift.
      */
     static final long MAX_BATCH_SPAN_MILLIS = 250;
+    /** How long an empty batch waits for the task thread to release a held frame before returning. */
+    static final long OUTPUT_WAIT_MILLIS = 20;
 
     private final String cameraId;
     private final String stream;
@@ -45,6 +52,7 @@ final class FragmentFrames<T> implements AutoCloseable {
     private final CameraMetrics metrics;
     private final Clock clock;
     private final DecodedCameraFrame view;
+    private final boolean mapOnTaskThread;
 
     @Nullable private String fragmentNumber;
     private long fragmentStart;
@@ -62,6 +70,7 @@ final class FragmentFrames<T> implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.view = new DecodedCameraFrame(cameraId, stream);
+        this.mapOnTaskThread = mapper instanceof RecyclingFrameMapper;
     }
 
     /**
@@ -94,6 +103,9 @@ final class FragmentFrames<T> implements AutoCloseable {
         long bytes = 0;
         long batchStart = Long.MIN_VALUE;
         while (fragmentNumber != null && out.size() < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES && !paused) {
+            if (mapOnTaskThread && !hasFreeOutput(out.isEmpty())) {
+                return;
+            }
             DecodedFrame frame;
             try {
                 frame = decoder.next((index, offsetMillis, keyFrame) ->
@@ -108,13 +120,16 @@ final class FragmentFrames<T> implements AutoCloseable {
                 return;
             }
             long timestamp = fragmentStart + frame.offsetMillis();
-            T value = map(frame, timestamp);
+            FragmentPosition position = new FragmentPosition(
+                    fragmentNumber, fragmentStart, frame.indexInFragment() + 1, timestamp);
+            CameraRecord<T> record = mapOnTaskThread
+                    ? CameraRecord.unmappedFrame(view.wrap(frame, fragmentNumber, timestamp).held(fragmentNumber, timestamp),
+                            timestamp, position)
+                    : mapped(frame, timestamp, position);
             metrics.frameFetched(timestamp, clock.millis());
             bytes += 3L * frame.width() * frame.height();
-            if (value != null) {
-                FragmentPosition position = new FragmentPosition(
-                        fragmentNumber, fragmentStart, frame.indexInFragment() + 1, timestamp);
-                out.add(CameraRecord.frame(value, timestamp, position));
+            if (record != null) {
+                out.add(record);
                 batchStart = batchStart == Long.MIN_VALUE ? timestamp : batchStart;
                 if (timestamp - batchStart >= MAX_BATCH_SPAN_MILLIS) {
                     return;
@@ -128,12 +143,36 @@ final class FragmentFrames<T> implements AutoCloseable {
         this.paused = paused;
     }
 
-    private T map(DecodedFrame frame, long timestamp) {
+    /** Whether the decoder can convert a frame now; an empty batch waits a little for the task thread. */
+    private boolean hasFreeOutput(boolean batchEmpty) {
+        if (decoder.hasFreeOutput()) {
+            return true;
+        }
+        if (!batchEmpty) {
+            return false;
+        }
         try {
-            return mapper.map(view.wrap(frame, fragmentNumber, timestamp));
+            return decoder.awaitFreeOutput(OUTPUT_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Nullable
+    private CameraRecord<T> mapped(DecodedFrame frame, long timestamp, FragmentPosition position) {
+        T value = map(mapper, view.wrap(frame, fragmentNumber, timestamp));
+        return value == null ? null : CameraRecord.frame(value, timestamp, position);
+    }
+
+    /** Maps one frame; a failing mapper is named with the frame it failed on. */
+    @Nullable
+    static <T> T map(FrameMapper<T> mapper, DecodedCameraFrame frame) {
+        try {
+            return mapper.map(frame);
         } catch (Exception e) {
-            throw new FrameMapperException("Camera " + cameraId + ": the frame mapper failed on fragment "
-                    + fragmentNumber + " frame " + frame.indexInFragment(), e);
+            throw new FrameMapperException("Camera " + frame.cameraId() + ": the frame mapper failed on fragment "
+                    + frame.fragmentNumber() + " frame " + frame.indexInFragment(), e);
         }
     }
 

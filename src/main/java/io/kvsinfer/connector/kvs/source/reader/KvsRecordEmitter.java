@@ -65,10 +65,24 @@ public final class KvsRecordEmitter<T> implements RecordEmitter<CameraRecord<T>,
             state.setIdle(false);
             output.markActive();
         }
-        output.collect(record.value(), record.timestampMillis());
+        T value = record.unmapped() == null ? record.value() : mapHere(record.unmapped());
+        if (value != null) {
+            output.collect(value, record.timestampMillis());
+        }
         state.advance(record.positionAfter());
-        if (recycler != null) {
-            recycler.recycle(record.value());
+        if (recycler != null && value != null) {
+            recycler.recycle(value);
+        }
+    }
+
+    /** Maps a frame the fetcher left to the task thread (a recycling mapper's), then frees its pixels. */
+    @Nullable
+    private T mapHere(DecodedCameraFrame frame) {
+        Preconditions.checkState(recycler != null, "a frame to map arrived without a recycling mapper");
+        try {
+            return FragmentFrames.map(recycler, frame);
+        } finally {
+            frame.release();
         }
     }
 }

@@ -7,8 +7,9 @@ import org.apache.flink.annotation.Internal;
 
 /**
  * The default mapper: a {@link VideoFrame} with one packed copy of the pixels, copied into an array
- * that an earlier, already emitted frame of the same size gave back. Each reader deserializes its
- * own instance, so each reader has its own pool.
+ * that an earlier, already emitted frame of the same size gave back. The copy runs on the task
+ * thread, overlapping the next frames' decoding (see {@link RecyclingFrameMapper}). Each reader
+ * deserializes its own instance, so each reader has its own pool.
  */
 @Internal
 public final class PooledVideoFrameMapper implements RecyclingFrameMapper<VideoFrame> {

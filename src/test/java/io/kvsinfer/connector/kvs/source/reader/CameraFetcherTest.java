@@ -4,22 +4,28 @@ import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
 import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
 import io.kvsinfer.connector.kvs.hls.KvsSessionClient;
 import io.kvsinfer.connector.kvs.localkvs.Corruption;
+import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
 import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
 import io.kvsinfer.connector.kvs.localkvs.LiveProducer;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
+import io.kvsinfer.connector.kvs.source.FrameMapper;
 import io.kvsinfer.connector.kvs.source.FrameSourceException;
 import io.kvsinfer.connector.kvs.source.KvsConnectionException;
+import io.kvsinfer.connector.kvs.source.VideoFrame;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
+import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
 
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -100,6 +106,12 @@ class CameraFetcherTest {
     }
 
     private CameraFetcher<FrameKey> fetcherFor(KvsStreamSplit split, Consumer<Configuration> options, Clock clock) {
+        fetcher = fetcherFor(split, options, clock, new PixelIndexMapper());
+        return fetcher;
+    }
+
+    private <T> CameraFetcher<T> fetcherFor(KvsStreamSplit split, Consumer<Configuration> options, Clock clock,
+            FrameMapper<T> mapper) {
         String stream = split.stream();
         Configuration conf = new Configuration();
         conf.set(KvsSourceOptions.RECONNECT_DELAY, Duration.ofMillis(100));
@@ -109,9 +121,8 @@ class CameraFetcherTest {
         options.accept(conf);
         KvsSourceConfig config = new KvsSourceConfig(conf);
         metrics = new CameraMetrics(new UnregisteredMetricsGroup(), stream, new SimpleCounter());
-        fetcher = new CameraFetcher<>(split, config, sessions, http,
-                new FragmentDecoder(DecoderSettingsFactory.fromConfig(config)), new PixelIndexMapper(), metrics, clock);
-        return fetcher;
+        return new CameraFetcher<>(split, config, sessions, http,
+                new FragmentDecoder(DecoderSettingsFactory.fromConfig(config)), mapper, metrics, clock);
     }
 
     /** Fetches until {@code count} frames arrived, running {@code fault} once after {@code faultAfter} frames. */
@@ -136,6 +147,75 @@ class CameraFetcherTest {
 
     private static List<Long> assertContiguous(String stream, List<FrameKey> frames) {
         return new FrameSequenceVerifier(kvs.stream(stream).fragments(), FPS).assertContiguous(frames);
+    }
+
+    @Test
+    void theDefaultMapperCopiesOnTheTaskThreadWhileTheFetcherHoldsAFewFramesAtMost() throws Exception {
+        String stream = liveStream();
+        try (CameraFetcher<VideoFrame> pooled = fetcherFor(
+                new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null), c -> {}, Clock.systemUTC(),
+                new PooledVideoFrameMapper())) {
+            List<CameraRecord<VideoFrame>> waiting = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (waiting.size() < 3) {
+                assertThat(System.currentTimeMillis()).as("three frames in time").isLessThan(deadline);
+                for (CameraRecord<VideoFrame> record : pooled.fetch()) {
+                    if (record.kind() == CameraRecord.Kind.FRAME) {
+                        assertThat(record.value()).as("mapped later, by the emitter").isNull();
+                        assertThat(record.unmapped()).isNotNull();
+                        waiting.add(record);
+                    }
+                }
+            }
+            assertThat(pooled.fetch()).as("every output buffer is held until the task thread maps its frame")
+                    .noneMatch(r -> r.kind() == CameraRecord.Kind.FRAME);
+
+            List<FrameKey> emitted = new ArrayList<>();
+            KvsRecordEmitter<VideoFrame> emitter = new KvsRecordEmitter<>(new SimpleCounter(), new PooledVideoFrameMapper());
+            KvsStreamSplitState state = new KvsStreamSplitState(new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null));
+            SourceOutput<VideoFrame> output = new PixelIndexOutput(emitted);
+            waiting.forEach(record -> emitter.emitRecord(record, output, state));
+            while (emitted.size() < 3 * FPS) {
+                assertThat(System.currentTimeMillis()).as("frames in time; got %s", emitted.size()).isLessThan(deadline + 30_000);
+                for (CameraRecord<VideoFrame> record : pooled.fetch()) {
+                    emitter.emitRecord(record, output, state);
+                }
+            }
+            assertContiguous(stream, emitted);
+            assertThat(state.toSplit().position()).isPresent();
+        }
+        fetcher = null;
+    }
+
+    /** Reads each emitted frame's stamped index from its pixels before the emitter recycles the array. */
+    private static final class PixelIndexOutput implements SourceOutput<VideoFrame> {
+        private final List<FrameKey> frames;
+
+        PixelIndexOutput(List<FrameKey> frames) {
+            this.frames = frames;
+        }
+
+        @Override
+        public void collect(VideoFrame frame) {
+            throw new AssertionError("frames carry their event time");
+        }
+
+        @Override
+        public void collect(VideoFrame frame, long timestamp) {
+            assertThat(timestamp).isEqualTo(frame.getTimestampMillis());
+            int index = FrameIndexCode.read(frame.getData(), frame.getWidth(), frame.getHeight(), 3 * frame.getWidth())
+                    .orElseThrow();
+            frames.add(new FrameKey(frame.getCameraId(), timestamp, index, frame.getWidth(), frame.getHeight()));
+        }
+
+        @Override
+        public void emitWatermark(Watermark watermark) {}
+
+        @Override
+        public void markIdle() {}
+
+        @Override
+        public void markActive() {}
     }
 
     @Test

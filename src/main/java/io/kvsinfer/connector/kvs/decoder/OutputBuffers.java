@@ -1,0 +1,126 @@
+package io.kvsinfer.connector.kvs.decoder;
+
+import org.apache.flink.annotation.Internal;
+import org.bytedeco.javacpp.BytePointer;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The BGR24 buffers a {@link BgrConverter} writes into. Normally one buffer, rewritten for every
+ * frame; a frame that is {@linkplain DecodedFrame#hold() held} (its pixels still to be read on
+ * another thread) keeps its buffer, and the converter writes the next frames into another one, up
+ * to {@link #MAX_BUFFERS}. The buffers are direct {@link ByteBuffer}s owned by the Java heap, so
+ * a holder outliving the decoder reads valid memory.
+ *
+ * <p>Held state is guarded by this object's monitor: the decoder's thread takes buffers, a holder's
+ * thread releases them.
+ */
+@Internal
+final class OutputBuffers {
+
+    /** Buffers per decoder at most: one being written, the rest held by frames waiting to be read. */
+    static final int MAX_BUFFERS = 3;
+
+    /** Row alignment of the output; swscale's SIMD paths want 16 bytes or more. */
+    private static final int ROW_ALIGNMENT = 64;
+
+    private final List<Buffer> buffers = new ArrayList<>(MAX_BUFFERS);
+    private int width;
+    private int height;
+
+    /** A buffer for a {@code width x height} frame that no frame holds; the caller checks {@link #hasFree()} first. */
+    synchronized Buffer takeFree(int width, int height) {
+        if (width != this.width || height != this.height) {
+            // Held buffers of the old size stay with their holders; new frames get new buffers.
+            buffers.clear();
+            this.width = width;
+            this.height = height;
+        }
+        for (Buffer buffer : buffers) {
+            if (!buffer.held) {
+                return buffer;
+            }
+        }
+        if (buffers.size() == MAX_BUFFERS) {
+            throw new IllegalStateException("all " + MAX_BUFFERS + " output buffers are held by frames not yet released");
+        }
+        Buffer buffer = new Buffer(this, width, height);
+        buffers.add(buffer);
+        return buffer;
+    }
+
+    /** Whether the next frame has a buffer to be written into. */
+    synchronized boolean hasFree() {
+        if (buffers.size() < MAX_BUFFERS) {
+            return true;
+        }
+        for (Buffer buffer : buffers) {
+            if (!buffer.held) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits up to {@code timeoutMillis} for a held buffer to be released; returns {@link #hasFree()}. */
+    synchronized boolean awaitFree(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (!hasFree()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000L));
+        }
+        return true;
+    }
+
+    /** Buffers currently held by frames; tests use it to see frames released. */
+    synchronized int held() {
+        int held = 0;
+        for (Buffer buffer : buffers) {
+            held += buffer.held ? 1 : 0;
+        }
+        return held;
+    }
+
+    private synchronized void release(Buffer buffer) {
+        buffer.held = false;
+        notifyAll();
+    }
+
+    private synchronized void hold(Buffer buffer) {
+        buffer.held = true;
+    }
+
+    /** One output buffer: BGR24 rows of {@link #stride} bytes. */
+    static final class Buffer {
+        private final OutputBuffers owner;
+        final ByteBuffer readOnlyPixels;
+        final BytePointer pointer;
+        final int stride;
+        private boolean held;
+
+        private Buffer(OutputBuffers owner, int width, int height) {
+            this.owner = owner;
+            int rowBytes = 3 * width;
+            this.stride = (rowBytes + ROW_ALIGNMENT - 1) / ROW_ALIGNMENT * ROW_ALIGNMENT;
+            int size = stride * height;
+            ByteBuffer aligned = ByteBuffer.allocateDirect(size + ROW_ALIGNMENT).alignedSlice(ROW_ALIGNMENT);
+            aligned.limit(size);
+            ByteBuffer pixels = aligned.slice();
+            this.readOnlyPixels = pixels.asReadOnlyBuffer();
+            this.pointer = new BytePointer(pixels);
+        }
+
+        void hold() {
+            owner.hold(this);
+        }
+
+        void release() {
+            owner.release(this);
+        }
+    }
+}
