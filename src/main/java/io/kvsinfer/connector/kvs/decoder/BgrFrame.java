@@ -78,22 +78,8 @@ final class BgrFrame implements HeldFrame {
 
     @Override
     public void copyBgrTo(byte[] out) {
-        int rowBytes = 3 * width;
-        if (out.length != rowBytes * height) {
-            throw new IllegalArgumentException("A " + width + "x" + height + " BGR24 frame needs " + rowBytes * height
-                    + " bytes but the array has " + out.length + ".");
-        }
         OutputBuffers.Buffer pixels = output();
-        int stride = pixels.stride;
-        ByteBuffer source = pixels.readOnlyPixels.duplicate();
-        if (stride == rowBytes) {
-            source.position(0).get(out);
-            return;
-        }
-        for (int y = 0; y < height; y++) {
-            source.position(y * stride);
-            source.get(out, y * rowBytes, rowBytes);
-        }
+        BgrRows.pack(pixels.readOnlyPixels, width, height, pixels.stride, out);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.kvsinfer.connector.kvs.source;
 
+import io.kvsinfer.connector.kvs.decoder.BgrRows;
+
 import org.apache.flink.annotation.PublicEvolving;
 
 import java.nio.ByteBuffer;
@@ -41,7 +43,11 @@ public interface CameraFrame {
     ByteBuffer pixels();
 
     /** A packed copy of the pixels ({@code 3 * width * height} bytes, no row padding). */
-    byte[] toBgrArray();
+    default byte[] toBgrArray() {
+        byte[] out = new byte[3 * width() * height()];
+        copyBgrTo(out);
+        return out;
+    }
 
     /**
      * Packs the pixels into {@code out} ({@code 3 * width * height} bytes, no row padding), for
@@ -49,5 +55,7 @@ public interface CameraFrame {
      *
      * @throws IllegalArgumentException if {@code out} has another length
      */
-    void copyBgrTo(byte[] out);
+    default void copyBgrTo(byte[] out) {
+        BgrRows.pack(pixels(), width(), height(), stride(), out);
+    }
 }

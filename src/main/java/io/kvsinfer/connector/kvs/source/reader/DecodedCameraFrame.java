@@ -94,14 +94,4 @@ final class DecodedCameraFrame implements CameraFrame {
     public ByteBuffer pixels() {
         return frame.buffer();
     }
-
-    @Override
-    public byte[] toBgrArray() {
-        return frame.toBgrArray();
-    }
-
-    @Override
-    public void copyBgrTo(byte[] out) {
-        frame.copyBgrTo(out);
-    }
 }

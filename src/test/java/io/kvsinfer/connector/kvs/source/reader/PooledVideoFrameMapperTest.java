@@ -40,21 +40,6 @@ class PooledVideoFrameMapperTest {
             }
             return buffer;
         }
-
-        @Override
-        public byte[] toBgrArray() {
-            byte[] out = new byte[3 * width * height];
-            copyBgrTo(out);
-            return out;
-        }
-
-        @Override
-        public void copyBgrTo(byte[] out) {
-            ByteBuffer pixels = pixels();
-            for (int y = 0; y < height; y++) {
-                pixels.get(y * stride, out, y * 3 * width, 3 * width);
-            }
-        }
     }
 
     /** Records, at the moment of emission, which array each frame carried and what was in it. */
