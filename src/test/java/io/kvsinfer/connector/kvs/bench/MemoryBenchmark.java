@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,12 +26,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Full: 1 camera for 2 minutes, 4 cameras for 10 minutes. Quick: 16 s each. Keys {@code
  * heap_mb_per_camera} (target <= 48), {@code rss_mb_per_camera}, {@code rss_slope_mb_per_hour}
- * (target <= 20, fit over the second half of the 4-camera run).
+ * (target <= 20, fit over the second half of the 4-camera run), and the same slope split into the
+ * JVM's own non-heap pools and the rest ({@code jvm_non_heap_slope_mb_per_hour}, {@code
+ * rss_slope_outside_jvm_mb_per_hour}): the JIT compiler fills its code cache for minutes.
  */
 @Tag("benchmark")
 class MemoryBenchmark {
 
-    private record Sample(double seconds, double heapMb, double rssMb, long frames) {}
+    private record Sample(double seconds, double heapMb, double rssMb, long frames, double jvmNonHeapMb) {}
 
     @Test
     void memoryPerCameraAndResidentSlope() throws Exception {
@@ -40,11 +43,15 @@ class MemoryBenchmark {
         assertThat(four.get(four.size() - 1).frames()).as("frames read by 4 cameras").isPositive();
         double heapPerCamera = (secondHalfMedian(four, true) - secondHalfMedian(one, true)) / 3;
         double rssPerCamera = (secondHalfMedian(four, false) - secondHalfMedian(one, false)) / 3;
-        double slope = slopePerHour(four.subList(four.size() / 2, four.size()));
+        List<Sample> secondHalf = four.subList(four.size() / 2, four.size());
+        double slope = slopePerHour(secondHalf, Sample::rssMb);
+        double slopeOutsideJvm = slopePerHour(secondHalf, s -> s.rssMb() - s.jvmNonHeapMb());
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("heap_mb_per_camera", round1(heapPerCamera));
         results.put("rss_mb_per_camera", round1(rssPerCamera));
         results.put("rss_slope_mb_per_hour", round1(slope));
+        results.put("rss_slope_outside_jvm_mb_per_hour", round1(slopeOutsideJvm));
+        results.put("jvm_non_heap_slope_mb_per_hour", round1(slopePerHour(secondHalf, Sample::jvmNonHeapMb)));
         results.put("memory_heap_mb_1_camera", round1(secondHalfMedian(one, true)));
         results.put("memory_rss_mb_1_camera", round1(secondHalfMedian(one, false)));
         results.put("memory_heap_mb_4_cameras", round1(secondHalfMedian(four, true)));
@@ -58,6 +65,9 @@ class MemoryBenchmark {
                         (long) four.get(four.size() - 1).seconds())
                 .note(String.format("per camera: heap %.1f MB (target <= 48), resident %.1f MB; resident slope over the"
                         + " second half of the 4-camera run %.1f MB/h (target <= 20)", heapPerCamera, rssPerCamera, slope))
+                .note(String.format("of which the JVM's own non-heap pools (compiled code, class metadata) %.1f MB/h;"
+                        + " resident memory outside them %.1f MB/h", slopePerHour(secondHalf, Sample::jvmNonHeapMb),
+                        slopeOutsideJvm))
                 .print();
         BenchResults.merge(results);
     }
@@ -76,7 +86,7 @@ class MemoryBenchmark {
                 if (line.startsWith("SAMPLE ")) {
                     String[] f = line.split(" ");
                     samples.add(new Sample(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                            Long.parseLong(f[4])));
+                            Long.parseLong(f[4]), Double.parseDouble(f[5])));
                 }
             }
         }
@@ -98,13 +108,14 @@ class MemoryBenchmark {
         return values.get(values.size() / 2);
     }
 
-    private static double slopePerHour(List<Sample> samples) {
+    /** Least-squares slope of {@code value} over the samples, in MB per hour. */
+    private static double slopePerHour(List<Sample> samples, ToDoubleFunction<Sample> value) {
         double meanX = samples.stream().mapToDouble(Sample::seconds).average().orElseThrow();
-        double meanY = samples.stream().mapToDouble(Sample::rssMb).average().orElseThrow();
+        double meanY = samples.stream().mapToDouble(value).average().orElseThrow();
         double covariance = 0;
         double variance = 0;
         for (Sample s : samples) {
-            covariance += (s.seconds() - meanX) * (s.rssMb() - meanY);
+            covariance += (s.seconds() - meanX) * (value.applyAsDouble(s) - meanY);
             variance += (s.seconds() - meanX) * (s.seconds() - meanX);
         }
         return covariance / variance * 3600;

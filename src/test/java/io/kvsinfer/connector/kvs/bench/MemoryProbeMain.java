@@ -3,6 +3,7 @@ package io.kvsinfer.connector.kvs.bench;
 import org.apache.flink.core.execution.JobClient;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,7 +12,9 @@ import java.util.Locale;
 /**
  * Runs in a JVM of its own (see {@link MemoryBenchmark}): N live 1080p15 cameras read by a Flink
  * job in this process, printing heap after a full collection and resident memory every few
- * seconds as {@code SAMPLE <seconds> <heap MB> <rss MB>}.
+ * seconds as {@code SAMPLE <seconds> <heap MB> <rss MB> <frames> <JVM non-heap MB>}. The last is
+ * what the JVM itself commits outside the heap for compiled code, class metadata and the like
+ * (its non-heap memory pools), which grows for minutes while the JIT compiler warms up.
  *
  * <p>Arguments: cameras, seconds to run, seconds between samples.
  */
@@ -32,13 +35,21 @@ public final class MemoryProbeMain {
                     Thread.sleep(Math.max(0, started + t * 1_000_000_000L - System.nanoTime()) / 1_000_000L);
                     System.gc();
                     double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
-                    System.out.printf(Locale.ROOT, "SAMPLE %d %.1f %.1f %d%n", t, heap, rssMb(), LiveProbe.frames());
+                    System.out.printf(Locale.ROOT, "SAMPLE %d %.1f %.1f %d %.1f%n", t, heap, rssMb(), LiveProbe.frames(),
+                            jvmNonHeapMb());
                 }
             } finally {
                 job.cancel().get();
             }
         }
         System.exit(0);
+    }
+
+    private static double jvmNonHeapMb() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.NON_HEAP)
+                .mapToLong(pool -> pool.getUsage().getCommitted())
+                .sum() / 1048576.0;
     }
 
     private static double rssMb() throws Exception {
