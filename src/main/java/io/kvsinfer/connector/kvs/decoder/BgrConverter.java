@@ -51,7 +51,7 @@ final class BgrConverter implements AutoCloseable {
 
     /**
      * Converts {@code picture} to BGR24 at {@code width x height}; the result is in
-     * {@link #pixels()} until the next call. Needs a free output buffer ({@link #hasFreeOutput()}).
+     * {@link #output()} until the next call. Needs a free output buffer ({@link #hasFreeOutput()}).
      */
     void convert(AVFrame picture, int width, int height) throws CorruptFragmentException {
         prepare(picture, width, height);

@@ -3,6 +3,8 @@ package io.kvsinfer.connector.kvs.decoder;
 import org.apache.flink.annotation.Internal;
 import org.bytedeco.javacpp.BytePointer;
 
+import javax.annotation.Nullable;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +40,9 @@ final class OutputBuffers {
             this.width = width;
             this.height = height;
         }
-        for (Buffer buffer : buffers) {
-            if (!buffer.held) {
-                return buffer;
-            }
+        Buffer free = firstFree();
+        if (free != null) {
+            return free;
         }
         if (buffers.size() == MAX_BUFFERS) {
             throw new IllegalStateException("all " + MAX_BUFFERS + " output buffers are held by frames not yet released");
@@ -53,15 +54,17 @@ final class OutputBuffers {
 
     /** Whether the next frame has a buffer to be written into. */
     synchronized boolean hasFree() {
-        if (buffers.size() < MAX_BUFFERS) {
-            return true;
-        }
+        return buffers.size() < MAX_BUFFERS || firstFree() != null;
+    }
+
+    @Nullable
+    private Buffer firstFree() {
         for (Buffer buffer : buffers) {
             if (!buffer.held) {
-                return true;
+                return buffer;
             }
         }
-        return false;
+        return null;
     }
 
     /** Waits up to {@code timeoutMillis} for a held buffer to be released; returns {@link #hasFree()}. */

@@ -35,12 +35,7 @@ final class DecodedCameraFrame implements CameraFrame {
         return this;
     }
 
-    /** A view of its own over a frame whose pixels stay valid until {@link #release()}. */
-    DecodedCameraFrame held(String fragmentNumber, long timestampMillis) {
-        return new DecodedCameraFrame(cameraId, stream).wrap(frame.hold(), fragmentNumber, timestampMillis);
-    }
-
-    /** Gives a held frame's pixels back to the decoder. */
+    /** Gives the pixels of the {@link HeldFrame} this view wraps back to the decoder. */
     void release() {
         ((HeldFrame) frame).release();
     }

@@ -123,7 +123,8 @@ final class FragmentFrames<T> implements AutoCloseable {
             FragmentPosition position = new FragmentPosition(
                     fragmentNumber, fragmentStart, frame.indexInFragment() + 1, timestamp);
             CameraRecord<T> record = mapOnTaskThread
-                    ? CameraRecord.unmappedFrame(view.wrap(frame, fragmentNumber, timestamp).held(fragmentNumber, timestamp),
+                    ? CameraRecord.unmappedFrame(
+                            new DecodedCameraFrame(cameraId, stream).wrap(frame.hold(), fragmentNumber, timestamp),
                             timestamp, position)
                     : mapped(frame, timestamp, position);
             metrics.frameFetched(timestamp, clock.millis());
