@@ -1,5 +1,7 @@
 package io.kvsinfer.connector.kvs.bench;
 
+import io.kvsinfer.connector.kvs.testing.ResidentMemory;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -11,8 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -110,15 +112,7 @@ class MemoryBenchmark {
 
     /** Least-squares slope of {@code value} over the samples, in MB per hour. */
     private static double slopePerHour(List<Sample> samples, ToDoubleFunction<Sample> value) {
-        double meanX = samples.stream().mapToDouble(Sample::seconds).average().orElseThrow();
-        double meanY = samples.stream().mapToDouble(value).average().orElseThrow();
-        double covariance = 0;
-        double variance = 0;
-        for (Sample s : samples) {
-            covariance += (s.seconds() - meanX) * (value.applyAsDouble(s) - meanY);
-            variance += (s.seconds() - meanX) * (s.seconds() - meanX);
-        }
-        return covariance / variance * 3600;
+        return ResidentMemory.slope(samples, Sample::seconds, value) * 3600;
     }
 
     private static double round1(double value) {

@@ -1,11 +1,11 @@
 package io.kvsinfer.connector.kvs.bench;
 
+import io.kvsinfer.connector.kvs.testing.ResidentMemory;
+
 import org.apache.flink.core.execution.JobClient;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -35,7 +35,7 @@ public final class MemoryProbeMain {
                     Thread.sleep(Math.max(0, started + t * 1_000_000_000L - System.nanoTime()) / 1_000_000L);
                     System.gc();
                     double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
-                    System.out.printf(Locale.ROOT, "SAMPLE %d %.1f %.1f %d %.1f%n", t, heap, rssMb(), LiveProbe.frames(),
+                    System.out.printf(Locale.ROOT, "SAMPLE %d %.1f %.1f %d %.1f%n", t, heap, ResidentMemory.megabytes(), LiveProbe.frames(),
                             jvmNonHeapMb());
                 }
             } finally {
@@ -50,14 +50,5 @@ public final class MemoryProbeMain {
                 .filter(pool -> pool.getType() == MemoryType.NON_HEAP)
                 .mapToLong(pool -> pool.getUsage().getCommitted())
                 .sum() / 1048576.0;
-    }
-
-    private static double rssMb() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 }

@@ -3,12 +3,11 @@ package io.kvsinfer.connector.kvs.decoder;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
+import io.kvsinfer.connector.kvs.testing.ResidentMemory;
 
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,20 +22,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class FragmentDecoderNativeMemoryTest {
 
-    private static final Path STATUS = Paths.get("/proc/self/status");
-
     @Test
     void makingAndClosingDecodersDoesNotGrowResidentMemory() throws Exception {
-        assumeTrue(Files.isReadable(STATUS), "resident memory is read from /proc (Linux)");
+        assumeTrue(Files.isReadable(ResidentMemory.STATUS), "resident memory is read from /proc (Linux)");
         FragmentedMedia media = SyntheticCamera.encode(1280, 720, 15);
         byte[] init = media.initSegment();
         byte[] fragment = media.mp4Fragment(0, DecoderTestSupport.START, 1);
         byte[] truncated = Arrays.copyOf(fragment, fragment.length / 3);
 
         cycles(100, init, fragment, truncated);
-        long warm = residentMegabytes();
+        long warm = ResidentMemory.bytes() / (1024 * 1024);
         cycles(300, init, fragment, truncated);
-        long after = residentMegabytes();
+        long after = ResidentMemory.bytes() / (1024 * 1024);
 
         assertThat(after - warm).as("resident memory growth over 300 decoders, MB (warm %s, after %s)", warm, after)
                 .isLessThan(64);
@@ -66,14 +63,5 @@ class FragmentDecoderNativeMemoryTest {
         }
         System.gc();
         Thread.sleep(100);
-    }
-
-    private static long residentMegabytes() throws Exception {
-        for (String line : Files.readAllLines(STATUS)) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS in " + STATUS);
     }
 }

@@ -1,9 +1,8 @@
 package io.kvsinfer.connector.kvs.soak;
 
-import java.io.IOException;
+import io.kvsinfer.connector.kvs.testing.ResidentMemory;
+
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -31,7 +30,7 @@ final class MemoryProbe {
     synchronized Sample sample() {
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() - harnessBytes.getAsLong();
-        Sample sample = new Sample((System.nanoTime() - startNanos) / 60e9, heap / MB, residentBytes() / MB);
+        Sample sample = new Sample((System.nanoTime() - startNanos) / 60e9, heap / MB, ResidentMemory.bytes() / MB);
         samples.add(sample);
         return sample;
     }
@@ -86,29 +85,6 @@ final class MemoryProbe {
         if (tail.size() < 3) {
             return Double.NaN;
         }
-        double meanX = tail.stream().mapToDouble(Sample::minutes).average().orElseThrow();
-        double meanY = tail.stream().mapToDouble(s -> heap ? s.heapMb() : s.rssMb()).average().orElseThrow();
-        double covariance = 0;
-        double variance = 0;
-        for (Sample s : tail) {
-            double dx = s.minutes() - meanX;
-            covariance += dx * ((heap ? s.heapMb() : s.rssMb()) - meanY);
-            variance += dx * dx;
-        }
-        return covariance / variance * 60;
-    }
-
-    /** VmRSS of this process from /proc (Linux). */
-    static long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalStateException("cannot read VmRSS from /proc/self/status", e);
-        }
-        throw new IllegalStateException("no VmRSS line in /proc/self/status");
+        return ResidentMemory.slope(tail, Sample::minutes, sample -> heap ? sample.heapMb() : sample.rssMb()) * 60;
     }
 }
