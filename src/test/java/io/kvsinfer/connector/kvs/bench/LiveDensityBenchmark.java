@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import static io.kvsinfer.connector.kvs.bench.ThreadCpuMeter.LOCALKVS_THREADS;
@@ -37,17 +38,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * if some camera stays more than one fragment behind the live edge for the whole judged window
  * (the newest fragment it emitted frames of ended more than two fragment durations ago, at every
  * sample; see {@link LiveProbe#ages()}). The count doubles until a
- * step fails, then a binary search narrows it. The ceiling, measured in the same run, is how many
+ * step fails, then a binary search narrows it to within a sixteenth. The ceiling, measured in the same run, is how many
  * such cameras FFmpeg alone could decode on all cores: decode-only frames per second of the same
  * stream (no colour conversion, no Flink, no HTTP; one decoding thread per core) divided by 15.
  * Beside it, FFmpeg alone decoding and converting to BGR24, which every-frame reading must also
  * do, shows how much of the gap the conversion is; and FFmpeg alone decoding and converting as
  * many streams as the every-frame count, taking turns frame by frame, is the same work as the
- * source's, caches included. LocalKvs's own CPU during each passing step is reported separately.
+ * source's, caches included. LocalKvs's own CPU during each passing step is reported separately,
+ * and at the largest every-frame step the CPU time per frame of each part of the process.
  *
  * <p>Keys {@code max_live_cameras_all}, {@code max_live_cameras_1fps}, {@code
  * max_live_cameras_keyframes}, {@code decode_limit_cameras}, {@code decode_bgr_limit_cameras},
- * {@code decode_bgr_interleaved_limit_cameras}, {@code localkvs_cpu_cores_*}. Quick:
+ * {@code decode_bgr_interleaved_limit_cameras}, {@code localkvs_cpu_cores_*}, {@code
+ * every_frame_cpu_ms_per_frame_*}, {@code decode_only_cpu_ms_per_frame}, {@code
+ * decode_bgr_cpu_ms_per_frame}. Quick:
  * 2 and 4 cameras with short windows, to keep the machinery working.
  */
 @Tag("benchmark")
@@ -62,8 +66,25 @@ class LiveDensityBenchmark {
     private record Mode(String key, String label, UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune,
                         int first, int cap) {}
 
-    /** The outcome of one step. */
-    private record Step(int cameras, boolean kept, long worstAgeMillis, double localKvsCores, double fps) {}
+    /** The outcome of one step; {@code cpuMsPerFrame} is CPU time per frame out, by part (see {@link #PARTS}). */
+    private record Step(int cameras, boolean kept, long worstAgeMillis, double localKvsCores, double fps,
+                        Map<String, Double> cpuMsPerFrame) {}
+
+    /**
+     * Where the CPU goes, by thread name: the cameras' fetcher threads (HLS, decoding, colour
+     * conversion), the task threads (the copy into the frame's array, Flink), the HTTP client's
+     * threads, LocalKvs. "process" is all of this JVM, the JIT compiler and the collector included.
+     */
+    private static final Map<String, Predicate<String>> PARTS = partsByThreadName();
+
+    private static Map<String, Predicate<String>> partsByThreadName() {
+        Map<String, Predicate<String>> parts = new LinkedHashMap<>();
+        parts.put("fetchers", n -> n.startsWith("Source Data Fetcher"));
+        parts.put("task", n -> n.startsWith("Source: live"));
+        parts.put("http_client", n -> n.startsWith("HttpClient-"));
+        parts.put("localkvs", LOCALKVS_THREADS);
+        return parts;
+    }
 
     @Test
     void liveCamerasPerMachine(@TempDir Path dir) throws Exception {
@@ -89,12 +110,19 @@ class LiveDensityBenchmark {
             results.put("decode_only_fps_all_cores", Math.round(decodeFps));
             results.put("decode_limit_cameras", Math.round(limit * 10) / 10.0);
             results.put("decode_bgr_limit_cameras", Math.round(bgrLimit * 10) / 10.0);
+            int cores = Runtime.getRuntime().availableProcessors();
+            results.put("decode_only_cpu_ms_per_frame", round3(cores * 1000 / decodeFps));
+            results.put("decode_bgr_cpu_ms_per_frame", round3(cores * 1000 / bgrFps));
             for (Mode mode : modes) {
                 List<Step> steps = new ArrayList<>();
                 int max = ramp(rig, mode, steps);
                 results.put("max_live_cameras_" + mode.key(), max);
-                steps.stream().filter(s -> s.cameras() == max).findFirst().ifPresent(s ->
-                        results.put("localkvs_cpu_cores_" + mode.key(), Math.round(s.localKvsCores() * 100) / 100.0));
+                steps.stream().filter(s -> s.cameras() == max).findFirst().ifPresent(s -> {
+                    results.put("localkvs_cpu_cores_" + mode.key(), Math.round(s.localKvsCores() * 100) / 100.0);
+                    if (mode.key().equals("all")) {
+                        s.cpuMsPerFrame().forEach((part, ms) -> results.put("every_frame_cpu_ms_per_frame_" + part, round3(ms)));
+                    }
+                });
                 Map<Integer, Double> fps = new TreeMap<>();
                 steps.stream().filter(Step::kept).forEach(s -> fps.put(s.cameras(), s.fps()));
                 fpsByMode.put(mode.label(), fps);
@@ -116,6 +144,14 @@ class LiveDensityBenchmark {
             table.note(String.format("decode_bgr_interleaved_limit_cameras = %.1f (the same with %d streams taking turns,"
                     + " as many cameras do; every frame reached %.2f of it)", interleavedLimit,
                     perThread * Runtime.getRuntime().availableProcessors(), cameras / interleavedLimit));
+        }
+        if (results.containsKey("every_frame_cpu_ms_per_frame_process")) {
+            table.note(String.format("CPU per frame at the largest every-frame step: %.3f ms in all (fetchers %.3f, task"
+                    + " threads %.3f, HTTP client %.3f, LocalKvs %.3f, the rest: JIT, GC, Flink); FFmpeg alone: decode %.3f ms,"
+                    + " decode + BGR24 %.3f ms", results.get("every_frame_cpu_ms_per_frame_process"),
+                    results.get("every_frame_cpu_ms_per_frame_fetchers"), results.get("every_frame_cpu_ms_per_frame_task"),
+                    results.get("every_frame_cpu_ms_per_frame_http_client"), results.get("every_frame_cpu_ms_per_frame_localkvs"),
+                    results.get("decode_only_cpu_ms_per_frame"), results.get("decode_bgr_cpu_ms_per_frame")));
         }
         table.note("targets: every frame >= 0.70 x decode limit; 1 fps >= 1.2 x every frame; key frames >= 200");
         table.print();
@@ -140,7 +176,7 @@ class LiveDensityBenchmark {
             kept = n;
             n *= 2;
         }
-        while (failed != Integer.MAX_VALUE && failed - kept > Math.max(1, kept / 8)) {
+        while (failed != Integer.MAX_VALUE && failed - kept > Math.max(1, kept / 16)) {
             int middle = (kept + failed) / 2;
             Step step = step(rig, mode, middle);
             steps.add(step);
@@ -157,9 +193,9 @@ class LiveDensityBenchmark {
         List<String> names = rig.cameras(cameras);
         long behindMillis = 2 * rig.fragmentMillis();
         JobClient job = rig.start(names, 2, mode.tune());
-        try (ThreadCpuMeter localKvs = new ThreadCpuMeter(LOCALKVS_THREADS, Duration.ofMillis(500))) {
+        try (ThreadCpuMeter threads = new ThreadCpuMeter(n -> true, Duration.ofMillis(500))) {
             Thread.sleep(WARM_UP.toMillis());
-            long cpuBefore = localKvs.totalNanos();
+            Map<String, Long> cpuBefore = cpuByPart(threads);
             long framesBefore = LiveProbe.frames();
             long started = System.nanoTime();
             Map<String, Boolean> alwaysBehind = new TreeMap<>();
@@ -177,13 +213,22 @@ class LiveDensityBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            double cores = (localKvs.totalNanos() - cpuBefore) / 1e9 / seconds;
-            double fps = (LiveProbe.frames() - framesBefore) / seconds;
+            long frames = Math.max(1, LiveProbe.frames() - framesBefore);
+            Map<String, Double> msPerFrame = new LinkedHashMap<>();
+            cpuByPart(threads).forEach((part, nanos) -> msPerFrame.put(part, (nanos - cpuBefore.get(part)) / 1e6 / frames));
+            double cores = msPerFrame.get("localkvs") * frames / 1e3 / seconds;
             boolean kept = !alwaysBehind.containsValue(true);
-            return new Step(cameras, kept, worst, cores, fps);
+            return new Step(cameras, kept, worst, cores, frames / seconds, msPerFrame);
         } finally {
             job.cancel().get();
         }
+    }
+
+    private static Map<String, Long> cpuByPart(ThreadCpuMeter threads) {
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        PARTS.forEach((part, names) -> nanos.put(part, threads.totalNanos(names)));
+        nanos.put("process", ThreadCpuMeter.processCpuNanos());
+        return nanos;
     }
 
     /** The live stream's init segment and fragments, concatenated into one local file. */
@@ -265,6 +310,10 @@ class LiveDensityBenchmark {
                 grabber.close();
             }
         }
+    }
+
+    private static double round3(double value) {
+        return Math.round(value * 1000) / 1000.0;
     }
 
     private static String describe(List<Step> steps) {
