@@ -6,12 +6,15 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -81,6 +84,19 @@ class MemoryBenchmark {
                         slopeOutsideJvm))
                 .print();
         BenchResults.merge(results);
+        writeSamples(fourAll, BenchResults.file().resolveSibling("memory-4-cameras.csv"));
+    }
+
+    /** The 4-camera run's samples, for a chart or a second look at the slope. */
+    private static void writeSamples(List<Sample> samples, Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("seconds,heap_mb,rss_mb,frames,jvm_non_heap_mb");
+        for (Sample s : samples) {
+            lines.add(String.format(Locale.ROOT, "%.0f,%.1f,%.1f,%d,%.1f",
+                    s.seconds(), s.heapMb(), s.rssMb(), s.frames(), s.jvmNonHeapMb()));
+        }
+        Files.createDirectories(file.getParent());
+        Files.write(file, lines);
     }
 
     private static List<Sample> run(int cameras, int seconds, int every) throws Exception {
