@@ -51,7 +51,7 @@ final class BgrConverter implements AutoCloseable {
 
     /**
      * Converts {@code picture} to BGR24 at {@code width x height}; the result is in
-     * {@link #output()} until the next call. Needs a free output buffer ({@link #hasFreeOutput()}).
+     * {@link #output()} until the next call.
      */
     void convert(AVFrame picture, int width, int height) throws CorruptFragmentException {
         prepare(picture, width, height);
@@ -108,14 +108,9 @@ final class BgrConverter implements AutoCloseable {
         return output;
     }
 
-    /** Whether a frame can be converted now, without overwriting a held one. */
-    boolean hasFreeOutput() {
-        return outputs.hasFree();
-    }
-
-    /** Waits up to {@code timeoutMillis} for a held frame to be released; returns {@link #hasFreeOutput()}. */
-    boolean awaitFreeOutput(long timeoutMillis) throws InterruptedException {
-        return outputs.awaitFree(timeoutMillis);
+    /** Whether one more converted frame may be held. */
+    boolean canHoldOutput() {
+        return outputs.canHold();
     }
 
     /** Output buffers currently held by frames. */

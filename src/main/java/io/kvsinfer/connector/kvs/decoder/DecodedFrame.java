@@ -45,7 +45,7 @@ public interface DecodedFrame {
 
     /**
      * Keeps these pixels valid past the next {@link FragmentDecoder#next} until the returned frame is
-     * released. A decoder holds a few frames at most; see {@link FragmentDecoder#hasFreeOutput()}.
+     * released. A decoder lets a few frames be held at once; see {@link FragmentDecoder#canHoldFrame()}.
      */
     HeldFrame hold();
 }

@@ -361,16 +361,12 @@ public final class FragmentDecoder implements AutoCloseable {
     }
 
     /**
-     * Whether {@link #next} may convert a frame now: false while every output buffer is held by a
-     * frame not yet released ({@link DecodedFrame#hold()}).
+     * Whether the next frame may be {@linkplain DecodedFrame#hold() held}: a decoder lets a few
+     * frames hold their pixels at once and always keeps a buffer of its own to convert into, so
+     * {@link #next} never waits for a holder.
      */
-    public boolean hasFreeOutput() {
-        return converter.hasFreeOutput();
-    }
-
-    /** Waits up to {@code timeoutMillis} for a held frame to be released; returns {@link #hasFreeOutput()}. */
-    public boolean awaitFreeOutput(long timeoutMillis) throws InterruptedException {
-        return converter.awaitFreeOutput(timeoutMillis);
+    public boolean canHoldFrame() {
+        return converter.canHoldOutput();
     }
 
     /** Frames held and not yet released. */

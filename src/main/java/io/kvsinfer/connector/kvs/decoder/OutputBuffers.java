@@ -13,8 +13,9 @@ import java.util.List;
  * The BGR24 buffers a {@link BgrConverter} writes into. Normally one buffer, rewritten for every
  * frame; a frame that is {@linkplain DecodedFrame#hold() held} (its pixels still to be read on
  * another thread) keeps its buffer, and the converter writes the next frames into another one, up
- * to {@link #MAX_BUFFERS}. The buffers are direct {@link ByteBuffer}s owned by the Java heap, so
- * a holder outliving the decoder reads valid memory.
+ * to {@link #MAX_BUFFERS}. At most {@link #MAX_HELD} are held, so the converter always has a
+ * buffer to write into and never waits for a holder. The buffers are direct {@link ByteBuffer}s
+ * owned by the Java heap, so a holder outliving the decoder reads valid memory.
  *
  * <p>Held state is guarded by this object's monitor: the decoder's thread takes buffers, a holder's
  * thread releases them.
@@ -25,6 +26,9 @@ final class OutputBuffers {
     /** Buffers per decoder at most: one being written, the rest held by frames waiting to be read. */
     static final int MAX_BUFFERS = 3;
 
+    /** Frames that may hold a buffer at once. */
+    static final int MAX_HELD = MAX_BUFFERS - 1;
+
     /** Row alignment of the output; swscale's SIMD paths want 16 bytes or more. */
     private static final int ROW_ALIGNMENT = 64;
 
@@ -32,7 +36,7 @@ final class OutputBuffers {
     private int width;
     private int height;
 
-    /** A buffer for a {@code width x height} frame that no frame holds; the caller checks {@link #hasFree()} first. */
+    /** A buffer for a {@code width x height} frame that no frame holds. */
     synchronized Buffer takeFree(int width, int height) {
         if (width != this.width || height != this.height) {
             // Held buffers of the old size stay with their holders; new frames get new buffers.
@@ -44,17 +48,9 @@ final class OutputBuffers {
         if (free != null) {
             return free;
         }
-        if (buffers.size() == MAX_BUFFERS) {
-            throw new IllegalStateException("all " + MAX_BUFFERS + " output buffers are held by frames not yet released");
-        }
         Buffer buffer = new Buffer(this, width, height);
         buffers.add(buffer);
         return buffer;
-    }
-
-    /** Whether the next frame has a buffer to be written into. */
-    synchronized boolean hasFree() {
-        return buffers.size() < MAX_BUFFERS || firstFree() != null;
     }
 
     @Nullable
@@ -67,17 +63,9 @@ final class OutputBuffers {
         return null;
     }
 
-    /** Waits up to {@code timeoutMillis} for a held buffer to be released; returns {@link #hasFree()}. */
-    synchronized boolean awaitFree(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (!hasFree()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            wait(Math.max(1, left / 1_000_000L));
-        }
-        return true;
+    /** Whether one more frame may hold its buffer. */
+    synchronized boolean canHold() {
+        return held() < MAX_HELD;
     }
 
     /** Buffers currently held by frames; tests use it to see frames released. */
@@ -91,10 +79,12 @@ final class OutputBuffers {
 
     private synchronized void release(Buffer buffer) {
         buffer.held = false;
-        notifyAll();
     }
 
     private synchronized void hold(Buffer buffer) {
+        if (!buffer.held && !canHold()) {
+            throw new IllegalStateException("already " + MAX_HELD + " frames of this decoder are held and not released");
+        }
         buffer.held = true;
     }
 

@@ -275,6 +275,12 @@ public final class KvsHlsSourceBuilder<T> {
         return this;
     }
 
+    /** How many cameras of a TaskManager decode at the same moment; 0 (the default) is one per core. */
+    public KvsHlsSourceBuilder<T> setDecoderConcurrentCameras(int cameras) {
+        config.set(KvsSourceOptions.DECODER_CONCURRENT_CAMERAS, cameras);
+        return this;
+    }
+
     public KvsHlsSourceBuilder<T> setMaxFragmentSize(MemorySize size) {
         config.set(KvsSourceOptions.MAX_FRAGMENT_SIZE, size);
         return this;

@@ -198,30 +198,34 @@ class FragmentDecoderTest {
         try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.FRAGMENTED_MP4).build())) {
             decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1));
             List<HeldFrame> held = new ArrayList<>();
-            while (decoder.hasFreeOutput()) {
+            while (decoder.canHoldFrame()) {
                 held.add(decoder.next((i, o, k) -> true).hold());
             }
-            assertThat(held).hasSize(OutputBuffers.MAX_BUFFERS);
-            assertThat(decoder.heldFrames()).isEqualTo(OutputBuffers.MAX_BUFFERS);
-            assertThat(decoder.awaitFreeOutput(5)).as("nothing released yet").isFalse();
-            assertThat(held).extracting(FragmentDecoderTest::pixelIndex).containsExactly(0, 1, 2);
+            assertThat(held).hasSize(OutputBuffers.MAX_HELD);
+            assertThat(decoder.heldFrames()).isEqualTo(OutputBuffers.MAX_HELD);
+            assertThat(held).extracting(FragmentDecoderTest::pixelIndex).containsExactly(0, 1);
+
+            // With the most frames held, the decoder still converts into a buffer of its own, without waiting.
+            DecodedFrame unheld = decoder.next((i, o, k) -> true);
+            assertThat(pixelIndex(unheld)).isEqualTo(2);
+            assertThatThrownBy(unheld::hold).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(OutputBuffers.MAX_HELD + " frames");
+            assertThat(pixelIndex(decoder.next((i, o, k) -> true))).isEqualTo(3);
+            assertThat(held).as("still held, not overwritten by frames 2 and 3")
+                    .extracting(FragmentDecoderTest::pixelIndex).containsExactly(0, 1);
 
             HeldFrame first = held.get(0);
-            Thread releaser = new Thread(first::release);
-            releaser.start();
-            assertThat(decoder.awaitFreeOutput(10_000)).isTrue();
-            releaser.join();
-            DecodedFrame next = decoder.next((i, o, k) -> true);
-            assertThat(pixelIndex(next)).isEqualTo(3);
-            assertThat(held.subList(1, 3)).as("still held, not overwritten by frame 3")
-                    .extracting(FragmentDecoderTest::pixelIndex).containsExactly(1, 2);
-            assertThatThrownBy(first::toBgrArray).isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
             first.release();
+            assertThatThrownBy(first::toBgrArray).isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
+            assertThat(decoder.canHoldFrame()).isTrue();
+            HeldFrame fourth = decoder.next((i, o, k) -> true).hold();
+            assertThat(pixelIndex(fourth)).isEqualTo(4);
+            assertThat(pixelIndex(held.get(1))).as("the other held frame is untouched").isEqualTo(1);
 
             held.get(1).release();
-            held.get(2).release();
+            fourth.release();
             assertThat(decoder.heldFrames()).isZero();
-            int expected = 4;
+            int expected = 5;
             for (DecodedFrame frame = decoder.next((i, o, k) -> true); frame != null; frame = decoder.next((i, o, k) -> true)) {
                 assertThat(pixelIndex(frame)).as("with nothing held, one buffer is rewritten").isEqualTo(expected++);
             }

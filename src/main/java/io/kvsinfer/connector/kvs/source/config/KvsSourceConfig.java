@@ -66,6 +66,7 @@ public final class KvsSourceConfig implements Serializable {
         checkPositive(IDLE_POLL_INTERVAL, idlePollInterval());
         checkPositive(HTTP_TIMEOUT, httpTimeout());
         checkRange(DECODER_THREADS, decoderThreads(), 0, 64, "");
+        checkRange(DECODER_CONCURRENT_CAMERAS, decoderConcurrentCameras(), 0, 4096, "");
         if (maxDecodeTime().compareTo(Duration.ofSeconds(1)) < 0 || maxDecodeTime().compareTo(Duration.ofMinutes(10)) > 0) {
             throw invalid(MAX_DECODE_TIME, maxDecodeTime(), "1 s to 10 min");
         }
@@ -354,6 +355,11 @@ public final class KvsSourceConfig implements Serializable {
 
     public int decoderThreads() {
         return config.get(DECODER_THREADS);
+    }
+
+    /** Cameras of this process that decode at once; 0 means one per available processor. */
+    public int decoderConcurrentCameras() {
+        return config.get(DECODER_CONCURRENT_CAMERAS);
     }
 
     public Duration maxDecodeTime() {

@@ -287,6 +287,17 @@ public final class KvsSourceOptions {
                             "FFmpeg decoding threads per camera, 0 (FFmpeg picks one per core) to"
                                     + " 64. Keep it low with many cameras per TaskManager.");
 
+    public static final ConfigOption<Integer> DECODER_CONCURRENT_CAMERAS =
+            key("source.kvs.decoder.concurrent-cameras")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "How many cameras of one TaskManager process decode at the same moment, 0 (one"
+                                    + " per available processor) to 4096; the others wait their turn. Each"
+                                    + " camera decodes a run of frames before handing over, so the caches hold"
+                                    + " one decoder's pictures instead of dozens'. Sources with the same value"
+                                    + " share the limit.");
+
     // ---- bounds on what the network controls -----------------------------------------------
 
     public static final ConfigOption<MemorySize> MAX_FRAGMENT_SIZE =

@@ -109,7 +109,8 @@ final class CameraFetcher<T> implements AutoCloseable {
         FrameSelector selector = new FrameSelector(
                 config.samplingMode(), config.samplingFps(), startFilter, split.stoppingTimestampMillis(),
                 position == null ? -1 : position.lastEmittedTimestampMillis());
-        this.frames = new FragmentFrames<>(split.cameraId(), split.stream(), decoder, mapper, selector, metrics, clock);
+        this.frames = new FragmentFrames<>(split.cameraId(), split.stream(), decoder, mapper, selector,
+                DecodeSlots.shared(config.decoderConcurrentCameras()), metrics, clock);
         if (position != null) {
             this.cursor = ReadCursor.restoredAt(position.fragmentTimestampMillis());
             this.restoreFragmentNumber = position.fragmentNumber();

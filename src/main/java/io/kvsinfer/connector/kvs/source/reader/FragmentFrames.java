@@ -26,8 +26,13 @@ import java.util.List;
  *
  * <p>A {@link RecyclingFrameMapper} (the default one, which copies the pixels into a pooled array)
  * maps on the task thread instead, where its arrays come back: frames are handed out with their
- * pixels held, so the copy overlaps the decoding of the next frames. The decoder holds a few frames
- * at most, so a batch also ends when it runs out of free output buffers.
+ * pixels held, so the copy overlaps the decoding of the next frames. The decoder lets only a few
+ * frames be held at once; when the task thread is behind, the next frames are mapped here, right
+ * after their conversion, and decoding goes on without waiting.
+ *
+ * <p>Decoding happens only while the camera holds one of the process's {@link DecodeSlots}: it
+ * waits for one before decoding, keeps it across batches while its fragment lasts (up to {@link
+ * DecodeSlots#MAX_RUN_MILLIS}), and gives it up when the fragment ends or the camera is paused.
  */
 @Internal
 final class FragmentFrames<T> implements AutoCloseable {
@@ -41,8 +46,8 @@ final class FragmentFrames<T> implements AutoCloseable {
      * camera between batches, so the span bounds how far a paused camera overshoots the allowed drift.
      */
     static final long MAX_BATCH_SPAN_MILLIS = 250;
-    /** How long an empty batch waits for the task thread to release a held frame before returning. */
-    static final long OUTPUT_WAIT_MILLIS = 20;
+    /** How long a batch waits for a decode slot before returning empty, so the fetcher stays responsive. */
+    static final long SLOT_WAIT_MILLIS = 50;
 
     private final String cameraId;
     private final String stream;
@@ -53,6 +58,7 @@ final class FragmentFrames<T> implements AutoCloseable {
     private final Clock clock;
     private final DecodedCameraFrame view;
     private final boolean mapOnTaskThread;
+    private final DecodeSlots.Holder slot;
 
     @Nullable private String fragmentNumber;
     private long fragmentStart;
@@ -61,7 +67,7 @@ final class FragmentFrames<T> implements AutoCloseable {
     private volatile boolean paused;
 
     FragmentFrames(String cameraId, String stream, FragmentDecoder decoder, FrameMapper<T> mapper,
-            FrameSelector selector, CameraMetrics metrics, Clock clock) {
+            FrameSelector selector, DecodeSlots slots, CameraMetrics metrics, Clock clock) {
         this.cameraId = cameraId;
         this.stream = stream;
         this.decoder = decoder;
@@ -71,6 +77,7 @@ final class FragmentFrames<T> implements AutoCloseable {
         this.clock = clock;
         this.view = new DecodedCameraFrame(cameraId, stream);
         this.mapOnTaskThread = mapper instanceof RecyclingFrameMapper;
+        this.slot = slots.holder();
     }
 
     /**
@@ -98,14 +105,31 @@ final class FragmentFrames<T> implements AutoCloseable {
         return selector.isPastStop();
     }
 
-    /** Adds the next batch of selected frames; the fragment closes when it has no frames left. */
+    /**
+     * Adds the next batch of selected frames; the fragment closes when it has no frames left. Adds
+     * nothing if no decode slot came free within {@link #SLOT_WAIT_MILLIS}.
+     */
     void decodeInto(List<CameraRecord<T>> out) {
+        if (fragmentNumber == null || paused) {
+            slot.release();
+            return;
+        }
+        if (!slot.acquire(SLOT_WAIT_MILLIS)) {
+            return;
+        }
+        try {
+            decodeBatch(out);
+        } finally {
+            if (fragmentNumber == null || paused || slot.runIsOver()) {
+                slot.release();
+            }
+        }
+    }
+
+    private void decodeBatch(List<CameraRecord<T>> out) {
         long bytes = 0;
         long batchStart = Long.MIN_VALUE;
         while (fragmentNumber != null && out.size() < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES && !paused) {
-            if (mapOnTaskThread && !hasFreeOutput(out.isEmpty())) {
-                return;
-            }
             DecodedFrame frame;
             try {
                 frame = decoder.next((index, offsetMillis, keyFrame) ->
@@ -122,7 +146,7 @@ final class FragmentFrames<T> implements AutoCloseable {
             long timestamp = fragmentStart + frame.offsetMillis();
             FragmentPosition position = new FragmentPosition(
                     fragmentNumber, fragmentStart, frame.indexInFragment() + 1, timestamp);
-            CameraRecord<T> record = mapOnTaskThread
+            CameraRecord<T> record = mapOnTaskThread && decoder.canHoldFrame()
                     ? CameraRecord.unmappedFrame(
                             new DecodedCameraFrame(cameraId, stream).wrap(frame.hold(), fragmentNumber, timestamp),
                             timestamp, position)
@@ -142,22 +166,6 @@ final class FragmentFrames<T> implements AutoCloseable {
     /** Alignment paused or resumed the camera; a paused camera stops its batch at the next frame. */
     void setPaused(boolean paused) {
         this.paused = paused;
-    }
-
-    /** Whether the decoder can convert a frame now; an empty batch waits a little for the task thread. */
-    private boolean hasFreeOutput(boolean batchEmpty) {
-        if (decoder.hasFreeOutput()) {
-            return true;
-        }
-        if (!batchEmpty) {
-            return false;
-        }
-        try {
-            return decoder.awaitFreeOutput(OUTPUT_WAIT_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     @Nullable
@@ -184,6 +192,7 @@ final class FragmentFrames<T> implements AutoCloseable {
 
     @Override
     public void close() {
+        slot.release();
         decoder.close();
     }
 

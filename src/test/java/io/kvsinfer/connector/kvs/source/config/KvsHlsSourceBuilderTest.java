@@ -71,6 +71,7 @@ class KvsHlsSourceBuilderTest {
         "source.kvs.live-edge-poll-interval|100 ms|'source.kvs.live-edge-poll-interval': PT0.1S; allowed: 200 ms (KVS allows 5 playlist requests per second) to source.kvs.playlist-poll-interval (PT1S)",
         "source.kvs.live-edge-poll-interval|2 s|'source.kvs.live-edge-poll-interval': PT2S; allowed: 200 ms",
         "source.kvs.decoder.threads|-1|allowed: 0 to 64",
+        "source.kvs.decoder.concurrent-cameras|-1|'source.kvs.decoder.concurrent-cameras': -1; allowed: 0 to 4096",
         "source.kvs.decoder.max-decode-time|500 ms|'source.kvs.decoder.max-decode-time': PT0.5S; allowed: 1 s to 10 min",
         "source.kvs.decoder.max-frame-pixels|100|'source.kvs.decoder.max-frame-pixels': 100; allowed: 4096 to 134217728 pixels",
         "source.kvs.sampling.mode|FPS|'source.kvs.sampling.fps' is required",

@@ -150,37 +150,40 @@ class CameraFetcherTest {
     }
 
     @Test
-    void theDefaultMapperCopiesOnTheTaskThreadWhileTheFetcherHoldsAFewFramesAtMost() throws Exception {
+    void theDefaultMapperCopiesOnTheTaskThreadAndOnTheFetcherOnceAFewFramesAreHeld() throws Exception {
         String stream = liveStream();
         try (CameraFetcher<VideoFrame> pooled = fetcherFor(
                 new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null), c -> {}, Clock.systemUTC(),
                 new PooledVideoFrameMapper())) {
             List<CameraRecord<VideoFrame>> waiting = new ArrayList<>();
             long deadline = System.currentTimeMillis() + 30_000;
-            while (waiting.size() < 3) {
-                assertThat(System.currentTimeMillis()).as("three frames in time").isLessThan(deadline);
+            while (waiting.size() < 4) {
+                assertThat(System.currentTimeMillis()).as("four frames in time").isLessThan(deadline);
                 for (CameraRecord<VideoFrame> record : pooled.fetch()) {
                     if (record.kind() == CameraRecord.Kind.FRAME) {
-                        assertThat(record.value()).as("mapped later, by the emitter").isNull();
-                        assertThat(record.unmapped()).isNotNull();
                         waiting.add(record);
                     }
                 }
             }
-            assertThat(pooled.fetch()).as("every output buffer is held until the task thread maps its frame")
-                    .noneMatch(r -> r.kind() == CameraRecord.Kind.FRAME);
+            assertThat(waiting.subList(0, 2)).as("held, to be mapped by the emitter on the task thread")
+                    .allMatch(r -> r.value() == null && r.unmapped() != null);
+            assertThat(waiting.subList(2, waiting.size())).as("mapped on the fetcher while two frames are held")
+                    .allMatch(r -> r.value() != null && r.unmapped() == null);
 
             List<FrameKey> emitted = new ArrayList<>();
             KvsRecordEmitter<VideoFrame> emitter = new KvsRecordEmitter<>(new SimpleCounter(), new PooledVideoFrameMapper());
             KvsStreamSplitState state = new KvsStreamSplitState(new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null));
             SourceOutput<VideoFrame> output = new PixelIndexOutput(emitted);
             waiting.forEach(record -> emitter.emitRecord(record, output, state));
+            boolean heldAgain = false;
             while (emitted.size() < 3 * FPS) {
                 assertThat(System.currentTimeMillis()).as("frames in time; got %s", emitted.size()).isLessThan(deadline + 30_000);
                 for (CameraRecord<VideoFrame> record : pooled.fetch()) {
+                    heldAgain |= record.unmapped() != null;
                     emitter.emitRecord(record, output, state);
                 }
             }
+            assertThat(heldAgain).as("frames are held again once the emitter released the first ones").isTrue();
             assertContiguous(stream, emitted);
             assertThat(state.toSplit().position()).isPresent();
         }

@@ -1,0 +1,74 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DecodeSlotsTest {
+
+    @Test
+    void aCameraWaitsWhileEverySlotIsHeldAndGetsTheFirstOneReleased() throws Exception {
+        DecodeSlots slots = new DecodeSlots(2);
+        DecodeSlots.Holder a = slots.holder();
+        DecodeSlots.Holder b = slots.holder();
+        DecodeSlots.Holder c = slots.holder();
+        assertThat(a.acquire(0)).isTrue();
+        assertThat(a.acquire(0)).as("a holder holds one slot, however often it asks").isTrue();
+        assertThat(b.acquire(0)).isTrue();
+        assertThat(slots.available()).isZero();
+        assertThat(c.acquire(20)).as("both slots held").isFalse();
+        assertThat(c.isHolding()).isFalse();
+
+        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> c.acquire(10_000));
+        Thread.sleep(50);
+        assertThat(waiting).isNotDone();
+        a.release();
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(c.isHolding()).isTrue();
+        assertThat(slots.available()).isZero();
+
+        a.release();
+        assertThat(slots.available()).as("releasing a slot not held changes nothing").isZero();
+        b.release();
+        c.release();
+        assertThat(slots.available()).isEqualTo(2);
+    }
+
+    @Test
+    void aRunIsOverAfterItsTimeSoOthersGetATurn() throws Exception {
+        DecodeSlots.Holder holder = new DecodeSlots(1).holder();
+        assertThat(holder.runIsOver()).as("nothing held").isFalse();
+        holder.acquire(0);
+        assertThat(holder.runIsOver()).isFalse();
+        Thread.sleep(DecodeSlots.MAX_RUN_MILLIS + 20);
+        assertThat(holder.runIsOver()).isTrue();
+        holder.release();
+        assertThat(holder.runIsOver()).isFalse();
+    }
+
+    @Test
+    void anInterruptedWaitGivesUpAndKeepsTheInterrupt() {
+        DecodeSlots slots = new DecodeSlots(1);
+        slots.holder().acquire(0);
+        DecodeSlots.Holder waiter = slots.holder();
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(waiter.acquire(10_000)).isFalse();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void sourcesAskingForTheSameCountShareSlotsAndZeroMeansOnePerProcessor() {
+        assertThat(DecodeSlots.shared(3)).isSameAs(DecodeSlots.shared(3)).isNotSameAs(DecodeSlots.shared(5));
+        assertThat(DecodeSlots.shared(0).count()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThatThrownBy(() -> new DecodeSlots(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("decode slots must be positive, but were 0");
+    }
+}
