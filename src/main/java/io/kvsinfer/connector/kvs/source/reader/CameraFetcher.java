@@ -434,6 +434,11 @@ final class CameraFetcher<T> implements AutoCloseable {
         frames.setPaused(paused);
     }
 
+    /** Lets another camera decode while this one waits (paused); called on the fetcher thread. */
+    void releaseDecodeSlot() {
+        frames.releaseDecodeSlot();
+    }
+
     /** Ends the camera at the next fetch (its stream was deleted or no longer matches). */
     void finishSoon() {
         finished = true;

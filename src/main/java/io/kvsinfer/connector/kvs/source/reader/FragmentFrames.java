@@ -111,7 +111,7 @@ final class FragmentFrames<T> implements AutoCloseable {
      */
     void decodeInto(List<CameraRecord<T>> out) {
         if (fragmentNumber == null || paused) {
-            slot.release();
+            releaseDecodeSlot();
             return;
         }
         if (!slot.acquire(SLOT_WAIT_MILLIS)) {
@@ -121,7 +121,7 @@ final class FragmentFrames<T> implements AutoCloseable {
             decodeBatch(out);
         } finally {
             if (fragmentNumber == null || paused || slot.runIsOver()) {
-                slot.release();
+                releaseDecodeSlot();
             }
         }
     }
@@ -163,6 +163,11 @@ final class FragmentFrames<T> implements AutoCloseable {
         }
     }
 
+    /** Gives the decode slot up if this camera holds one; the next batch waits for one again. */
+    void releaseDecodeSlot() {
+        slot.release();
+    }
+
     /** Alignment paused or resumed the camera; a paused camera stops its batch at the next frame. */
     void setPaused(boolean paused) {
         this.paused = paused;
@@ -192,7 +197,7 @@ final class FragmentFrames<T> implements AutoCloseable {
 
     @Override
     public void close() {
-        slot.release();
+        releaseDecodeSlot();
         decoder.close();
     }
 

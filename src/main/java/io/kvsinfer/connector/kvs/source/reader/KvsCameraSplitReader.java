@@ -41,6 +41,7 @@ public final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T
             return batch.build();
         }
         if (paused) {
+            camera.releaseDecodeSlot();
             pauseSleeper.sleep(java.time.Duration.ofMillis(200));
             return batch.build();
         }

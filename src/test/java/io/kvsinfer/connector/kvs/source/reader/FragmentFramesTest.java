@@ -1,0 +1,124 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.decoder.DecoderSettings;
+import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
+import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
+import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
+import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
+import io.kvsinfer.connector.kvs.source.VideoFrame;
+import io.kvsinfer.connector.kvs.source.config.SamplingMode;
+import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
+
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Decode slots and held frames, on real fragments decoded by FFmpeg. */
+class FragmentFramesTest {
+
+    private static final int FPS = 15;
+    private static final long START = 1_700_000_000_000L;
+    private static FragmentedMedia media;
+
+    @BeforeAll
+    static void encode() {
+        media = SyntheticCamera.encode(320, 240, FPS);
+    }
+
+    private static FragmentFrames<VideoFrame> camera(String id, DecodeSlots slots) {
+        return new FragmentFrames<>(id, id, new FragmentDecoder(DecoderSettings.builder().build()),
+                new PooledVideoFrameMapper(), new FrameSelector(SamplingMode.ALL_FRAMES, 0, -1, -1, -1), slots,
+                new CameraMetrics(new UnregisteredMetricsGroup(), id, new SimpleCounter()), Clock.systemUTC());
+    }
+
+    private static void open(FragmentFrames<VideoFrame> frames) {
+        frames.open("f0", START, media.initSegment(), media.mp4Fragment(0, START, 1), 0);
+    }
+
+    @Test
+    void aCameraKeepsItsSlotForItsFragmentThenTheWaitingCameraDecodes() {
+        DecodeSlots slots = new DecodeSlots(1);
+        try (FragmentFrames<VideoFrame> a = camera("a", slots); FragmentFrames<VideoFrame> b = camera("b", slots)) {
+            open(a);
+            open(b);
+            List<CameraRecord<VideoFrame>> fromA = new ArrayList<>();
+            a.decodeInto(fromA);
+            assertThat(fromA).isNotEmpty();
+            assertThat(a.hasFragment()).as("a batch is shorter than the fragment").isTrue();
+            assertThat(slots.available()).as("held across batches of one fragment").isZero();
+
+            List<CameraRecord<VideoFrame>> fromB = new ArrayList<>();
+            b.decodeInto(fromB);
+            assertThat(fromB).as("no slot for the second camera").isEmpty();
+
+            int frames = fromA.size();
+            while (a.hasFragment()) {
+                List<CameraRecord<VideoFrame>> batch = new ArrayList<>();
+                a.decodeInto(batch);
+                frames += batch.size();
+                batch.forEach(FragmentFramesTest::release);
+            }
+            fromA.forEach(FragmentFramesTest::release);
+            assertThat(frames).isEqualTo(media.frameCount(0));
+            assertThat(slots.available()).as("given up at the fragment's end").isEqualTo(1);
+            b.decodeInto(fromB);
+            assertThat(fromB).isNotEmpty();
+            fromB.forEach(FragmentFramesTest::release);
+        }
+    }
+
+    @Test
+    void aPausedCameraGivesItsSlotUp() {
+        DecodeSlots slots = new DecodeSlots(1);
+        try (FragmentFrames<VideoFrame> a = camera("a", slots)) {
+            open(a);
+            List<CameraRecord<VideoFrame>> batch = new ArrayList<>();
+            a.decodeInto(batch);
+            assertThat(slots.available()).isZero();
+            a.setPaused(true);
+            a.decodeInto(batch);
+            assertThat(slots.available()).isEqualTo(1);
+            a.setPaused(false);
+            a.decodeInto(batch);
+            assertThat(slots.available()).isZero();
+            batch.forEach(FragmentFramesTest::release);
+        }
+        assertThat(slots.available()).as("closing gives the slot back").isEqualTo(1);
+    }
+
+    @Test
+    void withTwoFramesHeldTheNextAreCopiedOnTheFetcherInOrder() {
+        try (FragmentFrames<VideoFrame> a = camera("a", new DecodeSlots(1))) {
+            open(a);
+            List<CameraRecord<VideoFrame>> records = new ArrayList<>();
+            while (a.hasFragment()) {
+                a.decodeInto(records);
+            }
+            assertThat(records.subList(0, 2)).allMatch(r -> r.unmapped() != null);
+            assertThat(records.subList(2, records.size())).allMatch(r -> r.value() != null);
+            List<Integer> indexes = new ArrayList<>();
+            for (CameraRecord<VideoFrame> r : records) {
+                byte[] bgr = r.unmapped() != null ? r.unmapped().toBgrArray() : r.value().getData();
+                indexes.add(FrameIndexCode.read(bgr, 320, 240, 3 * 320).orElseThrow());
+                release(r);
+            }
+            assertThat(indexes).hasSize(media.frameCount(0));
+            for (int i = 0; i < indexes.size(); i++) {
+                assertThat(indexes.get(i)).as("frame %s's stamped index", i).isEqualTo(indexes.get(0) + i);
+            }
+        }
+    }
+
+    private static void release(CameraRecord<VideoFrame> record) {
+        if (record.unmapped() != null) {
+            record.unmapped().release();
+        }
+    }
+}
