@@ -37,9 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * per second, and key frames only. A step runs a job with N cameras from the live edge; it fails
  * if some camera stays more than one fragment behind the live edge for the whole judged window
  * (the newest fragment it emitted frames of ended more than two fragment durations ago, at every
- * sample; see {@link LiveProbe#ages()}). The count doubles until a
- * step fails, then a binary search narrows it to within a sixteenth. The ceiling, measured in the same run, is how many
- * such cameras FFmpeg alone could decode on all cores: decode-only frames per second of the same
+ * sample; see {@link LiveProbe#ages()}). The count doubles until a step fails, then a binary
+ * search narrows it to within a sixteenth. The ceiling, measured in the same run, is how many such
+ * cameras FFmpeg alone could decode on all cores: decode-only frames per second of the same
  * stream (no colour conversion, no Flink, no HTTP; one decoding thread per core) divided by 15.
  * Beside it, FFmpeg alone decoding and converting to BGR24, which every-frame reading must also
  * do, shows how much of the gap the conversion is; and FFmpeg alone decoding and converting as
@@ -67,8 +67,13 @@ class LiveDensityBenchmark {
                         int first, int cap) {}
 
     /** The outcome of one step; {@code cpuMsPerFrame} is CPU time per frame out, by part (see {@link #PARTS}). */
-    private record Step(int cameras, boolean kept, long worstAgeMillis, double localKvsCores, double fps,
-                        Map<String, Double> cpuMsPerFrame) {}
+    private record Step(int cameras, boolean kept, long worstAgeMillis, double fps, Map<String, Double> cpuMsPerFrame) {
+
+        /** Cores LocalKvs used during the step. */
+        double localKvsCores() {
+            return cpuMsPerFrame.get("localkvs") * fps / 1000;
+        }
+    }
 
     /**
      * Where the CPU goes, by thread name: the cameras' fetcher threads (HLS, decoding, colour
@@ -129,21 +134,21 @@ class LiveDensityBenchmark {
                 table.row(mode.label(), max, describe(steps));
             }
             int cameras = Math.max(2, (int) results.get("max_live_cameras_all"));
-            int perThread = Math.max(1, cameras / Runtime.getRuntime().availableProcessors());
+            int perThread = Math.max(1, cameras / cores);
             double interleaved = 0;
             for (int round = 0; round < 2; round++) {
                 interleaved = Math.max(interleaved, ffmpegAloneFps(file, true, perThread));
             }
             double interleavedLimit = interleaved / FPS;
             results.put("decode_bgr_interleaved_limit_cameras", Math.round(interleavedLimit * 10) / 10.0);
-            results.put("decode_bgr_interleaved_streams", perThread * Runtime.getRuntime().availableProcessors());
+            results.put("decode_bgr_interleaved_streams", perThread * cores);
             table.note(String.format("decode_limit_cameras = %.1f (FFmpeg alone, decode only, %d threads: %.0f fps / %d)",
-                    limit, Runtime.getRuntime().availableProcessors(), decodeFps, FPS));
+                    limit, cores, decodeFps, FPS));
             table.note(String.format("decode_bgr_limit_cameras = %.1f (FFmpeg alone, decode and convert to BGR24 as every-frame"
                     + " reading must; not a target, it shows what the conversion costs)", bgrLimit));
             table.note(String.format("decode_bgr_interleaved_limit_cameras = %.1f (the same with %d streams taking turns,"
                     + " as many cameras do; every frame reached %.2f of it)", interleavedLimit,
-                    perThread * Runtime.getRuntime().availableProcessors(), cameras / interleavedLimit));
+                    perThread * cores, cameras / interleavedLimit));
         }
         if (results.containsKey("every_frame_cpu_ms_per_frame_process")) {
             table.note(String.format("CPU per frame at the largest every-frame step: %.3f ms in all (fetchers %.3f, task"
@@ -216,9 +221,8 @@ class LiveDensityBenchmark {
             long frames = Math.max(1, LiveProbe.frames() - framesBefore);
             Map<String, Double> msPerFrame = new LinkedHashMap<>();
             cpuByPart(threads).forEach((part, nanos) -> msPerFrame.put(part, (nanos - cpuBefore.get(part)) / 1e6 / frames));
-            double cores = msPerFrame.get("localkvs") * frames / 1e3 / seconds;
             boolean kept = !alwaysBehind.containsValue(true);
-            return new Step(cameras, kept, worst, cores, frames / seconds, msPerFrame);
+            return new Step(cameras, kept, worst, frames / seconds, msPerFrame);
         } finally {
             job.cancel().get();
         }

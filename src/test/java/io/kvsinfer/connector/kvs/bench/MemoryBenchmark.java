@@ -52,37 +52,39 @@ class MemoryBenchmark {
         List<Sample> fourAll = run(4, warmUp + (quick ? 16 : 600), every);
         List<Sample> four = judged(fourAll, warmUp);
         assertThat(four.get(four.size() - 1).frames()).as("frames read by 4 cameras").isPositive();
-        double heapPerCamera = (median(four, true) - median(one, true)) / 3;
-        double rssPerCamera = (median(four, false) - median(one, false)) / 3;
+        double heapOne = median(one, true);
+        double rssOne = median(one, false);
+        double heapFour = median(four, true);
+        double rssFour = median(four, false);
+        double heapPerCamera = (heapFour - heapOne) / 3;
+        double rssPerCamera = (rssFour - rssOne) / 3;
         double slope = slopePerHour(four, Sample::rssMb);
         double slopeOutsideJvm = slopePerHour(four, s -> s.rssMb() - s.jvmNonHeapMb());
+        double slopeJvmNonHeap = slopePerHour(four, Sample::jvmNonHeapMb);
         double warmUpSlope = slopePerHour(fourAll.subList(0, fourAll.size() - four.size() + 1), Sample::rssMb);
+        long judgedSeconds = Math.round(four.get(four.size() - 1).seconds() - four.get(0).seconds());
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("heap_mb_per_camera", round1(heapPerCamera));
         results.put("rss_mb_per_camera", round1(rssPerCamera));
         results.put("rss_slope_mb_per_hour", round1(slope));
         results.put("rss_slope_outside_jvm_mb_per_hour", round1(slopeOutsideJvm));
-        results.put("jvm_non_heap_slope_mb_per_hour", round1(slopePerHour(four, Sample::jvmNonHeapMb)));
+        results.put("jvm_non_heap_slope_mb_per_hour", round1(slopeJvmNonHeap));
         results.put("rss_slope_warm_up_mb_per_hour", round1(warmUpSlope));
-        results.put("memory_heap_mb_1_camera", round1(median(one, true)));
-        results.put("memory_rss_mb_1_camera", round1(median(one, false)));
-        results.put("memory_heap_mb_4_cameras", round1(median(four, true)));
-        results.put("memory_rss_mb_4_cameras", round1(median(four, false)));
+        results.put("memory_heap_mb_1_camera", round1(heapOne));
+        results.put("memory_rss_mb_1_camera", round1(rssOne));
+        results.put("memory_heap_mb_4_cameras", round1(heapFour));
+        results.put("memory_rss_mb_4_cameras", round1(rssFour));
         results.put("memory_warm_up_seconds", warmUp);
-        results.put("memory_slope_run_seconds", Math.round(four.get(four.size() - 1).seconds() - four.get(0).seconds()));
+        results.put("memory_slope_run_seconds", judgedSeconds);
         new BenchTable("Memory, live 1920x1080@15 cameras, a JVM per run (-Xms2g -Xmx2g, heap pre-touched, 32 MB G1 regions)",
                 "cameras", "heap after GC (MB)", "resident (MB)", "run (s)")
-                .row(1, round1(median(one, true)), round1(median(one, false)),
-                        (long) one.get(one.size() - 1).seconds())
-                .row(4, round1(median(four, true)), round1(median(four, false)),
-                        (long) fourAll.get(fourAll.size() - 1).seconds())
+                .row(1, round1(heapOne), round1(rssOne), (long) one.get(one.size() - 1).seconds())
+                .row(4, round1(heapFour), round1(rssFour), (long) fourAll.get(fourAll.size() - 1).seconds())
                 .note(String.format("per camera: heap %.1f MB (target <= 48), resident %.1f MB; resident slope over the"
                         + " %d s after %d s of warm-up %.1f MB/h (target <= 20); during the warm-up %.1f MB/h",
-                        heapPerCamera, rssPerCamera, (long) (four.get(four.size() - 1).seconds() - four.get(0).seconds()),
-                        warmUp, slope, warmUpSlope))
+                        heapPerCamera, rssPerCamera, judgedSeconds, warmUp, slope, warmUpSlope))
                 .note(String.format("of which the JVM's own non-heap pools (compiled code, class metadata) %.1f MB/h;"
-                        + " resident memory outside them %.1f MB/h", slopePerHour(four, Sample::jvmNonHeapMb),
-                        slopeOutsideJvm))
+                        + " resident memory outside them %.1f MB/h", slopeJvmNonHeap, slopeOutsideJvm))
                 .print();
         BenchResults.merge(results);
         writeSamples(fourAll, BenchResults.file().resolveSibling("memory-4-cameras.csv"));
