@@ -30,10 +30,12 @@ import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
  * Decodes HLS fragments from memory with FFmpeg, one camera per instance, reused across fragments.
  * Not thread-safe.
  *
- * <p>Per fragment: a demuxer over the bytes ({@link MemoryInput}), a fresh decoder from that
- * fragment's stream parameters ({@link VideoDecoder}, so a new init segment with another codec
- * configuration or resolution just works), and for kept frames only a swscale conversion to BGR24
- * ({@link BgrConverter}, whose context and buffer survive from fragment to fragment).
+ * <p>Per fragment: a demuxer over the bytes ({@link MemoryInput}), a decoder for that fragment's
+ * stream parameters ({@link VideoDecoder}: the previous fragment's, flushed, while the parameters
+ * stay the same, otherwise a fresh one, so a new init segment with another codec configuration or
+ * resolution just works), and for kept frames only a swscale conversion to BGR24 ({@link
+ * BgrConverter}, whose context and buffer survive from fragment to fragment). A fragment that
+ * fails discards its decoder, so the next one starts from a clean one.
  *
  * <p><b>Order and offsets.</b> Frames come out in the order FFmpeg's decoder outputs them, which is
  * presentation order (it reorders B-frames); {@link DecodedFrame#indexInFragment()} counts that
@@ -78,6 +80,10 @@ public final class FragmentDecoder implements AutoCloseable {
     private AVStream stream;
     private VideoDecoder decoder;
     private boolean draining;
+
+    // Between fragments: the last fragment's decoder, flushed, for the next one if it fits.
+    private VideoDecoder spare;
+    private long decodersOpened;
     private int framesOut;
     private long videoPackets;
     private long firstPts;
@@ -105,7 +111,7 @@ public final class FragmentDecoder implements AutoCloseable {
     public void open(@Nullable byte[] initSegment, byte[] fragment) throws CorruptFragmentException {
         Preconditions.checkNotNull(fragment, "fragment must not be null");
         Preconditions.checkState(state != State.CLOSED, "the decoder is closed");
-        endFragment();
+        endFragment(true);
         budget.reset();
         budget.enter();
         try {
@@ -121,7 +127,7 @@ public final class FragmentDecoder implements AutoCloseable {
             // MPEG-TS: the stream may only be announced by a PMT further in; found while reading.
             state = State.DECODING;
         } catch (CorruptFragmentException | RuntimeException | Error e) {
-            endFragment();
+            endFragment(false);
             state = State.ENDED;
             throw e;
         } finally {
@@ -136,7 +142,14 @@ public final class FragmentDecoder implements AutoCloseable {
         // only the bitstream reveals (MPEG-TS, or a new SPS mid-fragment).
         checkPixels(width, height);
         stream = video;
-        decoder = VideoDecoder.open(video, settings);
+        if (spare != null && spare.fits(video)) {
+            decoder = spare;
+        } else {
+            closeSpare();
+            decoder = VideoDecoder.open(video, settings);
+            decodersOpened++;
+        }
+        spare = null;
     }
 
     private void checkPixels(long width, long height) throws CorruptFragmentException {
@@ -159,11 +172,11 @@ public final class FragmentDecoder implements AutoCloseable {
         try {
             DecodedFrame next = decodeNext(sampler);
             if (next == null) {
-                endFragment();
+                endFragment(true);
             }
             return next;
         } catch (CorruptFragmentException | RuntimeException | Error e) {
-            endFragment();
+            endFragment(false);
             throw e;
         } finally {
             budget.exit();
@@ -338,12 +351,21 @@ public final class FragmentDecoder implements AutoCloseable {
         return null;
     }
 
-    /** Releases the current fragment's demuxer and decoder; the converter is kept for the next. */
-    private void endFragment() {
+    /**
+     * Releases the current fragment's demuxer; its decoder is flushed and kept as the spare if the
+     * fragment went well (read to its end or left for the next one), closed if it failed. The
+     * converter is kept for the next fragment.
+     */
+    private void endFragment(boolean keepDecoder) {
         av_frame_unref(picture);
         av_packet_unref(packet);
         if (decoder != null) {
-            decoder.close();
+            if (keepDecoder) {
+                decoder.flush();
+                spare = decoder;
+            } else {
+                decoder.close();
+            }
             decoder = null;
         }
         if (input != null) {
@@ -358,6 +380,19 @@ public final class FragmentDecoder implements AutoCloseable {
         if (state == State.DECODING) {
             state = State.ENDED;
         }
+    }
+
+    private void closeSpare() {
+        if (spare != null) {
+            spare.close();
+            spare = null;
+        }
+    }
+
+    /** FFmpeg decoders set up so far; one per camera while its stream parameters stay the same. */
+    @VisibleForTesting
+    long decodersOpened() {
+        return decodersOpened;
     }
 
     /**
@@ -386,7 +421,8 @@ public final class FragmentDecoder implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
-        endFragment();
+        endFragment(false);
+        closeSpare();
         state = State.CLOSED;
         converter.close();
         av_frame_free(picture);

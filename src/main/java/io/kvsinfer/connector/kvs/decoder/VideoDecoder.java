@@ -11,6 +11,7 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
@@ -25,14 +26,21 @@ import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
  * decoder options of {@link DecoderSettings}: thread count, key frames only, and a pixel limit that
  * FFmpeg enforces itself before it allocates a picture (this also covers a size change announced
  * in-band, mid-fragment).
+ *
+ * <p>A decoder serves the next fragment too when that fragment's stream has the same parameters
+ * ({@link #fits}): {@link #flush} readies it for a new key frame while its picture pool stays, so
+ * a camera does not free and allocate its reference pictures (tens of MB at 1080p) every fragment,
+ * which left the C allocator's arenas fragmented and resident memory growing in steps.
  */
 @Internal
 final class VideoDecoder implements AutoCloseable {
 
     private AVCodecContext context;
+    private final StreamParameters parameters;
 
-    private VideoDecoder(AVCodecContext context) {
+    private VideoDecoder(AVCodecContext context, StreamParameters parameters) {
         this.context = context;
+        this.parameters = parameters;
     }
 
     static VideoDecoder open(AVStream stream, DecoderSettings settings) throws CorruptFragmentException {
@@ -46,7 +54,7 @@ final class VideoDecoder implements AutoCloseable {
         if (context == null) {
             throw new OutOfMemoryError("avcodec_alloc_context3 failed");
         }
-        VideoDecoder decoder = new VideoDecoder(context);
+        VideoDecoder decoder = new VideoDecoder(context, StreamParameters.of(stream));
         AVDictionary options = new AVDictionary(null);
         try {
             int ret = avcodec_parameters_to_context(context, parameters);
@@ -73,6 +81,19 @@ final class VideoDecoder implements AutoCloseable {
         } finally {
             av_dict_free(options);
         }
+    }
+
+    /** Whether this decoder can decode {@code stream} as it is: the same codec and parameters. */
+    boolean fits(AVStream stream) {
+        return parameters.equals(StreamParameters.of(stream));
+    }
+
+    /**
+     * Drops every picture and packet in flight and any end of stream, so that the next packet
+     * starts afresh (a fragment starts with a key frame); the context and its picture pool stay.
+     */
+    void flush() {
+        avcodec_flush_buffers(context);
     }
 
     /** {@code avcodec_send_packet}; a null packet starts draining. */

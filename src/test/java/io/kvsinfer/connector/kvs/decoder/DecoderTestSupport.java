@@ -28,12 +28,15 @@ final class DecoderTestSupport {
         List<Got> out = new ArrayList<>();
         DecodedFrame frame;
         while ((frame = decoder.next(sampler)) != null) {
-            int pixelIndex = FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride())
-                    .orElse(-1);
-            out.add(new Got(pixelIndex, frame.indexInFragment(), frame.offsetMillis(), frame.keyFrame(),
-                    frame.width(), frame.height(), frame.sourceWidth(), frame.sourceHeight()));
+            out.add(got(frame));
         }
         return out;
+    }
+
+    static Got got(DecodedFrame frame) {
+        int pixelIndex = FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()).orElse(-1);
+        return new Got(pixelIndex, frame.indexInFragment(), frame.offsetMillis(), frame.keyFrame(),
+                frame.width(), frame.height(), frame.sourceWidth(), frame.sourceHeight());
     }
 
     static List<Integer> pixelIndices(List<Got> frames) {

@@ -78,6 +78,7 @@ class FragmentDecoderTest {
                 });
                 first += count;
             }
+            assertThat(decoder.decodersOpened()).as("one FFmpeg decoder for the whole stream").isEqualTo(1);
         }
     }
 
@@ -294,7 +295,50 @@ class FragmentDecoderTest {
                     .containsExactly(640, 360, 640, 360));
             assertThat(small2).allSatisfy(f -> assertThat(List.of(f.width(), f.height())).containsExactly(320, 240));
             assertThat(offsets(big)).isEqualTo(expectedOffsets(large.frameCount(1), FPS));
+            // fMP4 announces each size in its init segment: a fresh decoder at each change. An MPEG-TS
+            // stream's size is only in its in-band SPS, which the same decoder follows by itself.
+            assertThat(decoder.decodersOpened()).isEqualTo(format == ContainerFormat.FRAGMENTED_MP4 ? 3 : 1);
         }
+    }
+
+    @Test
+    void aFragmentThatFailsWhileDecodingDiscardsItsDecoder() throws Exception {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.FRAGMENTED_MP4).build())) {
+            decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(0, START, 1));
+            byte[] cut = withMdatCut(camera.mp4Fragment(1, START + 2000, 2));
+            List<Got> before = new ArrayList<>();
+            assertThatThrownBy(() -> {
+                decoder.open(camera.initSegment(), cut);
+                for (DecodedFrame f = decoder.next(FrameSampler.ALL); f != null; f = decoder.next(FrameSampler.ALL)) {
+                    before.add(DecoderTestSupport.got(f));
+                }
+            }).isInstanceOf(CorruptFragmentException.class);
+            assertThat(pixelIndices(before)).as("frames before the damage are good")
+                    .isEqualTo(range(camera.frameCount(0), before.size()));
+            assertThat(decoder.decodersOpened()).isEqualTo(1);
+
+            List<Got> after = decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(2, START + 4000, 3));
+            assertThat(pixelIndices(after)).isEqualTo(range(2 * camera.frameCount(0), camera.frameCount(2)));
+            assertThat(decoder.decodersOpened()).as("the failed fragment's decoder is not reused").isEqualTo(2);
+        }
+    }
+
+    /** The fragment with the second half of its mdat payload gone, the mdat's size adjusted. */
+    private static byte[] withMdatCut(byte[] fragment) {
+        ByteBuffer boxes = ByteBuffer.wrap(fragment);
+        while (boxes.remaining() >= 8) {
+            int at = boxes.position();
+            int size = boxes.getInt(at);
+            String type = new String(fragment, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            if (type.equals("mdat")) {
+                int newSize = 8 + (size - 8) / 2;
+                byte[] cut = java.util.Arrays.copyOf(fragment, at + newSize);
+                ByteBuffer.wrap(cut).putInt(at, newSize);
+                return cut;
+            }
+            boxes.position(at + size);
+        }
+        throw new AssertionError("no mdat box");
     }
 
     // ---- limits -----------------------------------------------------------------------------------
@@ -364,6 +408,7 @@ class FragmentDecoderTest {
                             .hasValue(i * camera.frameCount(0) + k);
                 }
             }
+            assertThat(decoder.decodersOpened()).as("flushed, not reopened, after a half-read fragment").isEqualTo(1);
         }
     }
 }
