@@ -1,16 +1,20 @@
 package io.kvsinfer.connector.kvs.decoder;
 
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
+
 import org.apache.flink.annotation.Internal;
 
 import java.nio.ByteBuffer;
 
 /**
- * A frame the decoder converted to BGR24. The pixel buffer belongs to the decoder: it is valid until
+ * A frame the decoder converted to its output {@link PixelFormat}. The pixel buffer belongs to the decoder: it is valid until
  * the next call to {@link FragmentDecoder#next} and is then overwritten, unless the frame is
  * {@linkplain #hold() held}.
  */
 @Internal
 public interface DecodedFrame {
+
+    PixelFormat pixelFormat();
 
     /** Position in the fragment in decoder output order (presentation order), counting frames the sampler rejected. */
     int indexInFragment();
@@ -26,17 +30,17 @@ public interface DecodedFrame {
     /** Output height (after scaling). */
     int height();
 
-    /** Bytes from one row to the next in {@link #buffer()}, at least {@code 3 * width}. */
+    /** Bytes from one row to the next in {@link #buffer()}, at least width times bytes per pixel. */
     int stride();
 
-    /** BGR24 pixels, {@link #stride()} bytes a row; read-only, positioned at the first pixel. */
+    /** The pixels, {@link #stride()} bytes a row; read-only, positioned at the first pixel. */
     ByteBuffer buffer();
 
-    /** A packed copy ({@code 3 * width * height} bytes, no row padding). */
-    byte[] toBgrArray();
+    /** A packed copy (width times height times bytes per pixel, no row padding). */
+    byte[] toPackedArray();
 
-    /** Packs the pixels into {@code out}, which must hold exactly {@code 3 * width * height} bytes. */
-    void copyBgrTo(byte[] out);
+    /** Packs the pixels into {@code out}, which must hold exactly width times height times bytes per pixel. */
+    void copyPackedTo(byte[] out);
 
     /** Size of the frame as the stream carries it, before scaling. */
     int sourceWidth();

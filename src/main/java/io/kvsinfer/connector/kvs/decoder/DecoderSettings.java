@@ -1,19 +1,21 @@
 package io.kvsinfer.connector.kvs.decoder;
 
 import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.Preconditions;
 
 import java.time.Duration;
 
-/** How a {@link FragmentDecoder} decodes: container, threads, key frames only, output size, bounds. */
+/** How a {@link FragmentDecoder} decodes: container, threads, key frames only, output format and size, bounds. */
 @Internal
 public final class DecoderSettings {
 
     private final ContainerFormat containerFormat;
     private final int threads;
     private final boolean keyFramesOnly;
+    private final PixelFormat pixelFormat;
     private final int outputWidth;
     private final int outputHeight;
     private final Duration maxDecodeTime;
@@ -23,6 +25,7 @@ public final class DecoderSettings {
         this.containerFormat = b.containerFormat;
         this.threads = b.threads;
         this.keyFramesOnly = b.keyFramesOnly;
+        this.pixelFormat = b.pixelFormat;
         this.outputWidth = b.outputWidth;
         this.outputHeight = b.outputHeight;
         this.maxDecodeTime = b.maxDecodeTime;
@@ -46,6 +49,11 @@ public final class DecoderSettings {
         return keyFramesOnly;
     }
 
+    /** The pixel format frames are converted to. */
+    public PixelFormat pixelFormat() {
+        return pixelFormat;
+    }
+
     /** Output width, or 0 for the stream's own size. */
     public int outputWidth() {
         return outputWidth;
@@ -66,11 +74,12 @@ public final class DecoderSettings {
         return maxFramePixels;
     }
 
-    /** Builder with defaults: fMP4, 1 thread, every frame, source size, 30 s, 8K frames. */
+    /** Builder with defaults: fMP4, 1 thread, every frame, BGR24 at the source size, 30 s, 8K frames. */
     public static final class Builder {
         private ContainerFormat containerFormat = ContainerFormat.FRAGMENTED_MP4;
         private int threads = 1;
         private boolean keyFramesOnly;
+        private PixelFormat pixelFormat = PixelFormat.BGR24;
         private int outputWidth;
         private int outputHeight;
         private Duration maxDecodeTime = Duration.ofSeconds(30);
@@ -89,6 +98,11 @@ public final class DecoderSettings {
 
         public Builder keyFramesOnly(boolean keyFramesOnly) {
             this.keyFramesOnly = keyFramesOnly;
+            return this;
+        }
+
+        public Builder pixelFormat(PixelFormat format) {
+            this.pixelFormat = Preconditions.checkNotNull(format, "pixel format");
             return this;
         }
 

@@ -33,8 +33,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
  * <p>Per fragment: a demuxer over the bytes ({@link MemoryInput}), a decoder for that fragment's
  * stream parameters ({@link VideoDecoder}: the previous fragment's, flushed, while the parameters
  * stay the same, otherwise a fresh one, so a new init segment with another codec configuration or
- * resolution just works), and for kept frames only a swscale conversion to BGR24 ({@link
- * BgrConverter}, whose context and buffer survive from fragment to fragment). A fragment that
+ * resolution just works), and for kept frames only a swscale conversion to the output pixel format
+ * ({@link PictureConverter}, whose context and buffer survive from fragment to fragment). A fragment that
  * fails discards its decoder, so the next one starts from a clean one.
  *
  * <p><b>Order and offsets.</b> Frames come out in the order FFmpeg's decoder outputs them, which is
@@ -67,8 +67,8 @@ public final class FragmentDecoder implements AutoCloseable {
     private final DecoderSettings settings;
     private final boolean mpegTs;
     private final DecodeBudget budget;
-    private final BgrConverter converter = new BgrConverter();
-    private final BgrFrame frame = new BgrFrame();
+    private final PictureConverter converter;
+    private final ConvertedFrame frame = new ConvertedFrame();
     private final AVPacket packet;
     private final AVFrame picture;
     private final AVRational millis = av_make_q(1, 1000);
@@ -100,6 +100,7 @@ public final class FragmentDecoder implements AutoCloseable {
         this.settings = Preconditions.checkNotNull(settings, "settings must not be null");
         this.mpegTs = settings.containerFormat() == ContainerFormat.MPEG_TS;
         this.budget = new DecodeBudget(settings.maxDecodeTime());
+        this.converter = new PictureConverter(settings.pixelFormat());
         this.packet = av_packet_alloc();
         this.picture = av_frame_alloc();
     }
@@ -296,7 +297,7 @@ public final class FragmentDecoder implements AutoCloseable {
         int width = settings.outputWidth() == 0 ? sourceWidth : settings.outputWidth();
         int height = settings.outputHeight() == 0 ? sourceHeight : settings.outputHeight();
         converter.convert(picture, width, height);
-        frame.set(index, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height, converter.output());
+        frame.set(converter.format(), index, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height, converter.output());
         return frame;
     }
 
@@ -410,7 +411,7 @@ public final class FragmentDecoder implements AutoCloseable {
         return converter.heldOutputs();
     }
 
-    /** Pictures converted to BGR so far: frames the sampler rejected must not count. */
+    /** Pictures converted so far: frames the sampler rejected must not count. */
     @VisibleForTesting
     long conversions() {
         return converter.conversions();

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The BGR24 buffers a {@link BgrConverter} writes into. Normally one buffer, rewritten for every
+ * The pixel buffers a {@link PictureConverter} writes into. Normally one buffer, rewritten for every
  * frame; a frame that is {@linkplain DecodedFrame#hold() held} (its pixels still to be read on
  * another thread) keeps its buffer, and the converter writes the next frames into another one, up
  * to {@link #MAX_BUFFERS}. At most {@link #MAX_HELD} are held, so the converter always has a
@@ -33,22 +33,22 @@ final class OutputBuffers {
     private static final int ROW_ALIGNMENT = 64;
 
     private final List<Buffer> buffers = new ArrayList<>(MAX_BUFFERS);
-    private int width;
+    private int rowBytes;
     private int height;
 
-    /** A buffer for a {@code width x height} frame that no frame holds. */
-    synchronized Buffer takeFree(int width, int height) {
-        if (width != this.width || height != this.height) {
+    /** A buffer for {@code height} rows of {@code rowBytes} pixel bytes that no frame holds. */
+    synchronized Buffer takeFree(int rowBytes, int height) {
+        if (rowBytes != this.rowBytes || height != this.height) {
             // Held buffers of the old size stay with their holders; new frames get new buffers.
             buffers.clear();
-            this.width = width;
+            this.rowBytes = rowBytes;
             this.height = height;
         }
         Buffer free = firstFree();
         if (free != null) {
             return free;
         }
-        Buffer buffer = new Buffer(this, width, height);
+        Buffer buffer = new Buffer(this, rowBytes, height);
         buffers.add(buffer);
         return buffer;
     }
@@ -88,22 +88,23 @@ final class OutputBuffers {
         buffer.held = true;
     }
 
-    /** One output buffer: BGR24 rows of {@link #stride} bytes. */
+    /** One output buffer: rows of pixels, {@link #stride} bytes apart. */
     static final class Buffer {
         private final OutputBuffers owner;
         final ByteBuffer readOnlyPixels;
+        /** The same memory, writable: for the converter only. */
+        final ByteBuffer pixels;
         final BytePointer pointer;
         final int stride;
         private boolean held;
 
-        private Buffer(OutputBuffers owner, int width, int height) {
+        private Buffer(OutputBuffers owner, int rowBytes, int height) {
             this.owner = owner;
-            int rowBytes = 3 * width;
             this.stride = (rowBytes + ROW_ALIGNMENT - 1) / ROW_ALIGNMENT * ROW_ALIGNMENT;
             int size = stride * height;
             ByteBuffer aligned = ByteBuffer.allocateDirect(size + ROW_ALIGNMENT).alignedSlice(ROW_ALIGNMENT);
             aligned.limit(size);
-            ByteBuffer pixels = aligned.slice();
+            this.pixels = aligned.slice();
             this.readOnlyPixels = pixels.asReadOnlyBuffer();
             this.pointer = new BytePointer(pixels);
         }

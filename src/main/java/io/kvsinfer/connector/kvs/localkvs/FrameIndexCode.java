@@ -1,5 +1,7 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
+
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.util.Preconditions;
 
@@ -55,7 +57,7 @@ public final class FrameIndexCode {
 
     /** Draws {@code value} into the top band of a BGR24 picture, overwriting those pixels. */
     public static void stamp(byte[] bgr, int width, int height, int stride, int value) {
-        checkGeometry(bgr == null ? -1 : bgr.length, width, height, stride, MIN_WIDTH, MIN_HEIGHT);
+        checkGeometry(bgr == null ? -1 : bgr.length, PixelFormat.BGR24, width, height, stride, MIN_WIDTH, MIN_HEIGHT);
         boolean[] bits = encodeBits(value);
         for (int row = 0; row < ROWS; row++) {
             for (int col = 0; col < COLUMNS; col++) {
@@ -67,8 +69,8 @@ public final class FrameIndexCode {
 
     /** Reads the value from a BGR24 picture, or empty if the picture carries no readable code. */
     public static OptionalInt read(byte[] bgr, int width, int height, int stride) {
-        checkGeometry(bgr == null ? -1 : bgr.length, width, height, stride, COLUMNS, ROWS * BAND_DIVISOR);
-        return read(i -> bgr[i] & 0xFF, width, height, stride);
+        checkGeometry(bgr == null ? -1 : bgr.length, PixelFormat.BGR24, width, height, stride, COLUMNS, ROWS * BAND_DIVISOR);
+        return read(i -> bgr[i] & 0xFF, 3, width, height, stride);
     }
 
     /**
@@ -76,21 +78,30 @@ public final class FrameIndexCode {
      * starting at the buffer's position; the buffer's position is not changed.
      */
     public static OptionalInt read(ByteBuffer bgr, int width, int height, int stride) {
-        Preconditions.checkNotNull(bgr, "bgr must not be null");
-        int base = bgr.position();
-        checkGeometry(bgr.limit() - base, width, height, stride, COLUMNS, ROWS * BAND_DIVISOR);
-        return read(i -> bgr.get(base + i) & 0xFF, width, height, stride);
+        return read(bgr, PixelFormat.BGR24, width, height, stride);
+    }
+
+    /**
+     * Reads the value from a picture in any of the source's pixel formats held in a buffer,
+     * starting at the buffer's position; the buffer's position is not changed.
+     */
+    public static OptionalInt read(ByteBuffer pixels, PixelFormat format, int width, int height, int stride) {
+        Preconditions.checkNotNull(pixels, "pixels must not be null");
+        Preconditions.checkNotNull(format, "format must not be null");
+        int base = pixels.position();
+        checkGeometry(pixels.limit() - base, format, width, height, stride, COLUMNS, ROWS * BAND_DIVISOR);
+        return read(i -> pixels.get(base + i) & 0xFF, format.bytesPerPixel(), width, height, stride);
     }
 
     private interface Pixels {
         int at(int index);
     }
 
-    private static OptionalInt read(Pixels px, int width, int height, int stride) {
+    private static OptionalInt read(Pixels px, int bytesPerPixel, int width, int height, int stride) {
         int[][] lum = new int[ROWS][COLUMNS];
         for (int row = 0; row < ROWS; row++) {
             for (int col = 0; col < COLUMNS; col++) {
-                lum[row][col] = cellLuminance(px, width, height, stride, row, col);
+                lum[row][col] = cellLuminance(px, bytesPerPixel, width, height, stride, row, col);
             }
         }
         int whiteMin = 255;
@@ -128,7 +139,7 @@ public final class FrameIndexCode {
         return decodeBits(bits);
     }
 
-    private static int cellLuminance(Pixels px, int width, int height, int stride, int row, int col) {
+    private static int cellLuminance(Pixels px, int bytesPerPixel, int width, int height, int stride, int row, int col) {
         int x0 = col * width / COLUMNS;
         int x1 = (col + 1) * width / COLUMNS;
         int bandHeight = height / BAND_DIVISOR;
@@ -146,9 +157,9 @@ public final class FrameIndexCode {
         for (int y = cy0; y < cy1; y += stepY) {
             int rowStart = y * stride;
             for (int x = cx0; x < cx1; x += stepX) {
-                int p = rowStart + 3 * x;
-                // BGR: weights close to luma, cheap integer arithmetic.
-                sum += px.at(p) + 2 * px.at(p + 1) + px.at(p + 2);
+                int p = rowStart + bytesPerPixel * x;
+                // BGR or RGB: weights close to luma, cheap integer arithmetic; grey is luma.
+                sum += bytesPerPixel == 1 ? 4 * px.at(p) : px.at(p) + 2 * px.at(p + 1) + px.at(p + 2);
                 n++;
             }
         }
@@ -219,22 +230,25 @@ public final class FrameIndexCode {
     }
 
     private static void checkGeometry(
-            int available, int width, int height, int stride, int minWidth, int minHeight) {
-        Preconditions.checkArgument(available >= 0, "bgr must not be null");
+            int available, PixelFormat format, int width, int height, int stride, int minWidth, int minHeight) {
+        Preconditions.checkArgument(available >= 0, "the picture must not be null");
+        int rowBytes = format.bytesPerPixel() * width;
         Preconditions.checkArgument(
                 width >= minWidth, "width is %s but must be at least %s", width, minWidth);
         Preconditions.checkArgument(
                 height >= minHeight, "height is %s but must be at least %s", height, minHeight);
         Preconditions.checkArgument(
-                stride >= 3 * width,
-                "stride is %s but must be at least 3 * width = %s for BGR24",
+                stride >= rowBytes,
+                "stride is %s but must be at least %s * width = %s for %s",
                 stride,
-                3 * width);
+                format.bytesPerPixel(),
+                rowBytes,
+                format);
         // Only the band is touched, so only the band's rows need to be present.
-        long needed = (long) stride * (height / BAND_DIVISOR - 1) + 3L * width;
+        long needed = (long) stride * (height / BAND_DIVISOR - 1) + rowBytes;
         Preconditions.checkArgument(
                 available >= needed,
-                "bgr holds %s bytes but a %sx%s picture with stride %s needs at least %s for the code band",
+                "the picture holds %s bytes but a %sx%s picture with stride %s needs at least %s for the code band",
                 available,
                 width,
                 height,

@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.source;
 
-import io.kvsinfer.connector.kvs.decoder.BgrRows;
+import io.kvsinfer.connector.kvs.decoder.PackedRows;
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 
 import org.apache.flink.annotation.PublicEvolving;
 
@@ -12,9 +13,6 @@ import java.nio.ByteBuffer;
  */
 @PublicEvolving
 public interface CameraFrame {
-
-    /** The pixel format of {@link #pixels()}: packed 8-bit blue, green, red. */
-    String PIXEL_FORMAT_BGR24 = "BGR24";
 
     String cameraId();
 
@@ -32,30 +30,41 @@ public interface CameraFrame {
 
     boolean isKeyFrame();
 
+    /** The pixel format of {@link #pixels()}, as the source was configured: BGR24 unless set. */
+    PixelFormat pixelFormat();
+
     int width();
 
     int height();
 
-    /** Bytes from the start of one row to the next in {@link #pixels()}; at least {@code 3 * width}. */
+    /**
+     * Bytes from the start of one row to the next in {@link #pixels()}; at least {@code width *
+     * pixelFormat().bytesPerPixel()}.
+     */
     int stride();
 
-    /** BGR24 pixels, {@link #stride()} bytes a row; a read-only view valid only during the call. */
+    /** The pixels, {@link #stride()} bytes a row; a read-only view valid only during the call. */
     ByteBuffer pixels();
 
-    /** A packed copy of the pixels ({@code 3 * width * height} bytes, no row padding). */
-    default byte[] toBgrArray() {
-        byte[] out = new byte[3 * width() * height()];
-        copyBgrTo(out);
+    /** Bytes a packed copy of the pixels takes: width times height times bytes per pixel. */
+    default int packedSize() {
+        return pixelFormat().bytesPerPixel() * width() * height();
+    }
+
+    /** A packed copy of the pixels ({@link #packedSize()} bytes, no row padding). */
+    default byte[] toPackedArray() {
+        byte[] out = new byte[packedSize()];
+        copyPackedTo(out);
         return out;
     }
 
     /**
-     * Packs the pixels into {@code out} ({@code 3 * width * height} bytes, no row padding), for
-     * mappers that reuse their own arrays.
+     * Packs the pixels into {@code out} ({@link #packedSize()} bytes, no row padding), for mappers
+     * that reuse their own arrays.
      *
      * @throws IllegalArgumentException if {@code out} has another length
      */
-    default void copyBgrTo(byte[] out) {
-        BgrRows.pack(pixels(), width(), height(), stride(), out);
+    default void copyPackedTo(byte[] out) {
+        PackedRows.pack(pixels(), pixelFormat(), width(), height(), stride(), out);
     }
 }

@@ -7,6 +7,7 @@ import io.kvsinfer.connector.kvs.source.config.FragmentSelectorType;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
 import io.kvsinfer.connector.kvs.source.config.KvsSourcePreset;
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 import io.kvsinfer.connector.kvs.source.config.SamplingMode;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import io.kvsinfer.connector.kvs.source.reader.PooledVideoFrameMapper;
@@ -267,6 +268,13 @@ public final class KvsHlsSourceBuilder<T> {
     public KvsHlsSourceBuilder<T> setOutputSize(int width, int height) {
         config.set(KvsSourceOptions.OUTPUT_WIDTH, width);
         config.set(KvsSourceOptions.OUTPUT_HEIGHT, height);
+        return this;
+    }
+
+    /** The pixel format of the frames (default BGR24); see {@link PixelFormat} for each. */
+    public KvsHlsSourceBuilder<T> setOutputPixelFormat(PixelFormat format) {
+        Preconditions.checkNotNull(format, "pixel format must not be null");
+        config.set(KvsSourceOptions.OUTPUT_PIXEL_FORMAT, format);
         return this;
     }
 

@@ -6,8 +6,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The default record of the source: one decoded frame of one camera, with BGR24 pixels packed row
- * after row ({@code 3 * width * height} bytes). A Flink POJO, so it is serialized without Kryo.
+ * The default record of the source: one decoded frame of one camera, with its pixels packed row
+ * after row in the configured {@link io.kvsinfer.connector.kvs.source.config.PixelFormat} (its
+ * name in {@link #getPixelFormat()}; BGR24, {@code 3 * width * height} bytes, unless set). A Flink
+ * POJO, so it is serialized without Kryo.
  *
  * <p>Once a frame has left the source, the source gives its pixel array to a later frame (Flink
  * lets a source reuse what it emitted) and sets this frame's data to null. Without object reuse,
@@ -56,11 +58,11 @@ public class VideoFrame {
 
     /** The mapper behind the default record type: one packed copy of the pixels. */
     public static VideoFrame from(CameraFrame frame) {
-        return withPixels(frame, frame.toBgrArray());
+        return withPixels(frame, frame.toPackedArray());
     }
 
-    /** The frame's camera, time and position with {@code bgrPixels}, its packed BGR24 pixels. */
-    public static VideoFrame withPixels(CameraFrame frame, byte[] bgrPixels) {
+    /** The frame's camera, time and position with {@code pixels}, its packed pixels in the frame's format. */
+    public static VideoFrame withPixels(CameraFrame frame, byte[] pixels) {
         return new VideoFrame(
                 frame.cameraId(),
                 frame.stream(),
@@ -70,8 +72,8 @@ public class VideoFrame {
                 frame.isKeyFrame(),
                 frame.width(),
                 frame.height(),
-                CameraFrame.PIXEL_FORMAT_BGR24,
-                bgrPixels);
+                frame.pixelFormat().name(),
+                pixels);
     }
 
     public String getCameraId() {

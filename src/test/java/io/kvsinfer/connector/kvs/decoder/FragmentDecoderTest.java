@@ -6,6 +6,7 @@ import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -217,7 +218,7 @@ class FragmentDecoderTest {
 
             HeldFrame first = held.get(0);
             first.release();
-            assertThatThrownBy(first::toBgrArray).isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
+            assertThatThrownBy(first::toPackedArray).isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
             assertThat(decoder.canHoldFrame()).isTrue();
             HeldFrame fourth = decoder.next((i, o, k) -> true).hold();
             assertThat(pixelIndex(fourth)).isEqualTo(4);
@@ -238,6 +239,67 @@ class FragmentDecoderTest {
         return FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()).orElseThrow();
     }
 
+    // ---- pixel formats ----------------------------------------------------------------------------
+
+    /** Every frame of fragment 1, packed, in {@code pixelFormat} at {@code width x height} (0: the stream's size). */
+    private static List<byte[]> packedFrames(PixelFormat pixelFormat, int width, int height) throws Exception {
+        DecoderSettings.Builder builder = settings(ContainerFormat.FRAGMENTED_MP4).pixelFormat(pixelFormat);
+        try (FragmentDecoder decoder = new FragmentDecoder(builder.outputSize(width, height).build())) {
+            decoder.open(camera.initSegment(), camera.mp4Fragment(1, START, 2));
+            List<byte[]> frames = new ArrayList<>();
+            int index = camera.frameCount(0);
+            for (DecodedFrame f = decoder.next(FrameSampler.ALL); f != null; f = decoder.next(FrameSampler.ALL)) {
+                assertThat(f.pixelFormat()).isEqualTo(pixelFormat);
+                assertThat(f.stride()).isGreaterThanOrEqualTo(pixelFormat.bytesPerPixel() * f.width());
+                assertThat(FrameIndexCode.read(f.buffer(), pixelFormat, f.width(), f.height(), f.stride()))
+                        .as("%s frame %s", pixelFormat, index).hasValue(index++);
+                frames.add(f.toPackedArray());
+            }
+            assertThat(frames).hasSize(camera.frameCount(1));
+            return frames;
+        }
+    }
+
+    @Test
+    void rgbIsBgrWithRedAndBlueSwapped() throws Exception {
+        List<byte[]> bgr = packedFrames(PixelFormat.BGR24, 0, 0);
+        List<byte[]> rgb = packedFrames(PixelFormat.RGB24, 0, 0);
+        for (int f = 0; f < bgr.size(); f++) {
+            byte[] b = bgr.get(f);
+            byte[] r = rgb.get(f);
+            assertThat(r).hasSize(3 * 320 * 240);
+            for (int p = 0; p < b.length; p += 3) {
+                if (r[p] != b[p + 2] || r[p + 1] != b[p + 1] || r[p + 2] != b[p]) {
+                    throw new AssertionError("frame " + f + " pixel " + p / 3 + " differs");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 160})
+    void grayIsTheStreamsLimitedRangeLuma(int outputWidth) throws Exception {
+        int width = outputWidth == 0 ? 320 : outputWidth;
+        int height = width * 3 / 4;
+        List<byte[]> bgr = packedFrames(PixelFormat.BGR24, outputWidth, outputWidth * 3 / 4);
+        List<byte[]> gray = packedFrames(PixelFormat.GRAY8, outputWidth, outputWidth * 3 / 4);
+        for (int f = 0; f < bgr.size(); f++) {
+            byte[] b = bgr.get(f);
+            byte[] g = gray.get(f);
+            assertThat(g).hasSize(width * height);
+            // BT.601 limited-range luma of the full-range BGR picture: what the stream coded.
+            double error = 0;
+            for (int p = 0; p < g.length; p++) {
+                int blue = b[3 * p] & 0xFF;
+                int green = b[3 * p + 1] & 0xFF;
+                int red = b[3 * p + 2] & 0xFF;
+                double luma = 16 + (65.481 * red + 128.553 * green + 24.966 * blue) / 255;
+                error += Math.abs((g[p] & 0xFF) - luma);
+            }
+            assertThat(error / g.length).as("mean |grey - luma| of frame %s", f).isLessThan(2.0);
+        }
+    }
+
     // ---- output size and resolution changes -------------------------------------------------------
 
     @ParameterizedTest
@@ -255,7 +317,7 @@ class FragmentDecoderTest {
             assertThat(buffer.isReadOnly()).isTrue();
             assertThat(buffer.position()).isZero();
             assertThat(FrameIndexCode.read(buffer, 160, 120, frame.stride())).hasValue(camera.frameCount(0));
-            byte[] packed = frame.toBgrArray();
+            byte[] packed = frame.toPackedArray();
             assertThat(packed).hasSize(3 * 160 * 120);
             assertThat(FrameIndexCode.read(packed, 160, 120, 3 * 160)).hasValue(camera.frameCount(0));
             // The packed copy is the buffer without its row padding.
@@ -266,10 +328,10 @@ class FragmentDecoderTest {
                 assertThat(java.util.Arrays.copyOfRange(packed, y * 480, y * 480 + 480)).isEqualTo(row);
             }
             byte[] reused = new byte[packed.length];
-            frame.copyBgrTo(reused);
+            frame.copyPackedTo(reused);
             assertThat(reused).isEqualTo(packed);
             DecodedFrame first = frame;
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.copyBgrTo(new byte[10]))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.copyPackedTo(new byte[10]))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("A 160x120 BGR24 frame needs 57600 bytes but the array has 10.");
             List<Integer> rest = new ArrayList<>();

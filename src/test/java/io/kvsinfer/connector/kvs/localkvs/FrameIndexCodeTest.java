@@ -136,7 +136,7 @@ class FrameIndexCodeTest {
     void rejectsBadArguments() {
         assertThatThrownBy(() -> FrameIndexCode.stamp(new byte[10], 320, 240, 960, 1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("bgr holds 10 bytes");
+                .hasMessageContaining("the picture holds 10 bytes");
         assertThatThrownBy(() -> FrameIndexCode.stamp(new byte[100000], 320, 240, 100, 1))
                 .hasMessageContaining("stride is 100");
         assertThatThrownBy(() -> FrameIndexCode.stamp(new byte[100000], 20, 240, 60, 1))

@@ -6,6 +6,7 @@ import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -142,6 +144,32 @@ class KvsHlsSourceITCase {
         }
         assertThat(frames).hasSize(12 * FPS);
         List<Long> indices = new FrameSequenceVerifier(kvs.stream("recycled").fragments(), FPS).assertContiguous(frames);
+        assertThat(indices.get(0)).isZero();
+    }
+
+    /** Grey and RGB frames through the default record: right size, format name and picture, each once. */
+    @ParameterizedTest
+    @EnumSource(value = PixelFormat.class, names = {"GRAY8", "RGB24"})
+    void videoFramesInAnotherPixelFormat(PixelFormat format) throws Exception {
+        long archiveStart = (System.currentTimeMillis() - 500_000) / 1000 * 1000;
+        String stream = "format-" + format;
+        kvs.createStream(stream).appendArchived(camera, archiveStart, 2);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        KvsHlsSource<VideoFrame> source = sourceFor(kvs).addStream(stream)
+                .setStartingPosition(StartingPosition.earliest()).setOutputPixelFormat(format)
+                .setStoppingTimestamp(Instant.ofEpochMilli(archiveStart + 4_000 - 1)).build();
+        List<VideoFrame> frames = new ArrayList<>();
+        try (CloseableIterator<VideoFrame> results = env.fromSource(source, WatermarkStrategy.noWatermarks(), "format")
+                .executeAndCollect(format.name())) {
+            results.forEachRemaining(frames::add);
+        }
+        assertThat(frames).hasSize(4 * FPS).allSatisfy(f -> {
+            assertThat(f.getPixelFormat()).isEqualTo(format.name());
+            assertThat(f.getData()).hasSize(format.bytesPerPixel() * f.getWidth() * f.getHeight());
+        });
+        List<FrameKey> keys = frames.stream().map(PixelIndexMapper::of).toList();
+        List<Long> indices = new FrameSequenceVerifier(kvs.stream(stream).fragments(), FPS).assertContiguous(keys);
         assertThat(indices.get(0)).isZero();
     }
 

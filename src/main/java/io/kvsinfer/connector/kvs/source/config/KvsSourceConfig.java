@@ -7,6 +7,7 @@ import org.apache.flink.configuration.Configuration;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -39,6 +40,12 @@ public final class KvsSourceConfig implements Serializable {
     }
 
     private void validate() {
+        checkEnum(CREDENTIALS_PROVIDER, CredentialsProviderType.values());
+        checkEnum(STARTING_POSITION, StartingPosition.Kind.values());
+        checkEnum(CONTAINER_FORMAT, ContainerFormat.values());
+        checkEnum(FRAGMENT_SELECTOR, FragmentSelectorType.values());
+        checkEnum(SAMPLING_MODE, SamplingMode.values());
+        checkEnum(OUTPUT_PIXEL_FORMAT, PixelFormat.values());
         checkRange(HLS_SESSION_DURATION, sessionDuration().getSeconds(), MIN_SESSION_SECONDS, MAX_SESSION_SECONDS, "seconds");
         checkPositive(URL_REFRESH_MARGIN, urlRefreshMargin());
         if (urlRefreshMargin().compareTo(sessionDuration().dividedBy(2)) > 0) {
@@ -188,6 +195,15 @@ public final class KvsSourceConfig implements Serializable {
         if (value < min || value > max) {
             String range = max == Long.MAX_VALUE ? "at least " + min : min + " to " + max;
             throw invalid(option, value, range + (unit.isEmpty() ? "" : " " + unit));
+        }
+    }
+
+    /** Flink's own message for a misspelt enum value names neither the value nor the choices. */
+    private <E extends Enum<E>> void checkEnum(ConfigOption<E> option, E[] choices) {
+        try {
+            config.get(option);
+        } catch (IllegalArgumentException e) {
+            throw invalid(option, config.toMap().get(option.key()), "one of " + Arrays.toString(choices));
         }
     }
 
@@ -343,6 +359,10 @@ public final class KvsSourceConfig implements Serializable {
     /** Frames per second kept with {@link SamplingMode#FPS}; 0 otherwise. */
     public double samplingFps() {
         return samplingMode() == SamplingMode.FPS ? config.get(SAMPLING_FPS) : 0;
+    }
+
+    public PixelFormat outputPixelFormat() {
+        return config.get(OUTPUT_PIXEL_FORMAT);
     }
 
     public int outputWidth() {

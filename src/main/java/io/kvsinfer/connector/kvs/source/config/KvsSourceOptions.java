@@ -279,6 +279,13 @@ public final class KvsSourceOptions {
                     .defaultValue(0)
                     .withDescription("Height frames are scaled to; 0 keeps the stream's size.");
 
+    public static final ConfigOption<PixelFormat> OUTPUT_PIXEL_FORMAT =
+            key("source.kvs.output.pixel-format")
+                    .enumType(PixelFormat.class)
+                    .defaultValue(PixelFormat.BGR24)
+                    .withDescription("Pixel format of the frames: BGR24 (OpenCV's order), RGB24, or GRAY8 "
+                            + "(the stream's luma as coded, no colour conversion).");
+
     public static final ConfigOption<Integer> DECODER_THREADS =
             key("source.kvs.decoder.threads")
                     .intType()

@@ -3,6 +3,7 @@ package io.kvsinfer.connector.kvs.source.reader;
 import io.kvsinfer.connector.kvs.decoder.DecodedFrame;
 import io.kvsinfer.connector.kvs.decoder.HeldFrame;
 import io.kvsinfer.connector.kvs.source.CameraFrame;
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 
 import org.apache.flink.annotation.Internal;
 
@@ -68,6 +69,11 @@ final class DecodedCameraFrame implements CameraFrame {
     @Override
     public boolean isKeyFrame() {
         return frame.keyFrame();
+    }
+
+    @Override
+    public PixelFormat pixelFormat() {
+        return frame.pixelFormat();
     }
 
     @Override

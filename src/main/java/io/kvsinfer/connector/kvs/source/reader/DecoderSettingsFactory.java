@@ -17,6 +17,7 @@ final class DecoderSettingsFactory {
                 .containerFormat(config.containerFormat())
                 .threads(config.decoderThreads())
                 .keyFramesOnly(config.samplingMode() == SamplingMode.KEY_FRAMES)
+                .pixelFormat(config.outputPixelFormat())
                 .outputSize(config.outputWidth(), config.outputHeight())
                 .maxDecodeTime(config.maxDecodeTime())
                 .maxFramePixels(config.maxFramePixels())

@@ -22,8 +22,8 @@ public final class PooledVideoFrameMapper implements RecyclingFrameMapper<VideoF
 
     @Override
     public VideoFrame map(CameraFrame frame) {
-        byte[] pixels = pool().take(3 * frame.width() * frame.height());
-        frame.copyBgrTo(pixels);
+        byte[] pixels = pool().take(frame.packedSize());
+        frame.copyPackedTo(pixels);
         return VideoFrame.withPixels(frame, pixels);
     }
 

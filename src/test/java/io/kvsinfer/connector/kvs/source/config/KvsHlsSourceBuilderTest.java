@@ -81,6 +81,8 @@ class KvsHlsSourceBuilderTest {
         "source.kvs.max-fragment-size|10 b|'source.kvs.max-fragment-size': 10; allowed: 1024 to 2147483648 bytes",
         "source.kvs.credentials.provider|ASSUME_ROLE|'source.kvs.credentials.role-arn' is required with source.kvs.credentials.provider=ASSUME_ROLE",
         "source.kvs.sts-endpoint|localhost:4566|'source.kvs.sts-endpoint': localhost:4566; allowed: an absolute http:// or https:// URI",
+        "source.kvs.output.pixel-format|YUV420P|'source.kvs.output.pixel-format': YUV420P; allowed: one of [BGR24, RGB24, GRAY8]",
+        "source.kvs.container-format|MP4|'source.kvs.container-format': MP4; allowed: one of [FRAGMENTED_MP4, MPEG_TS]",
     })
     void invalidOptionsNameTheOptionTheValueAndTheRange(String key, String value, String message) {
         Configuration conf = new Configuration();

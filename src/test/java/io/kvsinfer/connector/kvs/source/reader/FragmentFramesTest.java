@@ -105,7 +105,7 @@ class FragmentFramesTest {
             assertThat(records.subList(2, records.size())).allMatch(r -> r.value() != null);
             List<Integer> indexes = new ArrayList<>();
             for (CameraRecord<VideoFrame> r : records) {
-                byte[] bgr = r.unmapped() != null ? r.unmapped().toBgrArray() : r.value().getData();
+                byte[] bgr = r.unmapped() != null ? r.unmapped().toPackedArray() : r.value().getData();
                 indexes.add(FrameIndexCode.read(bgr, 320, 240, 3 * 320).orElseThrow());
                 release(r);
             }

@@ -2,6 +2,7 @@ package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.source.CameraFrame;
 import io.kvsinfer.connector.kvs.source.VideoFrame;
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import io.kvsinfer.connector.kvs.source.split.FragmentPosition;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
@@ -22,7 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PooledVideoFrameMapperTest {
 
     /** A decoded frame whose rows are padded, as FFmpeg's are, and whose bytes say which frame it is. */
-    private record PaddedFrame(int width, int height, int stride, byte fill) implements CameraFrame {
+    private record PaddedFrame(PixelFormat pixelFormat, int width, int height, int stride, byte fill) implements CameraFrame {
+        PaddedFrame(int width, int height, int stride, byte fill) {
+            this(PixelFormat.BGR24, width, height, stride, fill);
+        }
+
         @Override public String cameraId() { return "cam"; }
         @Override public String stream() { return "stream"; }
         @Override public long timestampMillis() { return 1000L + fill; }
@@ -35,7 +40,7 @@ class PooledVideoFrameMapperTest {
             ByteBuffer buffer = ByteBuffer.allocateDirect(stride * height);
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < stride; x++) {
-                    buffer.put(y * stride + x, x < 3 * width ? fill : (byte) -1);
+                    buffer.put(y * stride + x, x < pixelFormat.bytesPerPixel() * width ? fill : (byte) -1);
                 }
             }
             return buffer;
@@ -81,7 +86,14 @@ class PooledVideoFrameMapperTest {
         VideoFrame record = mapper.map(new PaddedFrame(4, 2, 16, (byte) 7));
         assertThat(record.getData()).hasSize(24).containsOnly(7);
         assertThat(record.getWidth()).isEqualTo(4);
-        assertThat(record.getPixelFormat()).isEqualTo(CameraFrame.PIXEL_FORMAT_BGR24);
+        assertThat(record.getPixelFormat()).isEqualTo(PixelFormat.BGR24.name());
+    }
+
+    @Test
+    void packsGreyFramesAtOneBytePerPixel() {
+        VideoFrame record = mapper.map(new PaddedFrame(PixelFormat.GRAY8, 4, 2, 64, (byte) 9));
+        assertThat(record.getData()).hasSize(8).containsOnly(9);
+        assertThat(record.getPixelFormat()).isEqualTo("GRAY8");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.kvsinfer.connector.kvs.decoder;
 
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
+
 import org.apache.flink.annotation.Internal;
 
 import java.nio.ByteBuffer;
@@ -9,8 +11,9 @@ import java.nio.ByteBuffer;
  * #hold()} returns an unchanging copy that keeps the output buffer until released.
  */
 @Internal
-final class BgrFrame implements HeldFrame {
+final class ConvertedFrame implements HeldFrame {
 
+    private PixelFormat format;
     private int indexInFragment;
     private long offsetMillis;
     private boolean keyFrame;
@@ -21,8 +24,9 @@ final class BgrFrame implements HeldFrame {
     private OutputBuffers.Buffer output;
     private boolean held;
 
-    void set(int indexInFragment, long offsetMillis, boolean keyFrame, int sourceWidth, int sourceHeight,
-            int width, int height, OutputBuffers.Buffer output) {
+    void set(PixelFormat format, int indexInFragment, long offsetMillis, boolean keyFrame, int sourceWidth,
+            int sourceHeight, int width, int height, OutputBuffers.Buffer output) {
+        this.format = format;
         this.indexInFragment = indexInFragment;
         this.offsetMillis = offsetMillis;
         this.keyFrame = keyFrame;
@@ -31,6 +35,11 @@ final class BgrFrame implements HeldFrame {
         this.width = width;
         this.height = height;
         this.output = output;
+    }
+
+    @Override
+    public PixelFormat pixelFormat() {
+        return format;
     }
 
     @Override
@@ -70,16 +79,16 @@ final class BgrFrame implements HeldFrame {
     }
 
     @Override
-    public byte[] toBgrArray() {
-        byte[] out = new byte[3 * width * height];
-        copyBgrTo(out);
+    public byte[] toPackedArray() {
+        byte[] out = new byte[format.bytesPerPixel() * width * height];
+        copyPackedTo(out);
         return out;
     }
 
     @Override
-    public void copyBgrTo(byte[] out) {
+    public void copyPackedTo(byte[] out) {
         OutputBuffers.Buffer pixels = output();
-        BgrRows.pack(pixels.readOnlyPixels, width, height, pixels.stride, out);
+        PackedRows.pack(pixels.readOnlyPixels, format, width, height, pixels.stride, out);
     }
 
     @Override
@@ -105,8 +114,8 @@ final class BgrFrame implements HeldFrame {
         if (held) {
             return this;
         }
-        BgrFrame copy = new BgrFrame();
-        copy.set(indexInFragment, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height, output);
+        ConvertedFrame copy = new ConvertedFrame();
+        copy.set(format, indexInFragment, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height, output);
         copy.held = true;
         output.hold();
         return copy;
@@ -127,7 +136,7 @@ final class BgrFrame implements HeldFrame {
 
     @Override
     public String toString() {
-        return "BgrFrame{index=" + indexInFragment + ", offset=" + offsetMillis + " ms, key=" + keyFrame
+        return "ConvertedFrame{" + format + ", index=" + indexInFragment + ", offset=" + offsetMillis + " ms, key=" + keyFrame
                 + ", " + width + "x" + height + " from " + sourceWidth + "x" + sourceHeight + "}";
     }
 }

@@ -1,5 +1,7 @@
 package io.kvsinfer.connector.kvs.decoder;
 
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
+
 import org.apache.flink.annotation.Internal;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
@@ -8,8 +10,17 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
+import java.nio.ByteBuffer;
+
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NV12;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NV21;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV422P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV444P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ411P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ422P;
@@ -24,14 +35,20 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
 /**
- * Converts (and scales, in the same pass) decoded pictures to BGR24 with swscale, into a pixel
- * buffer reused from frame to frame unless a frame holds it ({@link OutputBuffers}). The {@code
- * SwsContext} is kept while the input size, pixel format, colour matrix and range and the output
- * size stay the same, which across the fragments of one camera is always, until the camera
- * changes resolution.
+ * Converts (and scales, in the same pass) decoded pictures to the output {@link PixelFormat} with
+ * swscale, into a pixel buffer reused from frame to frame unless a frame holds it ({@link
+ * OutputBuffers}). The {@code SwsContext} is kept while the input size, pixel format, colour matrix
+ * and range and the output size stay the same, which across the fragments of one camera is always,
+ * until the camera changes resolution.
+ *
+ * <p>GRAY8 at the stream's own size from an 8-bit YUV picture is the luma plane itself, copied row
+ * by row without swscale, which would take as long as a colour conversion for it.
  */
 @Internal
-final class BgrConverter implements AutoCloseable {
+final class PictureConverter implements AutoCloseable {
+
+    private final PixelFormat format;
+    private final int avFormat;
 
     private SwsContext context;
     private int sourceWidth;
@@ -49,13 +66,36 @@ final class BgrConverter implements AutoCloseable {
 
     private long conversions;
 
+    PictureConverter(PixelFormat format) {
+        this.format = format;
+        this.avFormat = switch (format) {
+            case BGR24 -> AV_PIX_FMT_BGR24;
+            case RGB24 -> AV_PIX_FMT_RGB24;
+            case GRAY8 -> AV_PIX_FMT_GRAY8;
+        };
+    }
+
+    PixelFormat format() {
+        return format;
+    }
+
     /**
-     * Converts {@code picture} to BGR24 at {@code width x height}; the result is in
+     * Converts {@code picture} to the output format at {@code width x height}; the result is in
      * {@link #output()} until the next call.
      */
     void convert(AVFrame picture, int width, int height) throws CorruptFragmentException {
+        output = outputs.takeFree(format.bytesPerPixel() * width, height);
+        if (format == PixelFormat.GRAY8 && width == picture.width() && height == picture.height()
+                && hasEightBitLumaPlane(picture.format())) {
+            copyLuma(picture, width, height);
+        } else {
+            scale(picture, width, height);
+        }
+        conversions++;
+    }
+
+    private void scale(AVFrame picture, int width, int height) throws CorruptFragmentException {
         prepare(picture, width, height);
-        output = outputs.takeFree(width, height);
         targetPlanes.put(0, output.pointer);
         targetStrides.put(0, output.stride);
         int rows = sws_scale(context, picture.data(), picture.linesize(), 0, picture.height(),
@@ -64,29 +104,52 @@ final class BgrConverter implements AutoCloseable {
             throw new CorruptFragmentException("swscale produced " + rows + " rows of " + height
                     + (rows < 0 ? ": " + FfmpegErrors.describe(rows) : ""));
         }
-        conversions++;
+    }
+
+    private void copyLuma(AVFrame picture, int width, int height) {
+        int linesize = picture.linesize(0);
+        ByteBuffer luma = picture.data(0).capacity((long) linesize * (height - 1) + width).asByteBuffer();
+        ByteBuffer target = output.pixels;
+        if (linesize == width && output.stride == width) {
+            target.put(0, luma, 0, width * height);
+            return;
+        }
+        for (int y = 0; y < height; y++) {
+            target.put(y * output.stride, luma, y * linesize, width);
+        }
+    }
+
+    /** Planar or semi-planar 8-bit YUV (or grey): plane 0 is the luma, one byte a pixel. */
+    private static boolean hasEightBitLumaPlane(int pixelFormat) {
+        return pixelFormat == AV_PIX_FMT_YUV420P || pixelFormat == AV_PIX_FMT_YUVJ420P
+                || pixelFormat == AV_PIX_FMT_YUV422P || pixelFormat == AV_PIX_FMT_YUVJ422P
+                || pixelFormat == AV_PIX_FMT_YUV444P || pixelFormat == AV_PIX_FMT_YUVJ444P
+                || pixelFormat == AV_PIX_FMT_NV12 || pixelFormat == AV_PIX_FMT_NV21
+                || pixelFormat == AV_PIX_FMT_GRAY8;
     }
 
     private void prepare(AVFrame picture, int width, int height) throws CorruptFragmentException {
-        int format = picture.format();
+        int sourcePixels = picture.format();
         int range = isFullRange(picture) ? 1 : 0;
         if (context != null && picture.width() == sourceWidth && picture.height() == sourceHeight
-                && format == sourceFormat && picture.colorspace() == colorspace && range == fullRange
+                && sourcePixels == sourceFormat && picture.colorspace() == colorspace && range == fullRange
                 && width == this.width && height == this.height) {
             return;
         }
-        context = sws_getCachedContext(context, picture.width(), picture.height(), format,
-                width, height, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null, (DoublePointer) null);
+        context = sws_getCachedContext(context, picture.width(), picture.height(), sourcePixels,
+                width, height, avFormat, SWS_BILINEAR, null, null, (DoublePointer) null);
         if (context == null) {
             throw new CorruptFragmentException("swscale cannot convert " + picture.width() + "x"
-                    + picture.height() + " pixel format " + format + " to BGR24 " + width + "x" + height);
+                    + picture.height() + " pixel format " + sourcePixels + " to " + format + " " + width + "x" + height);
         }
-        // The stream's own matrix (BT.601 when unspecified) and range; BGR output is full range.
+        // The stream's own matrix (BT.601 when unspecified) and range; RGB output is full range,
+        // grey keeps the stream's range, as GRAY8 promises the luma as coded.
+        int targetRange = format == PixelFormat.GRAY8 ? range : 1;
         sws_setColorspaceDetails(context, sws_getCoefficients(picture.colorspace()), range,
-                sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+                sws_getCoefficients(SWS_CS_DEFAULT), targetRange, 0, 1 << 16, 1 << 16);
         sourceWidth = picture.width();
         sourceHeight = picture.height();
-        sourceFormat = format;
+        sourceFormat = sourcePixels;
         colorspace = picture.colorspace();
         fullRange = range;
         this.width = width;
