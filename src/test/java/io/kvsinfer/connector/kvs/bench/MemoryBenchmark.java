@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -29,27 +31,52 @@ import static org.assertj.core.api.Assertions.assertThat;
  * benchmarks, and changes only with memory outside the heap. Per camera: the
  * difference between 4 cameras and 1, over 3; each level the median of its judged samples.
  *
+ * <p>The 4-camera run runs twice at once: with the C library's allocator (glibc's malloc here) and
+ * with jemalloc preloaded, the allocator Flink's Docker images use by default. glibc's malloc keeps
+ * memory it freed in its arenas and hands it back rarely, so its resident memory rises in steps
+ * of a few MB even without a leak; jemalloc returns freed pages within seconds, so a leak shows
+ * as a trend and nothing else does. Without a jemalloc library (found in the usual places or given
+ * as {@code -Dbench.jemalloc=path}) only the first runs.
+ *
  * <p>Full: 1 camera for 2 minutes (judged: the second minute); 4 cameras for 3 minutes of warm-up,
  * then the 10 judged minutes. The warm-up is not judged because the JIT compiler fills its code
  * cache for minutes after a start, which is a start-up cost, not a leak. Quick: 20 s runs, 4 s
  * of warm-up. Keys {@code heap_mb_per_camera} (target <= 48), {@code rss_mb_per_camera}, {@code
- * rss_slope_mb_per_hour} (target <= 20, least squares over the judged 10 minutes), and the same
- * slope split into the JVM's own non-heap pools and the rest ({@code
- * jvm_non_heap_slope_mb_per_hour}, {@code rss_slope_outside_jvm_mb_per_hour}); {@code
- * rss_slope_warm_up_mb_per_hour} shows what the warm-up would have added.
+ * rss_slope_mb_per_hour} (target <= 20, least squares over the judged 10 minutes, default
+ * allocator), the same slope split into the JVM's own non-heap pools and the rest ({@code
+ * jvm_non_heap_slope_mb_per_hour}, {@code rss_slope_outside_jvm_mb_per_hour}), {@code
+ * rss_slope_jemalloc_mb_per_hour} and {@code rss_slope_outside_jvm_jemalloc_mb_per_hour} for the
+ * jemalloc run; {@code rss_slope_warm_up_mb_per_hour} shows what the warm-up would have added.
  */
 @Tag("benchmark")
 class MemoryBenchmark {
 
     private record Sample(double seconds, double heapMb, double rssMb, long frames, double jvmNonHeapMb) {}
 
+    private static final List<String> JEMALLOC_PATHS = List.of(
+            "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2",
+            "/usr/lib64/libjemalloc.so.2", "/usr/lib/libjemalloc.so.2", "/usr/local/lib/libjemalloc.so.2");
+
     @Test
     void memoryPerCameraAndResidentSlope() throws Exception {
         boolean quick = BenchResults.quick();
         int every = quick ? 2 : 10;
         int warmUp = quick ? 4 : 180;
-        List<Sample> one = judged(run(1, quick ? 20 : 120, every), quick ? warmUp : 60);
-        List<Sample> fourAll = run(4, warmUp + (quick ? 16 : 600), every);
+        int fourSeconds = warmUp + (quick ? 16 : 600);
+        Optional<Path> jemalloc = jemalloc();
+        List<Sample> one = judged(collect(start(1, quick ? 20 : 120, every, Optional.empty()), 1), quick ? warmUp : 60);
+        Process fourGlibc = start(4, fourSeconds, every, Optional.empty());
+        Optional<Process> fourJemalloc = jemalloc.isPresent()
+                ? Optional.of(start(4, fourSeconds, every, jemalloc)) : Optional.empty();
+        CompletableFuture<List<Sample>> jemallocSamples = CompletableFuture.supplyAsync(() ->
+                fourJemalloc.map(process -> collectUnchecked(process, 4)).orElse(List.of()));
+        List<Sample> fourAll;
+        try {
+            fourAll = collect(fourGlibc, 4);
+        } catch (Exception | AssertionError e) {
+            fourJemalloc.ifPresent(Process::destroyForcibly);
+            throw e;
+        }
         List<Sample> four = judged(fourAll, warmUp);
         assertThat(four.get(four.size() - 1).frames()).as("frames read by 4 cameras").isPositive();
         double heapOne = median(one, true);
@@ -76,11 +103,27 @@ class MemoryBenchmark {
         results.put("memory_rss_mb_4_cameras", round1(rssFour));
         results.put("memory_warm_up_seconds", warmUp);
         results.put("memory_slope_run_seconds", judgedSeconds);
-        new BenchTable("Memory, live 1920x1080@15 cameras, a JVM per run (-Xms2g -Xmx2g, heap pre-touched, 32 MB G1 regions)",
-                "cameras", "heap after GC (MB)", "resident (MB)", "run (s)")
-                .row(1, round1(heapOne), round1(rssOne), (long) one.get(one.size() - 1).seconds())
-                .row(4, round1(heapFour), round1(rssFour), (long) fourAll.get(fourAll.size() - 1).seconds())
-                .note(String.format("per camera: heap %.1f MB (target <= 48), resident %.1f MB; resident slope over the"
+        BenchTable table = new BenchTable("Memory, live 1920x1080@15 cameras, a JVM per run (-Xms2g -Xmx2g, heap pre-touched,"
+                + " 32 MB G1 regions)", "cameras", "allocator", "heap after GC (MB)", "resident (MB)", "run (s)")
+                .row(1, "default", round1(heapOne), round1(rssOne), (long) one.get(one.size() - 1).seconds())
+                .row(4, "default", round1(heapFour), round1(rssFour), (long) fourAll.get(fourAll.size() - 1).seconds());
+        List<Sample> jemallocAll = jemallocSamples.get();
+        if (!jemallocAll.isEmpty()) {
+            List<Sample> judgedJemalloc = judged(jemallocAll, warmUp);
+            double slopeJemalloc = slopePerHour(judgedJemalloc, Sample::rssMb);
+            double slopeJemallocOutsideJvm = slopePerHour(judgedJemalloc, s -> s.rssMb() - s.jvmNonHeapMb());
+            results.put("rss_slope_jemalloc_mb_per_hour", round1(slopeJemalloc));
+            results.put("rss_slope_outside_jvm_jemalloc_mb_per_hour", round1(slopeJemallocOutsideJvm));
+            results.put("memory_rss_mb_4_cameras_jemalloc", round1(median(judgedJemalloc, false)));
+            table.row(4, "jemalloc", round1(median(judgedJemalloc, true)), round1(median(judgedJemalloc, false)),
+                    (long) jemallocAll.get(jemallocAll.size() - 1).seconds());
+            table.note(String.format("with jemalloc (as in Flink's Docker images): resident slope %.1f MB/h, outside the"
+                    + " JVM's non-heap pools %.1f MB/h", slopeJemalloc, slopeJemallocOutsideJvm));
+            writeSamples(jemallocAll, BenchResults.file().resolveSibling("memory-4-cameras-jemalloc.csv"));
+        } else {
+            table.note("no jemalloc library found (apt-get install libjemalloc2, or -Dbench.jemalloc=path): its run is left out");
+        }
+        table.note(String.format("per camera: heap %.1f MB (target <= 48), resident %.1f MB; resident slope over the"
                         + " %d s after %d s of warm-up %.1f MB/h (target <= 20); during the warm-up %.1f MB/h",
                         heapPerCamera, rssPerCamera, judgedSeconds, warmUp, slope, warmUpSlope))
                 .note(String.format("of which the JVM's own non-heap pools (compiled code, class metadata) %.1f MB/h;"
@@ -88,6 +131,16 @@ class MemoryBenchmark {
                 .print();
         BenchResults.merge(results);
         writeSamples(fourAll, BenchResults.file().resolveSibling("memory-4-cameras.csv"));
+    }
+
+    private static Optional<Path> jemalloc() {
+        String given = System.getProperty("bench.jemalloc");
+        if (given != null && !given.isBlank()) {
+            Path path = Path.of(given);
+            assertThat(path).as("bench.jemalloc").isReadable();
+            return Optional.of(path);
+        }
+        return JEMALLOC_PATHS.stream().map(Path::of).filter(Files::isReadable).findFirst();
     }
 
     /** The 4-camera run's samples, for a chart or a second look at the slope. */
@@ -102,7 +155,7 @@ class MemoryBenchmark {
         Files.write(file, lines);
     }
 
-    private static List<Sample> run(int cameras, int seconds, int every) throws Exception {
+    private static Process start(int cameras, int seconds, int every, Optional<Path> preload) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         // The heap fixed and touched up front, as in a TaskManager (Flink sets -Xms to -Xmx): otherwise
         // resident memory creeps up by G1 regions the collector uses for the first time, which is
@@ -111,8 +164,21 @@ class MemoryBenchmark {
                 "-XX:G1HeapRegionSize=32m",
                 "-cp", System.getProperty("java.class.path"), MemoryProbeMain.class.getName(),
                 Integer.toString(cameras), Integer.toString(seconds), Integer.toString(every));
+        preload.ifPresent(library -> builder.environment().put("LD_PRELOAD", library.toString()));
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process process = builder.start();
+        return builder.start();
+    }
+
+    private static List<Sample> collectUnchecked(Process process, int cameras) {
+        try {
+            return collect(process, cameras);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads the probe's samples until it ends. */
+    private static List<Sample> collect(Process process, int cameras) throws IOException, InterruptedException {
         List<Sample> samples = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -124,7 +190,7 @@ class MemoryBenchmark {
                 }
             }
         }
-        if (!process.waitFor(seconds + 120L, TimeUnit.SECONDS)) {
+        if (!process.waitFor(120L, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the memory probe with " + cameras + " cameras did not end");
         }
