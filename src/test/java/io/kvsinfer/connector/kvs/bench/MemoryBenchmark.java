@@ -31,21 +31,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * benchmarks, and changes only with memory outside the heap. Per camera: the
  * difference between 4 cameras and 1, over 3; each level the median of its judged samples.
  *
- * <p>The 4-camera run runs twice at once: with the C library's allocator (glibc's malloc here) and
- * with jemalloc preloaded, the allocator Flink's Docker images use by default. glibc's malloc keeps
- * memory it freed in its arenas and hands it back rarely, so its resident memory rises in steps
- * of a few MB even without a leak; jemalloc returns freed pages within seconds, so a leak shows
- * as a trend and nothing else does. Without a jemalloc library (found in the usual places or given
- * as {@code -Dbench.jemalloc=path}) only the first runs.
+ * <p>The 4-camera run runs three times at once: with the C library's allocator (glibc's malloc
+ * here); the same, asking it before each sample to give back what it keeps free ({@code
+ * malloc_trim}, as the heap is sampled after a collection); and with jemalloc preloaded, the
+ * allocator Flink's Docker images use by default. glibc's malloc keeps memory freed in its arenas
+ * and hands it back rarely, so its resident memory rises in steps of a few MB even without a
+ * leak; trimmed, or with jemalloc, which returns freed pages within seconds, a leak shows as a
+ * trend and little else does. Without a jemalloc library (found in the usual places or given as
+ * {@code -Dbench.jemalloc=path}) that run is left out.
  *
  * <p>Full: 1 camera for 2 minutes (judged: the second minute); 4 cameras for 3 minutes of warm-up,
  * then the 10 judged minutes. The warm-up is not judged because the JIT compiler fills its code
  * cache for minutes after a start, which is a start-up cost, not a leak. Quick: 20 s runs, 4 s
  * of warm-up. Keys {@code heap_mb_per_camera} (target <= 48), {@code rss_mb_per_camera}, {@code
  * rss_slope_mb_per_hour} (target <= 20, least squares over the judged 10 minutes, default
- * allocator), the same slope split into the JVM's own non-heap pools and the rest ({@code
+ * allocator, untrimmed), the same slope split into the JVM's own non-heap pools and the rest ({@code
  * jvm_non_heap_slope_mb_per_hour}, {@code rss_slope_outside_jvm_mb_per_hour}), {@code
- * rss_slope_jemalloc_mb_per_hour} and {@code rss_slope_outside_jvm_jemalloc_mb_per_hour} for the
+ * rss_slope_trimmed_mb_per_hour} and {@code rss_slope_outside_jvm_trimmed_mb_per_hour} for the
+ * trimmed run, {@code rss_slope_jemalloc_mb_per_hour} and {@code rss_slope_outside_jvm_jemalloc_mb_per_hour} for the
  * jemalloc run; {@code rss_slope_warm_up_mb_per_hour} shows what the warm-up would have added.
  */
 @Tag("benchmark")
@@ -64,16 +67,19 @@ class MemoryBenchmark {
         int warmUp = quick ? 4 : 180;
         int fourSeconds = warmUp + (quick ? 16 : 600);
         Optional<Path> jemalloc = jemalloc();
-        List<Sample> one = judged(collect(start(1, quick ? 20 : 120, every, Optional.empty()), 1), quick ? warmUp : 60);
-        Process fourGlibc = start(4, fourSeconds, every, Optional.empty());
+        List<Sample> one = judged(collect(start(1, quick ? 20 : 120, every, Optional.empty(), false), 1), quick ? warmUp : 60);
+        Process fourGlibc = start(4, fourSeconds, every, Optional.empty(), false);
+        Process fourTrimmed = start(4, fourSeconds, every, Optional.empty(), true);
         Optional<Process> fourJemalloc = jemalloc.isPresent()
-                ? Optional.of(start(4, fourSeconds, every, jemalloc)) : Optional.empty();
+                ? Optional.of(start(4, fourSeconds, every, jemalloc, false)) : Optional.empty();
+        CompletableFuture<List<Sample>> trimmedSamples = CompletableFuture.supplyAsync(() -> collectUnchecked(fourTrimmed, 4));
         CompletableFuture<List<Sample>> jemallocSamples = CompletableFuture.supplyAsync(() ->
                 fourJemalloc.map(process -> collectUnchecked(process, 4)).orElse(List.of()));
         List<Sample> fourAll;
         try {
             fourAll = collect(fourGlibc, 4);
         } catch (Exception | AssertionError e) {
+            fourTrimmed.destroyForcibly();
             fourJemalloc.ifPresent(Process::destroyForcibly);
             throw e;
         }
@@ -107,6 +113,18 @@ class MemoryBenchmark {
                 + " 32 MB G1 regions)", "cameras", "allocator", "heap after GC (MB)", "resident (MB)", "run (s)")
                 .row(1, "default", round1(heapOne), round1(rssOne), (long) one.get(one.size() - 1).seconds())
                 .row(4, "default", round1(heapFour), round1(rssFour), (long) fourAll.get(fourAll.size() - 1).seconds());
+        List<Sample> trimmedAll = trimmedSamples.get();
+        List<Sample> judgedTrimmed = judged(trimmedAll, warmUp);
+        double slopeTrimmed = slopePerHour(judgedTrimmed, Sample::rssMb);
+        double slopeTrimmedOutsideJvm = slopePerHour(judgedTrimmed, s -> s.rssMb() - s.jvmNonHeapMb());
+        results.put("rss_slope_trimmed_mb_per_hour", round1(slopeTrimmed));
+        results.put("rss_slope_outside_jvm_trimmed_mb_per_hour", round1(slopeTrimmedOutsideJvm));
+        results.put("memory_rss_mb_4_cameras_trimmed", round1(median(judgedTrimmed, false)));
+        table.row(4, "default, trimmed", round1(median(judgedTrimmed, true)), round1(median(judgedTrimmed, false)),
+                (long) trimmedAll.get(trimmedAll.size() - 1).seconds());
+        table.note(String.format("trimmed before each sample (malloc_trim): resident slope %.1f MB/h, outside the JVM's"
+                + " non-heap pools %.1f MB/h", slopeTrimmed, slopeTrimmedOutsideJvm));
+        writeSamples(trimmedAll, BenchResults.file().resolveSibling("memory-4-cameras-trimmed.csv"));
         List<Sample> jemallocAll = jemallocSamples.get();
         if (!jemallocAll.isEmpty()) {
             List<Sample> judgedJemalloc = judged(jemallocAll, warmUp);
@@ -155,7 +173,8 @@ class MemoryBenchmark {
         Files.write(file, lines);
     }
 
-    private static Process start(int cameras, int seconds, int every, Optional<Path> preload) throws IOException {
+    private static Process start(int cameras, int seconds, int every, Optional<Path> preload, boolean trim)
+            throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         // The heap fixed and touched up front, as in a TaskManager (Flink sets -Xms to -Xmx): otherwise
         // resident memory creeps up by G1 regions the collector uses for the first time, which is
@@ -163,7 +182,7 @@ class MemoryBenchmark {
         ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch",
                 "-XX:G1HeapRegionSize=32m",
                 "-cp", System.getProperty("java.class.path"), MemoryProbeMain.class.getName(),
-                Integer.toString(cameras), Integer.toString(seconds), Integer.toString(every));
+                Integer.toString(cameras), Integer.toString(seconds), Integer.toString(every), trim ? "trim" : "");
         preload.ifPresent(library -> builder.environment().put("LD_PRELOAD", library.toString()));
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         return builder.start();

@@ -3,6 +3,7 @@ package io.kvsinfer.connector.kvs.bench;
 import io.kvsinfer.connector.kvs.testing.ResidentMemory;
 
 import org.apache.flink.core.execution.JobClient;
+import org.bytedeco.javacpp.Pointer;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
@@ -16,7 +17,10 @@ import java.util.Locale;
  * what the JVM itself commits outside the heap for compiled code, class metadata and the like
  * (its non-heap memory pools), which grows for minutes while the JIT compiler warms up.
  *
- * <p>Arguments: cameras, seconds to run, seconds between samples.
+ * <p>Arguments: cameras, seconds to run, seconds between samples, and optionally {@code trim}: before
+ * each sample, ask glibc's allocator to give the memory it keeps free back to the system
+ * ({@code malloc_trim(0)}), so that resident memory, like the heap after a collection, counts
+ * memory in use rather than memory the allocator holds on to.
  */
 public final class MemoryProbeMain {
 
@@ -26,6 +30,7 @@ public final class MemoryProbeMain {
         int cameras = Integer.parseInt(args[0]);
         int seconds = Integer.parseInt(args[1]);
         int every = Integer.parseInt(args[2]);
+        boolean trim = args.length > 3 && args[3].equals("trim");
         try (LiveRig rig = new LiveRig(1920, 1080, 15)) {
             List<String> names = rig.cameras(cameras);
             JobClient job = rig.start(names, 2, b -> b);
@@ -34,6 +39,9 @@ public final class MemoryProbeMain {
                 for (int t = every; t <= seconds; t += every) {
                     Thread.sleep(Math.max(0, started + t * 1_000_000_000L - System.nanoTime()) / 1_000_000L);
                     System.gc();
+                    if (trim) {
+                        Pointer.trimMemory();
+                    }
                     double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
                     System.out.printf(Locale.ROOT, "SAMPLE %d %.1f %.1f %d %.1f%n", t, heap, ResidentMemory.megabytes(), LiveProbe.frames(),
                             jvmNonHeapMb());
