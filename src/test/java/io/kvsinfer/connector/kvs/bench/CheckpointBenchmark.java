@@ -5,6 +5,7 @@ import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
+import org.apache.flink.runtime.checkpoint.FailedCheckpointStats;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -63,6 +64,7 @@ class CheckpointBenchmark {
         Histogram durations = new Histogram(3);
         long warmUpMax = 0;
         List<String> slowest = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         long failed;
         try (LiveRig rig = new LiveRig(1280, 720, 15)) {
             List<String> cameras = rig.cameras(CAMERAS);
@@ -73,6 +75,11 @@ class CheckpointBenchmark {
                 var stats = miniCluster.getExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot();
                 List<AbstractCheckpointStats> completed = new ArrayList<>();
                 for (AbstractCheckpointStats checkpoint : stats.getHistory().getCheckpoints()) {
+                    if (checkpoint instanceof FailedCheckpointStats failure) {
+                        failures.add(String.format("#%d at %.0f s: %s", failure.getCheckpointId(),
+                                (failure.getTriggerTimestamp() - steadyFrom) / 1000.0 + warmUpSeconds,
+                                failure.getFailureMessage()));
+                    }
                     if (checkpoint.getStatus() != CheckpointStatsStatus.COMPLETED) {
                         continue;
                     }
@@ -111,6 +118,9 @@ class CheckpointBenchmark {
                 .row("max", durations.getMaxValue())
                 .note(durations.getTotalCount() + " completed, " + failed + " failed; target p99 <= 200 ms")
                 .note("slowest: " + String.join("; ", slowest) + "; slowest during warm-up: " + warmUpMax + " ms")
+                .note(failed == 0 ? "no checkpoint failed" : "failed: " + (failures.isEmpty()
+                        ? "none in the history, so before they were triggered (tasks not running yet)"
+                        : String.join("; ", failures)))
                 .print();
         BenchResults.merge(results);
     }
