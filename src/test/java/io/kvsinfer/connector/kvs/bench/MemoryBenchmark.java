@@ -113,31 +113,12 @@ class MemoryBenchmark {
                 + " 32 MB G1 regions)", "cameras", "allocator", "heap after GC (MB)", "resident (MB)", "run (s)")
                 .row(1, "default", round1(heapOne), round1(rssOne), (long) one.get(one.size() - 1).seconds())
                 .row(4, "default", round1(heapFour), round1(rssFour), (long) fourAll.get(fourAll.size() - 1).seconds());
-        List<Sample> trimmedAll = trimmedSamples.get();
-        List<Sample> judgedTrimmed = judged(trimmedAll, warmUp);
-        double slopeTrimmed = slopePerHour(judgedTrimmed, Sample::rssMb);
-        double slopeTrimmedOutsideJvm = slopePerHour(judgedTrimmed, s -> s.rssMb() - s.jvmNonHeapMb());
-        results.put("rss_slope_trimmed_mb_per_hour", round1(slopeTrimmed));
-        results.put("rss_slope_outside_jvm_trimmed_mb_per_hour", round1(slopeTrimmedOutsideJvm));
-        results.put("memory_rss_mb_4_cameras_trimmed", round1(median(judgedTrimmed, false)));
-        table.row(4, "default, trimmed", round1(median(judgedTrimmed, true)), round1(median(judgedTrimmed, false)),
-                (long) trimmedAll.get(trimmedAll.size() - 1).seconds());
-        table.note(String.format("trimmed before each sample (malloc_trim): resident slope %.1f MB/h, outside the JVM's"
-                + " non-heap pools %.1f MB/h", slopeTrimmed, slopeTrimmedOutsideJvm));
-        writeSamples(trimmedAll, BenchResults.file().resolveSibling("memory-4-cameras-trimmed.csv"));
+        reportAlongside("trimmed", "default, trimmed", "trimmed before each sample (malloc_trim)", trimmedSamples.get(),
+                warmUp, results, table);
         List<Sample> jemallocAll = jemallocSamples.get();
         if (!jemallocAll.isEmpty()) {
-            List<Sample> judgedJemalloc = judged(jemallocAll, warmUp);
-            double slopeJemalloc = slopePerHour(judgedJemalloc, Sample::rssMb);
-            double slopeJemallocOutsideJvm = slopePerHour(judgedJemalloc, s -> s.rssMb() - s.jvmNonHeapMb());
-            results.put("rss_slope_jemalloc_mb_per_hour", round1(slopeJemalloc));
-            results.put("rss_slope_outside_jvm_jemalloc_mb_per_hour", round1(slopeJemallocOutsideJvm));
-            results.put("memory_rss_mb_4_cameras_jemalloc", round1(median(judgedJemalloc, false)));
-            table.row(4, "jemalloc", round1(median(judgedJemalloc, true)), round1(median(judgedJemalloc, false)),
-                    (long) jemallocAll.get(jemallocAll.size() - 1).seconds());
-            table.note(String.format("with jemalloc (as in Flink's Docker images): resident slope %.1f MB/h, outside the"
-                    + " JVM's non-heap pools %.1f MB/h", slopeJemalloc, slopeJemallocOutsideJvm));
-            writeSamples(jemallocAll, BenchResults.file().resolveSibling("memory-4-cameras-jemalloc.csv"));
+            reportAlongside("jemalloc", "jemalloc", "with jemalloc (as in Flink's Docker images)", jemallocAll,
+                    warmUp, results, table);
         } else {
             table.note("no jemalloc library found (apt-get install libjemalloc2, or -Dbench.jemalloc=path): its run is left out");
         }
@@ -149,6 +130,22 @@ class MemoryBenchmark {
                 .print();
         BenchResults.merge(results);
         writeSamples(fourAll, BenchResults.file().resolveSibling("memory-4-cameras.csv"));
+    }
+
+    /** Keys, a table row, a note and a CSV for a 4-camera run beside the default one. */
+    private static void reportAlongside(String key, String allocator, String description, List<Sample> all, int warmUp,
+            Map<String, Object> results, BenchTable table) throws IOException {
+        List<Sample> judged = judged(all, warmUp);
+        double slope = slopePerHour(judged, Sample::rssMb);
+        double slopeOutsideJvm = slopePerHour(judged, s -> s.rssMb() - s.jvmNonHeapMb());
+        results.put("rss_slope_" + key + "_mb_per_hour", round1(slope));
+        results.put("rss_slope_outside_jvm_" + key + "_mb_per_hour", round1(slopeOutsideJvm));
+        results.put("memory_rss_mb_4_cameras_" + key, round1(median(judged, false)));
+        table.row(4, allocator, round1(median(judged, true)), round1(median(judged, false)),
+                (long) all.get(all.size() - 1).seconds());
+        table.note(String.format("%s: resident slope %.1f MB/h, outside the JVM's non-heap pools %.1f MB/h",
+                description, slope, slopeOutsideJvm));
+        writeSamples(all, BenchResults.file().resolveSibling("memory-4-cameras-" + key + ".csv"));
     }
 
     private static Optional<Path> jemalloc() {
