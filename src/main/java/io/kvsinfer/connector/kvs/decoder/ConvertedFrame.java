@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
 @Internal
 final class ConvertedFrame implements HeldFrame {
 
-    private PixelFormat format;
+    private final PixelFormat format;
     private int indexInFragment;
     private long offsetMillis;
     private boolean keyFrame;
@@ -24,9 +24,12 @@ final class ConvertedFrame implements HeldFrame {
     private OutputBuffers.Buffer output;
     private boolean held;
 
-    void set(PixelFormat format, int indexInFragment, long offsetMillis, boolean keyFrame, int sourceWidth,
-            int sourceHeight, int width, int height, OutputBuffers.Buffer output) {
+    ConvertedFrame(PixelFormat format) {
         this.format = format;
+    }
+
+    void set(int indexInFragment, long offsetMillis, boolean keyFrame, int sourceWidth, int sourceHeight,
+            int width, int height, OutputBuffers.Buffer output) {
         this.indexInFragment = indexInFragment;
         this.offsetMillis = offsetMillis;
         this.keyFrame = keyFrame;
@@ -114,8 +117,8 @@ final class ConvertedFrame implements HeldFrame {
         if (held) {
             return this;
         }
-        ConvertedFrame copy = new ConvertedFrame();
-        copy.set(format, indexInFragment, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height, output);
+        ConvertedFrame copy = new ConvertedFrame(format);
+        copy.set(indexInFragment, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height, output);
         copy.held = true;
         output.hold();
         return copy;

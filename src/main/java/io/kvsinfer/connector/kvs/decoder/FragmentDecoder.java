@@ -68,7 +68,7 @@ public final class FragmentDecoder implements AutoCloseable {
     private final boolean mpegTs;
     private final DecodeBudget budget;
     private final PictureConverter converter;
-    private final ConvertedFrame frame = new ConvertedFrame();
+    private final ConvertedFrame frame;
     private final AVPacket packet;
     private final AVFrame picture;
     private final AVRational millis = av_make_q(1, 1000);
@@ -101,6 +101,7 @@ public final class FragmentDecoder implements AutoCloseable {
         this.mpegTs = settings.containerFormat() == ContainerFormat.MPEG_TS;
         this.budget = new DecodeBudget(settings.maxDecodeTime());
         this.converter = new PictureConverter(settings.pixelFormat());
+        this.frame = new ConvertedFrame(settings.pixelFormat());
         this.packet = av_packet_alloc();
         this.picture = av_frame_alloc();
     }
@@ -297,7 +298,7 @@ public final class FragmentDecoder implements AutoCloseable {
         int width = settings.outputWidth() == 0 ? sourceWidth : settings.outputWidth();
         int height = settings.outputHeight() == 0 ? sourceHeight : settings.outputHeight();
         converter.convert(picture, width, height);
-        frame.set(converter.format(), index, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height, converter.output());
+        frame.set(index, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height, converter.output());
         return frame;
     }
 

@@ -75,10 +75,6 @@ final class PictureConverter implements AutoCloseable {
         };
     }
 
-    PixelFormat format() {
-        return format;
-    }
-
     /**
      * Converts {@code picture} to the output format at {@code width x height}; the result is in
      * {@link #output()} until the next call.
