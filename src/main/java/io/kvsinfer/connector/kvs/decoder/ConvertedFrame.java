@@ -1,7 +1,5 @@
 package io.kvsinfer.connector.kvs.decoder;
 
-import io.kvsinfer.connector.kvs.source.config.PixelFormat;
-
 import org.apache.flink.annotation.Internal;
 
 import java.nio.ByteBuffer;
@@ -13,7 +11,7 @@ import java.nio.ByteBuffer;
 @Internal
 final class ConvertedFrame implements HeldFrame {
 
-    private final PixelFormat format;
+    private final PictureFormat format;
     private int indexInFragment;
     private long offsetMillis;
     private boolean keyFrame;
@@ -24,7 +22,7 @@ final class ConvertedFrame implements HeldFrame {
     private OutputBuffers.Buffer output;
     private boolean held;
 
-    ConvertedFrame(PixelFormat format) {
+    ConvertedFrame(PictureFormat format) {
         this.format = format;
     }
 
@@ -41,7 +39,7 @@ final class ConvertedFrame implements HeldFrame {
     }
 
     @Override
-    public PixelFormat pixelFormat() {
+    public PictureFormat pictureFormat() {
         return format;
     }
 
@@ -79,19 +77,6 @@ final class ConvertedFrame implements HeldFrame {
     public ByteBuffer buffer() {
         // A fresh view each time, so that one reader moving the position cannot confuse the next.
         return output().readOnlyPixels.duplicate().clear();
-    }
-
-    @Override
-    public byte[] toPackedArray() {
-        byte[] out = new byte[format.bytesPerPixel() * width * height];
-        copyPackedTo(out);
-        return out;
-    }
-
-    @Override
-    public void copyPackedTo(byte[] out) {
-        OutputBuffers.Buffer pixels = output();
-        PackedRows.pack(pixels.readOnlyPixels, format, width, height, pixels.stride, out);
     }
 
     @Override

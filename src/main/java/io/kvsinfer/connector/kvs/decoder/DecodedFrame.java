@@ -1,20 +1,18 @@
 package io.kvsinfer.connector.kvs.decoder;
 
-import io.kvsinfer.connector.kvs.source.config.PixelFormat;
-
 import org.apache.flink.annotation.Internal;
 
 import java.nio.ByteBuffer;
 
 /**
- * A frame the decoder converted to its output {@link PixelFormat}. The pixel buffer belongs to the decoder: it is valid until
+ * A frame the decoder converted to its output {@link PictureFormat}. The pixel buffer belongs to the decoder: it is valid until
  * the next call to {@link FragmentDecoder#next} and is then overwritten, unless the frame is
  * {@linkplain #hold() held}.
  */
 @Internal
 public interface DecodedFrame {
 
-    PixelFormat pixelFormat();
+    PictureFormat pictureFormat();
 
     /** Position in the fragment in decoder output order (presentation order), counting frames the sampler rejected. */
     int indexInFragment();
@@ -35,12 +33,6 @@ public interface DecodedFrame {
 
     /** The pixels, {@link #stride()} bytes a row; read-only, positioned at the first pixel. */
     ByteBuffer buffer();
-
-    /** A packed copy (width times height times bytes per pixel, no row padding). */
-    byte[] toPackedArray();
-
-    /** Packs the pixels into {@code out}, which must hold exactly width times height times bytes per pixel. */
-    void copyPackedTo(byte[] out);
 
     /** Size of the frame as the stream carries it, before scaling. */
     int sourceWidth();

@@ -1,8 +1,5 @@
 package io.kvsinfer.connector.kvs.decoder;
 
-import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
-import io.kvsinfer.connector.kvs.source.config.PixelFormat;
-
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.Preconditions;
 
@@ -12,20 +9,20 @@ import java.time.Duration;
 @Internal
 public final class DecoderSettings {
 
-    private final ContainerFormat containerFormat;
+    private final InputFormat inputFormat;
     private final int threads;
     private final boolean keyFramesOnly;
-    private final PixelFormat pixelFormat;
+    private final PictureFormat pictureFormat;
     private final int outputWidth;
     private final int outputHeight;
     private final Duration maxDecodeTime;
     private final long maxFramePixels;
 
     private DecoderSettings(Builder b) {
-        this.containerFormat = b.containerFormat;
+        this.inputFormat = b.inputFormat;
         this.threads = b.threads;
         this.keyFramesOnly = b.keyFramesOnly;
-        this.pixelFormat = b.pixelFormat;
+        this.pictureFormat = b.pictureFormat;
         this.outputWidth = b.outputWidth;
         this.outputHeight = b.outputHeight;
         this.maxDecodeTime = b.maxDecodeTime;
@@ -36,8 +33,8 @@ public final class DecoderSettings {
         return new Builder();
     }
 
-    public ContainerFormat containerFormat() {
-        return containerFormat;
+    public InputFormat inputFormat() {
+        return inputFormat;
     }
 
     /** FFmpeg decoding threads; 0 lets FFmpeg pick one per core. */
@@ -50,8 +47,8 @@ public final class DecoderSettings {
     }
 
     /** The pixel format frames are converted to. */
-    public PixelFormat pixelFormat() {
-        return pixelFormat;
+    public PictureFormat pictureFormat() {
+        return pictureFormat;
     }
 
     /** Output width, or 0 for the stream's own size. */
@@ -76,17 +73,17 @@ public final class DecoderSettings {
 
     /** Builder with defaults: fMP4, 1 thread, every frame, BGR24 at the source size, 30 s, 8K frames. */
     public static final class Builder {
-        private ContainerFormat containerFormat = ContainerFormat.FRAGMENTED_MP4;
+        private InputFormat inputFormat = InputFormat.FRAGMENTED_MP4;
         private int threads = 1;
         private boolean keyFramesOnly;
-        private PixelFormat pixelFormat = PixelFormat.BGR24;
+        private PictureFormat pictureFormat = PictureFormat.BGR24;
         private int outputWidth;
         private int outputHeight;
         private Duration maxDecodeTime = Duration.ofSeconds(30);
         private long maxFramePixels = 7680L * 4320L;
 
-        public Builder containerFormat(ContainerFormat format) {
-            this.containerFormat = Preconditions.checkNotNull(format, "container format");
+        public Builder inputFormat(InputFormat format) {
+            this.inputFormat = Preconditions.checkNotNull(format, "container format");
             return this;
         }
 
@@ -101,8 +98,8 @@ public final class DecoderSettings {
             return this;
         }
 
-        public Builder pixelFormat(PixelFormat format) {
-            this.pixelFormat = Preconditions.checkNotNull(format, "pixel format");
+        public Builder pictureFormat(PictureFormat format) {
+            this.pictureFormat = Preconditions.checkNotNull(format, "pixel format");
             return this;
         }
 

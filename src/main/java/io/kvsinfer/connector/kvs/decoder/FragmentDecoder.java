@@ -1,7 +1,5 @@
 package io.kvsinfer.connector.kvs.decoder;
 
-import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
-
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.util.Preconditions;
@@ -98,10 +96,10 @@ public final class FragmentDecoder implements AutoCloseable {
 
     public FragmentDecoder(DecoderSettings settings) {
         this.settings = Preconditions.checkNotNull(settings, "settings must not be null");
-        this.mpegTs = settings.containerFormat() == ContainerFormat.MPEG_TS;
+        this.mpegTs = settings.inputFormat() == InputFormat.MPEG_TS;
         this.budget = new DecodeBudget(settings.maxDecodeTime());
-        this.converter = new PictureConverter(settings.pixelFormat());
-        this.frame = new ConvertedFrame(settings.pixelFormat());
+        this.converter = new PictureConverter(settings.pictureFormat());
+        this.frame = new ConvertedFrame(settings.pictureFormat());
         this.packet = av_packet_alloc();
         this.picture = av_frame_alloc();
     }
@@ -118,7 +116,7 @@ public final class FragmentDecoder implements AutoCloseable {
         budget.enter();
         try {
             FragmentFraming.check(mpegTs, initSegment, fragment);
-            input = MemoryInput.open(mpegTs ? "mpegts" : "mp4",
+            input = MemoryInput.open(settings.inputFormat().demuxer(),
                     initSegment == null ? NO_INIT : initSegment, fragment, budget);
             AVStream video = input.firstVideoStream();
             if (video != null) {

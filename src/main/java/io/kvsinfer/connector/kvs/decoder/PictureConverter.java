@@ -1,7 +1,5 @@
 package io.kvsinfer.connector.kvs.decoder;
 
-import io.kvsinfer.connector.kvs.source.config.PixelFormat;
-
 import org.apache.flink.annotation.Internal;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
@@ -35,7 +33,7 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
 /**
- * Converts (and scales, in the same pass) decoded pictures to the output {@link PixelFormat} with
+ * Converts (and scales, in the same pass) decoded pictures to the output {@link PictureFormat} with
  * swscale, into a pixel buffer reused from frame to frame unless a frame holds it ({@link
  * OutputBuffers}). The {@code SwsContext} is kept while the input size, pixel format, colour matrix
  * and range and the output size stay the same, which across the fragments of one camera is always,
@@ -47,7 +45,7 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 @Internal
 final class PictureConverter implements AutoCloseable {
 
-    private final PixelFormat format;
+    private final PictureFormat format;
     private final int avFormat;
 
     private SwsContext context;
@@ -66,7 +64,7 @@ final class PictureConverter implements AutoCloseable {
 
     private long conversions;
 
-    PictureConverter(PixelFormat format) {
+    PictureConverter(PictureFormat format) {
         this.format = format;
         this.avFormat = switch (format) {
             case BGR24 -> AV_PIX_FMT_BGR24;
@@ -81,7 +79,7 @@ final class PictureConverter implements AutoCloseable {
      */
     void convert(AVFrame picture, int width, int height) throws CorruptFragmentException {
         output = outputs.takeFree(format.bytesPerPixel() * width, height);
-        if (format == PixelFormat.GRAY8 && width == picture.width() && height == picture.height()
+        if (format == PictureFormat.GRAY8 && width == picture.width() && height == picture.height()
                 && hasEightBitLumaPlane(picture.format())) {
             copyLuma(picture, width, height);
         } else {
@@ -116,12 +114,12 @@ final class PictureConverter implements AutoCloseable {
     }
 
     /** Planar or semi-planar 8-bit YUV (or grey): plane 0 is the luma, one byte a pixel. */
-    private static boolean hasEightBitLumaPlane(int pixelFormat) {
-        return pixelFormat == AV_PIX_FMT_YUV420P || pixelFormat == AV_PIX_FMT_YUVJ420P
-                || pixelFormat == AV_PIX_FMT_YUV422P || pixelFormat == AV_PIX_FMT_YUVJ422P
-                || pixelFormat == AV_PIX_FMT_YUV444P || pixelFormat == AV_PIX_FMT_YUVJ444P
-                || pixelFormat == AV_PIX_FMT_NV12 || pixelFormat == AV_PIX_FMT_NV21
-                || pixelFormat == AV_PIX_FMT_GRAY8;
+    private static boolean hasEightBitLumaPlane(int pictureFormat) {
+        return pictureFormat == AV_PIX_FMT_YUV420P || pictureFormat == AV_PIX_FMT_YUVJ420P
+                || pictureFormat == AV_PIX_FMT_YUV422P || pictureFormat == AV_PIX_FMT_YUVJ422P
+                || pictureFormat == AV_PIX_FMT_YUV444P || pictureFormat == AV_PIX_FMT_YUVJ444P
+                || pictureFormat == AV_PIX_FMT_NV12 || pictureFormat == AV_PIX_FMT_NV21
+                || pictureFormat == AV_PIX_FMT_GRAY8;
     }
 
     private void prepare(AVFrame picture, int width, int height) throws CorruptFragmentException {
@@ -140,7 +138,7 @@ final class PictureConverter implements AutoCloseable {
         }
         // The stream's own matrix (BT.601 when unspecified) and range; RGB output is full range,
         // grey keeps the stream's range, as GRAY8 promises the luma as coded.
-        int targetRange = format == PixelFormat.GRAY8 ? range : 1;
+        int targetRange = format == PictureFormat.GRAY8 ? range : 1;
         sws_setColorspaceDetails(context, sws_getCoefficients(picture.colorspace()), range,
                 sws_getCoefficients(SWS_CS_DEFAULT), targetRange, 0, 1 << 16, 1 << 16);
         sourceWidth = picture.width();

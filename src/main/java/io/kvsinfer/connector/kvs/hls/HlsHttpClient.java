@@ -1,7 +1,5 @@
 package io.kvsinfer.connector.kvs.hls;
 
-import io.kvsinfer.connector.kvs.source.HlsStreamException;
-
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.Preconditions;
 
@@ -66,16 +64,16 @@ public final class HlsHttpClient implements AutoCloseable {
         } catch (InterruptedException e) {
             download.cancel(true);
             Thread.currentThread().interrupt();
-            throw new HlsStreamException("Interrupted while fetching " + SessionTokenRedactor.redact(uri), e);
+            throw new HlsFetchException("Interrupted while fetching " + SessionTokenRedactor.redact(uri), -1, e);
         } catch (ExecutionException e) {
             throw asHlsException(uri, e.getCause());
         } catch (TimeoutException e) {
             download.cancel(true);
-            throw new HlsStreamException("No complete answer within " + timeout.toMillis() + " ms from " + SessionTokenRedactor.redact(uri));
+            throw new HlsFetchException("No complete answer within " + timeout.toMillis() + " ms from " + SessionTokenRedactor.redact(uri));
         }
     }
 
-    /** Starts a download; the future fails with an {@link HlsStreamException}. */
+    /** Starts a download; the future fails with an {@link HlsFetchException}. */
     public CompletableFuture<byte[]> fetchBytesAsync(URI uri, long maxBytes) {
         Preconditions.checkArgument(maxBytes > 0, "maxBytes must be > 0, but was %s", maxBytes);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
@@ -103,35 +101,35 @@ public final class HlsHttpClient implements AutoCloseable {
         return new BoundedBodySubscriber(limit, announced);
     }
 
-    private static HlsStreamException errorAnswer(URI uri, HttpResponse<byte[]> response) {
+    private static HlsFetchException errorAnswer(URI uri, HttpResponse<byte[]> response) {
         String code = response.headers().firstValue("x-amzn-ErrorType").map(v -> v.split(":", 2)[0]).orElse("");
         String body = new String(response.body(), StandardCharsets.UTF_8);
         String message = KvsErrorMessages.messageOf(body);
         int status = response.statusCode();
-        return new HlsStreamException("HTTP " + status + (code.isEmpty() ? "" : " " + code)
+        return new HlsFetchException("HTTP " + status + (code.isEmpty() ? "" : " " + code)
                 + (message.isEmpty() ? "" : " (" + SessionTokenRedactor.redact(message) + ")")
                 + " from " + SessionTokenRedactor.redact(uri)
                 + (status == 403 ? ": the streaming session expired or its token is not valid" : ""),
                 status, null);
     }
 
-    static HlsStreamException asHlsException(URI uri, Throwable failure) {
+    static HlsFetchException asHlsException(URI uri, Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof HlsStreamException) {
-            return (HlsStreamException) cause;
+        if (cause instanceof HlsFetchException) {
+            return (HlsFetchException) cause;
         }
         if (cause instanceof TimeoutException) {
-            return new HlsStreamException("No complete answer within the timeout from " + SessionTokenRedactor.redact(uri));
+            return new HlsFetchException("No complete answer within the timeout from " + SessionTokenRedactor.redact(uri));
         }
         if (cause instanceof CancellationException) {
-            return new HlsStreamException("Fetching " + SessionTokenRedactor.redact(uri) + " was cancelled");
+            return new HlsFetchException("Fetching " + SessionTokenRedactor.redact(uri) + " was cancelled");
         }
         // Keep the type and a redacted message, but not the original exception: its message or
         // stack could carry the URL with its token.
-        return new HlsStreamException("Fetching " + SessionTokenRedactor.redact(uri) + " failed: "
+        return new HlsFetchException("Fetching " + SessionTokenRedactor.redact(uri) + " failed: "
                 + cause.getClass().getSimpleName() + ": " + SessionTokenRedactor.redact(String.valueOf(cause.getMessage())));
     }
 

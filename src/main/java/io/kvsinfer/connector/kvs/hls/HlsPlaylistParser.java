@@ -1,7 +1,5 @@
 package io.kvsinfer.connector.kvs.hls;
 
-import io.kvsinfer.connector.kvs.source.HlsStreamException;
-
 import org.apache.flink.annotation.Internal;
 
 import java.math.BigDecimal;
@@ -41,7 +39,7 @@ public final class HlsPlaylistParser {
                 return new MasterPlaylist(resolve(playlistUri, line, i + 1), codecs == null ? "" : codecs);
             }
         }
-        throw new HlsStreamException("Master playlist " + SessionTokenRedactor.redact(playlistUri)
+        throw new HlsFetchException("Master playlist " + SessionTokenRedactor.redact(playlistUri)
                 + " lists no media playlist (#EXT-X-STREAM-INF followed by a URI)");
     }
 
@@ -103,7 +101,7 @@ public final class HlsPlaylistParser {
 
     private static String[] lines(String text, URI playlistUri) {
         if (text == null || !text.startsWith("#EXTM3U")) {
-            throw new HlsStreamException("Not an HLS playlist (no #EXTM3U header): " + SessionTokenRedactor.redact(playlistUri));
+            throw new HlsFetchException("Not an HLS playlist (no #EXTM3U header): " + SessionTokenRedactor.redact(playlistUri));
         }
         String[] lines = text.split("\r?\n|\r", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -211,8 +209,8 @@ public final class HlsPlaylistParser {
         return value.length() <= 80 ? value : value.substring(0, 80) + "...";
     }
 
-    private static HlsStreamException bad(URI playlistUri, int lineNumber, String what) {
-        return new HlsStreamException("Bad HLS playlist " + SessionTokenRedactor.redact(playlistUri)
+    private static HlsFetchException bad(URI playlistUri, int lineNumber, String what) {
+        return new HlsFetchException("Bad HLS playlist " + SessionTokenRedactor.redact(playlistUri)
                 + " at line " + lineNumber + ": " + what);
     }
 }

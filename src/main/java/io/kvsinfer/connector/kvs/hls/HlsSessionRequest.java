@@ -1,10 +1,10 @@
 package io.kvsinfer.connector.kvs.hls;
 
-import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
-import io.kvsinfer.connector.kvs.source.config.FragmentSelectorType;
-
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.Preconditions;
+
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ContainerFormat;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSFragmentSelectorType;
 
 import javax.annotation.Nullable;
 
@@ -19,7 +19,7 @@ import java.util.Optional;
 public final class HlsSessionRequest {
 
     private final PlaybackMode playbackMode;
-    private final FragmentSelectorType selector;
+    private final HLSFragmentSelectorType selector;
     @Nullable private final Instant start;
     @Nullable private final Instant end;
     private final ContainerFormat containerFormat;
@@ -28,7 +28,7 @@ public final class HlsSessionRequest {
 
     public HlsSessionRequest(
             PlaybackMode playbackMode,
-            FragmentSelectorType selector,
+            HLSFragmentSelectorType selector,
             @Nullable Instant start,
             @Nullable Instant end,
             ContainerFormat containerFormat,
@@ -55,7 +55,7 @@ public final class HlsSessionRequest {
         return playbackMode;
     }
 
-    public FragmentSelectorType selector() {
+    public HLSFragmentSelectorType selector() {
         return selector;
     }
 

@@ -1,7 +1,6 @@
 package io.kvsinfer.connector.kvs.hls;
 
-import io.kvsinfer.connector.kvs.source.KvsConnectionException;
-import io.kvsinfer.connector.kvs.source.KvsConnectionException.Reason;
+import io.kvsinfer.connector.kvs.hls.KvsApiException.Kind;
 
 import org.apache.flink.annotation.Internal;
 
@@ -32,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The two hops before any video: GetDataEndpoint on the control plane (cached per stream, it is
  * stable) and GetHLSStreamingSessionURL on that data endpoint. SDK errors become
- * {@link KvsConnectionException}s whose reason tells permanent failures from transient ones.
+ * {@link KvsApiException}s whose kind says what went wrong.
  * Thread-safe: one instance serves every camera of a reader.
  */
 @Internal
@@ -74,7 +73,7 @@ public final class KvsSessionClient implements AutoCloseable {
      */
     static URI requireHttps(URI uri, boolean httpsOnly, String what, StreamRef stream) {
         if (httpsOnly && !"https".equalsIgnoreCase(uri.getScheme())) {
-            throw new KvsConnectionException(KvsConnectionException.Reason.INVALID_ARGUMENT, what + " for stream "
+            throw new KvsApiException(Kind.INVALID_ARGUMENT, what + " for stream "
                     + stream.value() + " is not HTTPS (scheme '" + uri.getScheme() + "', host " + uri.getHost()
                     + "); the source reaches AWS only over HTTPS, plain HTTP only with an explicit endpoint override.");
         }
@@ -128,11 +127,11 @@ public final class KvsSessionClient implements AutoCloseable {
         Instant requestedAt = clock.instant();
         GetHlsStreamingSessionUrlRequest.Builder call = GetHlsStreamingSessionUrlRequest.builder()
                 .playbackMode(request.playbackMode().name())
-                .containerFormat(request.containerFormat().name())
+                .containerFormat(request.containerFormat())
                 .displayFragmentTimestamp(HLSDisplayFragmentTimestamp.ALWAYS)
                 .expires(request.expiresSeconds())
                 .maxMediaPlaylistFragmentResults((long) request.maxFragmentResults());
-        HLSFragmentSelector.Builder selector = HLSFragmentSelector.builder().fragmentSelectorType(request.selector().name());
+        HLSFragmentSelector.Builder selector = HLSFragmentSelector.builder().fragmentSelectorType(request.selector());
         if (request.start().isPresent()) {
             selector.timestampRange(HLSTimestampRange.builder()
                     .startTimestamp(request.start().get())
@@ -172,13 +171,13 @@ public final class KvsSessionClient implements AutoCloseable {
                 || (e instanceof SdkServiceException && ((SdkServiceException) e).statusCode() >= 500);
     }
 
-    /** Maps an SDK failure to a {@link KvsConnectionException} naming the call and the stream. */
-    static KvsConnectionException translate(Exception e, String operation, StreamRef stream) {
-        Reason reason = reasonOf(e);
+    /** Maps an SDK failure to a {@link KvsApiException} naming the call and the stream. */
+    static KvsApiException translate(Exception e, String operation, StreamRef stream) {
+        Kind reason = reasonOf(e);
         String detail = e instanceof SdkServiceException
                 ? ((SdkServiceException) e).getClass().getSimpleName() + ": " + serviceMessage((SdkServiceException) e)
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return new KvsConnectionException(reason, operation + " for stream " + stream + " failed ("
+        return new KvsApiException(reason, operation + " for stream " + stream + " failed ("
                 + reason + "): " + SessionTokenRedactor.redact(detail) + hint(reason));
     }
 
@@ -192,36 +191,36 @@ public final class KvsSessionClient implements AutoCloseable {
         return "HTTP " + e.statusCode();
     }
 
-    static Reason reasonOf(Exception e) {
+    static Kind reasonOf(Exception e) {
         String type = e.getClass().getSimpleName();
         switch (type) {
             case "ResourceNotFoundException":
                 String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-                return message.contains("no fragments") ? Reason.NO_FRAGMENTS : Reason.STREAM_NOT_FOUND;
+                return message.contains("no fragments") ? Kind.NO_FRAGMENTS : Kind.STREAM_NOT_FOUND;
             case "NotAuthorizedException":
-                return Reason.ACCESS_DENIED;
+                return Kind.ACCESS_DENIED;
             case "ClientLimitExceededException":
-                return Reason.THROTTLED;
+                return Kind.THROTTLED;
             case "InvalidArgumentException":
             case "InvalidEndpointException":
-                return Reason.INVALID_ARGUMENT;
+                return Kind.INVALID_ARGUMENT;
             case "UnsupportedStreamMediaTypeException":
             case "NoDataRetentionException":
             case "MissingCodecPrivateDataException":
             case "InvalidCodecPrivateDataException":
-                return Reason.UNSUPPORTED_MEDIA;
+                return Kind.UNSUPPORTED_MEDIA;
             default:
                 if (e instanceof SdkServiceException && ((SdkServiceException) e).statusCode() == 403) {
-                    return Reason.ACCESS_DENIED;
+                    return Kind.ACCESS_DENIED;
                 }
                 if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("credentials")) {
-                    return Reason.ACCESS_DENIED;
+                    return Kind.ACCESS_DENIED;
                 }
-                return Reason.UNAVAILABLE;
+                return Kind.UNAVAILABLE;
         }
     }
 
-    private static String hint(Reason reason) {
+    private static String hint(Kind reason) {
         switch (reason) {
             case STREAM_NOT_FOUND:
                 return ". Check the stream name and the region.";

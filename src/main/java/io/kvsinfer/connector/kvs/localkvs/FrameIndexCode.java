@@ -1,7 +1,5 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
-import io.kvsinfer.connector.kvs.source.config.PixelFormat;
-
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.util.Preconditions;
 
@@ -57,7 +55,7 @@ public final class FrameIndexCode {
 
     /** Draws {@code value} into the top band of a BGR24 picture, overwriting those pixels. */
     public static void stamp(byte[] bgr, int width, int height, int stride, int value) {
-        checkGeometry(bgr == null ? -1 : bgr.length, PixelFormat.BGR24, width, height, stride, MIN_WIDTH, MIN_HEIGHT);
+        checkGeometry(bgr == null ? -1 : bgr.length, 3, width, height, stride, MIN_WIDTH, MIN_HEIGHT);
         boolean[] bits = encodeBits(value);
         for (int row = 0; row < ROWS; row++) {
             for (int col = 0; col < COLUMNS; col++) {
@@ -69,7 +67,7 @@ public final class FrameIndexCode {
 
     /** Reads the value from a BGR24 picture, or empty if the picture carries no readable code. */
     public static OptionalInt read(byte[] bgr, int width, int height, int stride) {
-        checkGeometry(bgr == null ? -1 : bgr.length, PixelFormat.BGR24, width, height, stride, COLUMNS, ROWS * BAND_DIVISOR);
+        checkGeometry(bgr == null ? -1 : bgr.length, 3, width, height, stride, COLUMNS, ROWS * BAND_DIVISOR);
         return read(i -> bgr[i] & 0xFF, 3, width, height, stride);
     }
 
@@ -78,19 +76,20 @@ public final class FrameIndexCode {
      * starting at the buffer's position; the buffer's position is not changed.
      */
     public static OptionalInt read(ByteBuffer bgr, int width, int height, int stride) {
-        return read(bgr, PixelFormat.BGR24, width, height, stride);
+        return read(bgr, 3, width, height, stride);
     }
 
     /**
-     * Reads the value from a picture in any of the source's pixel formats held in a buffer,
-     * starting at the buffer's position; the buffer's position is not changed.
+     * Reads the value from a picture held in a buffer, starting at the buffer's position, which is
+     * not changed: {@code bytesPerPixel} 3 for BGR or RGB (either order), 1 for luma only.
      */
-    public static OptionalInt read(ByteBuffer pixels, PixelFormat format, int width, int height, int stride) {
+    public static OptionalInt read(ByteBuffer pixels, int bytesPerPixel, int width, int height, int stride) {
         Preconditions.checkNotNull(pixels, "pixels must not be null");
-        Preconditions.checkNotNull(format, "format must not be null");
+        Preconditions.checkArgument(bytesPerPixel == 1 || bytesPerPixel == 3,
+                "bytesPerPixel is %s but must be 1 (grey) or 3 (BGR or RGB)", bytesPerPixel);
         int base = pixels.position();
-        checkGeometry(pixels.limit() - base, format, width, height, stride, COLUMNS, ROWS * BAND_DIVISOR);
-        return read(i -> pixels.get(base + i) & 0xFF, format.bytesPerPixel(), width, height, stride);
+        checkGeometry(pixels.limit() - base, bytesPerPixel, width, height, stride, COLUMNS, ROWS * BAND_DIVISOR);
+        return read(i -> pixels.get(base + i) & 0xFF, bytesPerPixel, width, height, stride);
     }
 
     private interface Pixels {
@@ -230,20 +229,19 @@ public final class FrameIndexCode {
     }
 
     private static void checkGeometry(
-            int available, PixelFormat format, int width, int height, int stride, int minWidth, int minHeight) {
+            int available, int bytesPerPixel, int width, int height, int stride, int minWidth, int minHeight) {
         Preconditions.checkArgument(available >= 0, "the picture must not be null");
-        int rowBytes = format.bytesPerPixel() * width;
+        int rowBytes = bytesPerPixel * width;
         Preconditions.checkArgument(
                 width >= minWidth, "width is %s but must be at least %s", width, minWidth);
         Preconditions.checkArgument(
                 height >= minHeight, "height is %s but must be at least %s", height, minHeight);
         Preconditions.checkArgument(
                 stride >= rowBytes,
-                "stride is %s but must be at least %s * width = %s for %s",
+                "stride is %s but must be at least %s bytes per pixel * width = %s",
                 stride,
-                format.bytesPerPixel(),
-                rowBytes,
-                format);
+                bytesPerPixel,
+                rowBytes);
         // Only the band is touched, so only the band's rows need to be present.
         long needed = (long) stride * (height / BAND_DIVISOR - 1) + rowBytes;
         Preconditions.checkArgument(

@@ -1,6 +1,5 @@
 package io.kvsinfer.connector.kvs.source;
 
-import io.kvsinfer.connector.kvs.decoder.PackedRows;
 import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 
 import org.apache.flink.annotation.PublicEvolving;

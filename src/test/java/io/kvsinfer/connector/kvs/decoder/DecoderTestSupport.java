@@ -33,6 +33,17 @@ final class DecoderTestSupport {
         return out;
     }
 
+    /** The frame's pixels without row padding. */
+    static byte[] packed(DecodedFrame frame) {
+        int rowBytes = frame.pictureFormat().bytesPerPixel() * frame.width();
+        byte[] out = new byte[rowBytes * frame.height()];
+        java.nio.ByteBuffer pixels = frame.buffer();
+        for (int y = 0; y < frame.height(); y++) {
+            pixels.get(y * frame.stride(), out, y * rowBytes, rowBytes);
+        }
+        return out;
+    }
+
     static Got got(DecodedFrame frame) {
         int pixelIndex = FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()).orElse(-1);
         return new Got(pixelIndex, frame.indexInFragment(), frame.offsetMillis(), frame.keyFrame(),

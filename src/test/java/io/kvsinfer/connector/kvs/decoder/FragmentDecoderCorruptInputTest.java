@@ -3,7 +3,6 @@ package io.kvsinfer.connector.kvs.decoder;
 import io.kvsinfer.connector.kvs.decoder.DecoderTestSupport.Got;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
-import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +53,7 @@ class FragmentDecoderCorruptInputTest {
     void openDecoders() {
         mp4Decoder = new FragmentDecoder(DecoderSettings.builder().threads(1).build());
         tsDecoder = new FragmentDecoder(
-                DecoderSettings.builder().containerFormat(ContainerFormat.MPEG_TS).threads(1).build());
+                DecoderSettings.builder().inputFormat(InputFormat.MPEG_TS).threads(1).build());
     }
 
     @AfterEach
@@ -135,11 +134,11 @@ class FragmentDecoderCorruptInputTest {
      * must never happen is another exception, a crash or a hang.
      */
     @ParameterizedTest
-    @EnumSource(ContainerFormat.class)
-    void randomBitFlips(ContainerFormat format) throws Exception {
-        FragmentDecoder decoder = format == ContainerFormat.MPEG_TS ? tsDecoder : mp4Decoder;
-        byte[] good = format == ContainerFormat.MPEG_TS ? ts : mp4;
-        byte[] initOrNull = format == ContainerFormat.MPEG_TS ? null : init;
+    @EnumSource(InputFormat.class)
+    void randomBitFlips(InputFormat format) throws Exception {
+        FragmentDecoder decoder = format == InputFormat.MPEG_TS ? tsDecoder : mp4Decoder;
+        byte[] good = format == InputFormat.MPEG_TS ? ts : mp4;
+        byte[] initOrNull = format == InputFormat.MPEG_TS ? null : init;
         Random random = new Random(42);
         int corrupt = 0;
         for (int round = 0; round < 40; round++) {

@@ -2,7 +2,6 @@ package io.kvsinfer.connector.kvs.decoder;
 
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
-import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
 import io.kvsinfer.connector.kvs.testing.ResidentMemory;
 
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,7 @@ class FragmentDecoderNativeMemoryTest {
     }
 
     private static void cycles(int count, byte[] init, byte[] fragment, byte[] truncated) throws Exception {
-        DecoderSettings settings = DecoderSettings.builder().containerFormat(ContainerFormat.FRAGMENTED_MP4).threads(1).build();
+        DecoderSettings settings = DecoderSettings.builder().inputFormat(InputFormat.FRAGMENTED_MP4).threads(1).build();
         for (int i = 0; i < count; i++) {
             try (FragmentDecoder decoder = new FragmentDecoder(settings)) {
                 decoder.open(init, fragment);

@@ -5,8 +5,6 @@ import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
 import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
-import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
-import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,16 +40,16 @@ class FragmentDecoderTest {
         camera = SyntheticCamera.encode(320, 240, FPS);
     }
 
-    private static DecoderSettings.Builder settings(ContainerFormat format) {
-        return DecoderSettings.builder().containerFormat(format).threads(1);
+    private static DecoderSettings.Builder settings(InputFormat format) {
+        return DecoderSettings.builder().inputFormat(format).threads(1);
     }
 
-    private static byte[] init(FragmentedMedia media, ContainerFormat format) {
-        return format == ContainerFormat.FRAGMENTED_MP4 ? media.initSegment() : null;
+    private static byte[] init(FragmentedMedia media, InputFormat format) {
+        return format == InputFormat.FRAGMENTED_MP4 ? media.initSegment() : null;
     }
 
-    private static byte[] fragment(FragmentedMedia media, ContainerFormat format, int index, long startMillis) {
-        return format == ContainerFormat.FRAGMENTED_MP4
+    private static byte[] fragment(FragmentedMedia media, InputFormat format, int index, long startMillis) {
+        return format == InputFormat.FRAGMENTED_MP4
                 ? media.mp4Fragment(index, startMillis, index + 1)
                 : media.tsFragment(index, startMillis);
     }
@@ -59,8 +57,8 @@ class FragmentDecoderTest {
     // ---- every frame, in order, with exact offsets ------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(ContainerFormat.class)
-    void decodesEveryFrameOfEveryFragmentInOrderWithExactOffsets(ContainerFormat format) throws Exception {
+    @EnumSource(InputFormat.class)
+    void decodesEveryFrameOfEveryFragmentInOrderWithExactOffsets(InputFormat format) throws Exception {
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).build())) {
             int first = 0;
             for (int i = 0; i < camera.fragmentCount(); i++) {
@@ -84,8 +82,8 @@ class FragmentDecoderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ContainerFormat.class)
-    void autoThreadsDecodeTheSameFrames(ContainerFormat format) throws Exception {
+    @EnumSource(InputFormat.class)
+    void autoThreadsDecodeTheSameFrames(InputFormat format) throws Exception {
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).threads(0).build())) {
             List<Got> frames = decodeAll(decoder, init(camera, format), fragment(camera, format, 1, START));
             assertThat(pixelIndices(frames)).isEqualTo(range(camera.frameCount(0), camera.frameCount(1)));
@@ -100,7 +98,7 @@ class FragmentDecoderTest {
         long startPts = Math.floorMod(START * 90, wrap);
         long start = START + Math.floorMod(wrap - 45_000 - startPts, wrap) / 90;
         assertThat(wrap - Math.floorMod(start * 90, wrap)).isBetween(45_000L, 45_090L);
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.MPEG_TS).build())) {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.MPEG_TS).build())) {
             List<Got> frames = decodeAll(decoder, null, camera.tsFragment(0, start));
             assertThat(pixelIndices(frames)).isEqualTo(range(0, camera.frameCount(0)));
             assertThat(offsets(frames)).isEqualTo(expectedOffsets(camera.frameCount(0), FPS));
@@ -110,8 +108,8 @@ class FragmentDecoderTest {
     // ---- H.265 and B-frames -----------------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(ContainerFormat.class)
-    void decodesH265Fixture(ContainerFormat format) throws Exception {
+    @EnumSource(InputFormat.class)
+    void decodesH265Fixture(InputFormat format) throws Exception {
         FragmentedMedia media = FileMedia.load(FIXTURES.resolve("h265-320x240-15fps.mp4"));
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).build())) {
             for (int i = 0; i < media.fragmentCount(); i++) {
@@ -129,8 +127,8 @@ class FragmentDecoderTest {
      * so both pixel indices and offsets increase.
      */
     @ParameterizedTest
-    @EnumSource(ContainerFormat.class)
-    void decodesBFrameFixtureInPresentationOrder(ContainerFormat format) throws Exception {
+    @EnumSource(InputFormat.class)
+    void decodesBFrameFixtureInPresentationOrder(InputFormat format) throws Exception {
         FragmentedMedia media = FileMedia.load(FIXTURES.resolve("h264-bframes-320x240-15fps.mkv"));
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).build())) {
             for (int i = 0; i < media.fragmentCount(); i++) {
@@ -151,8 +149,8 @@ class FragmentDecoderTest {
     // ---- key frames only and sampling -------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(ContainerFormat.class)
-    void keyFramesOnlyReturnsOnlyKeyFrames(ContainerFormat format) throws Exception {
+    @EnumSource(InputFormat.class)
+    void keyFramesOnlyReturnsOnlyKeyFrames(InputFormat format) throws Exception {
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).keyFramesOnly(true).build())) {
             int first = 0;
             for (int i = 0; i < camera.fragmentCount(); i++) {
@@ -179,7 +177,7 @@ class FragmentDecoderTest {
             assertThat(keyFrame).isEqualTo(index == 0 ? true : keyFrame);
             return index % 5 == 0;
         };
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.FRAGMENTED_MP4).build())) {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
             List<Got> frames = decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(2, START, 3), everyFifth);
             int count = camera.frameCount(2);
             int base = camera.frameCount(0) + camera.frameCount(1);
@@ -197,7 +195,7 @@ class FragmentDecoderTest {
 
     @Test
     void heldFramesKeepTheirPixelsWhileTheDecoderGoesOn() throws Exception {
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.FRAGMENTED_MP4).build())) {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
             decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1));
             List<HeldFrame> held = new ArrayList<>();
             while (decoder.canHoldFrame()) {
@@ -218,7 +216,7 @@ class FragmentDecoderTest {
 
             HeldFrame first = held.get(0);
             first.release();
-            assertThatThrownBy(first::toPackedArray).isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
+            assertThatThrownBy(first::buffer).isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
             assertThat(decoder.canHoldFrame()).isTrue();
             HeldFrame fourth = decoder.next((i, o, k) -> true).hold();
             assertThat(pixelIndex(fourth)).isEqualTo(4);
@@ -242,18 +240,18 @@ class FragmentDecoderTest {
     // ---- pixel formats ----------------------------------------------------------------------------
 
     /** Every frame of fragment 1, packed, in {@code pixelFormat} at {@code width x height} (0: the stream's size). */
-    private static List<byte[]> packedFrames(PixelFormat pixelFormat, int width, int height) throws Exception {
-        DecoderSettings.Builder builder = settings(ContainerFormat.FRAGMENTED_MP4).pixelFormat(pixelFormat);
+    private static List<byte[]> packedFrames(PictureFormat pixelFormat, int width, int height) throws Exception {
+        DecoderSettings.Builder builder = settings(InputFormat.FRAGMENTED_MP4).pictureFormat(pixelFormat);
         try (FragmentDecoder decoder = new FragmentDecoder(builder.outputSize(width, height).build())) {
             decoder.open(camera.initSegment(), camera.mp4Fragment(1, START, 2));
             List<byte[]> frames = new ArrayList<>();
             int index = camera.frameCount(0);
             for (DecodedFrame f = decoder.next(FrameSampler.ALL); f != null; f = decoder.next(FrameSampler.ALL)) {
-                assertThat(f.pixelFormat()).isEqualTo(pixelFormat);
+                assertThat(f.pictureFormat()).isEqualTo(pixelFormat);
                 assertThat(f.stride()).isGreaterThanOrEqualTo(pixelFormat.bytesPerPixel() * f.width());
-                assertThat(FrameIndexCode.read(f.buffer(), pixelFormat, f.width(), f.height(), f.stride()))
+                assertThat(FrameIndexCode.read(f.buffer(), pixelFormat.bytesPerPixel(), f.width(), f.height(), f.stride()))
                         .as("%s frame %s", pixelFormat, index).hasValue(index++);
-                frames.add(f.toPackedArray());
+                frames.add(DecoderTestSupport.packed(f));
             }
             assertThat(frames).hasSize(camera.frameCount(1));
             return frames;
@@ -262,8 +260,8 @@ class FragmentDecoderTest {
 
     @Test
     void rgbIsBgrWithRedAndBlueSwapped() throws Exception {
-        List<byte[]> bgr = packedFrames(PixelFormat.BGR24, 0, 0);
-        List<byte[]> rgb = packedFrames(PixelFormat.RGB24, 0, 0);
+        List<byte[]> bgr = packedFrames(PictureFormat.BGR24, 0, 0);
+        List<byte[]> rgb = packedFrames(PictureFormat.RGB24, 0, 0);
         for (int f = 0; f < bgr.size(); f++) {
             byte[] b = bgr.get(f);
             byte[] r = rgb.get(f);
@@ -281,8 +279,8 @@ class FragmentDecoderTest {
     void grayIsTheStreamsLimitedRangeLuma(int outputWidth) throws Exception {
         int width = outputWidth == 0 ? 320 : outputWidth;
         int height = width * 3 / 4;
-        List<byte[]> bgr = packedFrames(PixelFormat.BGR24, outputWidth, outputWidth * 3 / 4);
-        List<byte[]> gray = packedFrames(PixelFormat.GRAY8, outputWidth, outputWidth * 3 / 4);
+        List<byte[]> bgr = packedFrames(PictureFormat.BGR24, outputWidth, outputWidth * 3 / 4);
+        List<byte[]> gray = packedFrames(PictureFormat.GRAY8, outputWidth, outputWidth * 3 / 4);
         for (int f = 0; f < bgr.size(); f++) {
             byte[] b = bgr.get(f);
             byte[] g = gray.get(f);
@@ -303,8 +301,8 @@ class FragmentDecoderTest {
     // ---- output size and resolution changes -------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(ContainerFormat.class)
-    void scalesToTheOutputSizeInTheConversion(ContainerFormat format) throws Exception {
+    @EnumSource(InputFormat.class)
+    void scalesToTheOutputSizeInTheConversion(InputFormat format) throws Exception {
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).outputSize(160, 120).build())) {
             decoder.open(init(camera, format), fragment(camera, format, 1, START));
             DecodedFrame frame = decoder.next(FrameSampler.ALL);
@@ -317,7 +315,7 @@ class FragmentDecoderTest {
             assertThat(buffer.isReadOnly()).isTrue();
             assertThat(buffer.position()).isZero();
             assertThat(FrameIndexCode.read(buffer, 160, 120, frame.stride())).hasValue(camera.frameCount(0));
-            byte[] packed = frame.toPackedArray();
+            byte[] packed = DecoderTestSupport.packed(frame);
             assertThat(packed).hasSize(3 * 160 * 120);
             assertThat(FrameIndexCode.read(packed, 160, 120, 3 * 160)).hasValue(camera.frameCount(0));
             // The packed copy is the buffer without its row padding.
@@ -327,13 +325,6 @@ class FragmentDecoderTest {
                 buffer.get(row);
                 assertThat(java.util.Arrays.copyOfRange(packed, y * 480, y * 480 + 480)).isEqualTo(row);
             }
-            byte[] reused = new byte[packed.length];
-            frame.copyPackedTo(reused);
-            assertThat(reused).isEqualTo(packed);
-            DecodedFrame first = frame;
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.copyPackedTo(new byte[10]))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("A 160x120 BGR24 frame needs 57600 bytes but the array has 10.");
             List<Integer> rest = new ArrayList<>();
             while ((frame = decoder.next(FrameSampler.ALL)) != null) {
                 rest.add(FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()).orElse(-1));
@@ -343,8 +334,8 @@ class FragmentDecoderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ContainerFormat.class)
-    void followsAResolutionChangeBetweenFragments(ContainerFormat format) throws Exception {
+    @EnumSource(InputFormat.class)
+    void followsAResolutionChangeBetweenFragments(InputFormat format) throws Exception {
         FragmentedMedia large = SyntheticCamera.encode(640, 360, FPS, 1, 2);
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).build())) {
             List<Got> small1 = decodeAll(decoder, init(camera, format), fragment(camera, format, 0, START));
@@ -359,13 +350,13 @@ class FragmentDecoderTest {
             assertThat(offsets(big)).isEqualTo(expectedOffsets(large.frameCount(1), FPS));
             // fMP4 announces each size in its init segment: a fresh decoder at each change. An MPEG-TS
             // stream's size is only in its in-band SPS, which the same decoder follows by itself.
-            assertThat(decoder.decodersOpened()).isEqualTo(format == ContainerFormat.FRAGMENTED_MP4 ? 3 : 1);
+            assertThat(decoder.decodersOpened()).isEqualTo(format == InputFormat.FRAGMENTED_MP4 ? 3 : 1);
         }
     }
 
     @Test
     void aFragmentThatFailsWhileDecodingDiscardsItsDecoder() throws Exception {
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.FRAGMENTED_MP4).build())) {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
             decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(0, START, 1));
             byte[] cut = withMdatCut(camera.mp4Fragment(1, START + 2000, 2));
             List<Got> before = new ArrayList<>();
@@ -406,8 +397,8 @@ class FragmentDecoderTest {
     // ---- limits -----------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(ContainerFormat.class)
-    void rejectsFramesAboveThePixelLimit(ContainerFormat format) throws Exception {
+    @EnumSource(InputFormat.class)
+    void rejectsFramesAboveThePixelLimit(InputFormat format) throws Exception {
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).maxFramePixels(320L * 240 - 1).build())) {
             assertThatThrownBy(() -> decodeAll(decoder, init(camera, format), fragment(camera, format, 0, START)))
                     .isInstanceOf(CorruptFragmentException.class)
@@ -422,7 +413,7 @@ class FragmentDecoderTest {
 
     @Test
     void aFragmentOverItsTimeLimitIsCorrupt() throws Exception {
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.FRAGMENTED_MP4)
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4)
                 .maxDecodeTime(java.time.Duration.ofNanos(1)).build())) {
             assertThatThrownBy(() -> decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(0, START, 1)))
                     .isInstanceOf(CorruptFragmentException.class)
@@ -434,7 +425,7 @@ class FragmentDecoderTest {
 
     @Test
     void lifecycle() throws Exception {
-        FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.FRAGMENTED_MP4).build());
+        FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build());
         assertThatThrownBy(() -> decoder.next(FrameSampler.ALL)).isInstanceOf(IllegalStateException.class);
         decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(0, START, 1));
         assertThat(decoder.next(FrameSampler.ALL)).as("after the end").isNull();
@@ -461,7 +452,7 @@ class FragmentDecoderTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void keepsWorkingWhenTheCallerLeavesFragmentsHalfRead(int framesRead) throws Exception {
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(ContainerFormat.MPEG_TS).build())) {
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.MPEG_TS).build())) {
             for (int i = 0; i < camera.fragmentCount(); i++) {
                 decoder.open(null, camera.tsFragment(i, START));
                 for (int k = 0; k < framesRead; k++) {

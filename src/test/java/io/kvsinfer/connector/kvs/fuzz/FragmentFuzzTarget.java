@@ -5,7 +5,7 @@ import io.kvsinfer.connector.kvs.decoder.DecodedFrame;
 import io.kvsinfer.connector.kvs.decoder.DecoderSettings;
 import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
 import io.kvsinfer.connector.kvs.decoder.FrameSampler;
-import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
+import io.kvsinfer.connector.kvs.decoder.InputFormat;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -20,13 +20,13 @@ import java.util.Arrays;
  */
 public final class FragmentFuzzTarget {
 
-    private static final FragmentDecoder MP4 = decoder(ContainerFormat.FRAGMENTED_MP4);
-    private static final FragmentDecoder TS = decoder(ContainerFormat.MPEG_TS);
+    private static final FragmentDecoder MP4 = decoder(InputFormat.FRAGMENTED_MP4);
+    private static final FragmentDecoder TS = decoder(InputFormat.MPEG_TS);
 
     private FragmentFuzzTarget() {}
 
-    private static FragmentDecoder decoder(ContainerFormat format) {
-        return new FragmentDecoder(DecoderSettings.builder().containerFormat(format).threads(1)
+    private static FragmentDecoder decoder(InputFormat format) {
+        return new FragmentDecoder(DecoderSettings.builder().inputFormat(format).threads(1)
                 .maxDecodeTime(Duration.ofSeconds(5)).build());
     }
 

@@ -1,14 +1,14 @@
 package io.kvsinfer.connector.kvs.fuzz;
 
 import io.kvsinfer.connector.kvs.hls.HlsPlaylistParser;
-import io.kvsinfer.connector.kvs.source.HlsStreamException;
+import io.kvsinfer.connector.kvs.hls.HlsFetchException;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Jazzer target: any bytes as a master and as a media playlist. Bad input must end in an {@link
- * HlsStreamException} that the reader handles; any other exception is a finding.
+ * HlsFetchException} that the reader handles; any other exception is a finding.
  */
 public final class PlaylistFuzzTarget {
 
@@ -21,12 +21,12 @@ public final class PlaylistFuzzTarget {
         String text = new String(data, StandardCharsets.UTF_8);
         try {
             HlsPlaylistParser.parseMedia(text, BASE);
-        } catch (HlsStreamException expected) {
+        } catch (HlsFetchException expected) {
             // rejected with a reason: fine
         }
         try {
             HlsPlaylistParser.parseMaster(text, BASE);
-        } catch (HlsStreamException expected) {
+        } catch (HlsFetchException expected) {
             // rejected with a reason: fine
         }
     }

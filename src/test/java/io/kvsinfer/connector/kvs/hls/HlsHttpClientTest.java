@@ -1,7 +1,5 @@
 package io.kvsinfer.connector.kvs.hls;
 
-import io.kvsinfer.connector.kvs.source.HlsStreamException;
-
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,25 +86,25 @@ class HlsHttpClientTest {
     @Test
     void refusesBodiesOverTheLimitWithAndWithoutContentLength() {
         assertThatThrownBy(() -> client.fetchBytes(uri("/ok"), 999))
-                .isInstanceOf(HlsStreamException.class).hasMessageContaining("exceeds the limit of 999 bytes");
+                .isInstanceOf(HlsFetchException.class).hasMessageContaining("exceeds the limit of 999 bytes");
         assertThatThrownBy(() -> client.fetchBytes(uri("/chunked"), 10_000))
-                .isInstanceOf(HlsStreamException.class).hasMessageContaining("exceeds the limit of 10000 bytes");
+                .isInstanceOf(HlsFetchException.class).hasMessageContaining("exceeds the limit of 10000 bytes");
     }
 
     @Test
     void expiredSessionsAreRecognisableAndQuoteKvs() {
         assertThatThrownBy(() -> client.fetchBytes(uri("/expired"), 1000))
-                .isInstanceOfSatisfying(HlsStreamException.class, e -> {
-                    assertThat(e.isSessionExpired()).isTrue();
+                .isInstanceOfSatisfying(HlsFetchException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(403);
                     assertThat(e.getMessage()).contains("HTTP 403 NotAuthorizedException (Streaming session token is expired)");
                 });
     }
 
     @Test
     void truncatedBodiesAndSlowServersFailCleanly() {
-        assertThatThrownBy(() -> client.fetchBytes(uri("/truncated"), 10_000)).isInstanceOf(HlsStreamException.class);
+        assertThatThrownBy(() -> client.fetchBytes(uri("/truncated"), 10_000)).isInstanceOf(HlsFetchException.class);
         long start = System.nanoTime();
-        assertThatThrownBy(() -> client.fetchBytes(uri("/slow"), 10_000)).isInstanceOf(HlsStreamException.class);
+        assertThatThrownBy(() -> client.fetchBytes(uri("/slow"), 10_000)).isInstanceOf(HlsFetchException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
     }
 
@@ -115,7 +113,7 @@ class HlsHttpClientTest {
         for (String path : new String[] {"/ok", "/chunked", "/expired", "/truncated", "/slow", "/missing"}) {
             try {
                 client.fetchBytes(uri(path), 10);
-            } catch (HlsStreamException e) {
+            } catch (HlsFetchException e) {
                 for (Throwable t = e; t != null; t = t.getCause()) {
                     assertThat(String.valueOf(t.getMessage())).as(path).doesNotContain(TOKEN);
                     assertThat(t.toString()).as(path).doesNotContain(TOKEN);

@@ -1,7 +1,5 @@
 package io.kvsinfer.connector.kvs.hls;
 
-import io.kvsinfer.connector.kvs.source.HlsStreamException;
-
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -74,7 +72,7 @@ class HlsPlaylistParserTest {
     @Test
     void rejectsHostilePlaylistsWithoutLeakingTheToken() {
         assertThatThrownBy(() -> HlsPlaylistParser.parseMedia("<html>nope</html>", MEDIA))
-                .isInstanceOf(HlsStreamException.class).hasMessageContaining("no #EXTM3U");
+                .isInstanceOf(HlsFetchException.class).hasMessageContaining("no #EXTM3U");
         assertThatThrownBy(() -> HlsPlaylistParser.parseMedia("#EXTM3U\n" + "x".repeat(10_000), MEDIA))
                 .hasMessageContaining("line 2").hasMessageContaining("10000 characters");
         assertThatThrownBy(() -> HlsPlaylistParser.parseMedia("#EXTM3U\n#EXTINF:abc,\nf.mp4\n", MEDIA))

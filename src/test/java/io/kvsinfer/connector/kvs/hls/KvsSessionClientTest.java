@@ -4,10 +4,7 @@ import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
-import io.kvsinfer.connector.kvs.source.KvsConnectionException;
-import io.kvsinfer.connector.kvs.source.KvsConnectionException.Reason;
-import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
-import io.kvsinfer.connector.kvs.source.config.FragmentSelectorType;
+import io.kvsinfer.connector.kvs.hls.KvsApiException.Kind;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ContainerFormat;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSFragmentSelectorType;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -52,12 +51,12 @@ class KvsSessionClientTest {
     }
 
     private static HlsSessionRequest onDemand(long from, long to) {
-        return new HlsSessionRequest(PlaybackMode.ON_DEMAND, FragmentSelectorType.PRODUCER_TIMESTAMP,
+        return new HlsSessionRequest(PlaybackMode.ON_DEMAND, HLSFragmentSelectorType.PRODUCER_TIMESTAMP,
                 Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), ContainerFormat.FRAGMENTED_MP4, 300, 1000);
     }
 
     private static HlsSessionRequest live() {
-        return new HlsSessionRequest(PlaybackMode.LIVE, FragmentSelectorType.PRODUCER_TIMESTAMP, null, null,
+        return new HlsSessionRequest(PlaybackMode.LIVE, HLSFragmentSelectorType.PRODUCER_TIMESTAMP, null, null,
                 ContainerFormat.FRAGMENTED_MP4, 300, 5);
     }
 
@@ -67,8 +66,8 @@ class KvsSessionClientTest {
         java.net.URI plain = java.net.URI.create("http://b-1234.kinesisvideo.us-east-1.amazonaws.com/hls/v1/"
                 + "getHLSMasterPlaylist.m3u8?SessionToken=SECRET-TOKEN");
         assertThatThrownBy(() -> KvsSessionClient.requireHttps(plain, true, "The HLS session URL", stream))
-                .isInstanceOfSatisfying(KvsConnectionException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(KvsApiException.class,
+                        e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_ARGUMENT))
                 .hasMessageContaining("The HLS session URL for stream lobby is not HTTPS (scheme 'http', host "
                         + "b-1234.kinesisvideo.us-east-1.amazonaws.com)")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("SECRET-TOKEN"));
@@ -101,17 +100,16 @@ class KvsSessionClientTest {
     @Test
     void unknownStreamsAndSilentStreamsAreTold() {
         assertThatThrownBy(() -> client.openSession(StreamRef.ofName("no-such-stream"), live()))
-                .isInstanceOfSatisfying(KvsConnectionException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.STREAM_NOT_FOUND);
-                    assertThat(e.isRetryable()).isFalse();
+                .isInstanceOfSatisfying(KvsApiException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.STREAM_NOT_FOUND);
                     assertThat(e.getMessage()).contains("no-such-stream").contains("Check the stream name and the region");
                 });
         assertThatThrownBy(() -> client.openSession(StreamRef.ofName("silent"), live()))
-                .isInstanceOfSatisfying(KvsConnectionException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.NO_FRAGMENTS));
+                .isInstanceOfSatisfying(KvsApiException.class,
+                        e -> assertThat(e.kind()).isEqualTo(Kind.NO_FRAGMENTS));
         assertThatThrownBy(() -> client.openSession(StreamRef.ofName("archived"), onDemand(archiveStart, archiveStart + 90_000_000L)))
-                .isInstanceOfSatisfying(KvsConnectionException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_ARGUMENT));
+                .isInstanceOfSatisfying(KvsApiException.class,
+                        e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_ARGUMENT));
     }
 
     @ParameterizedTest
@@ -121,13 +119,13 @@ class KvsSessionClientTest {
         "400, UnsupportedStreamMediaTypeException, UNSUPPORTED_MEDIA",
         "500, InternalFailure, UNAVAILABLE",
     })
-    void errorCodesMapToReasons(int status, String code, Reason reason) {
+    void errorCodesMapToReasons(int status, String code, Kind reason) {
         client.dataEndpoint(StreamRef.ofName("archived"));
         // More failures than the SDK's own retries of 5xx answers.
         kvs.faults().failNext(KvsOperation.GET_HLS_STREAMING_SESSION_URL, 10, status, code);
         try {
             assertThatThrownBy(() -> client.openSession(StreamRef.ofName("archived"), onDemand(archiveStart, archiveStart + 20_000)))
-                    .isInstanceOfSatisfying(KvsConnectionException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+                    .isInstanceOfSatisfying(KvsApiException.class, e -> assertThat(e.kind()).isEqualTo(reason));
         } finally {
             kvs.faults().clear();
         }

@@ -14,8 +14,8 @@ public final class PixelIndexMapper implements FrameMapper<FrameKey> {
 
     @Override
     public FrameKey map(CameraFrame frame) {
-        int index = FrameIndexCode.read(frame.pixels(), frame.pixelFormat(), frame.width(), frame.height(), frame.stride())
-                .orElse(-1);
+        int index = FrameIndexCode.read(frame.pixels(), frame.pixelFormat().bytesPerPixel(), frame.width(),
+                frame.height(), frame.stride()).orElse(-1);
         return new FrameKey(frame.cameraId(), frame.timestampMillis(), index, frame.width(), frame.height());
     }
 
@@ -27,8 +27,8 @@ public final class PixelIndexMapper implements FrameMapper<FrameKey> {
             throw new IllegalStateException(frame.getPixelFormat() + " frame " + frame.getWidth() + "x" + frame.getHeight()
                     + " carries " + frame.getData().length + " bytes");
         }
-        int index = FrameIndexCode.read(ByteBuffer.wrap(frame.getData()), format, frame.getWidth(), frame.getHeight(), stride)
-                .orElse(-1);
+        int index = FrameIndexCode.read(ByteBuffer.wrap(frame.getData()), format.bytesPerPixel(), frame.getWidth(),
+                frame.getHeight(), stride).orElse(-1);
         return new FrameKey(frame.getCameraId(), frame.getTimestampMillis(), index, frame.getWidth(), frame.getHeight());
     }
 }

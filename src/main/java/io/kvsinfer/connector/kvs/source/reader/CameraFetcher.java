@@ -1,8 +1,10 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
+import io.kvsinfer.connector.kvs.hls.HlsFetchException;
 import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
 import io.kvsinfer.connector.kvs.hls.HlsSegment;
+import io.kvsinfer.connector.kvs.hls.KvsApiException;
 import io.kvsinfer.connector.kvs.hls.KvsSessionClient;
 import io.kvsinfer.connector.kvs.hls.MediaPlaylist;
 import io.kvsinfer.connector.kvs.hls.StreamRef;
@@ -109,7 +111,7 @@ final class CameraFetcher<T> implements AutoCloseable {
         FrameSelector selector = new FrameSelector(
                 config.samplingMode(), config.samplingFps(), startFilter, split.stoppingTimestampMillis(),
                 position == null ? -1 : position.lastEmittedTimestampMillis());
-        this.frames = new FragmentFrames<>(split.cameraId(), split.stream(), decoder, mapper, selector,
+        this.frames = new FragmentFrames<>(split.cameraId(), split.stream(), decoder, config.outputPixelFormat(), mapper, selector,
                 DecodeSlots.shared(config.decoderConcurrentCameras()), metrics, clock);
         if (position != null) {
             this.cursor = ReadCursor.restoredAt(position.fragmentTimestampMillis());
@@ -154,8 +156,8 @@ final class CameraFetcher<T> implements AutoCloseable {
             if (frames.hasFragment()) {
                 decodeInto(out);
             }
-        } catch (FrameSourceException | IllegalStateException e) {
-            onFailure(e);
+        } catch (KvsApiException | HlsFetchException | FrameSourceException | IllegalStateException e) {
+            onFailure(e instanceof IllegalStateException ? e : ReadFailures.toSourceException(e));
         }
         return out;
     }
@@ -209,8 +211,8 @@ final class CameraFetcher<T> implements AutoCloseable {
                     plan, sessions.openSession(stream, SessionRequests.forPlan(plan, config)), expiresAt, http,
                     config.maxPlaylistBytes(), config.maxFragmentBytes(),
                     new LivePollSchedule(config.playlistPollInterval(), config.liveEdgePollInterval()));
-        } catch (KvsConnectionException e) {
-            if (e.reason() != KvsConnectionException.Reason.NO_FRAGMENTS) {
+        } catch (KvsApiException e) {
+            if (e.kind() != KvsApiException.Kind.NO_FRAGMENTS) {
                 throw e;
             }
             if (plan.isLive()) {

@@ -19,13 +19,15 @@ final class DecodedCameraFrame implements CameraFrame {
 
     private final String cameraId;
     private final String stream;
+    private final PixelFormat pixelFormat;
     private DecodedFrame frame;
     private String fragmentNumber;
     private long timestampMillis;
 
-    DecodedCameraFrame(String cameraId, String stream) {
+    DecodedCameraFrame(String cameraId, String stream, PixelFormat pixelFormat) {
         this.cameraId = cameraId;
         this.stream = stream;
+        this.pixelFormat = pixelFormat;
     }
 
     /** Points this view at the next frame; the view is reused to avoid garbage per frame. */
@@ -73,7 +75,7 @@ final class DecodedCameraFrame implements CameraFrame {
 
     @Override
     public PixelFormat pixelFormat() {
-        return frame.pixelFormat();
+        return pixelFormat;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.decoder.DecoderSettings;
+import io.kvsinfer.connector.kvs.decoder.InputFormat;
+import io.kvsinfer.connector.kvs.decoder.PictureFormat;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
 import io.kvsinfer.connector.kvs.source.config.SamplingMode;
 
@@ -14,10 +16,11 @@ final class DecoderSettingsFactory {
 
     static DecoderSettings fromConfig(KvsSourceConfig config) {
         return DecoderSettings.builder()
-                .containerFormat(config.containerFormat())
+                // The decoder's own enums mirror the public options value for value.
+                .inputFormat(InputFormat.valueOf(config.containerFormat().name()))
                 .threads(config.decoderThreads())
                 .keyFramesOnly(config.samplingMode() == SamplingMode.KEY_FRAMES)
-                .pixelFormat(config.outputPixelFormat())
+                .pictureFormat(PictureFormat.valueOf(config.outputPixelFormat().name()))
                 .outputSize(config.outputWidth(), config.outputHeight())
                 .maxDecodeTime(config.maxDecodeTime())
                 .maxFramePixels(config.maxFramePixels())

@@ -5,6 +5,7 @@ import io.kvsinfer.connector.kvs.decoder.DecodedFrame;
 import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
 import io.kvsinfer.connector.kvs.source.FrameMapper;
 import io.kvsinfer.connector.kvs.source.FrameSourceException;
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
 import io.kvsinfer.connector.kvs.source.split.FragmentPosition;
 
@@ -56,6 +57,7 @@ final class FragmentFrames<T> implements AutoCloseable {
     private final FrameSelector selector;
     private final CameraMetrics metrics;
     private final Clock clock;
+    private final PixelFormat pixelFormat;
     private final DecodedCameraFrame view;
     private final boolean mapOnTaskThread;
     private final DecodeSlots.Holder slot;
@@ -66,8 +68,8 @@ final class FragmentFrames<T> implements AutoCloseable {
     /** Set while watermark alignment pauses the camera: a batch in progress ends early. */
     private volatile boolean paused;
 
-    FragmentFrames(String cameraId, String stream, FragmentDecoder decoder, FrameMapper<T> mapper,
-            FrameSelector selector, DecodeSlots slots, CameraMetrics metrics, Clock clock) {
+    FragmentFrames(String cameraId, String stream, FragmentDecoder decoder, PixelFormat pixelFormat,
+            FrameMapper<T> mapper, FrameSelector selector, DecodeSlots slots, CameraMetrics metrics, Clock clock) {
         this.cameraId = cameraId;
         this.stream = stream;
         this.decoder = decoder;
@@ -75,7 +77,8 @@ final class FragmentFrames<T> implements AutoCloseable {
         this.selector = selector;
         this.metrics = metrics;
         this.clock = clock;
-        this.view = new DecodedCameraFrame(cameraId, stream);
+        this.pixelFormat = pixelFormat;
+        this.view = new DecodedCameraFrame(cameraId, stream, pixelFormat);
         this.mapOnTaskThread = mapper instanceof RecyclingFrameMapper;
         this.slot = slots.holder();
     }
@@ -148,7 +151,7 @@ final class FragmentFrames<T> implements AutoCloseable {
                     fragmentNumber, fragmentStart, frame.indexInFragment() + 1, timestamp);
             CameraRecord<T> record = mapOnTaskThread && decoder.canHoldFrame()
                     ? CameraRecord.unmappedFrame(
-                            new DecodedCameraFrame(cameraId, stream).wrap(frame.hold(), fragmentNumber, timestamp),
+                            new DecodedCameraFrame(cameraId, stream, pixelFormat).wrap(frame.hold(), fragmentNumber, timestamp),
                             timestamp, position)
                     : mapped(frame, timestamp, position);
             metrics.frameFetched(timestamp, clock.millis());

@@ -1,9 +1,9 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
+import io.kvsinfer.connector.kvs.hls.HlsFetchException;
 import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
 import io.kvsinfer.connector.kvs.hls.HlsSegment;
 import io.kvsinfer.connector.kvs.hls.SessionTokenRedactor;
-import io.kvsinfer.connector.kvs.source.HlsStreamException;
 
 import org.apache.flink.annotation.Internal;
 
@@ -43,14 +43,15 @@ final class FragmentPrefetcher {
                 return download.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new HlsStreamException("Interrupted while fetching fragment " + segment.fragmentNumber(), e);
+                throw new HlsFetchException("Interrupted while fetching fragment " + segment.fragmentNumber(), -1, e);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                if (cause instanceof HlsStreamException) {
-                    throw (HlsStreamException) cause;
+                if (cause instanceof HlsFetchException) {
+                    throw (HlsFetchException) cause;
                 }
-                throw new HlsStreamException("Fetching fragment " + segment.fragmentNumber() + " failed: "
-                        + cause.getClass().getSimpleName() + ": " + SessionTokenRedactor.redact(String.valueOf(cause.getMessage())));
+                throw new HlsFetchException("Fetching fragment " + segment.fragmentNumber() + " failed: "
+                        + cause.getClass().getSimpleName() + ": "
+                        + SessionTokenRedactor.redact(String.valueOf(cause.getMessage())));
             }
         }
         cancel();

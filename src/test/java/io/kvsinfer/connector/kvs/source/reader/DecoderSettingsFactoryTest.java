@@ -3,7 +3,7 @@ package io.kvsinfer.connector.kvs.source.reader;
 import io.kvsinfer.connector.kvs.decoder.DecoderSettings;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
-import io.kvsinfer.connector.kvs.source.config.PixelFormat;
+import io.kvsinfer.connector.kvs.decoder.PictureFormat;
 
 import org.apache.flink.configuration.Configuration;
 
@@ -25,9 +25,9 @@ class DecoderSettingsFactoryTest {
         assertThat(settings.maxDecodeTime()).isEqualTo(Duration.ofSeconds(7));
         assertThat(settings.maxFramePixels()).isEqualTo(1920L * 1080L);
         assertThat(settings.threads()).isEqualTo(2);
-        assertThat(settings.pixelFormat()).isEqualTo(PixelFormat.BGR24);
+        assertThat(settings.pictureFormat()).isEqualTo(PictureFormat.BGR24);
         conf.setString("source.kvs.output.pixel-format", "GRAY8");
-        assertThat(DecoderSettingsFactory.fromConfig(new KvsSourceConfig(conf)).pixelFormat()).isEqualTo(PixelFormat.GRAY8);
+        assertThat(DecoderSettingsFactory.fromConfig(new KvsSourceConfig(conf)).pictureFormat()).isEqualTo(PictureFormat.GRAY8);
         assertThat(DecoderSettingsFactory.fromConfig(new KvsSourceConfig(new Configuration())).maxFramePixels())
                 .isEqualTo(7680L * 4320L);
     }

@@ -6,6 +6,7 @@ import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.source.VideoFrame;
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 import io.kvsinfer.connector.kvs.source.config.SamplingMode;
 import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
 
@@ -33,7 +34,7 @@ class FragmentFramesTest {
     }
 
     private static FragmentFrames<VideoFrame> camera(String id, DecodeSlots slots) {
-        return new FragmentFrames<>(id, id, new FragmentDecoder(DecoderSettings.builder().build()),
+        return new FragmentFrames<>(id, id, new FragmentDecoder(DecoderSettings.builder().build()), PixelFormat.BGR24,
                 new PooledVideoFrameMapper(), new FrameSelector(SamplingMode.ALL_FRAMES, 0, -1, -1, -1), slots,
                 new CameraMetrics(new UnregisteredMetricsGroup(), id, new SimpleCounter()), Clock.systemUTC());
     }

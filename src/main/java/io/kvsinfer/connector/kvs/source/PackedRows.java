@@ -1,4 +1,4 @@
-package io.kvsinfer.connector.kvs.decoder;
+package io.kvsinfer.connector.kvs.source;
 
 import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 
@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 
 /** Packs pixel rows that a buffer holds with padding into an array without. */
 @Internal
-public final class PackedRows {
+final class PackedRows {
 
     private PackedRows() {}
 
@@ -17,7 +17,7 @@ public final class PackedRows {
      * bytes apart in {@code source} (from its index 0), into {@code out}, which must hold exactly
      * that many bytes times {@code height}.
      */
-    public static void pack(ByteBuffer source, PixelFormat format, int width, int height, int stride, byte[] out) {
+    static void pack(ByteBuffer source, PixelFormat format, int width, int height, int stride, byte[] out) {
         int rowBytes = format.bytesPerPixel() * width;
         if (out.length != rowBytes * height) {
             throw new IllegalArgumentException("A " + width + "x" + height + " " + format + " frame needs "
