@@ -16,24 +16,19 @@ if [ -d "${HOME}/.m2/repository" ] && [ -n "${LOCAL_KVS_OFFLINE:-}" ]; then
   MVN+=(-o)
 fi
 
-CLASSES="target/classes"
-STAMP="target/classes/.local-kvs-built"
-if [ ! -f "$STAMP" ] || [ -n "$(find src/main pom.xml -newer "$STAMP" -type f -print -quit)" ]; then
-  echo "local-kvs: building the project (mvn -q -DskipTests package)..." >&2
-  # LocalKvs runs from target/classes, so compiling is enough when packaging cannot run
-  # (for example offline without the jar plugin cached).
-  "${MVN[@]}" -DskipTests package || {
-    echo "local-kvs: package failed; compiling only (mvn -q compile)..." >&2
-    "${MVN[@]}" compile
-  }
+# LocalKvs is a test-side part of the project (the -tests jar), compiled with the tests.
+STAMP="target/test-classes/.local-kvs-built"
+if [ ! -f "$STAMP" ] || [ -n "$(find src pom.xml -newer "$STAMP" -type f -print -quit)" ]; then
+  echo "local-kvs: compiling the project (mvn -q test-compile)..." >&2
+  "${MVN[@]}" test-compile
   touch "$STAMP"
 fi
 
 CP_FILE="target/local-kvs.classpath"
 if [ ! -s "$CP_FILE" ] || [ pom.xml -nt "$CP_FILE" ]; then
-  # compile scope includes 'provided' (Flink), which a standalone JVM needs.
-  "${MVN[@]}" dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$CP_FILE" >&2
+  # test scope: LocalKvs's encoder (JavaCV) and Flink, which a standalone JVM needs.
+  "${MVN[@]}" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >&2
 fi
 
-exec java ${LOCAL_KVS_JAVA_OPTS:-} -cp "${CLASSES}:$(cat "$CP_FILE")" \
+exec java ${LOCAL_KVS_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" \
   io.kvsinfer.connector.kvs.localkvs.LocalKvsMain "$@"

@@ -39,24 +39,19 @@ build() {
   rm -f "$log"
 }
 
-STAMP="target/classes/.demo-built"
-if [ ! -f "$STAMP" ] || [ -n "$(find src/main examples/src pom.xml -newer "$STAMP" -type f -print -quit)" ]; then
-  echo "run-demo: compiling the project (mvn -q compile; the first run also downloads the dependencies)..." >&2
-  build compile
+# The demo and LocalKvs are compiled with the tests (they are not part of the connector's jar).
+STAMP="target/test-classes/.demo-built"
+if [ ! -f "$STAMP" ] || [ -n "$(find src examples/src pom.xml -newer "$STAMP" -type f -print -quit)" ]; then
+  echo "run-demo: compiling the project (mvn -q test-compile; the first run also downloads the dependencies)..." >&2
+  build test-compile
   touch "$STAMP"
 fi
 
 CP_FILE="target/demo.classpath"
 if [ ! -s "$CP_FILE" ] || [ pom.xml -nt "$CP_FILE" ]; then
   echo "run-demo: resolving the runtime classpath..." >&2
-  # compile scope includes 'provided' (Flink, flink-clients), which a standalone JVM needs; the
-  # Log4j binding is a test dependency of the connector, taken from there.
-  build dependency:build-classpath -Dmdep.includeScope=compile \
-    -Dmdep.outputFile=target/demo-compile.classpath
-  build dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.includeArtifactIds=log4j-slf4j2-impl,log4j-core,log4j-api \
-    -Dmdep.outputFile=target/demo-logging.classpath
-  printf '%s:%s' "$(cat target/demo-compile.classpath)" "$(cat target/demo-logging.classpath)" > "$CP_FILE"
+  # test scope: Flink (provided), which a standalone JVM needs, LocalKvs's encoder and the Log4j binding.
+  build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE"
 fi
 
 mkdir -p target/demo
@@ -64,5 +59,5 @@ exec java -Djava.awt.headless=true \
   -Dlog4j2.configurationFile="$ROOT/examples/demo-log4j2.properties" \
   -Dkvs.demo.log=target/demo/demo.log \
   ${DEMO_JAVA_OPTS:-} \
-  -cp "target/classes:$(cat "$CP_FILE")" \
+  -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" \
   io.kvsinfer.connector.kvs.examples.demo.KvsDemo "$@"

@@ -1,23 +1,29 @@
 package io.kvsinfer.connector.kvs.localkvs.api;
 
-import io.kvsinfer.connector.kvs.localkvs.hls.DiscontinuityMode;
 import io.kvsinfer.connector.kvs.localkvs.hls.HlsSessionSpec;
-import io.kvsinfer.connector.kvs.localkvs.hls.PlaybackMode;
 import io.kvsinfer.connector.kvs.localkvs.http.JsonBody;
 import io.kvsinfer.connector.kvs.localkvs.http.KvsError;
-import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
-import io.kvsinfer.connector.kvs.source.config.FragmentSelectorType;
 
 import org.apache.flink.annotation.Internal;
 
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ContainerFormat;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSDiscontinuityMode;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSFragmentSelectorType;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSPlaybackMode;
+
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Validates a GetHLSStreamingSessionURL body field by field, with the rules and defaults of the
- * table in KVS_PROTOCOL.md, and applies the defaults. Stream existence is checked afterwards.
+ * table in KVS_PROTOCOL.md, and applies the defaults. Enumerated fields take the values of the AWS
+ * SDK's model of the API (not the connector's options), so a client that drifts from the API fails. Stream existence is checked afterwards.
  */
 @Internal
 public final class HlsSessionRequestParser {
+
+    private static final String UNKNOWN = "UNKNOWN_TO_SDK_VERSION";
 
     static final int MIN_EXPIRES = 300;
     static final int MAX_EXPIRES = 43_200;
@@ -27,13 +33,14 @@ public final class HlsSessionRequestParser {
     private HlsSessionRequestParser() {}
 
     public static HlsSessionSpec parse(JsonBody body) {
-        PlaybackMode mode = enumValue(body, "PlaybackMode", PlaybackMode.class, PlaybackMode.LIVE);
+        HLSPlaybackMode mode = enumValue(body, "PlaybackMode", HLSPlaybackMode.class, HLSPlaybackMode.LIVE);
         JsonBody selector = body.object("HLSFragmentSelector");
-        FragmentSelectorType selectorType = FragmentSelectorType.SERVER_TIMESTAMP;
+        HLSFragmentSelectorType selectorType = HLSFragmentSelectorType.SERVER_TIMESTAMP;
         JsonBody range = null;
         if (selector != null) {
             selectorType = enumValue(
-                    selector, "FragmentSelectorType", FragmentSelectorType.class, FragmentSelectorType.SERVER_TIMESTAMP);
+                    selector, "FragmentSelectorType", HLSFragmentSelectorType.class,
+                    HLSFragmentSelectorType.SERVER_TIMESTAMP);
             range = selector.object("TimestampRange");
         }
         Long start = range == null ? null : range.timestampMillis("StartTimestamp");
@@ -42,14 +49,14 @@ public final class HlsSessionRequestParser {
 
         ContainerFormat container =
                 enumValue(body, "ContainerFormat", ContainerFormat.class, ContainerFormat.FRAGMENTED_MP4);
-        DiscontinuityMode discontinuity =
+        HLSDiscontinuityMode discontinuity =
                 enumValue(
                         body,
                         "DiscontinuityMode",
-                        DiscontinuityMode.class,
-                        selectorType == FragmentSelectorType.SERVER_TIMESTAMP
-                                ? DiscontinuityMode.ALWAYS
-                                : DiscontinuityMode.NEVER);
+                        HLSDiscontinuityMode.class,
+                        selectorType == HLSFragmentSelectorType.SERVER_TIMESTAMP
+                                ? HLSDiscontinuityMode.ALWAYS
+                                : HLSDiscontinuityMode.NEVER);
         String display = body.string("DisplayFragmentTimestamp");
         if (display != null && !"ALWAYS".equals(display) && !"NEVER".equals(display)) {
             throw invalidEnum("DisplayFragmentTimestamp", display, "[ALWAYS, NEVER]");
@@ -73,11 +80,11 @@ public final class HlsSessionRequestParser {
                 discontinuity,
                 "ALWAYS".equals(display),
                 expires == null ? MIN_EXPIRES : expires,
-                max != null ? max : mode == PlaybackMode.ON_DEMAND ? 1000 : 5);
+                max != null ? max : mode == HLSPlaybackMode.ON_DEMAND ? 1000 : 5);
     }
 
-    private static void checkRange(PlaybackMode mode, boolean hasRange, Long start, Long end) {
-        if (mode == PlaybackMode.LIVE) {
+    private static void checkRange(HLSPlaybackMode mode, boolean hasRange, Long start, Long end) {
+        if (mode == HLSPlaybackMode.LIVE) {
             if (hasRange) {
                 throw KvsError.invalidArgument("TimestampRange must not be set when PlaybackMode is LIVE.");
             }
@@ -87,7 +94,7 @@ public final class HlsSessionRequestParser {
             throw KvsError.invalidArgument("StartTimestamp is required when PlaybackMode is " + mode + ".");
         }
         if (end == null) {
-            if (mode == PlaybackMode.ON_DEMAND) {
+            if (mode == HLSPlaybackMode.ON_DEMAND) {
                 throw KvsError.invalidArgument("EndTimestamp is required when PlaybackMode is ON_DEMAND.");
             }
             return;
@@ -105,12 +112,16 @@ public final class HlsSessionRequestParser {
         if (value == null) {
             return defaultValue;
         }
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(value)) {
+        // The SDK's model enums list what the API defines, plus a catch-all for values it does not know.
+        List<E> known = Arrays.stream(type.getEnumConstants())
+                .filter(constant -> !UNKNOWN.equals(constant.name()))
+                .collect(Collectors.toList());
+        for (E constant : known) {
+            if (constant.toString().equals(value)) {
                 return constant;
             }
         }
-        throw invalidEnum(field, value, Arrays.toString(type.getEnumConstants()));
+        throw invalidEnum(field, value, known.toString());
     }
 
     private static KvsError invalidEnum(String field, String value, String allowed) {

@@ -6,6 +6,8 @@ import io.kvsinfer.connector.kvs.localkvs.store.StreamState;
 
 import org.apache.flink.annotation.Internal;
 
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSPlaybackMode;
+
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Base64;
@@ -33,7 +35,7 @@ public final class HlsSessions {
      * other modes a fragment in their range; otherwise ResourceNotFoundException.
      */
     public HlsSession open(StreamState stream, HlsSessionSpec spec) {
-        if (spec.mode() == PlaybackMode.LIVE) {
+        if (spec.mode() == HLSPlaybackMode.LIVE) {
             List<FragmentRecord> window = stream.newest(spec.maxFragmentResults());
             HlsWindow.checkLive(window, clock.millis());
             return create(stream, spec, window.get(0).sequence(), window.get(window.size() - 1).initId());

@@ -2,9 +2,11 @@ package io.kvsinfer.connector.kvs.localkvs.hls;
 
 import io.kvsinfer.connector.kvs.localkvs.FragmentRecord;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
-import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
 
 import org.apache.flink.annotation.Internal;
+
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ContainerFormat;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSPlaybackMode;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -50,7 +52,7 @@ final class PlaylistWriter {
         out.append("#EXTM3U\n");
         out.append("#EXT-X-VERSION:").append(mp4 ? 7 : 3).append('\n');
         out.append("#EXT-X-TARGETDURATION:").append((maxDuration + 999) / 1000).append('\n');
-        if (spec.mode() == PlaybackMode.ON_DEMAND) {
+        if (spec.mode() == HLSPlaybackMode.ON_DEMAND) {
             out.append("#EXT-X-PLAYLIST-TYPE:VOD\n");
         }
         out.append("#EXT-X-MEDIA-SEQUENCE:").append(window.mediaSequence()).append('\n');

@@ -2,9 +2,11 @@ package io.kvsinfer.connector.kvs.localkvs.hls;
 
 import io.kvsinfer.connector.kvs.localkvs.FragmentRecord;
 import io.kvsinfer.connector.kvs.localkvs.store.StreamState;
-import io.kvsinfer.connector.kvs.source.config.FragmentSelectorType;
 
 import org.apache.flink.annotation.Internal;
+
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSFragmentSelectorType;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSPlaybackMode;
 
 /** One streaming session: what it selects, when it was created and when it expires. */
 @Internal
@@ -75,14 +77,14 @@ public final class HlsSession {
 
     /** The timestamp the session selects and labels fragments by. */
     public long timestampOf(FragmentRecord record) {
-        return spec.selector() == FragmentSelectorType.PRODUCER_TIMESTAMP
+        return spec.selector() == HLSFragmentSelectorType.PRODUCER_TIMESTAMP
                 ? record.producerMillis()
                 : record.serverMillis();
     }
 
     /** Whether the session may serve this fragment. */
     public boolean covers(FragmentRecord record) {
-        if (spec.mode() == PlaybackMode.LIVE) {
+        if (spec.mode() == HLSPlaybackMode.LIVE) {
             return record.sequence() >= firstLiveSequence;
         }
         long ts = timestampOf(record);

@@ -1,9 +1,11 @@
 package io.kvsinfer.connector.kvs.localkvs.hls;
 
-import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
-import io.kvsinfer.connector.kvs.source.config.FragmentSelectorType;
-
 import org.apache.flink.annotation.Internal;
+
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ContainerFormat;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSDiscontinuityMode;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSFragmentSelectorType;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSPlaybackMode;
 
 /**
  * A validated GetHLSStreamingSessionURL request with every default applied.
@@ -13,12 +15,12 @@ import org.apache.flink.annotation.Internal;
  */
 @Internal
 public record HlsSessionSpec(
-        PlaybackMode mode,
-        FragmentSelectorType selector,
+        HLSPlaybackMode mode,
+        HLSFragmentSelectorType selector,
         Long startMillis,
         Long endMillis,
         ContainerFormat container,
-        DiscontinuityMode discontinuityMode,
+        HLSDiscontinuityMode discontinuityMode,
         boolean displayTimestamp,
         int expiresSeconds,
         int maxFragmentResults) {}
