@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
-import io.kvsinfer.connector.kvs.localkvs.HlsDecoding.DecodedFrame;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding.Decoded;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 
@@ -84,12 +85,12 @@ class LocalKvsDecodeByUrlTest {
         // fetches the init fragment once, then every fragment, and stops at ENDLIST.
         String url = clients.sessionUrl(
                 LocalKvsDecodeTest.onDemand("archive", container, archiveStart, archiveStart + 10_000));
-        List<DecodedFrame> frames = HlsDecoding.decodeUrl(url, "hls", Map.of());
+        List<Decoded> frames = ReferenceDecoding.decodeUrl(url, "hls", Map.of());
         List<Integer> expected = new ArrayList<>();
         for (int i = 0; i < 180; i++) {
             expected.add(i % 150);
         }
-        assertThat(HlsDecoding.indices(frames)).isEqualTo(expected);
+        assertThat(ReferenceDecoding.indices(frames)).isEqualTo(expected);
         assertPresentedBackToBack(frames, archiveStart, container);
     }
 
@@ -110,19 +111,19 @@ class LocalKvsDecodeByUrlTest {
         producer.stop();
         List<FragmentRecord> records = stream.fragments();
 
-        List<DecodedFrame> frames = HlsDecoding.decodeUrl(url, "hls", LIVE_OPTIONS);
+        List<Decoded> frames = ReferenceDecoding.decodeUrl(url, "hls", LIVE_OPTIONS);
 
         assertThat(frames).hasSize(30 * records.size());
         List<Integer> expected = new ArrayList<>();
         for (int k = 0; k < frames.size(); k++) {
             expected.add((records.get(0).mediaIndex() * 30 + k) % 150);
         }
-        assertThat(HlsDecoding.indices(frames)).isEqualTo(expected);
+        assertThat(ReferenceDecoding.indices(frames)).isEqualTo(expected);
         assertPresentedBackToBack(frames, records.get(0).producerMillis(), container);
     }
 
     /** Frame k is presented at {@code startMillis + k / fps}, to the millisecond. */
-    private static void assertPresentedBackToBack(List<DecodedFrame> frames, long startMillis, String container) {
+    private static void assertPresentedBackToBack(List<Decoded> frames, long startMillis, String container) {
         for (int k = 0; k < frames.size(); k++) {
             BigDecimal expected = BigDecimal.valueOf(startMillis)
                     .add(BigDecimal.valueOf(k * 1000L).divide(BigDecimal.valueOf(15), MathContext.DECIMAL128));

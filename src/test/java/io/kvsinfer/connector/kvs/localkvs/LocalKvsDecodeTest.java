@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
-import io.kvsinfer.connector.kvs.localkvs.HlsDecoding.DecodedFrame;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding.Decoded;
 import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
@@ -89,14 +90,14 @@ class LocalKvsDecodeTest {
         assertThat(playlist.lines.get(playlist.lines.size() - 1)).isEqualTo("#EXT-X-ENDLIST");
         assertThat(playlist.shape()).isEqualTo((mp4(container) ? "M" : "") + "FFFFFF");
 
-        List<DecodedFrame> frames = session.verifyAll(playlist, byNumber(archived), initId -> camera);
+        List<Decoded> frames = session.verifyAll(playlist, byNumber(archived), initId -> camera);
 
         // 6 fragments: loop indices 0..149, then the loop starts over at 0.
-        List<Integer> expected = new ArrayList<>(HlsDecoding.indices(frames).size());
+        List<Integer> expected = new ArrayList<>(ReferenceDecoding.indices(frames).size());
         for (int i = 0; i < 180; i++) {
             expected.add(i % 150);
         }
-        assertThat(HlsDecoding.indices(frames)).isEqualTo(expected);
+        assertThat(ReferenceDecoding.indices(frames)).isEqualTo(expected);
     }
 
     @ParameterizedTest
@@ -116,7 +117,7 @@ class LocalKvsDecodeTest {
         assertThat(first.count("#EXT-X-ENDLIST")).as("a replay is not over at once").isZero();
         assertThat(first.uris()).hasSizeLessThan(3).isNotEmpty();
         List<String> seen = new ArrayList<>();
-        List<DecodedFrame> frames = new ArrayList<>();
+        List<Decoded> frames = new ArrayList<>();
         Playlist playlist = first;
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (true) {
@@ -135,7 +136,7 @@ class LocalKvsDecodeTest {
         }
         assertThat(seen).containsExactly(
                 archived.get(0).fragmentNumber(), archived.get(1).fragmentNumber(), archived.get(2).fragmentNumber());
-        assertThat(HlsDecoding.indices(frames)).isEqualTo(range(0, 90));
+        assertThat(ReferenceDecoding.indices(frames)).isEqualTo(range(0, 90));
     }
 
     @ParameterizedTest
@@ -160,7 +161,7 @@ class LocalKvsDecodeTest {
         List<Listed> listed = session.listed(playlist);
         assertThat(listed).hasSizeGreaterThanOrEqualTo(2);
 
-        List<DecodedFrame> frames = session.verifyAll(playlist, byNumber(now), initId -> camera);
+        List<Decoded> frames = session.verifyAll(playlist, byNumber(now), initId -> camera);
 
         // The window is contiguous in the stream: loop indices continue across fragments.
         FragmentRecord firstListed = byNumber(now).get(listed.get(0).fragmentNumber());
@@ -168,7 +169,7 @@ class LocalKvsDecodeTest {
         for (int k = 0; k < frames.size(); k++) {
             expected.add((int) ((firstListed.mediaIndex() * 30L + k) % 150));
         }
-        assertThat(HlsDecoding.indices(frames)).isEqualTo(expected);
+        assertThat(ReferenceDecoding.indices(frames)).isEqualTo(expected);
         assertThat(frames).hasSize(30 * listed.size());
     }
 
@@ -185,9 +186,9 @@ class LocalKvsDecodeTest {
         Session session = new Session(url, container);
         assertThat(session.master()).contains("CODECS=\"hvc1.");
 
-        List<DecodedFrame> frames = session.verifyAll(session.mediaPlaylist(), byNumber(records), initId -> h265);
+        List<Decoded> frames = session.verifyAll(session.mediaPlaylist(), byNumber(records), initId -> h265);
 
-        assertThat(HlsDecoding.indices(frames)).isEqualTo(range(0, 90));
+        assertThat(ReferenceDecoding.indices(frames)).isEqualTo(range(0, 90));
     }
 
     // ------------------------------------------------------------------ resolution change
@@ -225,19 +226,19 @@ class LocalKvsDecodeTest {
             Map<Integer, FragmentedMedia> mediaByInit =
                     Map.of(records.get(0).initId(), camera, records.get(2).initId(), small);
 
-            List<DecodedFrame> frames = session.verifyAll(playlist, byNumber(records), mediaByInit::get);
+            List<Decoded> frames = session.verifyAll(playlist, byNumber(records), mediaByInit::get);
 
             assertThat(frames).hasSize(120);
             assertThat(frames.subList(0, 60)).allSatisfy(f -> assertThat(f.width() + "x" + f.height()).isEqualTo("320x240"));
             assertThat(frames.subList(60, 120)).allSatisfy(f -> assertThat(f.width() + "x" + f.height()).isEqualTo("256x192"));
             List<Integer> expected = new ArrayList<>(range(0, 60));
             expected.addAll(range(0, 60));
-            assertThat(HlsDecoding.indices(frames)).isEqualTo(expected);
+            assertThat(ReferenceDecoding.indices(frames)).isEqualTo(expected);
             if (mp4(container)) {
                 // The new fragments really need the new init: with the old one they do not decode right.
                 Listed after = listed.get(2);
-                byte[] wrong = HlsDecoding.concat(session.fetch(listed.get(0).mapUri()), session.fetch(after.uri()));
-                List<DecodedFrame> misdecoded = decodeQuietly(wrong, "mp4");
+                byte[] wrong = ReferenceDecoding.concat(session.fetch(listed.get(0).mapUri()), session.fetch(after.uri()));
+                List<Decoded> misdecoded = decodeQuietly(wrong, "mp4");
                 assertThat(misdecoded).noneSatisfy(f -> {
                     assertThat(f.width()).isEqualTo(256);
                     assertThat(f.index()).isBetween(0, 29);
@@ -246,9 +247,9 @@ class LocalKvsDecodeTest {
         }
     }
 
-    private static List<DecodedFrame> decodeQuietly(byte[] bytes, String format) {
+    private static List<Decoded> decodeQuietly(byte[] bytes, String format) {
         try {
-            return HlsDecoding.decode(bytes, format);
+            return ReferenceDecoding.decode(bytes, format);
         } catch (Exception e) {
             return List.of();
         }
@@ -321,10 +322,10 @@ class LocalKvsDecodeTest {
         }
 
         /** Fetches and checks every fragment {@code playlist} lists; returns all frames in order. */
-        List<DecodedFrame> verifyAll(
+        List<Decoded> verifyAll(
                 Playlist playlist, Map<String, FragmentRecord> records, IntFunction<FragmentedMedia> mediaOfInit)
                 throws Exception {
-            List<DecodedFrame> all = new ArrayList<>();
+            List<Decoded> all = new ArrayList<>();
             List<Listed> listed = listed(playlist);
             assertThat(listed).as("fragments in\n%s", playlist.text).isNotEmpty();
             for (Listed fragment : listed) {
@@ -340,7 +341,7 @@ class LocalKvsDecodeTest {
          * picture has the media's size, and it is presented exactly at PROGRAM-DATE-TIME + j/fps
          * (1 ms tolerance), where PROGRAM-DATE-TIME is the record's producer timestamp.
          */
-        List<DecodedFrame> verify(
+        List<Decoded> verify(
                 Listed listed, Map<String, FragmentRecord> records, IntFunction<FragmentedMedia> mediaOfInit)
                 throws Exception {
             FragmentRecord record = records.get(listed.fragmentNumber());
@@ -348,14 +349,14 @@ class LocalKvsDecodeTest {
             FragmentedMedia media = mediaOfInit.apply(record.initId());
             assertThat(listed.programDateTimeMillis()).as("PROGRAM-DATE-TIME").isEqualTo(record.producerMillis());
             byte[] fragment = fetch(listed.uri());
-            List<DecodedFrame> frames;
+            List<Decoded> frames;
             if (mp4(container)) {
                 assertThat(listed.mapUri()).as("EXT-X-MAP before %s", listed.uri()).isNotNull();
                 byte[] init = inits.computeIfAbsent(listed.mapUri(), this::fetch);
-                frames = HlsDecoding.decode(HlsDecoding.concat(init, fragment), "mp4");
+                frames = ReferenceDecoding.decode(ReferenceDecoding.concat(init, fragment), "mp4");
             } else {
                 assertThat(listed.mapUri()).isNull();
-                frames = HlsDecoding.decode(fragment, "mpegts");
+                frames = ReferenceDecoding.decode(fragment, "mpegts");
             }
             String what = "fragment " + record.sequence() + " (media index " + record.mediaIndex() + ", "
                     + container + ")";
@@ -366,7 +367,7 @@ class LocalKvsDecodeTest {
             }
             BigDecimal frameMillis = BigDecimal.valueOf(1000).divide(BigDecimal.valueOf(media.frameRate()), MathContext.DECIMAL128);
             for (int j = 0; j < frames.size(); j++) {
-                DecodedFrame f = frames.get(j);
+                Decoded f = frames.get(j);
                 assertThat(f.index()).as("%s frame %s: index from pixels", what, j).isEqualTo(firstLoopIndex + j);
                 assertThat(f.width() + "x" + f.height()).as("%s frame %s: size", what, j)
                         .isEqualTo(media.width() + "x" + media.height());

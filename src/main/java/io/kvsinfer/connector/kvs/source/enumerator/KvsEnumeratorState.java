@@ -2,7 +2,7 @@ package io.kvsinfer.connector.kvs.source.enumerator;
 
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 
-import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.PublicEvolving;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,9 +12,10 @@ import java.util.Map;
 /**
  * What the enumerator checkpoints: which cameras are assigned (and to which reader, a hint for
  * balancing after restore), the splits not yet handed out, and what discovery has found so far.
- * Positions of assigned cameras live in the readers' state, not here.
+ * Positions of assigned cameras live in the readers' state, not here. Public because it is a type
+ * argument of {@link io.kvsinfer.connector.kvs.source.KvsHlsSource}; its contents are not API.
  */
-@Internal
+@PublicEvolving
 public final class KvsEnumeratorState {
 
     private final Map<String, Integer> assignedOwners;

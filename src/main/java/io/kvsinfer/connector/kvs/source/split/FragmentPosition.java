@@ -1,6 +1,6 @@
 package io.kvsinfer.connector.kvs.source.split;
 
-import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.util.Preconditions;
 
 import java.io.Serializable;
@@ -12,7 +12,7 @@ import java.util.Objects;
  * that fragment, skips {@link #framesConsumed()} frames and continues with the next one, so every
  * frame leaves the source exactly once.
  */
-@Internal
+@PublicEvolving
 public final class FragmentPosition implements Serializable {
     private static final long serialVersionUID = 1L;
 

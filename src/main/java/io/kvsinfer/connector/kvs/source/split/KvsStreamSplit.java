@@ -2,7 +2,7 @@ package io.kvsinfer.connector.kvs.source.split;
 
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 
-import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.util.Preconditions;
 
@@ -16,7 +16,7 @@ import java.util.Optional;
  * that has been read carries its {@link FragmentPosition}; a new one starts at its
  * {@link StartingPosition}.
  */
-@Internal
+@PublicEvolving
 public final class KvsStreamSplit implements SourceSplit, java.io.Serializable {
     private static final long serialVersionUID = 1L;
 

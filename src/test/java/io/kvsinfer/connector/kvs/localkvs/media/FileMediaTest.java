@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.localkvs.media;
 
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -20,10 +21,10 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.kvsinfer.connector.kvs.localkvs.media.Decoding.concat;
-import static io.kvsinfer.connector.kvs.localkvs.media.Decoding.decode;
-import static io.kvsinfer.connector.kvs.localkvs.media.Decoding.indices;
-import static io.kvsinfer.connector.kvs.localkvs.media.Decoding.range;
+import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.concat;
+import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.decode;
+import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.indices;
+import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.range;
 import static io.kvsinfer.connector.kvs.localkvs.media.SyntheticCameraTest.START;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -85,7 +86,7 @@ class FileMediaTest {
         for (int i = 0; i < 3; i++) {
             long start = START + 2000L * i;
             byte[] fragment = media.mp4Fragment(i, start, i + 1);
-            List<Decoding.Decoded> frames = decode(concat(media.initSegment(), fragment), "mp4");
+            List<ReferenceDecoding.Decoded> frames = decode(concat(media.initSegment(), fragment), "mp4");
             assertThat(indices(frames)).as("fragment %s", i).isEqualTo(range(30 * i, 30));
             // Frames come out in presentation order; the first is presented exactly at the start.
             assertThat(frames.get(0).pts()).isEqualTo(start * 90);
@@ -95,7 +96,7 @@ class FileMediaTest {
             }
             parts.add(fragment);
         }
-        List<Decoding.Decoded> all = decode(concat(parts.toArray(new byte[0][])), "mp4");
+        List<ReferenceDecoding.Decoded> all = decode(concat(parts.toArray(new byte[0][])), "mp4");
         assertThat(indices(all)).isEqualTo(range(0, 90));
         assertThat(all.get(89).pts()).isCloseTo(START * 90 + 89 * 6000L, org.assertj.core.data.Offset.offset(tolerance(fixture)));
     }
@@ -106,7 +107,7 @@ class FileMediaTest {
         FragmentedMedia media = FileMedia.load(FIXTURES.resolve(fixture));
         for (int i = 0; i < 3; i++) {
             long start = START + 2000L * i;
-            List<Decoding.Decoded> frames = decode(media.tsFragment(i, start), "mpegts");
+            List<ReferenceDecoding.Decoded> frames = decode(media.tsFragment(i, start), "mpegts");
             assertThat(indices(frames)).as("fragment %s", i).isEqualTo(range(30 * i, 30));
             assertThat(Math.floorMod(frames.get(0).pts(), 1L << 33)).isEqualTo(Math.floorMod(start * 90, 1L << 33));
             for (int k = 0; k < 30; k++) {
@@ -130,7 +131,7 @@ class FileMediaTest {
         assertThat(media.durationMillis(0)).isBetween(2666L, 2667L);
         int first = 0;
         for (int i = 0; i < 3; i++) {
-            List<Decoding.Decoded> frames = decode(concat(media.initSegment(), media.mp4Fragment(i, START, 1)), "mp4");
+            List<ReferenceDecoding.Decoded> frames = decode(concat(media.initSegment(), media.mp4Fragment(i, START, 1)), "mp4");
             assertThat(indices(frames)).isEqualTo(range(first, media.frameCount(i)));
             assertThat(indices(decode(media.tsFragment(i, START), "mpegts"))).isEqualTo(range(first, media.frameCount(i)));
             first += media.frameCount(i);
@@ -153,7 +154,7 @@ class FileMediaTest {
         assertThat(media.fragmentCount()).isEqualTo(5);
         for (int i = 0; i < 5; i++) {
             assertThat(media.frameCount(i)).isEqualTo(30);
-            List<Decoding.Decoded> frames = decode(concat(media.initSegment(), media.mp4Fragment(i, START, 1)), "mp4");
+            List<ReferenceDecoding.Decoded> frames = decode(concat(media.initSegment(), media.mp4Fragment(i, START, 1)), "mp4");
             assertThat(indices(frames)).isEqualTo(range(30 * i, 30));
         }
     }

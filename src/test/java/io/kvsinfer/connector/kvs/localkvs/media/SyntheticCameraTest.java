@@ -1,15 +1,16 @@
 package io.kvsinfer.connector.kvs.localkvs.media;
 
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.kvsinfer.connector.kvs.localkvs.media.Decoding.concat;
-import static io.kvsinfer.connector.kvs.localkvs.media.Decoding.decode;
-import static io.kvsinfer.connector.kvs.localkvs.media.Decoding.indices;
-import static io.kvsinfer.connector.kvs.localkvs.media.Decoding.range;
+import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.concat;
+import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.decode;
+import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.indices;
+import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,7 +69,7 @@ class SyntheticCameraTest {
         FragmentedMedia media = camera();
         for (int i = 0; i < media.fragmentCount(); i++) {
             long start = START + i * 2000L;
-            List<Decoding.Decoded> frames = decode(concat(media.initSegment(), media.mp4Fragment(i, start, i + 1)), "mp4");
+            List<ReferenceDecoding.Decoded> frames = decode(concat(media.initSegment(), media.mp4Fragment(i, start, i + 1)), "mp4");
             assertThat(indices(frames)).as("fragment %s", i).isEqualTo(range(i * FRAMES, FRAMES));
             for (int k = 0; k < frames.size(); k++) {
                 assertThat(frames.get(k).timeBaseDen()).isEqualTo(90_000);
@@ -85,7 +86,7 @@ class SyntheticCameraTest {
             byte[] ts = media.tsFragment(i, start);
             assertThat(ts.length % 188).isZero();
             assertThat(TsTiming.of(ts).firstPts()).isEqualTo(Math.floorMod(start * 90, 1L << 33));
-            List<Decoding.Decoded> frames = decode(ts, "mpegts");
+            List<ReferenceDecoding.Decoded> frames = decode(ts, "mpegts");
             assertThat(indices(frames)).as("fragment %s", i).isEqualTo(range(i * FRAMES, FRAMES));
             for (int k = 0; k < frames.size(); k++) {
                 assertThat(Math.floorMod(frames.get(k).pts(), 1L << 33))
@@ -100,7 +101,7 @@ class SyntheticCameraTest {
         // The 33-bit 90 kHz clock wraps one second into this fragment.
         long wrapMillis = (1L << 33) / 90 + 1;
         long start = wrapMillis - 1000;
-        List<Decoding.Decoded> frames = decode(media.tsFragment(0, start), "mpegts");
+        List<ReferenceDecoding.Decoded> frames = decode(media.tsFragment(0, start), "mpegts");
         assertThat(indices(frames)).isEqualTo(range(0, FRAMES));
         for (int k = 0; k < frames.size(); k++) {
             assertThat(Math.floorMod(frames.get(k).pts(), 1L << 33))
@@ -118,7 +119,7 @@ class SyntheticCameraTest {
         for (int n = 0; n < fragments; n++) {
             parts.add(media.mp4Fragment(n % 5, START + n * 2000L, n + 1));
         }
-        List<Decoding.Decoded> frames = decode(concat(parts.toArray(new byte[0][])), "mp4");
+        List<ReferenceDecoding.Decoded> frames = decode(concat(parts.toArray(new byte[0][])), "mp4");
         assertThat(frames).hasSize(fragments * FRAMES);
         for (int k = 0; k < frames.size(); k++) {
             assertThat(frames.get(k).index()).isEqualTo(k % (5 * FRAMES));
@@ -133,7 +134,7 @@ class SyntheticCameraTest {
         for (int n = 0; n < 5; n++) {
             parts.add(media.tsFragment(n, START + n * 2000L));
         }
-        List<Decoding.Decoded> frames = decode(concat(parts.toArray(new byte[0][])), "mpegts");
+        List<ReferenceDecoding.Decoded> frames = decode(concat(parts.toArray(new byte[0][])), "mpegts");
         assertThat(indices(frames)).isEqualTo(range(0, 5 * FRAMES));
         for (int k = 0; k < frames.size(); k++) {
             assertThat(Math.floorMod(frames.get(k).pts(), 1L << 33))

@@ -1,14 +1,15 @@
 package io.kvsinfer.connector.kvs.localkvs.media;
 
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import static io.kvsinfer.connector.kvs.localkvs.media.Decoding.concat;
-import static io.kvsinfer.connector.kvs.localkvs.media.Decoding.decode;
-import static io.kvsinfer.connector.kvs.localkvs.media.Decoding.indices;
+import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.concat;
+import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.decode;
+import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.indices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

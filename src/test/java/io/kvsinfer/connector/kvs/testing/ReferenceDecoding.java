@@ -1,6 +1,6 @@
-package io.kvsinfer.connector.kvs.localkvs;
+package io.kvsinfer.connector.kvs.testing;
 
-import io.kvsinfer.connector.kvs.testing.GrabbedPicture;
+import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
 
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
@@ -16,14 +16,16 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
- * Decodes LocalKvs HLS with JavaCV as a consumer would: in-memory fMP4 ({@code init + fragment})
- * or MPEG-TS bytes, or FFmpeg's own HLS reader on a session URL. Each frame's index is read from
- * its pixels, and its presentation time is kept exact (pts and stream time base), because
- * {@code Frame.timestamp} overflows with epoch-scale pts.
+ * Decodes video with JavaCV as a consumer would, independently of the connector's decoder: in-memory
+ * fMP4 ({@code init + fragment}) or MPEG-TS bytes, or FFmpeg's own HLS reader on a session URL. Each
+ * frame's index is read from its pixels, and its presentation time is kept exact (pts and the
+ * stream's time base), because {@code Frame.timestamp} overflows with epoch-scale pts.
  */
-final class HlsDecoding {
+public final class ReferenceDecoding {
 
     /** MPEG-TS carries 33-bit 90 kHz clocks, so epoch times wrap. */
     static final BigInteger TS_WRAP = BigInteger.ONE.shiftLeft(33);
@@ -34,13 +36,13 @@ final class HlsDecoding {
      * @param index the frame index read from the pixels, -1 if none could be read
      * @param pts the presentation time in the stream's time base (best effort timestamp)
      */
-    record DecodedFrame(int index, long pts, int timeBaseNum, int timeBaseDen, int width, int height) {
+    public record Decoded(int index, long pts, int timeBaseNum, int timeBaseDen, int width, int height) {
 
         /**
          * How far this frame is presented from {@code expectedMillis} (epoch ms, may be fractional),
          * in milliseconds; with {@code wraps33} the difference is taken modulo the 33-bit TS clock.
          */
-        BigDecimal offsetMillisFrom(BigDecimal expectedMillis, boolean wraps33) {
+        public BigDecimal offsetMillisFrom(BigDecimal expectedMillis, boolean wraps33) {
             // ticks = millis * den / (num * 1000)
             BigDecimal expectedTicks = expectedMillis.multiply(BigDecimal.valueOf(timeBaseDen))
                     .divide(BigDecimal.valueOf(timeBaseNum * 1000L), MathContext.DECIMAL128);
@@ -60,19 +62,27 @@ final class HlsDecoding {
         }
     }
 
-
-    private HlsDecoding() {}
+    private ReferenceDecoding() {}
 
     /** Decodes in-memory bytes of {@code format} ({@code mp4} or {@code mpegts}). */
-    static List<DecodedFrame> decode(byte[] bytes, String format) throws Exception {
+    public static List<Decoded> decode(byte[] bytes, String format) throws Exception {
+        return decode(bytes, format, 0, 0);
+    }
+
+    /** Decodes, letting the decoder scale pictures to {@code width x height} when those are positive. */
+    public static List<Decoded> decode(byte[] bytes, String format, int width, int height) throws Exception {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(new ByteArrayInputStream(bytes), 0)) {
             grabber.setFormat(format);
+            if (width > 0) {
+                grabber.setImageWidth(width);
+                grabber.setImageHeight(height);
+            }
             return grabAll(grabber);
         }
     }
 
     /** Lets FFmpeg itself read {@code url} with the demuxer {@code format} and the given demuxer options. */
-    static List<DecodedFrame> decodeUrl(String url, String format, Map<String, String> options) throws Exception {
+    public static List<Decoded> decodeUrl(String url, String format, Map<String, String> options) throws Exception {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(url)) {
             grabber.setFormat(format);
             options.forEach(grabber::setOption);
@@ -80,12 +90,12 @@ final class HlsDecoding {
         }
     }
 
-    private static List<DecodedFrame> grabAll(FFmpegFrameGrabber grabber) throws Exception {
+    private static List<Decoded> grabAll(FFmpegFrameGrabber grabber) throws Exception {
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
         grabber.setVideoOption("threads", "1");
         grabber.start();
         AVRational tb = grabber.getFormatContext().streams(grabber.getVideoStream()).time_base();
-        List<DecodedFrame> frames = new ArrayList<>();
+        List<Decoded> frames = new ArrayList<>();
         Frame frame;
         while ((frame = grabber.grabImage()) != null) {
             int index = FrameIndexCode.read(
@@ -96,20 +106,33 @@ final class HlsDecoding {
             if (pts == avutil.AV_NOPTS_VALUE) {
                 pts = picture.pts();
             }
-            frames.add(new DecodedFrame(index, pts, tb.num(), tb.den(), frame.imageWidth, frame.imageHeight));
+            frames.add(new Decoded(index, pts, tb.num(), tb.den(), frame.imageWidth, frame.imageHeight));
         }
         grabber.stop();
         return frames;
     }
 
-    static List<Integer> indices(List<DecodedFrame> frames) {
-        return frames.stream().map(DecodedFrame::index).toList();
+    /** The frame indices read from the pixels, in output order. */
+    public static List<Integer> indices(List<Decoded> frames) {
+        return frames.stream().map(Decoded::index).collect(Collectors.toList());
     }
 
-    static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = new byte[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
+    /** {@code count} consecutive integers from {@code from}. */
+    public static List<Integer> range(int from, int count) {
+        return IntStream.range(from, from + count).boxed().collect(Collectors.toList());
+    }
+
+    public static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] part : parts) {
+            n += part.length;
+        }
+        byte[] out = new byte[n];
+        int position = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, out, position, part.length);
+            position += part.length;
+        }
         return out;
     }
 }
