@@ -1,14 +1,9 @@
 package io.kvsinfer.connector.kvs.source;
 
-import io.kvsinfer.connector.kvs.hls.ControlPlaneClients;
-import io.kvsinfer.connector.kvs.source.config.CredentialsProviders;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
-import io.kvsinfer.connector.kvs.source.enumerator.DiscoverySettings;
-import io.kvsinfer.connector.kvs.source.enumerator.KvsStreamDiscovery;
-import io.kvsinfer.connector.kvs.source.enumerator.StreamDiscovery;
 import io.kvsinfer.connector.kvs.source.enumerator.KvsEnumeratorState;
 import io.kvsinfer.connector.kvs.source.enumerator.KvsEnumeratorStateSerializer;
-import io.kvsinfer.connector.kvs.source.enumerator.KvsSplitEnumerator;
+import io.kvsinfer.connector.kvs.source.enumerator.KvsSplitEnumeratorFactory;
 import io.kvsinfer.connector.kvs.source.reader.KvsSourceReaderFactory;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitSerializer;
@@ -93,29 +88,17 @@ public final class KvsHlsSource<T>
     @Override
     public SplitEnumerator<KvsStreamSplit, KvsEnumeratorState> createEnumerator(
             SplitEnumeratorContext<KvsStreamSplit> context) {
-        return enumerator(context, null);
+        return KvsSplitEnumeratorFactory.create(context, cameras, null, config, credentials, isBounded());
     }
 
     @Override
     public SplitEnumerator<KvsStreamSplit, KvsEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<KvsStreamSplit> context, KvsEnumeratorState checkpoint) {
-        return enumerator(context, checkpoint);
+        return KvsSplitEnumeratorFactory.create(context, cameras, checkpoint, config, credentials, isBounded());
     }
 
-    private KvsSplitEnumerator enumerator(
-            SplitEnumeratorContext<KvsStreamSplit> context, @Nullable KvsEnumeratorState checkpoint) {
-        if (config.discoveryPrefix().isEmpty()) {
-            return new KvsSplitEnumerator(context, cameras, checkpoint);
-        }
-        AwsCredentialsProvider provider = credentials != null ? credentials.get() : CredentialsProviders.fromConfig(config);
-        StreamDiscovery discovery = new KvsStreamDiscovery(
-                ControlPlaneClients.create(config.region(), provider, config.endpoint(), config.httpTimeout().multipliedBy(2)),
-                config.discoveryPrefix().get(), config.discoveryTags(), config.discoveryCameraIdTag().orElse(null))
-                .closing(() -> CredentialsProviders.closeQuietly(provider));
-        DiscoverySettings settings = new DiscoverySettings(config.discoveryInterval(),
-                getBoundedness() == Boundedness.BOUNDED, config.startingPosition(),
-                config.stoppingTimestamp().orElse(KvsStreamSplit.NO_STOPPING_TIMESTAMP));
-        return new KvsSplitEnumerator(context, cameras, checkpoint, discovery, settings);
+    private boolean isBounded() {
+        return getBoundedness() == Boundedness.BOUNDED;
     }
 
     @Override

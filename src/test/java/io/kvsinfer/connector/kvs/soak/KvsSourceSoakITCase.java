@@ -7,7 +7,7 @@ import io.kvsinfer.connector.kvs.localkvs.fault.FaultKind;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.source.KvsHlsSource;
 import io.kvsinfer.connector.kvs.source.KvsHlsSourceBuilder;
-import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
+import io.kvsinfer.connector.kvs.source.metrics.KvsSourceMetrics;
 import io.kvsinfer.connector.kvs.testing.CommittedFramesSink;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
@@ -171,7 +171,7 @@ class KvsSourceSoakITCase {
     private static Map<String, Map<String, Long>> cameraCounters(JobID jobId) {
         Map<String, Map<String, Long>> totals = new TreeMap<>();
         METRICS.getMetricsByGroup().forEach((group, metrics) -> {
-            String camera = group.getAllVariables().get("<" + CameraMetrics.CAMERA_KEY + ">");
+            String camera = group.getAllVariables().get("<" + KvsSourceMetrics.CAMERA_KEY + ">");
             if (camera == null || !jobId.toString().equals(group.getAllVariables().get("<job_id>"))) {
                 return;
             }
@@ -213,12 +213,12 @@ class KvsSourceSoakITCase {
         assertThat(restarts).as("job restarts after %s TaskManager failovers, and no other failure", failovers)
                 .isBetween(failovers, failovers * PARALLELISM);
         long expiries = driver.count(SoakFault.SESSION_EXPIRY);
-        counters.forEach((camera, c) -> assertThat(c.getOrDefault(CameraMetrics.RECONNECTS, 0L))
+        counters.forEach((camera, c) -> assertThat(c.getOrDefault(KvsSourceMetrics.RECONNECTS, 0L))
                 .as("%s reconnects after %s session expiries", camera, expiries)
                 .isGreaterThanOrEqualTo(expiries));
-        assertThat(sum(counters, CameraMetrics.DECODE_ERRORS)).as("corrupt fragments counted")
+        assertThat(sum(counters, KvsSourceMetrics.DECODE_ERRORS)).as("corrupt fragments counted")
                 .isEqualTo(kvs.faults().injectedCount(FaultKind.CORRUPTION));
-        assertThat(sum(counters, CameraMetrics.READ_ERRORS)).as("read errors after failed or reset HLS requests")
+        assertThat(sum(counters, KvsSourceMetrics.READ_ERRORS)).as("read errors after failed or reset HLS requests")
                 .isGreaterThanOrEqualTo(driver.hlsRequestFaults());
     }
 
@@ -248,12 +248,12 @@ class KvsSourceSoakITCase {
             Map<String, Long> c = counters.getOrDefault(a.camera(), Map.of());
             cameraRows.add(List.of(a.camera(), "" + a.committed(), "" + a.expected(), "" + a.lost(), "" + a.duplicated(),
                     "" + a.corruptFragments(), "" + a.framesLostToCorruption(),
-                    "" + c.getOrDefault(CameraMetrics.FRAMES, 0L), "" + c.getOrDefault(CameraMetrics.RECONNECTS, 0L),
-                    "" + c.getOrDefault(CameraMetrics.READ_ERRORS, 0L), "" + c.getOrDefault(CameraMetrics.DECODE_ERRORS, 0L)));
+                    "" + c.getOrDefault(KvsSourceMetrics.FRAMES, 0L), "" + c.getOrDefault(KvsSourceMetrics.RECONNECTS, 0L),
+                    "" + c.getOrDefault(KvsSourceMetrics.READ_ERRORS, 0L), "" + c.getOrDefault(KvsSourceMetrics.DECODE_ERRORS, 0L)));
         }
         report.table(List.of("camera", "committed", "expected", "lost", "duplicated", "damaged fragments",
-                "frames in them not delivered", CameraMetrics.FRAMES, CameraMetrics.RECONNECTS,
-                CameraMetrics.READ_ERRORS, CameraMetrics.DECODE_ERRORS), cameraRows);
+                "frames in them not delivered", KvsSourceMetrics.FRAMES, KvsSourceMetrics.RECONNECTS,
+                KvsSourceMetrics.READ_ERRORS, KvsSourceMetrics.DECODE_ERRORS), cameraRows);
         Map<String, Object> faults = new LinkedHashMap<>();
         for (SoakFault fault : SoakFault.values()) {
             faults.put(fault.name(), driver.count(fault));

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /** A stream that matched the discovery selector, with the camera id it is read under. */
 @Internal
-public final class DiscoveredStream {
+final class DiscoveredStream {
 
     private final String cameraId;
     private final String streamName;

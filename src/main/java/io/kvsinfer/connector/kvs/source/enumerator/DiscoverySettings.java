@@ -12,7 +12,7 @@ import java.time.Duration;
  * the time of the discovery before, so that nothing they recorded since then is missed.
  */
 @Internal
-public final class DiscoverySettings {
+final class DiscoverySettings {
 
     /** Retry interval of a discovery that runs once but failed. */
     static final Duration RETRY_INTERVAL = Duration.ofSeconds(5);

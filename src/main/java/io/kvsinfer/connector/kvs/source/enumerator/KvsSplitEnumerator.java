@@ -36,7 +36,7 @@ import java.util.Set;
  * next interval; they never fail the job.
  */
 @Internal
-public final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnumeratorState> {
+final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnumeratorState> {
     private static final Logger LOG = LoggerFactory.getLogger(KvsSplitEnumerator.class);
 
     public static final String DISCOVERY_ERRORS = "discovery_errors_total";

@@ -27,7 +27,7 @@ import java.util.Map;
  * required or name the camera, ListTagsForStream. Only ACTIVE streams count.
  */
 @Internal
-public final class KvsStreamDiscovery implements StreamDiscovery {
+final class KvsStreamDiscovery implements StreamDiscovery {
     private static final Logger LOG = LoggerFactory.getLogger(KvsStreamDiscovery.class);
 
     private final KinesisVideoClient client;

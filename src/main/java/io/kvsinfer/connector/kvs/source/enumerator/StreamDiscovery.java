@@ -6,7 +6,7 @@ import java.util.List;
 
 /** Finds the streams that are cameras right now. Called from the enumerator's worker thread. */
 @Internal
-public interface StreamDiscovery extends AutoCloseable {
+interface StreamDiscovery extends AutoCloseable {
 
     /** The matching streams, each once; throws on failure (the enumerator tries again later). */
     List<DiscoveredStream> discover() throws Exception;

@@ -8,29 +8,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metrics of one camera, in the group {@code kvs_hls.camera_id.<id>} of the reader's metric
- * group, so that the Prometheus reporter exports the camera id as the label {@code camera_id}.
- * Names follow the Python reader ({@code frames_total}, {@code reconnects_total}, ...). Updated
- * from the camera's fetcher thread; read by the reporter thread.
+ * The metrics of one camera, named in {@link KvsSourceMetrics}: the group {@code
+ * kvs_hls.camera_id.<id>} of the reader's metric group, which the Prometheus reporter exports with
+ * the label {@code camera_id}. Updated from the camera's fetcher thread; read by the reporter thread.
  */
 @Internal
 public final class CameraMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(CameraMetrics.class);
-
-    public static final String GROUP = "kvs_hls";
-    public static final String CAMERA_KEY = "camera_id";
-
-    public static final String FRAMES = "frames_total";
-    public static final String FRAGMENTS = "fragments_total";
-    public static final String BYTES = "bytes_total";
-    public static final String RECONNECTS = "reconnects_total";
-    public static final String URL_REFRESHES = "url_refreshes_total";
-    public static final String READ_ERRORS = "read_errors_total";
-    public static final String DECODE_ERRORS = "decode_errors_total";
-    public static final String IDLE_POLLS = "idle_polls_total";
-    public static final String CONNECTION_STATE = "connection_state";
-    public static final String LAST_FRAME_TIMESTAMP = "last_frame_timestamp";
-    public static final String FETCH_LAG = "currentFetchEventTimeLag";
 
     private final MetricGroup group;
     private final Counter frames;
@@ -49,19 +33,19 @@ public final class CameraMetrics {
     /** @param numBytesIn the reader's standard {@code numBytesIn} counter, fed with fragment bytes */
     public CameraMetrics(MetricGroup readerGroup, String cameraId, Counter numBytesIn) {
         this.numBytesIn = numBytesIn;
-        this.group = readerGroup.addGroup(GROUP).addGroup(CAMERA_KEY, cameraId);
-        this.frames = group.counter(FRAMES);
-        this.fragments = group.counter(FRAGMENTS);
-        this.bytes = group.counter(BYTES);
-        this.reconnects = group.counter(RECONNECTS);
-        this.urlRefreshes = group.counter(URL_REFRESHES);
-        this.readErrors = group.counter(READ_ERRORS);
-        this.decodeErrors = group.counter(DECODE_ERRORS);
-        this.idlePolls = group.counter(IDLE_POLLS);
-        group.gauge(CONNECTION_STATE, () -> state.code());
+        this.group = readerGroup.addGroup(KvsSourceMetrics.GROUP).addGroup(KvsSourceMetrics.CAMERA_KEY, cameraId);
+        this.frames = group.counter(KvsSourceMetrics.FRAMES);
+        this.fragments = group.counter(KvsSourceMetrics.FRAGMENTS);
+        this.bytes = group.counter(KvsSourceMetrics.BYTES);
+        this.reconnects = group.counter(KvsSourceMetrics.RECONNECTS);
+        this.urlRefreshes = group.counter(KvsSourceMetrics.URL_REFRESHES);
+        this.readErrors = group.counter(KvsSourceMetrics.READ_ERRORS);
+        this.decodeErrors = group.counter(KvsSourceMetrics.DECODE_ERRORS);
+        this.idlePolls = group.counter(KvsSourceMetrics.IDLE_POLLS);
+        group.gauge(KvsSourceMetrics.CONNECTION_STATE, () -> state.code());
         // Seconds as a double, like the Python reader's kvs_hls_last_frame_timestamp.
-        group.gauge(LAST_FRAME_TIMESTAMP, () -> lastFrameTimestampMillis < 0 ? Double.NaN : lastFrameTimestampMillis / 1000.0);
-        group.gauge(FETCH_LAG, () -> fetchLagMillis);
+        group.gauge(KvsSourceMetrics.LAST_FRAME_TIMESTAMP, () -> lastFrameTimestampMillis < 0 ? Double.NaN : lastFrameTimestampMillis / 1000.0);
+        group.gauge(KvsSourceMetrics.FETCH_LAG, () -> fetchLagMillis);
     }
 
     public void frameFetched(long timestampMillis, long fetchTimeMillis) {

@@ -1,6 +1,6 @@
 package io.kvsinfer.connector.kvs.examples.demo;
 
-import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
+import io.kvsinfer.connector.kvs.source.metrics.KvsSourceMetrics;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -24,10 +24,10 @@ import java.util.Set;
 public final class DemoMetricsReporter implements MetricReporter {
 
     static final String RUN_PROPERTY = "run";
-    private static final String CAMERA_VARIABLE = "<" + CameraMetrics.CAMERA_KEY + ">";
+    private static final String CAMERA_VARIABLE = "<" + KvsSourceMetrics.CAMERA_KEY + ">";
     static final Set<String> WANTED = Set.of(
-            CameraMetrics.RECONNECTS, CameraMetrics.CONNECTION_STATE, CameraMetrics.READ_ERRORS,
-            CameraMetrics.DECODE_ERRORS);
+            KvsSourceMetrics.RECONNECTS, KvsSourceMetrics.CONNECTION_STATE, KvsSourceMetrics.READ_ERRORS,
+            KvsSourceMetrics.DECODE_ERRORS);
 
     private String runId;
 

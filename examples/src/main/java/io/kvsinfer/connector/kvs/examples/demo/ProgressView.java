@@ -1,6 +1,6 @@
 package io.kvsinfer.connector.kvs.examples.demo;
 
-import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
+import io.kvsinfer.connector.kvs.source.metrics.KvsSourceMetrics;
 import io.kvsinfer.connector.kvs.source.metrics.ConnectionState;
 
 import java.io.PrintStream;
@@ -92,7 +92,7 @@ final class ProgressView {
             DemoRun.Snapshot s = camera.snapshot();
             double fps = recentFps(camera.id, s, nowNanos);
             String lag = s.frames == 0 ? "    -  " : String.format(Locale.ROOT, "%5.1f s", (nowMillis - s.lastTimestampMillis) / 1000.0);
-            long reconnects = camera.metricLong(CameraMetrics.RECONNECTS, 0);
+            long reconnects = camera.metricLong(KvsSourceMetrics.RECONNECTS, 0);
             String state = stateOf(camera, s, run.maxFrames);
             lines.add(String.format(Locale.ROOT, "%-" + idWidth + "s  frames %7d  fps %5.1f  lag %s  reconnects %3d  %s",
                     camera.id, s.frames, fps, lag, reconnects, state));
@@ -104,7 +104,7 @@ final class ProgressView {
         if (s.frames >= maxFrames) {
             return "done";
         }
-        long code = camera.metricLong(CameraMetrics.CONNECTION_STATE, -1);
+        long code = camera.metricLong(KvsSourceMetrics.CONNECTION_STATE, -1);
         for (ConnectionState state : ConnectionState.values()) {
             if (state.code() == code) {
                 return state.name().toLowerCase(Locale.ROOT);

@@ -1,6 +1,6 @@
 package io.kvsinfer.connector.kvs.examples.demo;
 
-import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
+import io.kvsinfer.connector.kvs.source.metrics.KvsSourceMetrics;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,7 +38,7 @@ final class Summary {
             lines.add(String.format(Locale.ROOT, row, camera.id, camera.stream, s.frames,
                     String.format(Locale.ROOT, "%.1f", s.fps()),
                     s.frames == 0 ? "-" : String.format(Locale.ROOT, "%.1f s", s.lastLagMillis / 1000.0),
-                    camera.metricLong(CameraMetrics.RECONNECTS, 0),
+                    camera.metricLong(KvsSourceMetrics.RECONNECTS, 0),
                     s.frames == 0 ? "-" : TIME.format(Instant.ofEpochMilli(s.firstTimestampMillis)),
                     s.frames == 0 ? "-" : TIME.format(Instant.ofEpochMilli(s.lastTimestampMillis)),
                     withSpeed ? String.format(Locale.ROOT, "%.1fx", s.speed()) : "").stripTrailing());
