@@ -9,12 +9,12 @@ import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.source.CameraWatermarks;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,22 +44,21 @@ class ExampleJobsITCase {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final int FPS = 10;
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs kvs;
     private static long start;
 
     @BeforeAll
     static void start() {
-        kvs = LocalKvs.builder().build().start();
+        kvs = LOCAL_KVS.kvs();
         start = (System.currentTimeMillis() - 600_000) / 1000 * 1000;
         var media = SyntheticCamera.encode(320, 240, FPS);
         kvs.createStream("ex-lobby").appendArchived(media, start, 4);
         kvs.createStream("ex-dock").appendArchived(media, start, 4);
     }
 
-    @AfterAll
-    static void stop() {
-        kvs.close();
-    }
 
     @Test
     void keyFramesBecomeJpegFilesOfTheRightFrames(@TempDir Path out) throws Exception {

@@ -5,10 +5,12 @@ import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.hls.KvsApiException.Kind;
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,13 +30,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The two hops through the real AWS SDK against LocalKvs. */
 class KvsSessionClientTest {
 
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs kvs;
     private static KvsSessionClient client;
     private static long archiveStart;
 
     @BeforeAll
     static void start() {
-        kvs = LocalKvs.builder().build().start();
+        kvs = LOCAL_KVS.kvs();
         FragmentedMedia media = SyntheticCamera.encode(160, 120, 10);
         archiveStart = System.currentTimeMillis() - 60_000;
         kvs.createStream("archived").appendArchived(media, archiveStart, 5);
@@ -47,7 +52,6 @@ class KvsSessionClientTest {
     @AfterAll
     static void stop() {
         client.close();
-        kvs.close();
     }
 
     private static HlsSessionRequest onDemand(long from, long to) {

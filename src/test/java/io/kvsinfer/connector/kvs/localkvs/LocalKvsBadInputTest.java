@@ -1,8 +1,10 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,6 +26,9 @@ class LocalKvsBadInputTest {
 
     private static final String ERROR_SUFFIX = ":https://kinesisvideo.amazonaws.com/doc/2017-09-30/";
 
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs localKvs;
     private static KvsTestClients clients;
     private static String mediaUrl;
@@ -31,7 +36,7 @@ class LocalKvsBadInputTest {
 
     @BeforeAll
     static void start() {
-        localKvs = LocalKvs.builder().build().start();
+        localKvs = LOCAL_KVS.kvs();
         clients = new KvsTestClients(localKvs);
         long now = System.currentTimeMillis();
         localKvs.createStream("bad").appendArchived(new TestMedia("b", 3, 2000), now - 20_000, 10);
@@ -56,7 +61,6 @@ class LocalKvsBadInputTest {
     @AfterAll
     static void stop() {
         clients.close();
-        localKvs.close();
     }
 
     private static void assertCleanError(HttpResponse<byte[]> response, int status, String code) {

@@ -1,8 +1,10 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesisvideo.model.APIName;
 import software.amazon.awssdk.services.kinesisvideo.model.ComparisonOperator;
 import software.amazon.awssdk.services.kinesisvideo.model.CreateStreamResponse;
@@ -26,19 +28,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The kinesisvideo control plane through the real SDK client. */
 class LocalKvsControlPlaneTest {
 
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs localKvs;
     private static KvsTestClients clients;
 
     @BeforeAll
     static void start() {
-        localKvs = LocalKvs.builder().build().start();
+        localKvs = LOCAL_KVS.kvs();
         clients = new KvsTestClients(localKvs);
     }
 
     @AfterAll
     static void stop() {
         clients.close();
-        localKvs.close();
     }
 
     @Test

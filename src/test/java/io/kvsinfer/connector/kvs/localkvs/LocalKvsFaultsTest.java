@@ -1,10 +1,12 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import io.kvsinfer.connector.kvs.localkvs.fault.FaultKind;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,7 +30,11 @@ class LocalKvsFaultsTest {
     private static final long NOW = 1_700_000_000_000L;
     private static final long T = NOW - 60_000L;
 
-    private ManualClock clock;
+    private final ManualClock clock = new ManualClock(NOW);
+
+    @RegisterExtension
+    final LocalKvsExtension localKvsExtension = LocalKvsExtension.with(b -> b.clock(clock));
+
     private LocalKvs localKvs;
     private KvsTestClients clients;
     private String mediaUrl;
@@ -36,8 +42,7 @@ class LocalKvsFaultsTest {
 
     @BeforeEach
     void start() {
-        clock = new ManualClock(NOW);
-        localKvs = LocalKvs.builder().clock(clock).build().start();
+        localKvs = localKvsExtension.kvs();
         clients = new KvsTestClients(localKvs);
         localKvs.createStream("f").appendArchived(new TestMedia("f", 3, 2000), T, 30);
         String url = clients.sessionUrl(b -> b.streamName("f").playbackMode("ON_DEMAND")
@@ -50,7 +55,6 @@ class LocalKvsFaultsTest {
     @AfterEach
     void stop() {
         clients.close();
-        localKvs.close();
     }
 
     private String fragmentUrl(int i) {

@@ -1,8 +1,10 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetHlsStreamingSessionUrlRequest;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ResourceNotFoundException;
 
@@ -23,21 +25,23 @@ class LocalKvsHlsTest {
     private static final long NOW = 1_700_000_000_000L;
     private static final long T = NOW - 3_600_000L;
 
-    private ManualClock clock;
+    private final ManualClock clock = new ManualClock(NOW);
+
+    @RegisterExtension
+    final LocalKvsExtension localKvsExtension = LocalKvsExtension.with(b -> b.clock(clock));
+
     private LocalKvs localKvs;
     private KvsTestClients clients;
 
     @BeforeEach
     void start() {
-        clock = new ManualClock(NOW);
-        localKvs = LocalKvs.builder().clock(clock).build().start();
+        localKvs = localKvsExtension.kvs();
         clients = new KvsTestClients(localKvs);
     }
 
     @AfterEach
     void stop() {
         clients.close();
-        localKvs.close();
     }
 
     private String session(Consumer<GetHlsStreamingSessionUrlRequest.Builder> request) {

@@ -1,8 +1,10 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.Fragment;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.FragmentSelectorType;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.InvalidArgumentException;
@@ -21,13 +23,16 @@ class LocalKvsListFragmentsTest {
 
     private static final long T = 1_700_000_000_000L;
 
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.with(b -> b.clock(new ManualClock(T + 100_000)));
+
     private static LocalKvs localKvs;
     private static KvsTestClients clients;
     private static List<FragmentRecord> records;
 
     @BeforeAll
     static void start() {
-        localKvs = LocalKvs.builder().clock(new ManualClock(T + 100_000)).build().start();
+        localKvs = LOCAL_KVS.kvs();
         clients = new KvsTestClients(localKvs);
         records = localKvs.createStream("lf").appendArchived(new TestMedia("l", 4, 2000), T, 25);
     }
@@ -35,7 +40,6 @@ class LocalKvsListFragmentsTest {
     @AfterAll
     static void stop() {
         clients.close();
-        localKvs.close();
     }
 
     @Test

@@ -1,8 +1,10 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesisvideo.model.APIName;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ClientLimitExceededException;
 
@@ -19,14 +21,17 @@ class LocalKvsQuotaTest {
     private static final long NOW = 1_700_000_000_000L;
     private static final long T = NOW - 60_000L;
 
-    private ManualClock clock;
+    private final ManualClock clock = new ManualClock(NOW);
+
+    @RegisterExtension
+    final LocalKvsExtension localKvsExtension = LocalKvsExtension.with(b -> b.clock(clock).enforceQuotas(true));
+
     private LocalKvs localKvs;
     private KvsTestClients clients;
 
     @BeforeEach
     void start() {
-        clock = new ManualClock(NOW);
-        localKvs = LocalKvs.builder().clock(clock).enforceQuotas(true).build().start();
+        localKvs = localKvsExtension.kvs();
         clients = new KvsTestClients(localKvs);
         localKvs.createStream("q").appendArchived(new TestMedia("q", 3, 2000), T, 30);
     }
@@ -34,7 +39,6 @@ class LocalKvsQuotaTest {
     @AfterEach
     void stop() {
         clients.close();
-        localKvs.close();
     }
 
     private String session(long max) {

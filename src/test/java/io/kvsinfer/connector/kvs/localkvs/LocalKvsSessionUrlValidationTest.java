@@ -1,8 +1,10 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,14 +32,17 @@ class LocalKvsSessionUrlValidationTest {
     private static final Instant START = Instant.ofEpochMilli(ARCHIVE_START);
     private static final Instant DAY_LATER = START.plus(Duration.ofHours(24));
 
+    private static final ManualClock clock = new ManualClock(NOW);
+
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.with(b -> b.clock(clock));
+
     private static LocalKvs localKvs;
     private static KvsTestClients clients;
-    private static ManualClock clock;
 
     @BeforeAll
     static void start() {
-        clock = new ManualClock(NOW);
-        localKvs = LocalKvs.builder().clock(clock).build().start();
+        localKvs = LOCAL_KVS.kvs();
         clients = new KvsTestClients(localKvs);
         localKvs.createStream("val").appendArchived(new TestMedia("v", 10, 2000), ARCHIVE_START, 100);
         localKvs.createStream("val-old").appendArchived(new TestMedia("o", 10, 2000), NOW - 600_000L, 10);
@@ -49,7 +54,6 @@ class LocalKvsSessionUrlValidationTest {
     @AfterAll
     static void stop() {
         clients.close();
-        localKvs.close();
     }
 
     private static Arguments invalid(String rule, Consumer<GetHlsStreamingSessionUrlRequest.Builder> request) {

@@ -1,8 +1,10 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -25,12 +27,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LocalKvsStsTest {
 
     private static final String ROLE = "arn:aws:iam::222222222222:role/kvs-reader";
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs kvs;
     private static StsClient sts;
 
     @BeforeAll
     static void start() {
-        kvs = LocalKvs.builder().build().start();
+        kvs = LOCAL_KVS.kvs();
         kvs.roles().allow(ROLE, "ext-7f3a");
         sts = StsClient.builder().endpointOverride(kvs.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBASE", "base-secret")))
@@ -41,7 +46,6 @@ class LocalKvsStsTest {
     @AfterAll
     static void stop() {
         sts.close();
-        kvs.close();
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.kvsinfer.connector.kvs.testing.ArrivalOrderSink;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -19,7 +20,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,19 +46,18 @@ class StreamDiscoveryITCase {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final int FPS = 10;
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs kvs;
     private static FragmentedMedia camera;
 
     @BeforeAll
     static void start() {
-        kvs = LocalKvs.builder().build().start();
+        kvs = LOCAL_KVS.kvs();
         camera = SyntheticCamera.encode(160, 120, FPS);
     }
 
-    @AfterAll
-    static void stop() {
-        kvs.close();
-    }
 
     /** Reads until {@code done} holds for the frames so far; runs each step once its trigger holds. */
     private static List<FrameKey> run(KvsHlsSource<FrameKey> source, List<Step> steps, Predicate<List<FrameKey>> done)

@@ -10,6 +10,7 @@ import io.kvsinfer.connector.kvs.testing.ArrivalOrderSink.Arrival;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -19,7 +20,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,12 +63,15 @@ class WatermarkAlignmentITCase {
      */
     private static final long OVERSHOOT_MILLIS = 4 * 250;
     private static final List<String> CAMERAS = List.of("bf-slow", "bf-1", "bf-2", "bf-3", "bf-4", "bf-5");
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs kvs;
     private static long archiveStart;
 
     @BeforeAll
     static void start() {
-        kvs = LocalKvs.builder().build().start();
+        kvs = LOCAL_KVS.kvs();
         FragmentedMedia small = SyntheticCamera.encode(160, 120, FPS);
         FragmentedMedia large = SyntheticCamera.encode(1280, 720, FPS);
         archiveStart = (System.currentTimeMillis() - 600_000) / 1000 * 1000;
@@ -78,10 +81,6 @@ class WatermarkAlignmentITCase {
         kvs.createStream("bf-silent");
     }
 
-    @AfterAll
-    static void stop() {
-        kvs.close();
-    }
 
     @Test
     void alignedBackfillStaysWithinTheDriftWhileAnIdleCameraDoesNotStallIt() throws Exception {
