@@ -4,13 +4,14 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.Preconditions;
 
 import java.time.Duration;
+import java.util.function.IntSupplier;
 
 /** How a {@link FragmentDecoder} decodes: container, threads, key frames only, output format and size, bounds. */
 @Internal
 public final class DecoderSettings {
 
     private final InputFormat inputFormat;
-    private final int threads;
+    private final IntSupplier threads;
     private final boolean keyFramesOnly;
     private final PictureFormat pictureFormat;
     private final int outputWidth;
@@ -37,9 +38,12 @@ public final class DecoderSettings {
         return inputFormat;
     }
 
-    /** FFmpeg decoding threads; 0 lets FFmpeg pick one per core. */
+    /**
+     * FFmpeg decoding threads for a decoder set up now; 0 lets FFmpeg pick one per core. Asked
+     * each time a decoder is set up, so an adaptive count follows the cameras of the process.
+     */
     public int threads() {
-        return threads;
+        return threads.getAsInt();
     }
 
     public boolean keyFramesOnly() {
@@ -74,7 +78,7 @@ public final class DecoderSettings {
     /** Builder with defaults: fMP4, 1 thread, every frame, BGR24 at the source size, 30 s, 8K frames. */
     public static final class Builder {
         private InputFormat inputFormat = InputFormat.FRAGMENTED_MP4;
-        private int threads = 1;
+        private IntSupplier threads = () -> 1;
         private boolean keyFramesOnly;
         private PictureFormat pictureFormat = PictureFormat.BGR24;
         private int outputWidth;
@@ -89,7 +93,13 @@ public final class DecoderSettings {
 
         public Builder threads(int threads) {
             Preconditions.checkArgument(threads >= 0 && threads <= 64, "decoder threads must be 0 to 64, but was %s", threads);
-            this.threads = threads;
+            this.threads = () -> threads;
+            return this;
+        }
+
+        /** Threads decided when each decoder is set up, 1 to 64 (checked then). */
+        public Builder threads(IntSupplier threads) {
+            this.threads = Preconditions.checkNotNull(threads, "threads");
             return this;
         }
 

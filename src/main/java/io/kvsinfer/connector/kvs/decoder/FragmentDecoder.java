@@ -389,6 +389,13 @@ public final class FragmentDecoder implements AutoCloseable {
         }
     }
 
+    /** The threads of the decoder of the current fragment, or of the spare one between fragments; 0 if none. */
+    @VisibleForTesting
+    int decoderThreads() {
+        VideoDecoder current = decoder != null ? decoder : spare;
+        return current == null ? 0 : current.threads();
+    }
+
     /** FFmpeg decoders set up so far; one per camera while its stream parameters stay the same. */
     @VisibleForTesting
     long decodersOpened() {

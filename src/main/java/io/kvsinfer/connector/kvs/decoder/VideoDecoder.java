@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.decoder;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.util.Preconditions;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
@@ -62,7 +63,9 @@ final class VideoDecoder implements AutoCloseable {
                 throw new CorruptFragmentException("bad video stream parameters: " + FfmpegErrors.describe(ret));
             }
             context.pkt_timebase(stream.time_base());
-            av_dict_set(options, "threads", Integer.toString(settings.threads()), 0);
+            int threads = settings.threads();
+            Preconditions.checkState(threads >= 0 && threads <= 64, "decoder threads must be 0 to 64, but were %s", threads);
+            av_dict_set(options, "threads", Integer.toString(threads), 0);
             if (settings.keyFramesOnly()) {
                 // The decoder skips everything but key frames: no reference decoding at all.
                 av_dict_set(options, "skip_frame", "nokey", 0);
@@ -104,6 +107,11 @@ final class VideoDecoder implements AutoCloseable {
     /** {@code avcodec_receive_frame}. */
     int receive(AVFrame frame) {
         return avcodec_receive_frame(context, frame);
+    }
+
+    /** The threads FFmpeg decodes with (after {@code avcodec_open2} resolved 0 to a count). */
+    int threads() {
+        return context.thread_count();
     }
 
     /** Width times height as the decoder last parsed them from the bitstream (0 before that). */

@@ -84,7 +84,8 @@ final class LiveRig implements AutoCloseable {
         configure.accept(env);
         env.setParallelism(parallelism);
         env.getConfig().enableObjectReuse();
-        KvsHlsSourceBuilder<VideoFrame> builder = sourceFor(kvs).setDecoderThreads(1);
+        // Default settings: with many cameras the decoders get one thread each by themselves.
+        KvsHlsSourceBuilder<VideoFrame> builder = sourceFor(kvs);
         cameras.forEach(builder::addStream);
         env.fromSource(tune.apply(builder).build(), WatermarkStrategy.noWatermarks(), "live")
                 .map(new LiveProbe(fragmentMillis(), fps)).name("probe")

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 import static io.kvsinfer.connector.kvs.source.config.KvsSourceOptions.*;
@@ -72,7 +73,9 @@ public final class KvsSourceConfig implements Serializable {
         }
         checkPositive(IDLE_POLL_INTERVAL, idlePollInterval());
         checkPositive(HTTP_TIMEOUT, httpTimeout());
-        checkRange(DECODER_THREADS, decoderThreads(), 0, 64, "");
+        if (decoderThreads().isPresent()) {
+            checkRange(DECODER_THREADS, decoderThreads().getAsInt(), 0, 64, "");
+        }
         checkRange(DECODER_CONCURRENT_CAMERAS, decoderConcurrentCameras(), 0, 4096, "");
         if (maxDecodeTime().compareTo(Duration.ofSeconds(1)) < 0 || maxDecodeTime().compareTo(Duration.ofMinutes(10)) > 0) {
             throw invalid(MAX_DECODE_TIME, maxDecodeTime(), "1 s to 10 min");
@@ -373,8 +376,9 @@ public final class KvsSourceConfig implements Serializable {
         return config.get(OUTPUT_HEIGHT);
     }
 
-    public int decoderThreads() {
-        return config.get(DECODER_THREADS);
+    /** FFmpeg threads per camera as set; empty means the reader adapts them to its cameras. */
+    public OptionalInt decoderThreads() {
+        return config.getOptional(DECODER_THREADS).map(OptionalInt::of).orElse(OptionalInt.empty());
     }
 
     /** Cameras of this process that decode at once; 0 means one per available processor. */

@@ -289,10 +289,13 @@ public final class KvsSourceOptions {
     public static final ConfigOption<Integer> DECODER_THREADS =
             key("source.kvs.decoder.threads")
                     .intType()
-                    .defaultValue(1)
+                    .noDefaultValue()
                     .withDescription(
-                            "FFmpeg decoding threads per camera, 0 (FFmpeg picks one per core) to"
-                                    + " 64. Keep it low with many cameras per TaskManager.");
+                            "FFmpeg decoding threads per camera, 0 (FFmpeg picks one per core) to 64."
+                                    + " Unset (the default), each camera's decoder takes its share of the"
+                                    + " TaskManager's decode slots (source.kvs.decoder.concurrent-cameras)"
+                                    + " when it is set up: every core for a lone camera, one thread each once"
+                                    + " there are as many cameras as slots.");
 
     public static final ConfigOption<Integer> DECODER_CONCURRENT_CAMERAS =
             key("source.kvs.decoder.concurrent-cameras")

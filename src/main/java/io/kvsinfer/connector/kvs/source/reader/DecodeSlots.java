@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Lets only a few cameras of this process decode at the same moment, about one per core. Each
@@ -16,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  * for {@link #MAX_RUN_MILLIS}) and then lets the camera that waited longest have it.
  *
  * <p>Slots are shared by all sources of this class loader that ask for the same number, so that
- * the readers of several subtasks in one TaskManager share the cores between them.
+ * the readers of several subtasks in one TaskManager share the cores between them. The slots also
+ * know how many cameras read here, which sets how many threads a decoder gets by default: all the
+ * slots (and one more) for a lone camera, one each once cameras are as many as slots.
  */
 @Internal
 final class DecodeSlots {
@@ -28,6 +31,7 @@ final class DecodeSlots {
 
     private final int count;
     private final Semaphore free;
+    private final AtomicInteger cameras = new AtomicInteger();
 
     DecodeSlots(int count) {
         Preconditions.checkArgument(count > 0, "decode slots must be positive, but were %s", count);
@@ -50,15 +54,35 @@ final class DecodeSlots {
         return free.availablePermits();
     }
 
-    /** One camera's hold on a slot. Used by the camera's fetcher thread only. */
+    /** A camera's hold on a slot, counted among the cameras until closed. Used by its fetcher thread only. */
     Holder holder() {
         return new Holder();
     }
 
+    /** Cameras with an open holder. */
+    int cameras() {
+        return cameras.get();
+    }
+
+    /**
+     * Decoder threads for a camera whose decoder is set up now: its share of the slots, plus one
+     * when that share is more than one (as FFmpeg sizes its own frame threads: one waits on input
+     * while the others decode), and one thread when the cameras are as many as the slots.
+     */
+    int threadsPerCamera() {
+        int share = count / Math.max(1, cameras.get());
+        return share > 1 ? share + 1 : 1;
+    }
+
     /** A camera's claim: it holds a slot or not; it never holds two. */
-    final class Holder {
+    final class Holder implements AutoCloseable {
         private boolean holding;
+        private boolean closed;
         private long since;
+
+        private Holder() {
+            cameras.incrementAndGet();
+        }
 
         /** Holds a slot, waiting up to {@code timeoutMillis}; false if none came free (or interrupted). */
         boolean acquire(long timeoutMillis) {
@@ -88,6 +112,16 @@ final class DecodeSlots {
             if (holding) {
                 holding = false;
                 free.release();
+            }
+        }
+
+        /** Gives the slot up and no longer counts this camera. */
+        @Override
+        public void close() {
+            release();
+            if (!closed) {
+                closed = true;
+                cameras.decrementAndGet();
             }
         }
     }

@@ -8,17 +8,28 @@ import io.kvsinfer.connector.kvs.source.config.SamplingMode;
 
 import org.apache.flink.annotation.Internal;
 
+import java.util.function.IntSupplier;
+
 /** The decoder settings the source options ask for. */
 @Internal
 final class DecoderSettingsFactory {
 
     private DecoderSettingsFactory() {}
 
-    static DecoderSettings fromConfig(KvsSourceConfig config) {
-        return DecoderSettings.builder()
+    /**
+     * @param adaptiveThreads decoder threads when the options leave them unset, asked as each
+     *     decoder is set up
+     */
+    static DecoderSettings fromConfig(KvsSourceConfig config, IntSupplier adaptiveThreads) {
+        DecoderSettings.Builder settings = DecoderSettings.builder();
+        if (config.decoderThreads().isPresent()) {
+            settings.threads(config.decoderThreads().getAsInt());
+        } else {
+            settings.threads(adaptiveThreads);
+        }
+        return settings
                 // The decoder's own enums mirror the public options value for value.
                 .inputFormat(InputFormat.valueOf(config.containerFormat().name()))
-                .threads(config.decoderThreads())
                 .keyFramesOnly(config.samplingMode() == SamplingMode.KEY_FRAMES)
                 .pictureFormat(PictureFormat.valueOf(config.outputPixelFormat().name()))
                 .outputSize(config.outputWidth(), config.outputHeight())

@@ -200,7 +200,7 @@ final class FragmentFrames<T> implements AutoCloseable {
 
     @Override
     public void close() {
-        releaseDecodeSlot();
+        slot.close();
         decoder.close();
     }
 

@@ -31,13 +31,14 @@ public final class KvsSourceReaderFactory {
         AwsCredentialsProvider provider = credentials != null ? credentials.get() : CredentialsProviders.fromConfig(config);
         KvsClients clients = KvsClients.create(config, provider);
         Configuration readerConfig = config.toConfiguration();
+        DecodeSlots slots = DecodeSlots.shared(config.decoderConcurrentCameras());
         PerCameraFetcherManager<T> fetchers = new PerCameraFetcherManager<>(
                 () -> new KvsCameraSplitReader<T>(split -> new CameraFetcher<>(
                         split,
                         config,
                         clients.sessions(),
                         clients.http(),
-                        new FragmentDecoder(DecoderSettingsFactory.fromConfig(config)),
+                        new FragmentDecoder(DecoderSettingsFactory.fromConfig(config, slots::threadsPerCamera)),
                         mapper,
                         new CameraMetrics(context.metricGroup(), split.cameraId(),
                                 context.metricGroup().getIOMetricGroup().getNumBytesInCounter()),

@@ -45,15 +45,21 @@ class KvsDemoITCase {
         JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
         assertThat(json.get("cameras")).hasSize(3);
         double total = 0;
+        long frames = 0;
         for (int i = 0; i < 3; i++) {
             JsonNode camera = json.get("cameras").get(i);
             assertThat(camera.get("camera_id").asText()).isEqualTo("cam-" + (i + 1));
             assertThat(camera.get("frames").asLong()).isGreaterThanOrEqualTo(20);
             // By frame timestamps: the synthetic cameras' 15 fps.
             assertThat(camera.get("fps").asDouble()).isBetween(14.0, 16.0);
+            // By wall time: live cameras are read as fast as they film, give or take a fragment's burst.
+            assertThat(camera.get("read_fps").asDouble()).isPositive();
             total += camera.get("fps").asDouble();
+            frames += camera.get("frames").asLong();
         }
         assertThat(json.get("fps_total").asDouble()).isCloseTo(total, org.assertj.core.data.Offset.offset(0.02));
+        assertThat(json.get("frames_total").asLong()).isEqualTo(frames);
+        assertThat(json.get("read_fps_total").asDouble()).isPositive();
 
         BufferedImage sheet = ImageIO.read(out.resolve("contact-sheet.png").toFile());
         assertThat(sheet).as("contact sheet").isNotNull();

@@ -122,7 +122,7 @@ class CameraFetcherTest {
         KvsSourceConfig config = new KvsSourceConfig(conf);
         metrics = new CameraMetrics(new UnregisteredMetricsGroup(), stream, new SimpleCounter());
         return new CameraFetcher<>(split, config, sessions, http,
-                new FragmentDecoder(DecoderSettingsFactory.fromConfig(config)), mapper, metrics, clock);
+                new FragmentDecoder(DecoderSettingsFactory.fromConfig(config, () -> 1)), mapper, metrics, clock);
     }
 
     /** Fetches until {@code count} frames arrived, running {@code fault} once after {@code faultAfter} frames. */

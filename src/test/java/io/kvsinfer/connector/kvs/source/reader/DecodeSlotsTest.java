@@ -71,4 +71,31 @@ class DecodeSlotsTest {
         assertThatThrownBy(() -> new DecodeSlots(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("decode slots must be positive, but were 0");
     }
+
+    @Test
+    void aLoneCameraGetsEverySlotAsDecoderThreadsAndACrowdOneEach() {
+        DecodeSlots slots = new DecodeSlots(4);
+        assertThat(slots.threadsPerCamera()).as("no camera yet: every slot and one more").isEqualTo(5);
+        DecodeSlots.Holder first = slots.holder();
+        assertThat(slots.threadsPerCamera()).isEqualTo(5);
+        DecodeSlots.Holder second = slots.holder();
+        assertThat(slots.threadsPerCamera()).isEqualTo(3);
+        DecodeSlots.Holder third = slots.holder();
+        assertThat(slots.threadsPerCamera()).as("4 slots among 3 cameras").isEqualTo(1);
+        java.util.List<DecodeSlots.Holder> crowd = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            crowd.add(slots.holder());
+        }
+        assertThat(slots.cameras()).isEqualTo(13);
+        assertThat(slots.threadsPerCamera()).isEqualTo(1);
+        crowd.forEach(DecodeSlots.Holder::close);
+        third.close();
+        third.close();
+        assertThat(slots.cameras()).as("closing twice counts once").isEqualTo(2);
+        second.acquire(0);
+        second.close();
+        assertThat(slots.available()).as("closing gives the slot back").isEqualTo(4);
+        assertThat(slots.threadsPerCamera()).isEqualTo(5);
+        first.close();
+    }
 }

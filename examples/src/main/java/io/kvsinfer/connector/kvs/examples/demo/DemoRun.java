@@ -155,6 +155,15 @@ final class DemoRun implements AutoCloseable {
             return frames < 2 || span <= 0 ? 0 : (frames - 1) * 1000.0 / span;
         }
 
+        /**
+         * Frames per second of wall-clock time between the first and the last frame's arrival: how
+         * fast the job read, the number to compare with another reader of the same video.
+         */
+        double readFps() {
+            long arrival = lastArrivalNanos - firstArrivalNanos;
+            return frames < 2 || arrival <= 0 ? 0 : (frames - 1) * 1e9 / arrival;
+        }
+
         /** Seconds of video per wall-clock second between the first and the last frame's arrival. */
         double speed() {
             long arrival = lastArrivalNanos - firstArrivalNanos;

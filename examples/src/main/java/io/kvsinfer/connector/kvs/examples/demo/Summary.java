@@ -48,24 +48,41 @@ final class Summary {
         return lines;
     }
 
-    /** {@code {"cameras":[{"camera_id":"cam-1","frames":N,"fps":F}, ...],"fps_total":F}} */
+    /**
+     * {@code {"cameras":[{"camera_id":"cam-1","frames":N,"fps":F,"read_fps":R}, ...],"frames_total":N,
+     * "fps_total":F,"read_fps_total":R}}: {@code fps} is the video's own rate (by frame timestamps),
+     * {@code read_fps} the frames read per second of wall time (from the first frame's arrival to the
+     * last's); the total reads every camera's frames over the span from the first arrival to the last.
+     */
     static String json(DemoRun run) {
         StringBuilder sb = new StringBuilder("{\"cameras\":[");
         double total = 0;
+        long frames = 0;
+        long firstArrival = Long.MAX_VALUE;
+        long lastArrival = Long.MIN_VALUE;
         boolean first = true;
         for (DemoRun.Camera camera : run.cameras()) {
             DemoRun.Snapshot s = camera.snapshot();
             double fps = round(s.fps());
             total += fps;
+            frames += s.frames;
+            if (s.frames > 0) {
+                firstArrival = Math.min(firstArrival, s.firstArrivalNanos);
+                lastArrival = Math.max(lastArrival, s.lastArrivalNanos);
+            }
             if (!first) {
                 sb.append(',');
             }
             first = false;
             sb.append("{\"camera_id\":").append(quote(camera.id))
                     .append(",\"frames\":").append(s.frames)
-                    .append(",\"fps\":").append(number(fps)).append('}');
+                    .append(",\"fps\":").append(number(fps))
+                    .append(",\"read_fps\":").append(number(round(s.readFps()))).append('}');
         }
-        return sb.append("],\"fps_total\":").append(number(round(total))).append('}').toString();
+        double readTotal = frames < 2 || lastArrival <= firstArrival ? 0 : (frames - 1) * 1e9 / (lastArrival - firstArrival);
+        return sb.append("],\"frames_total\":").append(frames)
+                .append(",\"fps_total\":").append(number(round(total)))
+                .append(",\"read_fps_total\":").append(number(round(readTotal))).append('}').toString();
     }
 
     private static double round(double d) {
