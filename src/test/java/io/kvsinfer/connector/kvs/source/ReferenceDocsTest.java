@@ -1,7 +1,7 @@
 package io.kvsinfer.connector.kvs.source;
 
 import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
-import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
+import io.kvsinfer.connector.kvs.source.metrics.KvsSourceMetrics;
 
 import org.apache.flink.configuration.ConfigOption;
 
@@ -43,7 +43,7 @@ class ReferenceDocsTest {
     void everyCameraMetricIsDocumented() throws Exception {
         String docs = Files.readString(REFERENCE);
         List<String> names = new ArrayList<>();
-        for (Field field : CameraMetrics.class.getFields()) {
+        for (Field field : KvsSourceMetrics.class.getFields()) {
             if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
                     && !field.getName().equals("GROUP") && !field.getName().equals("CAMERA_KEY")) {
                 names.add((String) field.get(null));
