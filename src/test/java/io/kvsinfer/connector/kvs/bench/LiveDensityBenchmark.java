@@ -49,8 +49,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and at the largest every-frame step the CPU time per frame of each part of the process.
  *
  * <p>Keys {@code max_live_cameras_all}, {@code max_live_cameras_1fps}, {@code
- * max_live_cameras_keyframes}, {@code max_live_cameras_all_gray8} (every frame as GRAY8, no colour
- * conversion), {@code decode_limit_cameras}, {@code decode_bgr_limit_cameras},
+ * max_live_cameras_keyframes} (the ramp goes up to 1024), {@code max_live_cameras_all_gray8} (every frame as
+ * GRAY8, no colour conversion), {@code every_frame_bgr_ratio} (every frame against FFmpeg's decode +
+ * BGR24), {@code every_frame_gray8_ratio} (GRAY8 against FFmpeg's decode only), {@code
+ * keyframes_cpu_ms_per_frame_*}, {@code decode_limit_cameras}, {@code decode_bgr_limit_cameras},
  * {@code decode_bgr_interleaved_limit_cameras}, {@code localkvs_cpu_cores_*}, {@code
  * every_frame_cpu_ms_per_frame_*}, {@code every_frame_gray8_cpu_ms_per_frame_*}, {@code
  * decode_only_cpu_ms_per_frame}, {@code
@@ -94,12 +96,16 @@ class LiveDensityBenchmark {
         return parts;
     }
 
+    /** The modes whose CPU per frame, by part, is reported at their largest step, and under which keys. */
+    private static final Map<String, String> CPU_PREFIX =
+            Map.of("all", "every_frame", "all_gray8", "every_frame_gray8", "keyframes", "keyframes");
+
     @Test
     void liveCamerasPerMachine(@TempDir Path dir) throws Exception {
         List<Mode> modes = List.of(
                 new Mode("all", "every frame", b -> b.sampleAllFrames(), QUICK ? 2 : 8, QUICK ? 4 : 128),
                 new Mode("1fps", "1 frame per second", b -> b.sampleFps(1), QUICK ? 2 : 8, QUICK ? 4 : 160),
-                new Mode("keyframes", "key frames only", b -> b.sampleKeyFramesOnly(), QUICK ? 2 : 64, QUICK ? 4 : 384),
+                new Mode("keyframes", "key frames only", b -> b.sampleKeyFramesOnly(), QUICK ? 2 : 64, QUICK ? 4 : 1024),
                 new Mode("all_gray8", "every frame, GRAY8",
                         b -> b.sampleAllFrames().setOutputPixelFormat(PixelFormat.GRAY8), QUICK ? 2 : 16, QUICK ? 4 : 192));
         Map<String, Object> results = new LinkedHashMap<>();
@@ -129,8 +135,8 @@ class LiveDensityBenchmark {
                 results.put("max_live_cameras_" + mode.key(), max);
                 steps.stream().filter(s -> s.cameras() == max).findFirst().ifPresent(s -> {
                     results.put("localkvs_cpu_cores_" + mode.key(), Math.round(s.localKvsCores() * 100) / 100.0);
-                    if (mode.key().startsWith("all")) {
-                        String prefix = mode.key().equals("all") ? "every_frame" : "every_frame_gray8";
+                    String prefix = CPU_PREFIX.get(mode.key());
+                    if (prefix != null) {
                         s.cpuMsPerFrame().forEach((part, ms) -> results.put(prefix + "_cpu_ms_per_frame_" + part, round3(ms)));
                     }
                 });
@@ -170,7 +176,25 @@ class LiveDensityBenchmark {
                     (int) results.get("max_live_cameras_all_gray8") / (double) results.get("decode_limit_cameras"),
                     results.get("every_frame_gray8_cpu_ms_per_frame_process")));
         }
-        table.note("targets: every frame >= 0.70 x decode limit; 1 fps >= 1.2 x every frame; key frames >= 200");
+        if (results.containsKey("decode_bgr_limit_cameras")) {
+            // The honest baselines: every-frame BGR24 against FFmpeg's own decode + BGR24 on all cores,
+            // GRAY8 (no colour conversion) against FFmpeg's decode only.
+            double bgrRatio = (int) results.get("max_live_cameras_all") / (double) results.get("decode_bgr_limit_cameras");
+            double grayRatio = (int) results.get("max_live_cameras_all_gray8") / (double) results.get("decode_limit_cameras");
+            results.put("every_frame_bgr_ratio", Math.round(bgrRatio * 100) / 100.0);
+            results.put("every_frame_gray8_ratio", Math.round(grayRatio * 100) / 100.0);
+            table.note(String.format("every_frame_bgr_ratio = %.2f (every frame as BGR24 / FFmpeg's decode + BGR24 limit);"
+                    + " every_frame_gray8_ratio = %.2f (every frame as GRAY8 / FFmpeg's decode-only limit)", bgrRatio, grayRatio));
+        }
+        if (results.containsKey("keyframes_cpu_ms_per_frame_process")) {
+            table.note(String.format("key frames only at %d cameras: %.3f ms of CPU a key frame (fetchers %.3f, task %.3f,"
+                    + " HTTP client %.3f, LocalKvs %.3f)", (int) results.get("max_live_cameras_keyframes"),
+                    results.get("keyframes_cpu_ms_per_frame_process"), results.get("keyframes_cpu_ms_per_frame_fetchers"),
+                    results.get("keyframes_cpu_ms_per_frame_task"), results.get("keyframes_cpu_ms_per_frame_http_client"),
+                    results.get("keyframes_cpu_ms_per_frame_localkvs")));
+        }
+        table.note("targets: every frame as BGR24 >= 0.80 x FFmpeg's decode + BGR24; as GRAY8 >= 0.80 x FFmpeg's decode"
+                + " only; 1 fps >= 1.2 x every frame; key frames: the ramp goes past 512 cameras");
         table.print();
         BenchResults.merge(results);
         BenchCharts.throughput(fpsByMode, "Frames out of the source at live steps that kept up",
