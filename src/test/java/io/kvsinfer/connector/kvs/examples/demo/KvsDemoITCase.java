@@ -87,6 +87,23 @@ class KvsDemoITCase {
     }
 
     @Test
+    void aReplayReportsHowFastItReadAgainstTheVideosOwnRate(@TempDir Path out) throws Exception {
+        Result result = run("--replay-seconds", "10", "--out", out.toString());
+
+        assertThat(result.code).as("exit code; stderr: %s", result.err).isZero();
+        List<String> lines = result.out.lines().collect(Collectors.toList());
+        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        for (JsonNode camera : json.get("cameras")) {
+            assertThat(camera.get("frames").asLong()).as("10 s at 15 fps").isBetween(140L, 160L);
+            assertThat(camera.get("fps").asDouble()).isBetween(14.0, 16.0);
+            // A replay reads as fast as it can: many times the video's own rate.
+            assertThat(camera.get("read_fps").asDouble()).isGreaterThan(2 * camera.get("fps").asDouble());
+        }
+        assertThat(json.get("read_fps_total").asDouble())
+                .isGreaterThan(json.get("cameras").get(0).get("read_fps").asDouble());
+    }
+
+    @Test
     void aBadFlagEndsWithOneSentenceAndExitCode2() {
         Result result = run("--max-frames", "20", "--bogus");
 
