@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -Dbench.jemalloc=path}) that run is left out.
  *
  * <p>Full: 1 camera for 2 minutes (judged: the second minute); 4 cameras for 3 minutes of warm-up,
- * then the 10 judged minutes. The warm-up is not judged because the JIT compiler fills its code
+ * then the 10 judged minutes ({@code -Dbench.memory.judged.minutes=N} judges N). The warm-up is not judged because the JIT compiler fills its code
  * cache for minutes after a start, which is a start-up cost, not a leak. Quick: 20 s runs, 4 s
  * of warm-up. Keys {@code heap_mb_per_camera} (target <= 48), {@code rss_mb_per_camera}, {@code
  * rss_slope_mb_per_hour} (target <= 20, least squares over the judged 10 minutes, default
@@ -65,7 +65,8 @@ class MemoryBenchmark {
         boolean quick = BenchResults.quick();
         int every = quick ? 2 : 10;
         int warmUp = quick ? 4 : 180;
-        int fourSeconds = warmUp + (quick ? 16 : 600);
+        // -Dbench.memory.judged.minutes=60 judges an hour (what the targets ask; longer than -Pbench's hour).
+        int fourSeconds = warmUp + (quick ? 16 : 60 * BenchResults.intSetting("bench.memory.judged.minutes", 10, 10));
         Optional<Path> jemalloc = jemalloc();
         List<Sample> one = judged(collect(start(1, quick ? 20 : 120, every, Optional.empty(), false), 1), quick ? warmUp : 60);
         Process fourGlibc = start(4, fourSeconds, every, Optional.empty(), false);
