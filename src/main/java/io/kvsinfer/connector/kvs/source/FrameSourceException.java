@@ -19,4 +19,13 @@ public class FrameSourceException extends RuntimeException {
     public FrameSourceException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Whether the source retries after this failure (with backoff, counting it against {@code
+     * max-consecutive-errors}) rather than failing the camera at once. The one rule the reader
+     * follows; see the Errors section of the reference.
+     */
+    public boolean isRetryable() {
+        return false;
+    }
 }

@@ -30,6 +30,12 @@ public class HlsStreamException extends FrameSourceException {
         return httpStatus;
     }
 
+    /** Always: a new session and a fresh fetch can succeed (an expired token, a lost connection). */
+    @Override
+    public boolean isRetryable() {
+        return true;
+    }
+
     /** True when KVS answered 403: the session token expired or is unknown; open a new session. */
     public boolean isSessionExpired() {
         return httpStatus == 403;

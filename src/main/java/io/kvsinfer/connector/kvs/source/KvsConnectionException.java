@@ -44,10 +44,17 @@ public class KvsConnectionException extends FrameSourceException {
         return reason;
     }
 
-    /** Whether retrying the same call later can succeed. */
+    /**
+     * Whether retrying the same call later can succeed: throttling, an unreachable service, no
+     * fragments yet, and denied access, because credentials renew (assumed roles, instance
+     * profiles) and IAM changes take a while to propagate. A missing stream, a rejected argument
+     * and media that HLS cannot serve are permanent.
+     */
+    @Override
     public boolean isRetryable() {
         return reason == Reason.NO_FRAGMENTS
                 || reason == Reason.THROTTLED
-                || reason == Reason.UNAVAILABLE;
+                || reason == Reason.UNAVAILABLE
+                || reason == Reason.ACCESS_DENIED;
     }
 }

@@ -25,7 +25,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import javax.annotation.Nullable;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A Flink source that reads Amazon Kinesis Video Streams over HLS and emits decoded frames, one
@@ -82,7 +84,9 @@ public final class KvsHlsSource<T>
 
     @Override
     public SourceReader<T, KvsStreamSplit> createReader(SourceReaderContext readerContext) {
-        return KvsSourceReaderFactory.create(config, mapper, credentials, readerContext);
+        Set<String> configured = new HashSet<>();
+        cameras.forEach(camera -> configured.add(camera.cameraId()));
+        return KvsSourceReaderFactory.create(config, mapper, credentials, configured, readerContext);
     }
 
     @Override

@@ -6,6 +6,8 @@ import org.apache.flink.configuration.Configuration;
 
 import java.io.Serializable;
 import java.net.URI;
+import software.amazon.awssdk.regions.Region;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -41,6 +43,12 @@ public final class KvsSourceConfig implements Serializable {
     }
 
     private void validate() {
+        if (!isWellFormedRegion(region())) {
+            throw invalid(REGION, "'" + region() + "'", "an AWS region name such as us-east-1 or eu-central-1");
+        }
+        if (discoveryInterval().isNegative()) {
+            throw invalid(DISCOVERY_INTERVAL, discoveryInterval(), "0 (discover once) or above");
+        }
         checkEnum(CREDENTIALS_PROVIDER, CredentialsProviderType.values());
         checkEnum(STARTING_POSITION, StartingPosition.Kind.values());
         checkEnum(CONTAINER_FORMAT, ContainerFormat.values());
@@ -208,6 +216,16 @@ public final class KvsSourceConfig implements Serializable {
         } catch (IllegalArgumentException e) {
             throw invalid(option, config.toMap().get(option.key()), "one of " + Arrays.toString(choices));
         }
+    }
+
+    /**
+     * A region the SDK knows, or one shaped like AWS's names (partition letters, words, a number),
+     * so that a region newer than this SDK still works but "US East" or a URL does not.
+     */
+    private static boolean isWellFormedRegion(String region) {
+        return region != null
+                && (Region.regions().contains(Region.of(region))
+                        || region.matches("[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}"));
     }
 
     private static IllegalArgumentException invalid(ConfigOption<?> option, Object value, String allowed) {

@@ -38,13 +38,15 @@ public enum KvsSourcePreset {
         this.maxConsecutiveErrors = maxConsecutiveErrors;
     }
 
-    /** Writes this preset's values into {@code config}, replacing those options' values. */
+    /**
+     * Writes this preset's five values into {@code config}, replacing those options' values; every
+     * other option, the backoff multiplier included, keeps its value.
+     */
     public void applyTo(Configuration config) {
         config.set(KvsSourceOptions.HLS_SESSION_DURATION, sessionDuration);
         config.set(KvsSourceOptions.URL_REFRESH_MARGIN, urlRefreshMargin);
         config.set(KvsSourceOptions.RECONNECT_DELAY, reconnectDelay);
         config.set(KvsSourceOptions.MAX_RECONNECT_DELAY, maxReconnectDelay);
         config.set(KvsSourceOptions.MAX_CONSECUTIVE_ERRORS, maxConsecutiveErrors);
-        config.set(KvsSourceOptions.BACKOFF_MULTIPLIER, 2.0);
     }
 }

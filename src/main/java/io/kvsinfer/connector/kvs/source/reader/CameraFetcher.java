@@ -62,6 +62,10 @@ final class CameraFetcher<T> implements AutoCloseable {
     private final ReadCursor cursor;
     private final Backoff backoff;
     private final FragmentPrefetcher prefetcher;
+    /** Found by discovery rather than added by name: a deleted stream then ends the camera, not the job. */
+    private final boolean discovered;
+    /** When the backoff after a failure ends (System.nanoTime()); 0 when no backoff is running. */
+    private long retryAtNanos;
 
     private SessionPlan plan;
     /** The session the next playlist comes from; null when the next plan needs a new one. */
@@ -91,8 +95,10 @@ final class CameraFetcher<T> implements AutoCloseable {
             FragmentDecoder decoder,
             FrameMapper<T> mapper,
             CameraMetrics metrics,
-            Clock clock) {
+            Clock clock,
+            boolean discovered) {
         this.split = split;
+        this.discovered = discovered;
         this.stream = StreamRef.parse(split.stream());
         this.config = config;
         this.sessions = sessions;
@@ -133,12 +139,18 @@ final class CameraFetcher<T> implements AutoCloseable {
     /** Reads the next batch: up to a few frames, an idle signal, or nothing after a bounded wait. */
     List<CameraRecord<T>> fetch() {
         List<CameraRecord<T>> out = new ArrayList<>();
+        if (!backoffIsOver()) {
+            return out;
+        }
         if (idleWaitPending) {
             idleWaitPending = false;
             sleeper.sleep(config.idlePollInterval());
         }
+        long decodedBefore = frames.fragmentsDecoded();
+        long corruptBefore = frames.fragmentsCorrupt();
         try {
             if (!frames.hasFragment() && !finished) {
+                renewListingSessionIfExpiring();
                 if (queue.isEmpty()) {
                     refill(out);
                 }
@@ -156,10 +168,52 @@ final class CameraFetcher<T> implements AutoCloseable {
             if (frames.hasFragment()) {
                 decodeInto(out);
             }
-        } catch (KvsApiException | HlsFetchException | FrameSourceException | IllegalStateException e) {
-            onFailure(e instanceof IllegalStateException ? e : ReadFailures.toSourceException(e));
+        } catch (KvsApiException | HlsFetchException | FrameSourceException e) {
+            // Only service and I/O failures are retried; anything else is a bug and fails the task.
+            onFailure(ReadFailures.toSourceException(e));
+            return out;
+        }
+        // Progress is a fragment decoded to its end; a corrupt one counts as a failure like any other.
+        if (frames.fragmentsCorrupt() > corruptBefore) {
+            onCorruptFragment();
+        } else if (frames.fragmentsDecoded() > decodedBefore) {
+            backoff.onSuccess();
         }
         return out;
+    }
+
+    /**
+     * Waits out the backoff of the last failure. A wake-up (alignment, a new split, shutdown) ends the
+     * wait early so Flink gets control back; the next fetch waits for the rest.
+     */
+    private boolean backoffIsOver() {
+        if (retryAtNanos == 0) {
+            return true;
+        }
+        long remaining = retryAtNanos - System.nanoTime();
+        if (remaining > 0) {
+            sleeper.sleep(Duration.ofNanos(remaining));
+        }
+        if (System.nanoTime() - retryAtNanos < 0) {
+            return false;
+        }
+        retryAtNanos = 0;
+        return true;
+    }
+
+    /**
+     * Queued fragments are fetched with the token of the session that listed them; a long backfill
+     * drains its queue for longer than a session lives, so it is listed again before the token expires.
+     */
+    private void renewListingSessionIfExpiring() {
+        if (listingSession == null || queue.isEmpty()
+                || !listingSession.expiresWithin(clock.instant(), config.urlRefreshMargin())) {
+            return;
+        }
+        LOG.info("Camera {}: renewing the HLS session before it expires, {} fragments still to read",
+                cameraId(), queue.size());
+        metrics.urlRefreshed();
+        dropSession();
     }
 
     // ---- sessions and playlists --------------------------------------------------------------
@@ -234,6 +288,7 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private void becomeIdle(List<CameraRecord<T>> out) {
         metrics.idlePoll();
+        // The service answered: a camera without video is idle, not failing.
         backoff.onSuccess();
         if (reconnecting) {
             metrics.reconnected();
@@ -264,7 +319,6 @@ final class CameraFetcher<T> implements AutoCloseable {
             return;
         }
         List<HlsSegment> segments = session.fetchMediaPlaylist().segments();
-        backoff.onSuccess();
         if (segments.isEmpty()) {
             return;
         }
@@ -298,7 +352,6 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private void readOnDemandPlaylist() {
         MediaPlaylist playlist = session.fetchMediaPlaylist();
-        backoff.onSuccess();
         List<HlsSegment> segments = playlist.segments();
         for (HlsSegment segment : segments) {
             enqueueIfNew(segment);
@@ -346,7 +399,6 @@ final class CameraFetcher<T> implements AutoCloseable {
         }
         cursor.taken(next.fragmentNumber(), startOf(next), next.durationMillis());
         metrics.fragmentRead(bytes.length);
-        backoff.onSuccess();
         boolean restoring = next.fragmentNumber().equals(restoreFragmentNumber);
         frames.open(next.fragmentNumber(), startOf(next), init, bytes, restoring ? restoreSkipFrames : 0);
         restoreFragmentNumber = restoring ? null : restoreFragmentNumber;
@@ -371,23 +423,31 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     // ---- failures ----------------------------------------------------------------------------
 
-    private void onFailure(RuntimeException e) {
+    private void onFailure(FrameSourceException e) {
         if (e instanceof FragmentFrames.FrameMapperException) {
             throw e;
         }
-        if (e instanceof KvsConnectionException && ((KvsConnectionException) e).reason() == KvsConnectionException.Reason.STREAM_NOT_FOUND
-                && config.discoveryPrefix().isPresent()) {
-            // With discovery, streams come and go: a deleted stream ends its camera, not the job.
+        if (Thread.currentThread().isInterrupted() || causedByInterrupt(e)) {
+            // The task is being cancelled: not an error, and nothing to retry.
+            dropSession();
+            return;
+        }
+        if (e instanceof KvsConnectionException
+                && ((KvsConnectionException) e).reason() == KvsConnectionException.Reason.STREAM_NOT_FOUND
+                && discovered) {
+            // Discovered streams come and go: a deleted one ends its camera, not the job.
             LOG.info("Camera {}: stream {} no longer exists; finishing the camera", cameraId(), split.stream());
             finished = true;
             return;
         }
         metrics.readError();
         dropSession();
-        if (e instanceof KvsConnectionException && isPermanent((KvsConnectionException) e)) {
+        if (!e.isRetryable()) {
             metrics.state(ConnectionState.ERROR);
-            throw new KvsConnectionException(((KvsConnectionException) e).reason(),
-                    "Camera " + cameraId() + " (stream " + split.stream() + "): " + e.getMessage(), e);
+            String message = "Camera " + cameraId() + " (stream " + split.stream() + "): " + e.getMessage();
+            throw e instanceof KvsConnectionException
+                    ? new KvsConnectionException(((KvsConnectionException) e).reason(), message, e)
+                    : new FrameSourceException(message, e);
         }
         Duration delay = backoff.onFailure();
         if (backoff.isExhausted()) {
@@ -401,18 +461,34 @@ final class CameraFetcher<T> implements AutoCloseable {
         metrics.state(ConnectionState.RECONNECTING);
         LOG.warn("Camera {} (stream {}): {}; reconnecting in {} ms (failure {} of {})", cameraId(), split.stream(),
                 e.getMessage(), delay.toMillis(), backoff.consecutiveFailures(), backoff.maxConsecutiveErrors());
-        sleeper.sleep(delay);
+        retryAtNanos = System.nanoTime() + delay.toNanos();
     }
 
-    private static boolean isPermanent(KvsConnectionException e) {
-        switch (e.reason()) {
-            case STREAM_NOT_FOUND:
-            case INVALID_ARGUMENT:
-            case UNSUPPORTED_MEDIA:
-                return true;
-            default:
-                return false;
+    /** A fragment could not be decoded: skipped, and counted against the error limit like a failed fetch. */
+    private void onCorruptFragment() {
+        Duration delay = backoff.onFailure();
+        if (backoff.isExhausted()) {
+            metrics.state(ConnectionState.ERROR);
+            throw new FrameSourceException("Camera " + cameraId() + " (stream " + split.stream() + "): "
+                    + backoff.consecutiveFailures() + " fragments in a row could not be decoded"
+                    + " (max-consecutive-errors " + backoff.maxConsecutiveErrors() + "); last: "
+                    + frames.lastCorruption() + ". The stream's video is damaged or not H.264/H.265 that FFmpeg"
+                    + " can decode.");
         }
+        LOG.warn("Camera {} (stream {}): corrupt fragment skipped; going on in {} ms (failure {} of {})",
+                cameraId(), split.stream(), delay.toMillis(), backoff.consecutiveFailures(),
+                backoff.maxConsecutiveErrors());
+        retryAtNanos = System.nanoTime() + delay.toNanos();
+    }
+
+    private static boolean causedByInterrupt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    || t instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Forgets the session and the fragments it listed; the plan resumes after the last fragment read. */

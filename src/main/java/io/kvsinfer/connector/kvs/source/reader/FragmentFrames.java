@@ -65,6 +65,10 @@ final class FragmentFrames<T> implements AutoCloseable {
     @Nullable private String fragmentNumber;
     private long fragmentStart;
     private int skipFrames;
+    /** Fragments read to their end, and skipped as corrupt: how the fetcher tells progress from failure. */
+    private long fragmentsDecoded;
+    private long fragmentsCorrupt;
+    @Nullable private String lastCorruption;
     /** Set while watermark alignment pauses the camera: a batch in progress ends early. */
     private volatile boolean paused;
 
@@ -144,6 +148,7 @@ final class FragmentFrames<T> implements AutoCloseable {
             }
             if (frame == null) {
                 fragmentNumber = null;
+                fragmentsDecoded++;
                 return;
             }
             long timestamp = fragmentStart + frame.offsetMillis();
@@ -193,7 +198,25 @@ final class FragmentFrames<T> implements AutoCloseable {
         }
     }
 
+    /** Fragments read to their end so far. */
+    long fragmentsDecoded() {
+        return fragmentsDecoded;
+    }
+
+    /** Fragments skipped as corrupt so far. */
+    long fragmentsCorrupt() {
+        return fragmentsCorrupt;
+    }
+
+    /** Why the last corrupt fragment was skipped, or null. */
+    @Nullable
+    String lastCorruption() {
+        return lastCorruption;
+    }
+
     private void skipCorrupt(String fragment, CorruptFragmentException e) {
+        fragmentsCorrupt++;
+        lastCorruption = "fragment " + fragment + ": " + e.getMessage();
         metrics.decodeError();
         LOG.warn("Camera {} (stream {}): skipping corrupt fragment {}: {}", cameraId, stream, fragment, e.getMessage());
     }

@@ -27,7 +27,8 @@ public final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T
 
     private final Function<KvsStreamSplit, CameraFetcher<T>> fetcherFactory;
     private final WakeableSleeper pauseSleeper = new WakeableSleeper();
-    private CameraFetcher<T> camera;
+    /** Set on the fetcher thread; read by Flink's threads in wakeUp() and finishCamera(). */
+    private volatile CameraFetcher<T> camera;
     private volatile boolean paused;
 
     KvsCameraSplitReader(Function<KvsStreamSplit, CameraFetcher<T>> fetcherFactory) {

@@ -5,6 +5,7 @@ import io.kvsinfer.connector.kvs.source.FrameMapper;
 import io.kvsinfer.connector.kvs.source.config.CredentialsProviders;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
 import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
+import io.kvsinfer.connector.kvs.source.metrics.ThreadSafeCounter;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -16,8 +17,12 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import javax.annotation.Nullable;
 
 import java.time.Clock;
+import java.util.Set;
 
-/** Wires a {@link KvsSourceReader}: shared KVS and HTTP clients, one fetcher thread per camera. */
+/**
+ * Wires a {@link KvsSourceReader}: shared KVS and HTTP clients, one fetcher thread per camera.
+ * {@code configuredCameras} are the cameras added by name; any other split was discovered.
+ */
 @Internal
 public final class KvsSourceReaderFactory {
 
@@ -27,11 +32,14 @@ public final class KvsSourceReaderFactory {
             KvsSourceConfig config,
             FrameMapper<T> mapper,
             @Nullable SerializableSupplier<AwsCredentialsProvider> credentials,
+            Set<String> configuredCameras,
             SourceReaderContext context) {
         AwsCredentialsProvider provider = credentials != null ? credentials.get() : CredentialsProviders.fromConfig(config);
         KvsClients clients = KvsClients.create(config, provider);
         Configuration readerConfig = config.toConfiguration();
         DecodeSlots slots = DecodeSlots.shared(config.decoderConcurrentCameras());
+        // Every camera's fetcher thread adds to the reader's one numBytesIn.
+        ThreadSafeCounter bytesIn = new ThreadSafeCounter(context.metricGroup().getIOMetricGroup().getNumBytesInCounter());
         PerCameraFetcherManager<T> fetchers = new PerCameraFetcherManager<>(
                 () -> new KvsCameraSplitReader<T>(split -> new CameraFetcher<>(
                         split,
@@ -40,9 +48,9 @@ public final class KvsSourceReaderFactory {
                         clients.http(),
                         new FragmentDecoder(DecoderSettingsFactory.fromConfig(config, slots::threadsPerCamera)),
                         mapper,
-                        new CameraMetrics(context.metricGroup(), split.cameraId(),
-                                context.metricGroup().getIOMetricGroup().getNumBytesInCounter()),
-                        Clock.systemUTC())),
+                        new CameraMetrics(context.metricGroup(), split.cameraId(), bytesIn),
+                        Clock.systemUTC(),
+                        !configuredCameras.contains(split.cameraId()))),
                 readerConfig);
         return new KvsSourceReader<>(fetchers, readerConfig, context, mapper, clients);
     }

@@ -112,17 +112,10 @@ class CameraFetcherTest {
 
     private <T> CameraFetcher<T> fetcherFor(KvsStreamSplit split, Consumer<Configuration> options, Clock clock,
             FrameMapper<T> mapper) {
-        String stream = split.stream();
-        Configuration conf = new Configuration();
-        conf.set(KvsSourceOptions.RECONNECT_DELAY, Duration.ofMillis(100));
-        conf.set(KvsSourceOptions.MAX_RECONNECT_DELAY, Duration.ofMillis(500));
-        conf.set(KvsSourceOptions.PLAYLIST_POLL_INTERVAL, Duration.ofMillis(300));
-        conf.set(KvsSourceOptions.IDLE_POLL_INTERVAL, Duration.ofMillis(300));
-        options.accept(conf);
-        KvsSourceConfig config = new KvsSourceConfig(conf);
-        metrics = new CameraMetrics(new UnregisteredMetricsGroup(), stream, new SimpleCounter());
-        return new CameraFetcher<>(split, config, sessions, http,
-                new FragmentDecoder(DecoderSettingsFactory.fromConfig(config, () -> 1)), mapper, metrics, clock);
+        KvsSourceConfig config = CameraFetchers.config(options);
+        metrics = CameraFetchers.metrics(split.stream());
+        return new CameraFetcher<>(split, config, sessions, http, CameraFetchers.decoder(config), mapper, metrics, clock,
+                false);
     }
 
     /** Fetches until {@code count} frames arrived, running {@code fault} once after {@code faultAfter} frames. */
