@@ -85,9 +85,8 @@ public final class KvsHlsSourceBuilder<T> {
     }
 
     public KvsHlsSourceBuilder<T> setRegion(String region) {
-        Preconditions.checkArgument(region != null && region.matches("[a-z0-9-]{1,64}"),
-                "region must look like us-east-1, but was '%s'", region);
-        config.set(KvsSourceOptions.REGION, region);
+        // Checked with every other option at build(), so setOption(REGION, ...) is checked alike.
+        config.set(KvsSourceOptions.REGION, Preconditions.checkNotNull(region, "region must not be null"));
         return this;
     }
 

@@ -39,6 +39,31 @@ class ReferenceDocsTest {
         }
     }
 
+    /** Every option key named anywhere in the docs or the README exists, so a typo cannot mislead. */
+    @Test
+    void everyOptionNamedInAnyDocumentExists() throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (Field field : KvsSourceOptions.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
+                keys.add(((ConfigOption<?>) field.get(null)).key());
+            }
+        }
+        List<Path> documents = new ArrayList<>();
+        documents.add(Path.of("README.md"));
+        try (var files = Files.walk(Path.of("docs"))) {
+            files.filter(p -> p.toString().endsWith(".md")).forEach(documents::add);
+        }
+        assertThat(documents).hasSizeGreaterThan(5);
+        for (Path document : documents) {
+            Matcher named = Pattern.compile("(source\\.kvs\\.[a-z0-9.\\-]*[a-z0-9])").matcher(Files.readString(document));
+            while (named.find()) {
+                String key = named.group(1);
+                assertThat(keys.stream().anyMatch(k -> k.equals(key) || k.startsWith(key + ".")))
+                        .as("%s names option %s, which exists", document, key).isTrue();
+            }
+        }
+    }
+
     @Test
     void everyCameraMetricIsDocumented() throws Exception {
         String docs = Files.readString(REFERENCE);
