@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.bench;
 
+import io.kvsinfer.connector.kvs.compat.WriterSink;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
@@ -9,7 +10,6 @@ import io.kvsinfer.connector.kvs.source.VideoFrame;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -259,7 +259,7 @@ class DecodeThroughputBenchmark {
     }
 
     /** Drops frames, noting when the first and the last arrived. */
-    private static final class TimingSink<T> implements Sink<T> {
+    private static final class TimingSink<T> extends WriterSink<T> {
         private static final long serialVersionUID = 1L;
 
         @Override

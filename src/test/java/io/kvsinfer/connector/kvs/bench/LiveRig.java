@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.bench;
 
+import io.kvsinfer.connector.kvs.compat.WriterSink;
 import io.kvsinfer.connector.kvs.localkvs.LiveProducer;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
@@ -8,7 +9,6 @@ import io.kvsinfer.connector.kvs.source.KvsHlsSourceBuilder;
 import io.kvsinfer.connector.kvs.source.VideoFrame;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.execution.JobClient;
@@ -100,7 +100,7 @@ final class LiveRig implements AutoCloseable {
     }
 
     /** Drops every record. */
-    static final class DiscardingSink<T> implements Sink<T> {
+    static final class DiscardingSink<T> extends WriterSink<T> {
         private static final long serialVersionUID = 1L;
 
         @Override

@@ -124,8 +124,7 @@ class StandaloneClusterIT {
         cluster.startTaskManager("tm-4", 2, false);
         cluster.awaitTaskManagers(1, Duration.ofSeconds(60));
         List<String> two = CAMERAS.subList(0, 2);
-        String fatJar = System.getProperty("cluster.job.jar.with.javacv",
-                "target/flink-connector-kvs-0.1.0-SNAPSHOT-example-job-with-javacv.jar");
+        String fatJar = jobJar("cluster.job.jar.with.javacv", "-example-job-with-javacv.jar");
         JobID first = submit(fatJar, two, work.resolve("first"));
         awaitCommitted(work.resolve("first"), two, 2 * FPS);
         cancel(first);
@@ -178,8 +177,24 @@ class StandaloneClusterIT {
     }
 
     private static JobID submit(List<String> cameras, Path output) throws Exception {
-        return submit(System.getProperty("cluster.job.jar", "target/flink-connector-kvs-0.1.0-SNAPSHOT-example-job.jar"),
-                cameras, output);
+        return submit(jobJar("cluster.job.jar", "-example-job.jar"), cameras, output);
+    }
+
+    /**
+     * The job jar that failsafe names in {@code property}, or else (run from an IDE) the one in
+     * target/ whose name ends with {@code suffix}: its version carries the Flink line it is built for.
+     */
+    private static String jobJar(String property, String suffix) throws IOException {
+        String configured = System.getProperty(property);
+        if (configured != null) {
+            return configured;
+        }
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.map(Path::toString)
+                    .filter(name -> name.endsWith(suffix))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No target/*" + suffix + ": run mvn package first"));
+        }
     }
 
     private static JobID submit(String jarPath, List<String> cameras, Path output) throws Exception {

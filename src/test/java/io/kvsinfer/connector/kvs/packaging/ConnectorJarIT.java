@@ -40,8 +40,9 @@ class ConnectorJarIT {
         assertThat(classes).contains(BASE + "localkvs/LocalKvs.class", BASE + "localkvs/LocalKvsMain.class",
                 BASE + "localkvs/media/SyntheticCamera.class", BASE + "localkvs/FrameIndexCode.class",
                 BASE + "testing/KvsHlsSourceExternalContext.class");
-        assertThat(classes).as("LocalKvs and the test helpers only")
-                .allMatch(name -> name.startsWith(BASE + "localkvs/") || name.startsWith(BASE + "testing/"));
+        assertThat(classes).as("LocalKvs and the test helpers (with their sink adapter) only")
+                .allMatch(name -> name.startsWith(BASE + "localkvs/") || name.startsWith(BASE + "testing/")
+                        || name.startsWith(BASE + "compat/"));
         assertThat(classes).as("no test classes").noneMatch(name -> name.matches(".*(Test|ITCase|Benchmark)(\\$.*)?\\.class"));
     }
 

@@ -10,7 +10,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.legacy.DiscardingSink;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.AfterAll;
@@ -83,7 +83,7 @@ class PrometheusMetricsITCase {
         env.setParallelism(1);
         KvsHlsSource<FrameKey> source = sourceFor(kvs).addStream("prom-1").addStream("prom-2")
                 .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "cameras").addSink(new DiscardingSink<>());
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "cameras").sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("prometheus");
         try {
             Map<String, Double> first = awaitSeries("frames_total", "prom-1", v -> v > 0);

@@ -14,7 +14,6 @@ import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -46,8 +45,10 @@ class WatermarkAlignmentITCase {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
                     // Flink 2.3 pauses on the oldest of the last N sampled watermarks (default 3 update
                     // intervals), letting a camera run unchecked that long; 0 checks each frame at once.
-                    // The source operator reads it from the TaskManager's configuration.
-                    .setConfiguration(new Configuration().set(PipelineOptions.WATERMARK_ALIGNMENT_BUFFER_SIZE, 0))
+                    // The source operator reads it from the TaskManager's configuration. Set by key
+                    // (PipelineOptions.WATERMARK_ALIGNMENT_BUFFER_SIZE): Flink 1.20 has no such option
+                    // and always checks the latest watermark, which is what 0 restores.
+                    .setConfiguration(Configuration.fromMap(Map.of("pipeline.watermark-alignment.buffer-size", "0")))
                     .build());
 
     private static final int FPS = 10;

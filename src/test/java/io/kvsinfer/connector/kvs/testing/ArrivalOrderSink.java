@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.testing;
 
-import org.apache.flink.api.connector.sink2.Sink;
+import io.kvsinfer.connector.kvs.compat.WriterSink;
+
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
@@ -16,7 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * sink, which waits for its client and so stalls the source task's timers (watermark reports
  * among them) while it waits.
  */
-public final class ArrivalOrderSink implements Sink<FrameKey> {
+public final class ArrivalOrderSink extends WriterSink<FrameKey> {
     private static final long serialVersionUID = 1L;
     private static final Map<String, ConcurrentLinkedQueue<Arrival>> STORES = new ConcurrentHashMap<>();
 

@@ -1,9 +1,10 @@
 package io.kvsinfer.connector.kvs.testing;
 
+import io.kvsinfer.connector.kvs.compat.WriterSink;
+
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -28,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * exactly-once sink would have written, so a test can tell whether the source replayed or lost
  * frames across a failure.
  */
-public final class CommittedFramesSink implements Sink<FrameKey>, SupportsCommitter<CommittedFramesSink.Batch> {
+public final class CommittedFramesSink extends WriterSink<FrameKey> implements SupportsCommitter<CommittedFramesSink.Batch> {
     private static final long serialVersionUID = 1L;
     private static final Map<String, Store> STORES = new ConcurrentHashMap<>();
 

@@ -1,8 +1,8 @@
 package io.kvsinfer.connector.kvs.examples.demo;
 
+import io.kvsinfer.connector.kvs.compat.WriterSink;
 import io.kvsinfer.connector.kvs.source.VideoFrame;
 
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
@@ -11,7 +11,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * latest. Works because the demo's job runs in a local MiniCluster inside the demo's own process;
  * a job on a real cluster would write frames somewhere instead (see the examples).
  */
-final class ProgressSink implements Sink<VideoFrame> {
+final class ProgressSink extends WriterSink<VideoFrame> {
     private static final long serialVersionUID = 1L;
 
     private final String runId;

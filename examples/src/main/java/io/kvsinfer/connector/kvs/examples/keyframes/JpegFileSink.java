@@ -1,8 +1,8 @@
 package io.kvsinfer.connector.kvs.examples.keyframes;
 
+import io.kvsinfer.connector.kvs.compat.WriterSink;
 import io.kvsinfer.connector.kvs.source.VideoFrame;
 
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /** Writes each frame as {@code <dir>/<camera id>/<timestamp ms>.jpg}. */
-public final class JpegFileSink implements Sink<VideoFrame> {
+public final class JpegFileSink extends WriterSink<VideoFrame> {
     private static final long serialVersionUID = 1L;
 
     private final String directory;
