@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * Compares the frames committed for one camera with the frames LocalKvs stored, from the first
- * committed frame to the last: every frame of an intact fragment must be there exactly once, a
- * frame of a fragment served damaged at most once. The stream index of each committed frame comes
+ * committed frame to the end of the last fragment stored before {@code reachBy}: every frame of an
+ * intact fragment must be there exactly once, a frame of a fragment served damaged at most once. A
+ * camera that stalls part-way loses every frame after its stall. The stream index of each committed frame comes
  * from its timestamp, and {@link FrameSequenceVerifier} checks it against the index in its pixels.
  */
 final class ExactlyOnceAudit {
@@ -32,7 +33,7 @@ final class ExactlyOnceAudit {
     private ExactlyOnceAudit() {}
 
     static Result audit(String camera, List<FrameKey> committed, List<FragmentRecord> fragments,
-                        Set<String> corruptedFragments, double fps) {
+                        Set<String> corruptedFragments, double fps, long reachByMillis) {
         FrameSequenceVerifier verifier = new FrameSequenceVerifier(fragments, fps);
         Map<Long, Integer> seen = new HashMap<>();
         long first = Long.MAX_VALUE;
@@ -42,6 +43,11 @@ final class ExactlyOnceAudit {
             seen.merge(index, 1, Integer::sum);
             first = Math.min(first, index);
             last = Math.max(last, index);
+        }
+        for (FragmentRecord fragment : fragments) {
+            if (fragment.producerEndMillis() <= reachByMillis) {
+                last = Math.max(last, fragment.firstFrameIndex() + fragment.frameCount() - 1);
+            }
         }
         List<Long> problems = new ArrayList<>();
         long lost = 0;

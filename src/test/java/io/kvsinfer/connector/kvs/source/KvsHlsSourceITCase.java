@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -98,21 +99,27 @@ class KvsHlsSourceITCase {
         }
     }
 
-    @Test
-    void boundedReplayOfMpegTsIsExactToTheMillisecond() throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"FRAGMENTED_MP4, H264", "MPEG_TS, H264", "FRAGMENTED_MP4, H265", "MPEG_TS, H265"})
+    void boundedReplayFromAnOffGridStartIsExactToTheMillisecond(ContainerFormat container, String codec)
+            throws Exception {
+        // Both: 320x240 at 15 fps in 2 s fragments; H.265 from the x265 fixture, with B-frames.
+        FragmentedMedia media = codec.equals("H265")
+                ? FileMedia.load(Path.of("src/test/resources/fixtures/h265-320x240-15fps.mp4")) : camera;
         long archiveStart = (System.currentTimeMillis() - 300_000) / 1000 * 1000;
-        for (String name : List.of("archive-1", "archive-2")) {
-            kvs.createStream(name).appendArchived(camera, archiveStart, 8);
+        String prefix = "archive-" + container.name().toLowerCase(java.util.Locale.ROOT) + "-" + codec + "-";
+        for (String name : List.of(prefix + 1, prefix + 2)) {
+            kvs.createStream(name).appendArchived(media, archiveStart, 8);
         }
         long start = archiveStart + 3_033;
         long stop = archiveStart + 11_000;
-        List<FrameKey> frames = readBounded(sourceFor(kvs).addStream("archive-1").addStream("archive-2")
-                .setContainerFormat(ContainerFormat.MPEG_TS)
+        List<FrameKey> frames = readBounded(sourceFor(kvs).addStream(prefix + 1).addStream(prefix + 2)
+                .setContainerFormat(container)
                 .setStartingPosition(StartingPosition.fromTimestamp(start))
                 .setStoppingTimestamp(Instant.ofEpochMilli(stop)));
 
         Map<String, List<FrameKey>> byCamera = byCamera(frames);
-        assertThat(byCamera).containsOnlyKeys("archive-1", "archive-2");
+        assertThat(byCamera).containsOnlyKeys(prefix + 1, prefix + 2);
         for (List<FrameKey> received : byCamera.values()) {
             List<Long> indices = new FrameSequenceVerifier(kvs.stream(received.get(0).cameraId).fragments(), FPS)
                     .assertContiguous(received);

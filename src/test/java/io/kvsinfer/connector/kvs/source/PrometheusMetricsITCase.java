@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.source;
 
+import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
@@ -69,6 +70,7 @@ class PrometheusMetricsITCase {
         for (String name : List.of("prom-1", "prom-2")) {
             kvs.createStream(name).startLive(SyntheticCamera.encode(160, 120, 10));
         }
+        kvs.createStream("prom-idle");
         Thread.sleep(2100);
     }
 
@@ -81,14 +83,19 @@ class PrometheusMetricsITCase {
     void perCameraSeriesHaveTheCameraLabelAndFollowTheCameras() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        KvsHlsSource<FrameKey> source = sourceFor(kvs).addStream("prom-1").addStream("prom-2")
+        KvsHlsSource<FrameKey> source = sourceFor(kvs).addStream("prom-1").addStream("prom-2").addStream("prom-idle")
+                .setReconnectDelay(Duration.ofSeconds(3))
                 .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "cameras").sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("prometheus");
         try {
             Map<String, Double> first = awaitSeries("frames_total", "prom-1", v -> v > 0);
             assertThat(first).containsKey("prom-2");
+            // CONNECTED (2) with video; CONNECTING (1) while a stream has no producer yet.
             assertThat(scrapeSeries("connection_state")).containsEntry("prom-1", 2.0).containsEntry("prom-2", 2.0);
+            awaitSeries("connection_state", "prom-idle", v -> v == 1.0);
+            assertThat(scrapeSeries("url_refreshes_total")).containsEntry("prom-1", 0.0);
+            assertThat(scrapeSeries("read_errors_total")).containsEntry("prom-1", 0.0);
             assertThat(scrapeSeries("fragments_total").get("prom-1")).isGreaterThan(0);
             assertThat(scrapeSeries("reconnects_total")).containsEntry("prom-1", 0.0);
 
@@ -99,6 +106,21 @@ class PrometheusMetricsITCase {
             assertThat(scrapeSeries("reconnects_total").get("prom-2")).isGreaterThanOrEqualTo(1.0);
             assertThat(scrapeSeries("last_frame_timestamp").get("prom-1"))
                     .isCloseTo(System.currentTimeMillis() / 1000.0, org.assertj.core.data.Offset.offset(30.0));
+            // Each expired session was one read error.
+            assertThat(scrapeSeries("read_errors_total").get("prom-1")).isGreaterThanOrEqualTo(1.0);
+
+            // Failing playlists: RECONNECTING (3) through the 3 s backoff, counted, then CONNECTED again.
+            // (The two failures go to whichever live camera asks first.)
+            double errorsBefore = liveCameraErrors();
+            kvs.faults().failNext(KvsOperation.GET_HLS_MEDIA_PLAYLIST, 2, 500, "InternalFailure");
+            awaitSeries("connection_state", "prom-2", v -> v == 3.0, "prom-1");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (liveCameraErrors() < errorsBefore + 2) {
+                assertThat(System.currentTimeMillis()).as("two more read errors").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            awaitSeries("connection_state", "prom-1", v -> v == 2.0);
+            awaitSeries("connection_state", "prom-2", v -> v == 2.0);
         } finally {
             job.cancel().get();
         }
@@ -106,14 +128,27 @@ class PrometheusMetricsITCase {
 
     private static Map<String, Double> awaitSeries(String metric, String camera, java.util.function.DoublePredicate done)
             throws Exception {
+        return awaitSeries(metric, camera, done, null);
+    }
+
+    private static double liveCameraErrors() throws Exception {
+        Map<String, Double> errors = scrapeSeries("read_errors_total");
+        return errors.getOrDefault("prom-1", 0.0) + errors.getOrDefault("prom-2", 0.0);
+    }
+
+    /** Waits for {@code camera}'s series to satisfy {@code done}, or either camera's when {@code orCamera} is set. */
+    private static Map<String, Double> awaitSeries(String metric, String camera, java.util.function.DoublePredicate done,
+            String orCamera) throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
         Map<String, Double> series = Map.of();
         while (System.currentTimeMillis() < deadline) {
             series = scrapeSeries(metric);
-            if (series.containsKey(camera) && done.test(series.get(camera))) {
-                return series;
+            for (String c : orCamera == null ? List.of(camera) : List.of(camera, orCamera)) {
+                if (series.containsKey(c) && done.test(series.get(c))) {
+                    return series;
+                }
             }
-            Thread.sleep(250);
+            Thread.sleep(200);
         }
         throw new AssertionError("series " + PREFIX + metric + " of " + camera + " did not reach its value: " + series);
     }

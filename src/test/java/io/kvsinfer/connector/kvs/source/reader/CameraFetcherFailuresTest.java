@@ -290,6 +290,29 @@ class CameraFetcherFailuresTest {
     }
 
     @Test
+    void anAnswerSlowerThanTheHttpTimeoutIsOneReadErrorAndNothingIsLost() {
+        FragmentedMedia tiny = SyntheticCamera.encode(64, 48, 5);
+        long start = (System.currentTimeMillis() - 600_000) / 1000 * 1000;
+        var written = kvs().createStream("slow").appendArchived(tiny, start, 6);
+        KvsSourceConfig config = CameraFetchers.config(o -> {});
+        metrics = CameraFetchers.metrics("slow");
+        fetcher = fetchers.create(new KvsStreamSplit("slow", "slow", StartingPosition.earliest(),
+                written.get(written.size() - 1).producerEndMillis() - 1, null), config, CameraFetchers.decoder(config),
+                new PixelIndexMapper(), metrics, Clock.systemUTC(), false);
+        // The fetchers' HTTP client gives up after 3 s; this answer takes 5.
+        kvs().faults().delay(KvsOperation.GET_MP4_MEDIA_FRAGMENT, Duration.ofSeconds(5), 1);
+        List<FrameKey> frames = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!fetcher.isFinished()) {
+            assertThat(System.currentTimeMillis()).isLessThan(deadline);
+            fetcher.fetch().stream().filter(r -> r.kind() == CameraRecord.Kind.FRAME).forEach(r -> frames.add(r.value()));
+        }
+        assertThat(new FrameSequenceVerifier(written, 5).assertContiguous(frames)).hasSize(6 * tiny.frameCount(0));
+        assertThat(metrics.readErrorsCount()).isEqualTo(1);
+        assertThat(metrics.reconnectsCount()).isEqualTo(1);
+    }
+
+    @Test
     void cancellingIsNotAnError() throws Exception {
         String stream = archivedStream(5);
         fetcherFor(stream, false, o -> {});
