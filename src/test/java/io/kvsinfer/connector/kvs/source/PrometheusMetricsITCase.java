@@ -84,7 +84,7 @@ class PrometheusMetricsITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         KvsHlsSource<FrameKey> source = sourceFor(kvs).addStream("prom-1").addStream("prom-2").addStream("prom-idle")
-                .setReconnectDelay(Duration.ofSeconds(3))
+                .setReconnectDelay(Duration.ofSeconds(3)).setMaxReconnectDelay(Duration.ofSeconds(5))
                 .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "cameras").sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("prometheus");
