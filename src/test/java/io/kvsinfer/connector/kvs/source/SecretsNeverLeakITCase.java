@@ -26,6 +26,9 @@ import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -41,9 +44,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SecretsNeverLeakITCase {
 
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1)
+                    .setConfiguration(METRICS.addToConfiguration(new org.apache.flink.configuration.Configuration()))
+                    .build());
 
     private static final String SECRET_KEY = "SECRET-LEAK-CHECK-0123456789";
     private static final StringBuffer CAPTURED = new StringBuffer();
@@ -91,7 +98,7 @@ class SecretsNeverLeakITCase {
     }
 
     @Test
-    void noTokenOrSecretInLogsOrExceptions() throws Exception {
+    void noTokenOrSecretInLogsOrExceptions(@InjectMiniCluster MiniCluster miniCluster) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         KvsHlsSource<FrameKey> source = failingFast(sourceFor(kvs).addStream("leak-1"))
@@ -134,6 +141,48 @@ class SecretsNeverLeakITCase {
         assertThat(logs).doesNotContain(SECRET_KEY);
         assertThat(thrown).doesNotContain(SECRET_KEY);
         assertThat(thrown).contains("failed 3 times in a row");
+
+        // What the REST API shows of the failure (the exception history), and every metric's name, labels and value.
+        String rest = restExceptionHistory(miniCluster);
+        assertThat(rest).contains("failed 3 times in a row");
+        String metrics = everyMetric();
+        assertThat(metrics).contains("leak-1").contains("read_errors_total");
+        for (String token : tokens) {
+            assertThat(rest).as("REST exception history").doesNotContain(token);
+            assertThat(metrics).as("metrics").doesNotContain(token);
+        }
+        assertThat(rest).doesNotContain(SECRET_KEY);
+        assertThat(metrics).doesNotContain(SECRET_KEY);
+    }
+
+    /** The exception history of every job, as GET /jobs/:id/exceptions answers on loopback. */
+    private static String restExceptionHistory(MiniCluster miniCluster) throws Exception {
+        java.net.URI base = miniCluster.getRestAddress().get();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        StringBuilder all = new StringBuilder();
+        for (org.apache.flink.runtime.client.JobStatusMessage job : miniCluster.listJobs().get()) {
+            java.net.http.HttpResponse<String> answer = client.send(java.net.http.HttpRequest.newBuilder(
+                    base.resolve("/jobs/" + job.getJobId() + "/exceptions")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            all.append(answer.body()).append('\n');
+        }
+        return all.toString();
+    }
+
+    /** Every metric reported so far: its group's variables, its name and its value. */
+    private static String everyMetric() {
+        StringBuilder all = new StringBuilder();
+        METRICS.getMetricsByGroup().forEach((group, metrics) -> metrics.forEach((name, metric) -> {
+            all.append(group.getAllVariables()).append(' ').append(name).append(' ');
+            if (metric instanceof org.apache.flink.metrics.Gauge) {
+                all.append(((org.apache.flink.metrics.Gauge<?>) metric).getValue());
+            } else if (metric instanceof org.apache.flink.metrics.Counter) {
+                all.append(((org.apache.flink.metrics.Counter) metric).getCount());
+            }
+            all.append('\n');
+        }));
+        return all.toString();
     }
 
     @Test
