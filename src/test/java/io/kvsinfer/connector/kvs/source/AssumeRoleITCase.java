@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.source;
 
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
@@ -14,7 +15,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,21 +41,20 @@ class AssumeRoleITCase {
     private static final String ROLE = "arn:aws:iam::222222222222:role/kvs-reader";
     private static final List<String> CAMERAS = List.of("xacct-1", "xacct-2");
     private static final int FPS = 10;
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs kvs;
 
     @BeforeAll
     static void start() throws InterruptedException {
-        kvs = LocalKvs.builder().build().start();
+        kvs = LOCAL_KVS.kvs();
         kvs.roles().allow(ROLE, "ext-7f3a").capLifetime(Duration.ofSeconds(3)).requireForKvs(ROLE);
         FragmentedMedia media = SyntheticCamera.encode(160, 120, FPS);
         CAMERAS.forEach(name -> kvs.createStream(name).startLive(media));
         Thread.sleep(2100);
     }
 
-    @AfterAll
-    static void stop() {
-        kvs.close();
-    }
 
     @Test
     void readsWithTheAssumedRoleAndRenewsItsCredentials() throws Exception {

@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.source;
 
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
@@ -22,7 +23,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,11 +57,14 @@ class KvsHlsSourceExactlyOnceITCase {
 
     private static final int FPS = 15;
     private static final List<String> CAMERAS = List.of("eo-1", "eo-2");
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs kvs;
 
     @BeforeAll
     static void start() throws Exception {
-        kvs = LocalKvs.builder().build().start();
+        kvs = LOCAL_KVS.kvs();
         FragmentedMedia camera = SyntheticCamera.encode(320, 240, FPS);
         for (String name : CAMERAS) {
             kvs.createStream(name).startLive(camera);
@@ -69,10 +72,6 @@ class KvsHlsSourceExactlyOnceITCase {
         Thread.sleep(2200);
     }
 
-    @AfterAll
-    static void stop() {
-        kvs.close();
-    }
 
     private static StreamExecutionEnvironment environment(Configuration conf) {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");

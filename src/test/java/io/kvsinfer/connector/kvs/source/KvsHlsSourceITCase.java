@@ -12,6 +12,7 @@ import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.LocalKvsCameras;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -19,7 +20,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,19 +46,18 @@ class KvsHlsSourceITCase {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
     private static final int FPS = 15;
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs kvs;
     private static FragmentedMedia camera;
 
     @BeforeAll
     static void startLocalKvs() {
-        kvs = LocalKvs.builder().build().start();
+        kvs = LOCAL_KVS.kvs();
         camera = SyntheticCamera.encode(320, 240, FPS);
     }
 
-    @AfterAll
-    static void stopLocalKvs() {
-        kvs.close();
-    }
 
     @Test
     void readsLiveCamerasFromTheNewestFragmentWithEveryFrameOnceInOrder() throws Exception {

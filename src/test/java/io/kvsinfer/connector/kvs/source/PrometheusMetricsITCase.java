@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.source;
 
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
@@ -14,7 +15,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,6 +51,9 @@ class PrometheusMetricsITCase {
                     .setConfiguration(reporterConfig())
                     .build());
 
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs kvs;
 
     private static Configuration reporterConfig() {
@@ -66,7 +69,7 @@ class PrometheusMetricsITCase {
 
     @BeforeAll
     static void start() throws Exception {
-        kvs = LocalKvs.builder().build().start();
+        kvs = LOCAL_KVS.kvs();
         for (String name : List.of("prom-1", "prom-2")) {
             kvs.createStream(name).startLive(SyntheticCamera.encode(160, 120, 10));
         }
@@ -74,10 +77,6 @@ class PrometheusMetricsITCase {
         Thread.sleep(2100);
     }
 
-    @AfterAll
-    static void stop() {
-        kvs.close();
-    }
 
     @Test
     void perCameraSeriesHaveTheCameraLabelAndFollowTheCameras() throws Exception {

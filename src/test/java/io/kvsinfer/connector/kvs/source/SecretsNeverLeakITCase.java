@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.source;
 
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import io.kvsinfer.connector.kvs.localkvs.Corruption;
 import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
@@ -54,6 +55,9 @@ class SecretsNeverLeakITCase {
 
     private static final String SECRET_KEY = "SECRET-LEAK-CHECK-0123456789";
     private static final StringBuffer CAPTURED = new StringBuffer();
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs kvs;
     private static AbstractAppender appender;
 
@@ -81,14 +85,13 @@ class SecretsNeverLeakITCase {
         Configurator.setLevel("io.kvsinfer", Level.DEBUG);
         Configurator.setLevel("org.apache.flink", Level.INFO);
 
-        kvs = LocalKvs.builder().build().start();
+        kvs = LOCAL_KVS.kvs();
         kvs.createStream("leak-1").startLive(SyntheticCamera.encode(160, 120, 10));
         Thread.sleep(2100);
     }
 
     @AfterAll
     static void stop() {
-        kvs.close();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         context.getConfiguration().getRootLogger().removeAppender("capture");
         context.getConfiguration().getLoggers().values().forEach(l -> l.removeAppender("capture"));

@@ -12,7 +12,7 @@ import java.util.function.DoubleSupplier;
  * that many cameras failing together do not reconnect in lock step.
  */
 @Internal
-public final class Backoff {
+final class Backoff {
     static final double JITTER = 0.2;
 
     private final Duration initial;

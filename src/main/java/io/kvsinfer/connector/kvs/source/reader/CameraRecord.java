@@ -14,7 +14,7 @@ import javax.annotation.Nullable;
  * time (and watermark alignment) accounts for a camera that is still opening its first fragment.
  */
 @Internal
-public final class CameraRecord<T> {
+final class CameraRecord<T> {
 
     /** What a record carries. */
     public enum Kind { FRAME, IDLE, NOTHING_BEFORE }

@@ -22,7 +22,7 @@ import java.util.function.Function;
  * then never stalls another. Paused cameras (watermark alignment) fetch nothing until resumed.
  */
 @Internal
-public final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T>, KvsStreamSplit> {
+final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T>, KvsStreamSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(KvsCameraSplitReader.class);
 
     private final Function<KvsStreamSplit, CameraFetcher<T>> fetcherFactory;

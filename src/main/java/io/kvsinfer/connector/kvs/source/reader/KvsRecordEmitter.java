@@ -25,7 +25,7 @@ import javax.annotation.Nullable;
  * it is taken back out of that counter, which then counts exactly the frames emitted.
  */
 @Internal
-public final class KvsRecordEmitter<T> implements RecordEmitter<CameraRecord<T>, T, KvsStreamSplitState> {
+final class KvsRecordEmitter<T> implements RecordEmitter<CameraRecord<T>, T, KvsStreamSplitState> {
 
     private final Counter numRecordsIn;
     @Nullable private final RecyclingFrameMapper<T> recycler;

@@ -23,7 +23,7 @@ import java.util.Map;
  * producer timestamps, and each camera's position checkpointed after every emitted frame.
  */
 @Internal
-public final class KvsSourceReader<T>
+final class KvsSourceReader<T>
         extends SourceReaderBase<CameraRecord<T>, T, KvsStreamSplit, KvsStreamSplitState> {
 
     private final AutoCloseable sharedClients;

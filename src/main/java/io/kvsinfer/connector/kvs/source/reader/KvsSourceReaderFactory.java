@@ -6,8 +6,10 @@ import io.kvsinfer.connector.kvs.source.config.CredentialsProviders;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
 import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
 import io.kvsinfer.connector.kvs.source.metrics.ThreadSafeCounter;
+import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.function.SerializableSupplier;
@@ -28,7 +30,7 @@ public final class KvsSourceReaderFactory {
 
     private KvsSourceReaderFactory() {}
 
-    public static <T> KvsSourceReader<T> create(
+    public static <T> SourceReader<T, KvsStreamSplit> create(
             KvsSourceConfig config,
             FrameMapper<T> mapper,
             @Nullable SerializableSupplier<AwsCredentialsProvider> credentials,

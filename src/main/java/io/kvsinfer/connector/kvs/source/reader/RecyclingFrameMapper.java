@@ -16,7 +16,7 @@ import org.apache.flink.annotation.Internal;
  * the reader.
  */
 @Internal
-public interface RecyclingFrameMapper<T> extends FrameMapper<T> {
+interface RecyclingFrameMapper<T> extends FrameMapper<T> {
 
     /** Called by the task thread once {@code record} has been emitted. */
     void recycle(T record);

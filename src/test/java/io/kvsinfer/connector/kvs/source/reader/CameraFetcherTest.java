@@ -23,6 +23,7 @@ import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.SourceOutput;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -55,6 +57,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CameraFetcherTest {
 
     private static final int FPS = 15;
+    @RegisterExtension
+    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
     private static LocalKvs kvs;
     private static FragmentedMedia camera;
     private static KvsSessionClient sessions;
@@ -65,7 +70,7 @@ class CameraFetcherTest {
 
     @BeforeAll
     static void start() {
-        kvs = LocalKvs.builder().build().start();
+        kvs = LOCAL_KVS.kvs();
         camera = SyntheticCamera.encode(320, 240, FPS);
         sessions = new KvsSessionClient("us-east-1",
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
@@ -76,7 +81,6 @@ class CameraFetcherTest {
     @AfterAll
     static void stop() {
         sessions.close();
-        kvs.close();
     }
 
     @AfterEach
