@@ -26,8 +26,15 @@ final class ConvertedFrame implements HeldFrame {
         this.format = format;
     }
 
-    void set(int indexInFragment, long offsetMillis, boolean keyFrame, int sourceWidth, int sourceHeight,
-            int width, int height, OutputBuffers.Buffer output) {
+    void set(
+            int indexInFragment,
+            long offsetMillis,
+            boolean keyFrame,
+            int sourceWidth,
+            int sourceHeight,
+            int width,
+            int height,
+            OutputBuffers.Buffer output) {
         this.indexInFragment = indexInFragment;
         this.offsetMillis = offsetMillis;
         this.keyFrame = keyFrame;
@@ -92,7 +99,8 @@ final class ConvertedFrame implements HeldFrame {
     private OutputBuffers.Buffer output() {
         OutputBuffers.Buffer current = output;
         if (current == null) {
-            throw new IllegalStateException("frame " + indexInFragment + " was released; its pixels are gone");
+            throw new IllegalStateException(
+                    "frame " + indexInFragment + " was released; its pixels are gone");
         }
         return current;
     }
@@ -103,7 +111,15 @@ final class ConvertedFrame implements HeldFrame {
             return this;
         }
         ConvertedFrame copy = new ConvertedFrame(format);
-        copy.set(indexInFragment, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height, output);
+        copy.set(
+                indexInFragment,
+                offsetMillis,
+                keyFrame,
+                sourceWidth,
+                sourceHeight,
+                width,
+                height,
+                output);
         copy.held = true;
         output.hold();
         return copy;
@@ -112,7 +128,8 @@ final class ConvertedFrame implements HeldFrame {
     @Override
     public void release() {
         if (!held) {
-            throw new IllegalStateException("release() a frame returned by hold(), not the decoder's own frame");
+            throw new IllegalStateException(
+                    "release() a frame returned by hold(), not the decoder's own frame");
         }
         synchronized (this) {
             if (output != null) {
@@ -124,7 +141,22 @@ final class ConvertedFrame implements HeldFrame {
 
     @Override
     public String toString() {
-        return "ConvertedFrame{" + format + ", index=" + indexInFragment + ", offset=" + offsetMillis + " ms, key=" + keyFrame
-                + ", " + width + "x" + height + " from " + sourceWidth + "x" + sourceHeight + "}";
+        return "ConvertedFrame{"
+                + format
+                + ", index="
+                + indexInFragment
+                + ", offset="
+                + offsetMillis
+                + " ms, key="
+                + keyFrame
+                + ", "
+                + width
+                + "x"
+                + height
+                + " from "
+                + sourceWidth
+                + "x"
+                + sourceHeight
+                + "}";
     }
 }

@@ -5,8 +5,8 @@ import org.apache.flink.annotation.Internal;
 import java.time.Duration;
 
 /**
- * Time one fragment may spend being decoded. Only time inside the decoder counts: the caller's
- * work between two frames (inference, emitting records) must not make a healthy fragment corrupt.
+ * Time one fragment may spend being decoded. Only time inside the decoder counts: the caller's work
+ * between two frames (inference, emitting records) must not make a healthy fragment corrupt.
  */
 @Internal
 final class DecodeBudget {

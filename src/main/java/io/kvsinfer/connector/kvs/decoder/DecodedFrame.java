@@ -5,16 +5,19 @@ import org.apache.flink.annotation.Internal;
 import java.nio.ByteBuffer;
 
 /**
- * A frame the decoder converted to its output {@link PictureFormat}. The pixel buffer belongs to the decoder: it is valid until
- * the next call to {@link FragmentDecoder#next} and is then overwritten, unless the frame is
- * {@linkplain #hold() held}.
+ * A frame the decoder converted to its output {@link PictureFormat}. The pixel buffer belongs to
+ * the decoder: it is valid until the next call to {@link FragmentDecoder#next} and is then
+ * overwritten, unless the frame is {@linkplain #hold() held}.
  */
 @Internal
 public interface DecodedFrame {
 
     PictureFormat pictureFormat();
 
-    /** Position in the fragment in decoder output order (presentation order), counting frames the sampler rejected. */
+    /**
+     * Position in the fragment in decoder output order (presentation order), counting frames the
+     * sampler rejected.
+     */
     int indexInFragment();
 
     /** Presentation time minus that of the fragment's first frame, in milliseconds. */
@@ -28,7 +31,9 @@ public interface DecodedFrame {
     /** Output height (after scaling). */
     int height();
 
-    /** Bytes from one row to the next in {@link #buffer()}, at least width times bytes per pixel. */
+    /**
+     * Bytes from one row to the next in {@link #buffer()}, at least width times bytes per pixel.
+     */
     int stride();
 
     /** The pixels, {@link #stride()} bytes a row; read-only, positioned at the first pixel. */
@@ -40,8 +45,9 @@ public interface DecodedFrame {
     int sourceHeight();
 
     /**
-     * Keeps these pixels valid past the next {@link FragmentDecoder#next} until the returned frame is
-     * released. A decoder lets a few frames be held at once; see {@link FragmentDecoder#canHoldFrame()}.
+     * Keeps these pixels valid past the next {@link FragmentDecoder#next} until the returned frame
+     * is released. A decoder lets a few frames be held at once; see {@link
+     * FragmentDecoder#canHoldFrame()}.
      */
     HeldFrame hold();
 }

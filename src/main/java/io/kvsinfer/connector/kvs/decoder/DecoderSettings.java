@@ -6,7 +6,10 @@ import org.apache.flink.util.Preconditions;
 import java.time.Duration;
 import java.util.function.IntSupplier;
 
-/** How a {@link FragmentDecoder} decodes: container, threads, key frames only, output format and size, bounds. */
+/**
+ * How a {@link FragmentDecoder} decodes: container, threads, key frames only, output format and
+ * size, bounds.
+ */
 @Internal
 public final class DecoderSettings {
 
@@ -39,8 +42,8 @@ public final class DecoderSettings {
     }
 
     /**
-     * FFmpeg decoding threads for a decoder set up now; 0 lets FFmpeg pick one per core. Asked
-     * each time a decoder is set up, so an adaptive count follows the cameras of the process.
+     * FFmpeg decoding threads for a decoder set up now; 0 lets FFmpeg pick one per core. Asked each
+     * time a decoder is set up, so an adaptive count follows the cameras of the process.
      */
     public int threads() {
         return threads.getAsInt();
@@ -75,7 +78,10 @@ public final class DecoderSettings {
         return maxFramePixels;
     }
 
-    /** Builder with defaults: fMP4, 1 thread, every frame, BGR24 at the source size, 30 s, 8K frames. */
+    /**
+     * Builder with defaults: fMP4, 1 thread, every frame, BGR24 at the source size, 30 s, 8K
+     * frames.
+     */
     public static final class Builder {
         private InputFormat inputFormat = InputFormat.FRAGMENTED_MP4;
         private IntSupplier threads = () -> 1;
@@ -92,7 +98,10 @@ public final class DecoderSettings {
         }
 
         public Builder threads(int threads) {
-            Preconditions.checkArgument(threads >= 0 && threads <= 64, "decoder threads must be 0 to 64, but was %s", threads);
+            Preconditions.checkArgument(
+                    threads >= 0 && threads <= 64,
+                    "decoder threads must be 0 to 64, but was %s",
+                    threads);
             this.threads = () -> threads;
             return this;
         }
@@ -114,22 +123,30 @@ public final class DecoderSettings {
         }
 
         public Builder outputSize(int width, int height) {
-            Preconditions.checkArgument(width >= 0 && height >= 0 && (width == 0) == (height == 0),
-                    "output size must be both above 0 or both 0, but was %sx%s", width, height);
+            Preconditions.checkArgument(
+                    width >= 0 && height >= 0 && (width == 0) == (height == 0),
+                    "output size must be both above 0 or both 0, but was %sx%s",
+                    width,
+                    height);
             this.outputWidth = width;
             this.outputHeight = height;
             return this;
         }
 
         public Builder maxDecodeTime(Duration maxDecodeTime) {
-            Preconditions.checkArgument(maxDecodeTime != null && !maxDecodeTime.isNegative() && !maxDecodeTime.isZero(),
-                    "max decode time must be above 0, but was %s", maxDecodeTime);
+            Preconditions.checkArgument(
+                    maxDecodeTime != null && !maxDecodeTime.isNegative() && !maxDecodeTime.isZero(),
+                    "max decode time must be above 0, but was %s",
+                    maxDecodeTime);
             this.maxDecodeTime = maxDecodeTime;
             return this;
         }
 
         public Builder maxFramePixels(long maxFramePixels) {
-            Preconditions.checkArgument(maxFramePixels > 0, "max frame pixels must be above 0, but was %s", maxFramePixels);
+            Preconditions.checkArgument(
+                    maxFramePixels > 0,
+                    "max frame pixels must be above 0, but was %s",
+                    maxFramePixels);
             this.maxFramePixels = maxFramePixels;
             return this;
         }

@@ -20,6 +20,9 @@ final class FfmpegErrors {
         while (length < text.length && text[length] != 0) {
             length++;
         }
-        return new String(text, 0, length, java.nio.charset.StandardCharsets.US_ASCII) + " (" + code + ")";
+        return new String(text, 0, length, java.nio.charset.StandardCharsets.US_ASCII)
+                + " ("
+                + code
+                + ")";
     }
 }

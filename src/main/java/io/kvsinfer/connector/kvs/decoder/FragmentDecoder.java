@@ -3,6 +3,7 @@ package io.kvsinfer.connector.kvs.decoder;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.util.Preconditions;
+
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -32,23 +33,24 @@ import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
  * stream parameters ({@link VideoDecoder}: the previous fragment's, flushed, while the parameters
  * stay the same, otherwise a fresh one, so a new init segment with another codec configuration or
  * resolution just works), and for kept frames only a swscale conversion to the output pixel format
- * ({@link PictureConverter}, whose context and buffer survive from fragment to fragment). A fragment that
- * fails discards its decoder, so the next one starts from a clean one.
+ * ({@link PictureConverter}, whose context and buffer survive from fragment to fragment). A
+ * fragment that fails discards its decoder, so the next one starts from a clean one.
  *
  * <p><b>Order and offsets.</b> Frames come out in the order FFmpeg's decoder outputs them, which is
  * presentation order (it reorders B-frames); {@link DecodedFrame#indexInFragment()} counts that
- * order, and {@link DecodedFrame#offsetMillis()} is each frame's own presentation time minus that of
- * the first frame output, from the AVFrame's {@code best_effort_timestamp} in the stream's time base
- * (never {@code Frame.timestamp}, which overflows for epoch-scale 90 kHz times). MPEG-TS times wrap
- * at 33 bits; offsets are taken modulo the stream's wrap so a fragment across the wrap is fine. With
- * {@code keyFramesOnly}, the decoder skips non-key frames entirely, so the index counts key frames.
+ * order, and {@link DecodedFrame#offsetMillis()} is each frame's own presentation time minus that
+ * of the first frame output, from the AVFrame's {@code best_effort_timestamp} in the stream's time
+ * base (never {@code Frame.timestamp}, which overflows for epoch-scale 90 kHz times). MPEG-TS times
+ * wrap at 33 bits; offsets are taken modulo the stream's wrap so a fragment across the wrap is
+ * fine. With {@code keyFramesOnly}, the decoder skips non-key frames entirely, so the index counts
+ * key frames.
  *
  * <p><b>Failures.</b> Anything FFmpeg cannot read or decode, a truncated fMP4 fragment (fewer
  * samples than its {@code trun} boxes declare), a fragment without any decodable frame, a frame
  * above {@code maxFramePixels}, or decoding past {@code maxDecodeTime} raises a {@link
- * CorruptFragmentException} naming FFmpeg's reason. The fragment's native resources are released
- * at once and the decoder is ready for the next {@link #open}. Frames returned before the failure
- * were decoded without errors.
+ * CorruptFragmentException} naming FFmpeg's reason. The fragment's native resources are released at
+ * once and the decoder is ready for the next {@link #open}. Frames returned before the failure were
+ * decoded without errors.
  */
 @Internal
 public final class FragmentDecoder implements AutoCloseable {
@@ -108,7 +110,8 @@ public final class FragmentDecoder implements AutoCloseable {
      * Starts decoding a fragment: {@code initSegment} + {@code fragment} for fMP4, {@code fragment}
      * alone (init null) for MPEG-TS. Ends the previous fragment if it was not read to its end.
      */
-    public void open(@Nullable byte[] initSegment, byte[] fragment) throws CorruptFragmentException {
+    public void open(@Nullable byte[] initSegment, byte[] fragment)
+            throws CorruptFragmentException {
         Preconditions.checkNotNull(fragment, "fragment must not be null");
         Preconditions.checkState(state != State.CLOSED, "the decoder is closed");
         endFragment(true);
@@ -116,8 +119,12 @@ public final class FragmentDecoder implements AutoCloseable {
         budget.enter();
         try {
             FragmentFraming.check(mpegTs, initSegment, fragment);
-            input = MemoryInput.open(settings.inputFormat().demuxer(),
-                    initSegment == null ? NO_INIT : initSegment, fragment, budget);
+            input =
+                    MemoryInput.open(
+                            settings.inputFormat().demuxer(),
+                            initSegment == null ? NO_INIT : initSegment,
+                            fragment,
+                            budget);
             AVStream video = input.firstVideoStream();
             if (video != null) {
                 startVideo(video);
@@ -154,8 +161,15 @@ public final class FragmentDecoder implements AutoCloseable {
 
     private void checkPixels(long width, long height) throws CorruptFragmentException {
         if (width * height > settings.maxFramePixels()) {
-            throw new CorruptFragmentException("the video is " + width + "x" + height + " = " + width * height
-                    + " pixels, above the limit of " + settings.maxFramePixels());
+            throw new CorruptFragmentException(
+                    "the video is "
+                            + width
+                            + "x"
+                            + height
+                            + " = "
+                            + width * height
+                            + " pixels, above the limit of "
+                            + settings.maxFramePixels());
         }
     }
 
@@ -187,8 +201,12 @@ public final class FragmentDecoder implements AutoCloseable {
     private DecodedFrame decodeNext(FrameSampler sampler) throws CorruptFragmentException {
         while (true) {
             if (budget.exhausted()) {
-                throw new CorruptFragmentException("decoding took longer than the limit of " + budget.limit()
-                        + " (" + framesOut + " frames decoded)");
+                throw new CorruptFragmentException(
+                        "decoding took longer than the limit of "
+                                + budget.limit()
+                                + " ("
+                                + framesOut
+                                + " frames decoded)");
             }
             if (decoder != null) {
                 int ret = decoder.receive(picture);
@@ -232,7 +250,8 @@ public final class FragmentDecoder implements AutoCloseable {
             return;
         }
         if (ret < 0) {
-            throw input.failure("cannot read a packet after " + videoPackets + " video packets", ret);
+            throw input.failure(
+                    "cannot read a packet after " + videoPackets + " video packets", ret);
         }
         try {
             if (stream == null) {
@@ -245,8 +264,12 @@ public final class FragmentDecoder implements AutoCloseable {
                 return;
             }
             if ((packet.flags() & AV_PKT_FLAG_CORRUPT) != 0) {
-                throw new CorruptFragmentException("video packet " + videoPackets + " is truncated or damaged ("
-                        + packet.size() + " bytes)");
+                throw new CorruptFragmentException(
+                        "video packet "
+                                + videoPackets
+                                + " is truncated or damaged ("
+                                + packet.size()
+                                + " bytes)");
             }
             videoPackets++;
             ret = decoder.send(packet);
@@ -262,8 +285,16 @@ public final class FragmentDecoder implements AutoCloseable {
     private CorruptFragmentException decodeFailure(String what, int ret) {
         // FFmpeg's max_pixels refusal reads as "invalid data"; say what it really was.
         if (decoder.pixels() > settings.maxFramePixels()) {
-            return new CorruptFragmentException("the video is " + decoder.size() + " = " + decoder.pixels()
-                    + " pixels, above the limit of " + settings.maxFramePixels() + " (" + what + ")");
+            return new CorruptFragmentException(
+                    "the video is "
+                            + decoder.size()
+                            + " = "
+                            + decoder.pixels()
+                            + " pixels, above the limit of "
+                            + settings.maxFramePixels()
+                            + " ("
+                            + what
+                            + ")");
         }
         return input.failure(what, ret);
     }
@@ -281,9 +312,13 @@ public final class FragmentDecoder implements AutoCloseable {
         int sourceWidth = picture.width();
         int sourceHeight = picture.height();
         checkPixels(sourceWidth, sourceHeight);
-        if ((picture.flags() & AVFrame.AV_FRAME_FLAG_CORRUPT) != 0 || picture.decode_error_flags() != 0) {
-            throw new CorruptFragmentException("frame " + index + " decoded with errors: "
-                    + decodeErrors(picture.decode_error_flags()));
+        if ((picture.flags() & AVFrame.AV_FRAME_FLAG_CORRUPT) != 0
+                || picture.decode_error_flags() != 0) {
+            throw new CorruptFragmentException(
+                    "frame "
+                            + index
+                            + " decoded with errors: "
+                            + decodeErrors(picture.decode_error_flags()));
         }
         boolean keyFrame = (picture.flags() & AVFrame.AV_FRAME_FLAG_KEY) != 0;
         if (settings.keyFramesOnly() && !keyFrame) {
@@ -296,7 +331,15 @@ public final class FragmentDecoder implements AutoCloseable {
         int width = settings.outputWidth() == 0 ? sourceWidth : settings.outputWidth();
         int height = settings.outputHeight() == 0 ? sourceHeight : settings.outputHeight();
         converter.convert(picture, width, height);
-        frame.set(index, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height, converter.output());
+        frame.set(
+                index,
+                offsetMillis,
+                keyFrame,
+                sourceWidth,
+                sourceHeight,
+                width,
+                height,
+                converter.output());
         return frame;
     }
 
@@ -335,17 +378,24 @@ public final class FragmentDecoder implements AutoCloseable {
     @Nullable
     private DecodedFrame finish() throws CorruptFragmentException {
         if (framesOut == 0) {
-            throw new CorruptFragmentException(stream == null
-                    ? "the fragment holds no video stream"
-                    : "the fragment holds no decodable video frame (" + videoPackets + " video packets of "
-                            + input.size() + " bytes)");
+            throw new CorruptFragmentException(
+                    stream == null
+                            ? "the fragment holds no video stream"
+                            : "the fragment holds no decodable video frame ("
+                                    + videoPackets
+                                    + " video packets of "
+                                    + input.size()
+                                    + " bytes)");
         }
         if (!mpegTs) {
             // trun boxes declare every sample; a fragment cut short loses the last ones silently.
             int declared = avformat_index_get_entries_count(stream);
             if (videoPackets < declared) {
-                throw new CorruptFragmentException("the fragment is truncated: it declares " + declared
-                        + " video samples but holds " + videoPackets);
+                throw new CorruptFragmentException(
+                        "the fragment is truncated: it declares "
+                                + declared
+                                + " video samples but holds "
+                                + videoPackets);
             }
         }
         return null;
@@ -389,7 +439,10 @@ public final class FragmentDecoder implements AutoCloseable {
         }
     }
 
-    /** The threads of the decoder of the current fragment, or of the spare one between fragments; 0 if none. */
+    /**
+     * The threads of the decoder of the current fragment, or of the spare one between fragments; 0
+     * if none.
+     */
     @VisibleForTesting
     int decoderThreads() {
         VideoDecoder current = decoder != null ? decoder : spare;

@@ -2,17 +2,17 @@ package io.kvsinfer.connector.kvs.decoder;
 
 import org.apache.flink.annotation.Internal;
 
-import java.util.Set;
-
 import javax.annotation.Nullable;
 
+import java.util.Set;
+
 /**
- * Checks the container structure of a fragment in Java before FFmpeg sees its bytes, so that
- * broken or hostile input is rejected with a clear reason instead of reaching native demuxing.
- * fMP4: every box (down through the container boxes) has a printable four-letter type and a size
- * that fits its parent, nesting and box counts are bounded, the init segment has a {@code moov}
- * and the fragment a {@code moof} and an {@code mdat}. MPEG-TS: whole 188-byte packets, each
- * starting with the sync byte.
+ * Checks the container structure of a fragment in Java before FFmpeg sees its bytes, so that broken
+ * or hostile input is rejected with a clear reason instead of reaching native demuxing. fMP4: every
+ * box (down through the container boxes) has a printable four-letter type and a size that fits its
+ * parent, nesting and box counts are bounded, the init segment has a {@code moov} and the fragment
+ * a {@code moof} and an {@code mdat}. MPEG-TS: whole 188-byte packets, each starting with the sync
+ * byte.
  */
 @Internal
 final class FragmentFraming {
@@ -21,12 +21,15 @@ final class FragmentFraming {
     private static final byte TS_SYNC = 0x47;
     private static final int MAX_DEPTH = 12;
     private static final int MAX_BOXES = 100_000;
-    private static final Set<String> CONTAINERS = Set.of(
-            "moov", "trak", "mdia", "minf", "stbl", "dinf", "edts", "mvex", "moof", "traf", "udta");
+    private static final Set<String> CONTAINERS =
+            Set.of(
+                    "moov", "trak", "mdia", "minf", "stbl", "dinf", "edts", "mvex", "moof", "traf",
+                    "udta");
 
     private FragmentFraming() {}
 
-    static void check(boolean mpegTs, @Nullable byte[] initSegment, byte[] fragment) throws CorruptFragmentException {
+    static void check(boolean mpegTs, @Nullable byte[] initSegment, byte[] fragment)
+            throws CorruptFragmentException {
         if (fragment.length == 0) {
             throw new CorruptFragmentException("the fragment is empty");
         }
@@ -35,7 +38,8 @@ final class FragmentFraming {
             return;
         }
         if (initSegment == null || initSegment.length == 0) {
-            throw new CorruptFragmentException("an fMP4 fragment cannot be decoded without its init segment");
+            throw new CorruptFragmentException(
+                    "an fMP4 fragment cannot be decoded without its init segment");
         }
         requireTopLevel("init segment", new BoxWalk(initSegment).walk(), "moov");
         requireTopLevel("fragment", new BoxWalk(fragment).walk(), "moof", "mdat");
@@ -44,21 +48,29 @@ final class FragmentFraming {
     private static void checkTransportStream(byte[] fragment) throws CorruptFragmentException {
         // HLS TS segments are whole transport packets; anything else was cut short.
         if (fragment.length % TS_PACKET_SIZE != 0) {
-            throw new CorruptFragmentException("the MPEG-TS fragment of " + fragment.length
-                    + " bytes is not a whole number of " + TS_PACKET_SIZE + "-byte packets (truncated?)");
+            throw new CorruptFragmentException(
+                    "the MPEG-TS fragment of "
+                            + fragment.length
+                            + " bytes is not a whole number of "
+                            + TS_PACKET_SIZE
+                            + "-byte packets (truncated?)");
         }
         for (int offset = 0; offset < fragment.length; offset += TS_PACKET_SIZE) {
             if (fragment[offset] != TS_SYNC) {
-                throw new CorruptFragmentException("MPEG-TS packet " + offset / TS_PACKET_SIZE
-                        + " does not start with the sync byte 0x47");
+                throw new CorruptFragmentException(
+                        "MPEG-TS packet "
+                                + offset / TS_PACKET_SIZE
+                                + " does not start with the sync byte 0x47");
             }
         }
     }
 
-    private static void requireTopLevel(String what, Set<String> found, String... required) throws CorruptFragmentException {
+    private static void requireTopLevel(String what, Set<String> found, String... required)
+            throws CorruptFragmentException {
         for (String type : required) {
             if (!found.contains(type)) {
-                throw new CorruptFragmentException("the " + what + " has no '" + type + "' box (boxes: " + found + ")");
+                throw new CorruptFragmentException(
+                        "the " + what + " has no '" + type + "' box (boxes: " + found + ")");
             }
         }
     }
@@ -85,16 +97,24 @@ final class FragmentFraming {
                     throw new CorruptFragmentException("more than " + MAX_BOXES + " MP4 boxes");
                 }
                 if (to - offset < 8) {
-                    throw new CorruptFragmentException("MP4 box header at offset " + offset + " is cut short ("
-                            + (to - offset) + " bytes left)");
+                    throw new CorruptFragmentException(
+                            "MP4 box header at offset "
+                                    + offset
+                                    + " is cut short ("
+                                    + (to - offset)
+                                    + " bytes left)");
                 }
                 long size = readUint32(offset);
                 String type = type(offset + 4);
                 int header = 8;
                 if (size == 1) {
                     if (to - offset < 16) {
-                        throw new CorruptFragmentException("MP4 box '" + type + "' at offset " + offset
-                                + " has a 64-bit size but no room for it");
+                        throw new CorruptFragmentException(
+                                "MP4 box '"
+                                        + type
+                                        + "' at offset "
+                                        + offset
+                                        + " has a 64-bit size but no room for it");
                     }
                     size = readUint32(offset + 8) << 32 | readUint32(offset + 12);
                     header = 16;
@@ -102,15 +122,25 @@ final class FragmentFraming {
                     size = to - offset;
                 }
                 if (size < header || size > to - offset) {
-                    throw new CorruptFragmentException("MP4 box '" + type + "' at offset " + offset + " claims "
-                            + size + " bytes but " + (to - offset) + " remain" + (size > to - offset ? " (truncated?)" : ""));
+                    throw new CorruptFragmentException(
+                            "MP4 box '"
+                                    + type
+                                    + "' at offset "
+                                    + offset
+                                    + " claims "
+                                    + size
+                                    + " bytes but "
+                                    + (to - offset)
+                                    + " remain"
+                                    + (size > to - offset ? " (truncated?)" : ""));
                 }
                 if (depth == 0) {
                     topLevel.add(type);
                 }
                 if (CONTAINERS.contains(type)) {
                     if (depth + 1 > MAX_DEPTH) {
-                        throw new CorruptFragmentException("MP4 boxes nested more than " + MAX_DEPTH + " deep");
+                        throw new CorruptFragmentException(
+                                "MP4 boxes nested more than " + MAX_DEPTH + " deep");
                     }
                     walk(offset + header, offset + size, depth + 1);
                 }
@@ -120,7 +150,10 @@ final class FragmentFraming {
 
         private long readUint32(long at) {
             int i = (int) at;
-            return (bytes[i] & 0xFFL) << 24 | (bytes[i + 1] & 0xFFL) << 16 | (bytes[i + 2] & 0xFFL) << 8 | (bytes[i + 3] & 0xFFL);
+            return (bytes[i] & 0xFFL) << 24
+                    | (bytes[i + 1] & 0xFFL) << 16
+                    | (bytes[i + 2] & 0xFFL) << 8
+                    | (bytes[i + 3] & 0xFFL);
         }
 
         private String type(long at) throws CorruptFragmentException {
@@ -129,8 +162,12 @@ final class FragmentFraming {
                 int c = bytes[(int) at + k] & 0xFF;
                 // ISO BMFF types are four printable characters (a few use a leading 0xA9).
                 if ((c < 0x20 || c > 0x7E) && c != 0xA9) {
-                    throw new CorruptFragmentException("MP4 box at offset " + (at - 4) + " has no valid type (byte 0x"
-                            + Integer.toHexString(c) + ")");
+                    throw new CorruptFragmentException(
+                            "MP4 box at offset "
+                                    + (at - 4)
+                                    + " has no valid type (byte 0x"
+                                    + Integer.toHexString(c)
+                                    + ")");
                 }
                 type[k] = (char) c;
             }

@@ -3,8 +3,8 @@ package io.kvsinfer.connector.kvs.decoder;
 import org.apache.flink.annotation.Internal;
 
 /**
- * Decides, after a frame is decoded but before it is colour-converted or copied, whether the
- * caller wants it. Frames it rejects cost only their decoding.
+ * Decides, after a frame is decoded but before it is colour-converted or copied, whether the caller
+ * wants it. Frames it rejects cost only their decoding.
  */
 @Internal
 @FunctionalInterface
@@ -14,7 +14,8 @@ public interface FrameSampler {
     FrameSampler ALL = (index, offsetMillis, keyFrame) -> true;
 
     /**
-     * @param indexInFragment position of the frame in the fragment, in decoder output (presentation) order, from 0
+     * @param indexInFragment position of the frame in the fragment, in decoder output
+     *     (presentation) order, from 0
      * @param offsetMillis presentation time of the frame minus that of the fragment's first frame
      * @param keyFrame whether the frame is a key frame
      */

@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.decoder;
 
 import org.apache.flink.annotation.Internal;
+
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
@@ -31,8 +32,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 /**
  * An FFmpeg demuxer reading one fragment from memory: the init segment (if any) followed by the
- * fragment, without concatenating them. Reads and FFmpeg's interrupt checks stop once the
- * {@link DecodeBudget} is spent, so a pathological input cannot hold the thread.
+ * fragment, without concatenating them. Reads and FFmpeg's interrupt checks stop once the {@link
+ * DecodeBudget} is spent, so a pathological input cannot hold the thread.
  *
  * <p>Opened with the container format forced and without {@code avformat_find_stream_info}: the
  * fMP4 {@code moov} already describes the track, and MPEG-TS carries its parameter sets in-band.
@@ -44,8 +45,8 @@ final class MemoryInput implements AutoCloseable {
     private static final int IO_BUFFER_SIZE = 32 * 1024;
 
     /**
-     * Native callbacks are few and costly to create, so one of each serves every input; the
-     * {@code opaque} pointer FFmpeg hands back identifies the input.
+     * Native callbacks are few and costly to create, so one of each serves every input; the {@code
+     * opaque} pointer FFmpeg hands back identifies the input.
      */
     private static final Map<Long, MemoryInput> OPEN = new ConcurrentHashMap<>();
 
@@ -136,7 +137,10 @@ final class MemoryInput implements AutoCloseable {
         return null;
     }
 
-    /** A CorruptFragmentException for a failed FFmpeg call, naming the time limit if that was the cause. */
+    /**
+     * A CorruptFragmentException for a failed FFmpeg call, naming the time limit if that was the
+     * cause.
+     */
     CorruptFragmentException failure(String what, int ret) {
         if (interrupted || budget.exhausted()) {
             return new CorruptFragmentException(

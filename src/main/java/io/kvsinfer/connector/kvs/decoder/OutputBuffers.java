@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.decoder;
 
 import org.apache.flink.annotation.Internal;
+
 import org.bytedeco.javacpp.BytePointer;
 
 import javax.annotation.Nullable;
@@ -10,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The pixel buffers a {@link PictureConverter} writes into. Normally one buffer, rewritten for every
- * frame; a frame that is {@linkplain DecodedFrame#hold() held} (its pixels still to be read on
- * another thread) keeps its buffer, and the converter writes the next frames into another one, up
- * to {@link #MAX_BUFFERS}. At most {@link #MAX_HELD} are held, so the converter always has a
+ * The pixel buffers a {@link PictureConverter} writes into. Normally one buffer, rewritten for
+ * every frame; a frame that is {@linkplain DecodedFrame#hold() held} (its pixels still to be read
+ * on another thread) keeps its buffer, and the converter writes the next frames into another one,
+ * up to {@link #MAX_BUFFERS}. At most {@link #MAX_HELD} are held, so the converter always has a
  * buffer to write into and never waits for a holder. The buffers are direct {@link ByteBuffer}s
  * owned by the Java heap, so a holder outliving the decoder reads valid memory.
  *
@@ -23,7 +24,9 @@ import java.util.List;
 @Internal
 final class OutputBuffers {
 
-    /** Buffers per decoder at most: one being written, the rest held by frames waiting to be read. */
+    /**
+     * Buffers per decoder at most: one being written, the rest held by frames waiting to be read.
+     */
     static final int MAX_BUFFERS = 3;
 
     /** Frames that may hold a buffer at once. */
@@ -83,7 +86,8 @@ final class OutputBuffers {
 
     private synchronized void hold(Buffer buffer) {
         if (!buffer.held && !canHold()) {
-            throw new IllegalStateException("already " + MAX_HELD + " frames of this decoder are held and not released");
+            throw new IllegalStateException(
+                    "already " + MAX_HELD + " frames of this decoder are held and not released");
         }
         buffer.held = true;
     }
@@ -92,8 +96,10 @@ final class OutputBuffers {
     static final class Buffer {
         private final OutputBuffers owner;
         final ByteBuffer readOnlyPixels;
+
         /** The same memory, writable: for the converter only. */
         final ByteBuffer pixels;
+
         final BytePointer pointer;
         final int stride;
         private boolean held;
@@ -102,7 +108,8 @@ final class OutputBuffers {
             this.owner = owner;
             this.stride = (rowBytes + ROW_ALIGNMENT - 1) / ROW_ALIGNMENT * ROW_ALIGNMENT;
             int size = stride * height;
-            ByteBuffer aligned = ByteBuffer.allocateDirect(size + ROW_ALIGNMENT).alignedSlice(ROW_ALIGNMENT);
+            ByteBuffer aligned =
+                    ByteBuffer.allocateDirect(size + ROW_ALIGNMENT).alignedSlice(ROW_ALIGNMENT);
             aligned.limit(size);
             this.pixels = aligned.slice();
             this.readOnlyPixels = pixels.asReadOnlyBuffer();

@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.decoder;
 
 import org.apache.flink.annotation.Internal;
+
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
@@ -66,11 +67,12 @@ final class PictureConverter implements AutoCloseable {
 
     PictureConverter(PictureFormat format) {
         this.format = format;
-        this.avFormat = switch (format) {
-            case BGR24 -> AV_PIX_FMT_BGR24;
-            case RGB24 -> AV_PIX_FMT_RGB24;
-            case GRAY8 -> AV_PIX_FMT_GRAY8;
-        };
+        this.avFormat =
+                switch (format) {
+                    case BGR24 -> AV_PIX_FMT_BGR24;
+                    case RGB24 -> AV_PIX_FMT_RGB24;
+                    case GRAY8 -> AV_PIX_FMT_GRAY8;
+                };
     }
 
     /**
@@ -79,7 +81,9 @@ final class PictureConverter implements AutoCloseable {
      */
     void convert(AVFrame picture, int width, int height) throws CorruptFragmentException {
         output = outputs.takeFree(format.bytesPerPixel() * width, height);
-        if (format == PictureFormat.GRAY8 && width == picture.width() && height == picture.height()
+        if (format == PictureFormat.GRAY8
+                && width == picture.width()
+                && height == picture.height()
                 && hasEightBitLumaPlane(picture.format())) {
             copyLuma(picture, width, height);
         } else {
@@ -92,17 +96,29 @@ final class PictureConverter implements AutoCloseable {
         prepare(picture, width, height);
         targetPlanes.put(0, output.pointer);
         targetStrides.put(0, output.stride);
-        int rows = sws_scale(context, picture.data(), picture.linesize(), 0, picture.height(),
-                targetPlanes, targetStrides);
+        int rows =
+                sws_scale(
+                        context,
+                        picture.data(),
+                        picture.linesize(),
+                        0,
+                        picture.height(),
+                        targetPlanes,
+                        targetStrides);
         if (rows != height) {
-            throw new CorruptFragmentException("swscale produced " + rows + " rows of " + height
-                    + (rows < 0 ? ": " + FfmpegErrors.describe(rows) : ""));
+            throw new CorruptFragmentException(
+                    "swscale produced "
+                            + rows
+                            + " rows of "
+                            + height
+                            + (rows < 0 ? ": " + FfmpegErrors.describe(rows) : ""));
         }
     }
 
     private void copyLuma(AVFrame picture, int width, int height) {
         int linesize = picture.linesize(0);
-        ByteBuffer luma = picture.data(0).capacity((long) linesize * (height - 1) + width).asByteBuffer();
+        ByteBuffer luma =
+                picture.data(0).capacity((long) linesize * (height - 1) + width).asByteBuffer();
         ByteBuffer target = output.pixels;
         if (linesize == width && output.stride == width) {
             target.put(0, luma, 0, width * height);
@@ -115,32 +131,70 @@ final class PictureConverter implements AutoCloseable {
 
     /** Planar or semi-planar 8-bit YUV (or grey): plane 0 is the luma, one byte a pixel. */
     private static boolean hasEightBitLumaPlane(int pictureFormat) {
-        return pictureFormat == AV_PIX_FMT_YUV420P || pictureFormat == AV_PIX_FMT_YUVJ420P
-                || pictureFormat == AV_PIX_FMT_YUV422P || pictureFormat == AV_PIX_FMT_YUVJ422P
-                || pictureFormat == AV_PIX_FMT_YUV444P || pictureFormat == AV_PIX_FMT_YUVJ444P
-                || pictureFormat == AV_PIX_FMT_NV12 || pictureFormat == AV_PIX_FMT_NV21
+        return pictureFormat == AV_PIX_FMT_YUV420P
+                || pictureFormat == AV_PIX_FMT_YUVJ420P
+                || pictureFormat == AV_PIX_FMT_YUV422P
+                || pictureFormat == AV_PIX_FMT_YUVJ422P
+                || pictureFormat == AV_PIX_FMT_YUV444P
+                || pictureFormat == AV_PIX_FMT_YUVJ444P
+                || pictureFormat == AV_PIX_FMT_NV12
+                || pictureFormat == AV_PIX_FMT_NV21
                 || pictureFormat == AV_PIX_FMT_GRAY8;
     }
 
     private void prepare(AVFrame picture, int width, int height) throws CorruptFragmentException {
         int sourcePixels = picture.format();
         int range = isFullRange(picture) ? 1 : 0;
-        if (context != null && picture.width() == sourceWidth && picture.height() == sourceHeight
-                && sourcePixels == sourceFormat && picture.colorspace() == colorspace && range == fullRange
-                && width == this.width && height == this.height) {
+        if (context != null
+                && picture.width() == sourceWidth
+                && picture.height() == sourceHeight
+                && sourcePixels == sourceFormat
+                && picture.colorspace() == colorspace
+                && range == fullRange
+                && width == this.width
+                && height == this.height) {
             return;
         }
-        context = sws_getCachedContext(context, picture.width(), picture.height(), sourcePixels,
-                width, height, avFormat, SWS_BILINEAR, null, null, (DoublePointer) null);
+        context =
+                sws_getCachedContext(
+                        context,
+                        picture.width(),
+                        picture.height(),
+                        sourcePixels,
+                        width,
+                        height,
+                        avFormat,
+                        SWS_BILINEAR,
+                        null,
+                        null,
+                        (DoublePointer) null);
         if (context == null) {
-            throw new CorruptFragmentException("swscale cannot convert " + picture.width() + "x"
-                    + picture.height() + " pixel format " + sourcePixels + " to " + format + " " + width + "x" + height);
+            throw new CorruptFragmentException(
+                    "swscale cannot convert "
+                            + picture.width()
+                            + "x"
+                            + picture.height()
+                            + " pixel format "
+                            + sourcePixels
+                            + " to "
+                            + format
+                            + " "
+                            + width
+                            + "x"
+                            + height);
         }
         // The stream's own matrix (BT.601 when unspecified) and range; RGB output is full range,
         // grey keeps the stream's range, as GRAY8 promises the luma as coded.
         int targetRange = format == PictureFormat.GRAY8 ? range : 1;
-        sws_setColorspaceDetails(context, sws_getCoefficients(picture.colorspace()), range,
-                sws_getCoefficients(SWS_CS_DEFAULT), targetRange, 0, 1 << 16, 1 << 16);
+        sws_setColorspaceDetails(
+                context,
+                sws_getCoefficients(picture.colorspace()),
+                range,
+                sws_getCoefficients(SWS_CS_DEFAULT),
+                targetRange,
+                0,
+                1 << 16,
+                1 << 16);
         sourceWidth = picture.width();
         sourceHeight = picture.height();
         sourceFormat = sourcePixels;

@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.decoder;
 
 import org.apache.flink.annotation.Internal;
+
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVRational;
@@ -26,7 +27,13 @@ final class StreamParameters {
     private final int timeBaseDen;
     private final byte[] extradata;
 
-    private StreamParameters(int codecId, int format, int width, int height, int timeBaseNum, int timeBaseDen,
+    private StreamParameters(
+            int codecId,
+            int format,
+            int width,
+            int height,
+            int timeBaseNum,
+            int timeBaseDen,
             byte[] extradata) {
         this.codecId = codecId;
         this.format = format;
@@ -46,8 +53,14 @@ final class StreamParameters {
             extradata = new byte[size];
             codec.extradata().get(extradata);
         }
-        return new StreamParameters(codec.codec_id(), codec.format(), codec.width(), codec.height(),
-                timeBase.num(), timeBase.den(), extradata);
+        return new StreamParameters(
+                codec.codec_id(),
+                codec.format(),
+                codec.width(),
+                codec.height(),
+                timeBase.num(),
+                timeBase.den(),
+                extradata);
     }
 
     @Override
@@ -56,8 +69,12 @@ final class StreamParameters {
             return false;
         }
         StreamParameters that = (StreamParameters) other;
-        return codecId == that.codecId && format == that.format && width == that.width && height == that.height
-                && timeBaseNum == that.timeBaseNum && timeBaseDen == that.timeBaseDen
+        return codecId == that.codecId
+                && format == that.format
+                && width == that.width
+                && height == that.height
+                && timeBaseNum == that.timeBaseNum
+                && timeBaseDen == that.timeBaseDen
                 && Arrays.equals(extradata, that.extradata);
     }
 

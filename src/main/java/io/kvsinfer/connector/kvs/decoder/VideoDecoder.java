@@ -2,6 +2,7 @@ package io.kvsinfer.connector.kvs.decoder;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.Preconditions;
+
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
@@ -29,8 +30,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
  * in-band, mid-fragment).
  *
  * <p>A decoder serves the next fragment too when that fragment's stream has the same parameters
- * ({@link #fits}): {@link #flush} readies it for a new key frame while its picture pool stays, so
- * a camera does not free and allocate its reference pictures (tens of MB at 1080p) every fragment,
+ * ({@link #fits}): {@link #flush} readies it for a new key frame while its picture pool stays, so a
+ * camera does not free and allocate its reference pictures (tens of MB at 1080p) every fragment,
  * which left the C allocator's arenas fragmented and resident memory growing in steps.
  */
 @Internal
@@ -44,12 +45,14 @@ final class VideoDecoder implements AutoCloseable {
         this.parameters = parameters;
     }
 
-    static VideoDecoder open(AVStream stream, DecoderSettings settings) throws CorruptFragmentException {
+    static VideoDecoder open(AVStream stream, DecoderSettings settings)
+            throws CorruptFragmentException {
         AVCodecParameters parameters = stream.codecpar();
         AVCodec codec = avcodec_find_decoder(parameters.codec_id());
         if (codec == null) {
-            throw new CorruptFragmentException("no decoder for video codec "
-                    + avcodec_get_name(parameters.codec_id()).getString());
+            throw new CorruptFragmentException(
+                    "no decoder for video codec "
+                            + avcodec_get_name(parameters.codec_id()).getString());
         }
         AVCodecContext context = avcodec_alloc_context3(codec);
         if (context == null) {
@@ -60,11 +63,15 @@ final class VideoDecoder implements AutoCloseable {
         try {
             int ret = avcodec_parameters_to_context(context, parameters);
             if (ret < 0) {
-                throw new CorruptFragmentException("bad video stream parameters: " + FfmpegErrors.describe(ret));
+                throw new CorruptFragmentException(
+                        "bad video stream parameters: " + FfmpegErrors.describe(ret));
             }
             context.pkt_timebase(stream.time_base());
             int threads = settings.threads();
-            Preconditions.checkState(threads >= 0 && threads <= 64, "decoder threads must be 0 to 64, but were %s", threads);
+            Preconditions.checkState(
+                    threads >= 0 && threads <= 64,
+                    "decoder threads must be 0 to 64, but were %s",
+                    threads);
             av_dict_set(options, "threads", Integer.toString(threads), 0);
             if (settings.keyFramesOnly()) {
                 // The decoder skips everything but key frames: no reference decoding at all.
@@ -74,8 +81,11 @@ final class VideoDecoder implements AutoCloseable {
             av_dict_set(options, "max_pixels", Long.toString(maxPixels), 0);
             ret = avcodec_open2(context, codec, options);
             if (ret < 0) {
-                throw new CorruptFragmentException("cannot open the "
-                        + codec.name().getString() + " decoder: " + FfmpegErrors.describe(ret));
+                throw new CorruptFragmentException(
+                        "cannot open the "
+                                + codec.name().getString()
+                                + " decoder: "
+                                + FfmpegErrors.describe(ret));
             }
             return decoder;
         } catch (CorruptFragmentException | RuntimeException | Error e) {

@@ -25,7 +25,12 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
 
     BoundedBodySubscriber(long maxBytes, long expectedBytes) {
         this.maxBytes = maxBytes;
-        this.body = new ByteArrayOutputStream((int) Math.min(Math.max(expectedBytes, 1024), Math.min(maxBytes, 64L << 20)));
+        this.body =
+                new ByteArrayOutputStream(
+                        (int)
+                                Math.min(
+                                        Math.max(expectedBytes, 1024),
+                                        Math.min(maxBytes, 64L << 20)));
     }
 
     /** A subscriber that fails at once: the announced length is already over the limit. */
@@ -58,7 +63,9 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
         for (ByteBuffer buffer : buffers) {
             if (body.size() + (long) buffer.remaining() > maxBytes) {
                 subscription.cancel();
-                result.completeExceptionally(new BodyTooLargeException(body.size() + (long) buffer.remaining(), maxBytes));
+                result.completeExceptionally(
+                        new BodyTooLargeException(
+                                body.size() + (long) buffer.remaining(), maxBytes));
                 return;
             }
             byte[] chunk = new byte[buffer.remaining()];
@@ -82,7 +89,12 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
         private static final long serialVersionUID = 1L;
 
         BodyTooLargeException(long size, long maxBytes) {
-            super("body of at least " + size + " bytes exceeds the limit of " + maxBytes + " bytes");
+            super(
+                    "body of at least "
+                            + size
+                            + " bytes exceeds the limit of "
+                            + maxBytes
+                            + " bytes");
         }
     }
 }

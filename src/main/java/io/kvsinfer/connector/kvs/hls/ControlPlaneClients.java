@@ -25,12 +25,16 @@ public final class ControlPlaneClients {
                 .build();
     }
 
-    public static KinesisVideoClient create(String region, AwsCredentialsProvider credentials,
-            Optional<URI> endpointOverride, Duration apiCallTimeout) {
-        var builder = KinesisVideoClient.builder()
-                .region(Region.of(region))
-                .credentialsProvider(credentials)
-                .overrideConfiguration(timeouts(apiCallTimeout));
+    public static KinesisVideoClient create(
+            String region,
+            AwsCredentialsProvider credentials,
+            Optional<URI> endpointOverride,
+            Duration apiCallTimeout) {
+        var builder =
+                KinesisVideoClient.builder()
+                        .region(Region.of(region))
+                        .credentialsProvider(credentials)
+                        .overrideConfiguration(timeouts(apiCallTimeout));
         endpointOverride.ifPresent(builder::endpointOverride);
         return builder.build();
     }

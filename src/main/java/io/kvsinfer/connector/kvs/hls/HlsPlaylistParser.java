@@ -14,9 +14,9 @@ import java.util.Objects;
 
 /**
  * Parses the HLS playlists KVS serves. Tolerant of what does not matter (unknown tags, CRLF, blank
- * lines), strict about what does (every segment needs a duration; URIs must stay on the
- * playlist's own host), and bounded: a hostile playlist cannot make it hold more than
- * {@link #MAX_SEGMENTS} segments or lines longer than {@link #MAX_LINE_LENGTH}.
+ * lines), strict about what does (every segment needs a duration; URIs must stay on the playlist's
+ * own host), and bounded: a hostile playlist cannot make it hold more than {@link #MAX_SEGMENTS}
+ * segments or lines longer than {@link #MAX_LINE_LENGTH}.
  */
 @Internal
 public final class HlsPlaylistParser {
@@ -36,11 +36,14 @@ public final class HlsPlaylistParser {
                 inVariant = true;
                 codecs = attribute(line.substring("#EXT-X-STREAM-INF:".length()), "CODECS");
             } else if (inVariant && !line.isEmpty() && !line.startsWith("#")) {
-                return new MasterPlaylist(resolve(playlistUri, line, i + 1), codecs == null ? "" : codecs);
+                return new MasterPlaylist(
+                        resolve(playlistUri, line, i + 1), codecs == null ? "" : codecs);
             }
         }
-        throw new HlsFetchException("Master playlist " + SessionTokenRedactor.redact(playlistUri)
-                + " lists no media playlist (#EXT-X-STREAM-INF followed by a URI)");
+        throw new HlsFetchException(
+                "Master playlist "
+                        + SessionTokenRedactor.redact(playlistUri)
+                        + " lists no media playlist (#EXT-X-STREAM-INF followed by a URI)");
     }
 
     public static MediaPlaylist parseMedia(String text, URI playlistUri) {
@@ -89,8 +92,18 @@ public final class HlsPlaylistParser {
                 }
                 URI uri = resolve(playlistUri, line, lineNumber);
                 long sequence = mediaSequence + segments.size();
-                String number = Objects.requireNonNullElse(queryParameter(uri, "FragmentNumber"), Long.toString(sequence));
-                segments.add(new HlsSegment(uri, number, pendingDuration, pendingDateTime, pendingDiscontinuity, map, sequence));
+                String number =
+                        Objects.requireNonNullElse(
+                                queryParameter(uri, "FragmentNumber"), Long.toString(sequence));
+                segments.add(
+                        new HlsSegment(
+                                uri,
+                                number,
+                                pendingDuration,
+                                pendingDateTime,
+                                pendingDiscontinuity,
+                                map,
+                                sequence));
                 pendingDuration = -1;
                 pendingDateTime = -1;
                 pendingDiscontinuity = false;
@@ -101,12 +114,21 @@ public final class HlsPlaylistParser {
 
     private static String[] lines(String text, URI playlistUri) {
         if (text == null || !text.startsWith("#EXTM3U")) {
-            throw new HlsFetchException("Not an HLS playlist (no #EXTM3U header): " + SessionTokenRedactor.redact(playlistUri));
+            throw new HlsFetchException(
+                    "Not an HLS playlist (no #EXTM3U header): "
+                            + SessionTokenRedactor.redact(playlistUri));
         }
         String[] lines = text.split("\r?\n|\r", -1);
         for (int i = 0; i < lines.length; i++) {
             if (lines[i].length() > MAX_LINE_LENGTH) {
-                throw bad(playlistUri, i + 1, "line of " + lines[i].length() + " characters (at most " + MAX_LINE_LENGTH + ")");
+                throw bad(
+                        playlistUri,
+                        i + 1,
+                        "line of "
+                                + lines[i].length()
+                                + " characters (at most "
+                                + MAX_LINE_LENGTH
+                                + ")");
             }
         }
         return lines;
@@ -116,13 +138,20 @@ public final class HlsPlaylistParser {
         int comma = value.indexOf(',');
         String seconds = (comma >= 0 ? value.substring(0, comma) : value).trim();
         try {
-            BigDecimal millis = new BigDecimal(seconds).movePointRight(3).setScale(0, RoundingMode.HALF_UP);
+            BigDecimal millis =
+                    new BigDecimal(seconds).movePointRight(3).setScale(0, RoundingMode.HALF_UP);
             if (millis.signum() < 0 || millis.compareTo(BigDecimal.valueOf(86_400_000L)) > 0) {
-                throw bad(playlistUri, lineNumber, "#EXTINF duration " + seconds + " s (allowed 0 to 86400)");
+                throw bad(
+                        playlistUri,
+                        lineNumber,
+                        "#EXTINF duration " + seconds + " s (allowed 0 to 86400)");
             }
             return millis.longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
-            throw bad(playlistUri, lineNumber, "#EXTINF duration '" + abbreviate(seconds) + "' is not a number");
+            throw bad(
+                    playlistUri,
+                    lineNumber,
+                    "#EXTINF duration '" + abbreviate(seconds) + "' is not a number");
         }
     }
 
@@ -130,7 +159,12 @@ public final class HlsPlaylistParser {
         try {
             return OffsetDateTime.parse(value.trim()).toInstant().toEpochMilli();
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw bad(playlistUri, lineNumber, "#EXT-X-PROGRAM-DATE-TIME '" + abbreviate(value) + "' is not an ISO-8601 date-time");
+            throw bad(
+                    playlistUri,
+                    lineNumber,
+                    "#EXT-X-PROGRAM-DATE-TIME '"
+                            + abbreviate(value)
+                            + "' is not an ISO-8601 date-time");
         }
     }
 
@@ -180,14 +214,21 @@ public final class HlsPlaylistParser {
         try {
             resolved = playlistUri.resolve(new URI(reference));
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw bad(playlistUri, lineNumber, "malformed URI '" + abbreviate(SessionTokenRedactor.redact(reference)) + "'");
+            throw bad(
+                    playlistUri,
+                    lineNumber,
+                    "malformed URI '" + abbreviate(SessionTokenRedactor.redact(reference)) + "'");
         }
-        // A playlist may only point at its own server: never let a response steer requests elsewhere.
+        // A playlist may only point at its own server: never let a response steer requests
+        // elsewhere.
         if (!Objects.equals(resolved.getScheme(), playlistUri.getScheme())
                 || !Objects.equals(resolved.getHost(), playlistUri.getHost())
                 || resolved.getPort() != playlistUri.getPort()) {
-            throw bad(playlistUri, lineNumber, "URI points to another server: "
-                    + abbreviate(SessionTokenRedactor.redact(resolved)));
+            throw bad(
+                    playlistUri,
+                    lineNumber,
+                    "URI points to another server: "
+                            + abbreviate(SessionTokenRedactor.redact(resolved)));
         }
         return resolved;
     }
@@ -210,7 +251,12 @@ public final class HlsPlaylistParser {
     }
 
     private static HlsFetchException bad(URI playlistUri, int lineNumber, String what) {
-        return new HlsFetchException("Bad HLS playlist " + SessionTokenRedactor.redact(playlistUri)
-                + " at line " + lineNumber + ": " + what);
+        return new HlsFetchException(
+                "Bad HLS playlist "
+                        + SessionTokenRedactor.redact(playlistUri)
+                        + " at line "
+                        + lineNumber
+                        + ": "
+                        + what);
     }
 }

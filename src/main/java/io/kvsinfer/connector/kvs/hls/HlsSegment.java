@@ -70,6 +70,12 @@ public final class HlsSegment {
 
     @Override
     public String toString() {
-        return "fragment " + fragmentNumber + " @" + programDateTimeMillis + " (" + durationMillis + " ms)";
+        return "fragment "
+                + fragmentNumber
+                + " @"
+                + programDateTimeMillis
+                + " ("
+                + durationMillis
+                + " ms)";
     }
 }

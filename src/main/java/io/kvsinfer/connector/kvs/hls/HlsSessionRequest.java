@@ -34,13 +34,20 @@ public final class HlsSessionRequest {
             ContainerFormat containerFormat,
             int expiresSeconds,
             int maxFragmentResults) {
-        Preconditions.checkArgument(expiresSeconds >= 300 && expiresSeconds <= 43_200,
-                "Expires must be 300 to 43200 seconds, but was %s", expiresSeconds);
-        Preconditions.checkArgument(maxFragmentResults >= 1 && maxFragmentResults <= 5000,
-                "MaxMediaPlaylistFragmentResults must be 1 to 5000, but was %s", maxFragmentResults);
-        Preconditions.checkArgument(playbackMode == PlaybackMode.LIVE || start != null,
-                "%s sessions need a start timestamp", playbackMode);
-        Preconditions.checkArgument(playbackMode != PlaybackMode.ON_DEMAND || end != null,
+        Preconditions.checkArgument(
+                expiresSeconds >= 300 && expiresSeconds <= 43_200,
+                "Expires must be 300 to 43200 seconds, but was %s",
+                expiresSeconds);
+        Preconditions.checkArgument(
+                maxFragmentResults >= 1 && maxFragmentResults <= 5000,
+                "MaxMediaPlaylistFragmentResults must be 1 to 5000, but was %s",
+                maxFragmentResults);
+        Preconditions.checkArgument(
+                playbackMode == PlaybackMode.LIVE || start != null,
+                "%s sessions need a start timestamp",
+                playbackMode);
+        Preconditions.checkArgument(
+                playbackMode != PlaybackMode.ON_DEMAND || end != null,
                 "ON_DEMAND sessions need an end timestamp");
         this.playbackMode = Preconditions.checkNotNull(playbackMode);
         this.selector = Preconditions.checkNotNull(selector);
@@ -81,7 +88,13 @@ public final class HlsSessionRequest {
 
     @Override
     public String toString() {
-        return playbackMode + (start != null ? " from " + start : "") + (end != null ? " to " + end : "")
-                + " (" + selector + ", " + containerFormat + ")";
+        return playbackMode
+                + (start != null ? " from " + start : "")
+                + (end != null ? " to " + end : "")
+                + " ("
+                + selector
+                + ", "
+                + containerFormat
+                + ")";
     }
 }

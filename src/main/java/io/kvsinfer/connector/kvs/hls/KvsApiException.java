@@ -3,9 +3,9 @@ package io.kvsinfer.connector.kvs.hls;
 import org.apache.flink.annotation.Internal;
 
 /**
- * A Kinesis Video Streams API call (control plane or GetHLSStreamingSessionURL) failed. The
- * message names the call and the stream and carries no session token; the SDK's exception is not
- * kept as the cause because its message may quote a URL with one.
+ * A Kinesis Video Streams API call (control plane or GetHLSStreamingSessionURL) failed. The message
+ * names the call and the stream and carries no session token; the SDK's exception is not kept as
+ * the cause because its message may quote a URL with one.
  */
 @Internal
 public final class KvsApiException extends RuntimeException {

@@ -30,9 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The two hops before any video: GetDataEndpoint on the control plane (cached per stream, it is
- * stable) and GetHLSStreamingSessionURL on that data endpoint. SDK errors become
- * {@link KvsApiException}s whose kind says what went wrong.
- * Thread-safe: one instance serves every camera of a reader.
+ * stable) and GetHLSStreamingSessionURL on that data endpoint. SDK errors become {@link
+ * KvsApiException}s whose kind says what went wrong. Thread-safe: one instance serves every camera
+ * of a reader.
  */
 @Internal
 public final class KvsSessionClient implements AutoCloseable {
@@ -44,12 +44,21 @@ public final class KvsSessionClient implements AutoCloseable {
     private final AwsCredentialsProvider credentials;
     private final Clock clock;
     private final ClientOverrideConfiguration overrides;
-    /** True when talking to AWS itself (no endpoint override): every URI it hands out must be HTTPS. */
-    private final boolean httpsOnly;
-    private final Map<StreamRef, URI> dataEndpoints = new ConcurrentHashMap<>();
-    private final Map<URI, KinesisVideoArchivedMediaClient> archivedMediaClients = new ConcurrentHashMap<>();
 
-    public KvsSessionClient(String region, AwsCredentialsProvider credentials, Optional<URI> endpointOverride, Clock clock) {
+    /**
+     * True when talking to AWS itself (no endpoint override): every URI it hands out must be HTTPS.
+     */
+    private final boolean httpsOnly;
+
+    private final Map<StreamRef, URI> dataEndpoints = new ConcurrentHashMap<>();
+    private final Map<URI, KinesisVideoArchivedMediaClient> archivedMediaClients =
+            new ConcurrentHashMap<>();
+
+    public KvsSessionClient(
+            String region,
+            AwsCredentialsProvider credentials,
+            Optional<URI> endpointOverride,
+            Clock clock) {
         this(region, credentials, endpointOverride, clock, DEFAULT_API_CALL_TIMEOUT);
     }
 
@@ -57,13 +66,18 @@ public final class KvsSessionClient implements AutoCloseable {
      * @param apiCallTimeout bound of each API call including the SDK's own retries, so that a
      *     hanging endpoint cannot stall a camera's fetcher thread
      */
-    public KvsSessionClient(String region, AwsCredentialsProvider credentials, Optional<URI> endpointOverride,
-            Clock clock, Duration apiCallTimeout) {
+    public KvsSessionClient(
+            String region,
+            AwsCredentialsProvider credentials,
+            Optional<URI> endpointOverride,
+            Clock clock,
+            Duration apiCallTimeout) {
         this.region = Region.of(region);
         this.credentials = credentials;
         this.clock = clock;
         this.overrides = ControlPlaneClients.timeouts(apiCallTimeout);
-        this.controlPlane = ControlPlaneClients.create(region, credentials, endpointOverride, apiCallTimeout);
+        this.controlPlane =
+                ControlPlaneClients.create(region, credentials, endpointOverride, apiCallTimeout);
         this.httpsOnly = endpointOverride.isEmpty();
     }
 
@@ -73,9 +87,17 @@ public final class KvsSessionClient implements AutoCloseable {
      */
     static URI requireHttps(URI uri, boolean httpsOnly, String what, StreamRef stream) {
         if (httpsOnly && !"https".equalsIgnoreCase(uri.getScheme())) {
-            throw new KvsApiException(Kind.INVALID_ARGUMENT, what + " for stream "
-                    + stream.value() + " is not HTTPS (scheme '" + uri.getScheme() + "', host " + uri.getHost()
-                    + "); the source reaches AWS only over HTTPS, plain HTTP only with an explicit endpoint override.");
+            throw new KvsApiException(
+                    Kind.INVALID_ARGUMENT,
+                    what
+                            + " for stream "
+                            + stream.value()
+                            + " is not HTTPS (scheme '"
+                            + uri.getScheme()
+                            + "', host "
+                            + uri.getHost()
+                            + "); the source reaches AWS only over HTTPS, plain HTTP only with an"
+                            + " explicit endpoint override.");
         }
         return uri;
     }
@@ -90,15 +112,21 @@ public final class KvsSessionClient implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        GetDataEndpointRequest.Builder request = GetDataEndpointRequest.builder().apiName(APIName.GET_HLS_STREAMING_SESSION_URL);
+        GetDataEndpointRequest.Builder request =
+                GetDataEndpointRequest.builder().apiName(APIName.GET_HLS_STREAMING_SESSION_URL);
         if (stream.isArn()) {
             request.streamARN(stream.value());
         } else {
             request.streamName(stream.value());
         }
         try {
-            URI endpoint = requireHttps(URI.create(controlPlane.getDataEndpoint(request.build()).dataEndpoint()),
-                    httpsOnly, "The data endpoint", stream);
+            URI endpoint =
+                    requireHttps(
+                            URI.create(
+                                    controlPlane.getDataEndpoint(request.build()).dataEndpoint()),
+                            httpsOnly,
+                            "The data endpoint",
+                            stream);
             dataEndpoints.put(stream, endpoint);
             return endpoint;
         } catch (SdkException | IllegalArgumentException e) {
@@ -115,7 +143,11 @@ public final class KvsSessionClient implements AutoCloseable {
             request.streamName(stream.value());
         }
         try {
-            Integer hours = controlPlane.describeStream(request.build()).streamInfo().dataRetentionInHours();
+            Integer hours =
+                    controlPlane
+                            .describeStream(request.build())
+                            .streamInfo()
+                            .dataRetentionInHours();
             return Duration.ofHours(hours == null ? 0 : hours);
         } catch (SdkException e) {
             throw translate(e, "DescribeStream", stream);
@@ -125,18 +157,21 @@ public final class KvsSessionClient implements AutoCloseable {
     public HlsSessionUrl openSession(StreamRef stream, HlsSessionRequest request) {
         URI endpoint = dataEndpoint(stream);
         Instant requestedAt = clock.instant();
-        GetHlsStreamingSessionUrlRequest.Builder call = GetHlsStreamingSessionUrlRequest.builder()
-                .playbackMode(request.playbackMode().name())
-                .containerFormat(request.containerFormat())
-                .displayFragmentTimestamp(HLSDisplayFragmentTimestamp.ALWAYS)
-                .expires(request.expiresSeconds())
-                .maxMediaPlaylistFragmentResults((long) request.maxFragmentResults());
-        HLSFragmentSelector.Builder selector = HLSFragmentSelector.builder().fragmentSelectorType(request.selector());
+        GetHlsStreamingSessionUrlRequest.Builder call =
+                GetHlsStreamingSessionUrlRequest.builder()
+                        .playbackMode(request.playbackMode().name())
+                        .containerFormat(request.containerFormat())
+                        .displayFragmentTimestamp(HLSDisplayFragmentTimestamp.ALWAYS)
+                        .expires(request.expiresSeconds())
+                        .maxMediaPlaylistFragmentResults((long) request.maxFragmentResults());
+        HLSFragmentSelector.Builder selector =
+                HLSFragmentSelector.builder().fragmentSelectorType(request.selector());
         if (request.start().isPresent()) {
-            selector.timestampRange(HLSTimestampRange.builder()
-                    .startTimestamp(request.start().get())
-                    .endTimestamp(request.end().orElse(null))
-                    .build());
+            selector.timestampRange(
+                    HLSTimestampRange.builder()
+                            .startTimestamp(request.start().get())
+                            .endTimestamp(request.end().orElse(null))
+                            .build());
         }
         call.hlsFragmentSelector(selector.build());
         if (stream.isArn()) {
@@ -145,7 +180,10 @@ public final class KvsSessionClient implements AutoCloseable {
             call.streamName(stream.value());
         }
         try {
-            String url = archivedMedia(endpoint).getHLSStreamingSessionURL(call.build()).hlsStreamingSessionURL();
+            String url =
+                    archivedMedia(endpoint)
+                            .getHLSStreamingSessionURL(call.build())
+                            .hlsStreamingSessionURL();
             URI session = requireHttps(URI.create(url), httpsOnly, "The HLS session URL", stream);
             return new HlsSessionUrl(session, requestedAt.plusSeconds(request.expiresSeconds()));
         } catch (SdkException | IllegalArgumentException e) {
@@ -158,32 +196,49 @@ public final class KvsSessionClient implements AutoCloseable {
     }
 
     private KinesisVideoArchivedMediaClient archivedMedia(URI endpoint) {
-        return archivedMediaClients.computeIfAbsent(endpoint, uri -> KinesisVideoArchivedMediaClient.builder()
-                .region(region)
-                .credentialsProvider(credentials)
-                .endpointOverride(uri)
-                .overrideConfiguration(overrides)
-                .build());
+        return archivedMediaClients.computeIfAbsent(
+                endpoint,
+                uri ->
+                        KinesisVideoArchivedMediaClient.builder()
+                                .region(region)
+                                .credentialsProvider(credentials)
+                                .endpointOverride(uri)
+                                .overrideConfiguration(overrides)
+                                .build());
     }
 
     private static boolean isEndpointProblem(Exception e) {
         return e instanceof SdkClientException
-                || (e instanceof SdkServiceException && ((SdkServiceException) e).statusCode() >= 500);
+                || (e instanceof SdkServiceException
+                        && ((SdkServiceException) e).statusCode() >= 500);
     }
 
     /** Maps an SDK failure to a {@link KvsApiException} naming the call and the stream. */
     static KvsApiException translate(Exception e, String operation, StreamRef stream) {
         Kind reason = reasonOf(e);
-        String detail = e instanceof SdkServiceException
-                ? ((SdkServiceException) e).getClass().getSimpleName() + ": " + serviceMessage((SdkServiceException) e)
-                : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return new KvsApiException(reason, operation + " for stream " + stream + " failed ("
-                + reason + "): " + SessionTokenRedactor.redact(detail) + hint(reason));
+        String detail =
+                e instanceof SdkServiceException
+                        ? ((SdkServiceException) e).getClass().getSimpleName()
+                                + ": "
+                                + serviceMessage((SdkServiceException) e)
+                        : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return new KvsApiException(
+                reason,
+                operation
+                        + " for stream "
+                        + stream
+                        + " failed ("
+                        + reason
+                        + "): "
+                        + SessionTokenRedactor.redact(detail)
+                        + hint(reason));
     }
 
     private static String serviceMessage(SdkServiceException e) {
         if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException) {
-            var details = ((software.amazon.awssdk.awscore.exception.AwsServiceException) e).awsErrorDetails();
+            var details =
+                    ((software.amazon.awssdk.awscore.exception.AwsServiceException) e)
+                            .awsErrorDetails();
             if (details != null && details.errorMessage() != null) {
                 return details.errorMessage();
             }
@@ -210,10 +265,12 @@ public final class KvsSessionClient implements AutoCloseable {
             case "InvalidCodecPrivateDataException":
                 return Kind.UNSUPPORTED_MEDIA;
             default:
-                if (e instanceof SdkServiceException && ((SdkServiceException) e).statusCode() == 403) {
+                if (e instanceof SdkServiceException
+                        && ((SdkServiceException) e).statusCode() == 403) {
                     return Kind.ACCESS_DENIED;
                 }
-                if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("credentials")) {
+                if (e instanceof SdkClientException
+                        && String.valueOf(e.getMessage()).contains("credentials")) {
                     return Kind.ACCESS_DENIED;
                 }
                 return Kind.UNAVAILABLE;
@@ -225,8 +282,8 @@ public final class KvsSessionClient implements AutoCloseable {
             case STREAM_NOT_FOUND:
                 return ". Check the stream name and the region.";
             case ACCESS_DENIED:
-                return ". Check the credentials and that they allow kinesisvideo:GetDataEndpoint and"
-                        + " kinesisvideo:GetHLSStreamingSessionURL.";
+                return ". Check the credentials and that they allow kinesisvideo:GetDataEndpoint"
+                        + " and kinesisvideo:GetHLSStreamingSessionURL.";
             case THROTTLED:
                 return ". Too many calls: the source backs off and retries.";
             default:

@@ -16,8 +16,12 @@ public final class MediaPlaylist {
     @Nullable private final String playlistType;
     private final List<HlsSegment> segments;
 
-    public MediaPlaylist(long targetDurationSeconds, long mediaSequence, boolean endList,
-            @Nullable String playlistType, List<HlsSegment> segments) {
+    public MediaPlaylist(
+            long targetDurationSeconds,
+            long mediaSequence,
+            boolean endList,
+            @Nullable String playlistType,
+            List<HlsSegment> segments) {
         this.targetDurationSeconds = targetDurationSeconds;
         this.mediaSequence = mediaSequence;
         this.endList = endList;

@@ -6,8 +6,8 @@ import java.net.URI;
 import java.util.regex.Pattern;
 
 /**
- * Removes KVS session tokens from URLs and text before they reach a log, an exception or a
- * metric: whoever holds a token can read the stream until it expires.
+ * Removes KVS session tokens from URLs and text before they reach a log, an exception or a metric:
+ * whoever holds a token can read the stream until it expires.
  */
 @Internal
 public final class SessionTokenRedactor {

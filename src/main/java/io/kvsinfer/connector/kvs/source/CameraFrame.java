@@ -24,7 +24,9 @@ public interface CameraFrame {
     /** The KVS fragment number the frame came from (an opaque decimal string). */
     String fragmentNumber();
 
-    /** Position of the frame in its fragment, in decode order, counting frames dropped by sampling. */
+    /**
+     * Position of the frame in its fragment, in decode order, counting frames dropped by sampling.
+     */
     int indexInFragment();
 
     boolean isKeyFrame();

@@ -12,14 +12,14 @@ import java.time.Duration;
 /**
  * Watermarks for camera frames that leave silent cameras idle.
  *
- * <p>The source marks a camera without producer idle at once. Flink's own periodic generators
- * (such as {@link WatermarkStrategy#forBoundedOutOfOrderness}) emit a watermark every interval even
- * when nothing changed, and every emitted watermark makes the camera's output active again, so a
- * silent camera would hold back event time (and, with watermark alignment, pause every other
- * camera) until {@code withIdleness} times out. This strategy emits a watermark with each frame that
- * advances it and never otherwise, so the source's idle marking holds and needs no timeout, and
- * watermark alignment sees each camera's progress at once. Frames of one camera arrive
- * in timestamp order; a positive out-of-orderness only matters for frames merged from elsewhere.
+ * <p>The source marks a camera without producer idle at once. Flink's own periodic generators (such
+ * as {@link WatermarkStrategy#forBoundedOutOfOrderness}) emit a watermark every interval even when
+ * nothing changed, and every emitted watermark makes the camera's output active again, so a silent
+ * camera would hold back event time (and, with watermark alignment, pause every other camera) until
+ * {@code withIdleness} times out. This strategy emits a watermark with each frame that advances it
+ * and never otherwise, so the source's idle marking holds and needs no timeout, and watermark
+ * alignment sees each camera's progress at once. Frames of one camera arrive in timestamp order; a
+ * positive out-of-orderness only matters for frames merged from elsewhere.
  *
  * <pre>{@code
  * env.fromSource(source,
@@ -31,18 +31,25 @@ import java.time.Duration;
 @PublicEvolving
 public final class CameraWatermarks {
 
-    private CameraWatermarks() {
-    }
+    private CameraWatermarks() {}
 
-    /** Watermarks trailing each camera's newest frame by {@code maxOutOfOrderness}, emitted only on progress. */
+    /**
+     * Watermarks trailing each camera's newest frame by {@code maxOutOfOrderness}, emitted only on
+     * progress.
+     */
     public static <T> WatermarkStrategy<T> forCameras(Duration maxOutOfOrderness) {
-        Preconditions.checkArgument(maxOutOfOrderness != null && !maxOutOfOrderness.isNegative(),
-                "maxOutOfOrderness must be zero or positive, was %s", maxOutOfOrderness);
+        Preconditions.checkArgument(
+                maxOutOfOrderness != null && !maxOutOfOrderness.isNegative(),
+                "maxOutOfOrderness must be zero or positive, was %s",
+                maxOutOfOrderness);
         long delayMillis = maxOutOfOrderness.toMillis();
         return context -> new AdvancingWatermarks<>(delayMillis);
     }
 
-    /** Bounded out-of-orderness, emitted as frames arrive and never while the watermark stands still. */
+    /**
+     * Bounded out-of-orderness, emitted as frames arrive and never while the watermark stands
+     * still.
+     */
     static final class AdvancingWatermarks<T> implements WatermarkGenerator<T> {
         private final long delayMillis;
         private long lastEmitted = Long.MIN_VALUE;

@@ -4,9 +4,8 @@ import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Base of every error the KVS source raises. Thrown to Flink when a camera cannot go on (for
- * example after {@code maxConsecutiveErrors} failures in a row), so that the job's restart
- * strategy takes over. Messages name the camera and stream and never contain session tokens or
- * credentials.
+ * example after {@code maxConsecutiveErrors} failures in a row), so that the job's restart strategy
+ * takes over. Messages name the camera and stream and never contain session tokens or credentials.
  */
 @PublicEvolving
 public class FrameSourceException extends RuntimeException {

@@ -30,7 +30,9 @@ public class HlsStreamException extends FrameSourceException {
         return httpStatus;
     }
 
-    /** Always: a new session and a fresh fetch can succeed (an expired token, a lost connection). */
+    /**
+     * Always: a new session and a fresh fetch can succeed (an expired token, a lost connection).
+     */
     @Override
     public boolean isRetryable() {
         return true;

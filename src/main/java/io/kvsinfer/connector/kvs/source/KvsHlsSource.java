@@ -86,19 +86,22 @@ public final class KvsHlsSource<T>
     public SourceReader<T, KvsStreamSplit> createReader(SourceReaderContext readerContext) {
         Set<String> configured = new HashSet<>();
         cameras.forEach(camera -> configured.add(camera.cameraId()));
-        return KvsSourceReaderFactory.create(config, mapper, credentials, configured, readerContext);
+        return KvsSourceReaderFactory.create(
+                config, mapper, credentials, configured, readerContext);
     }
 
     @Override
     public SplitEnumerator<KvsStreamSplit, KvsEnumeratorState> createEnumerator(
             SplitEnumeratorContext<KvsStreamSplit> context) {
-        return KvsSplitEnumeratorFactory.create(context, cameras, null, config, credentials, isBounded());
+        return KvsSplitEnumeratorFactory.create(
+                context, cameras, null, config, credentials, isBounded());
     }
 
     @Override
     public SplitEnumerator<KvsStreamSplit, KvsEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<KvsStreamSplit> context, KvsEnumeratorState checkpoint) {
-        return KvsSplitEnumeratorFactory.create(context, cameras, checkpoint, config, credentials, isBounded());
+        return KvsSplitEnumeratorFactory.create(
+                context, cameras, checkpoint, config, credentials, isBounded());
     }
 
     private boolean isBounded() {

@@ -56,7 +56,8 @@ public final class KvsHlsSourceBuilder<T> {
     }
 
     static KvsHlsSourceBuilder<VideoFrame> create() {
-        return new KvsHlsSourceBuilder<>(new PooledVideoFrameMapper(), TypeInformation.of(VideoFrame.class));
+        return new KvsHlsSourceBuilder<>(
+                new PooledVideoFrameMapper(), TypeInformation.of(VideoFrame.class));
     }
 
     /**
@@ -64,17 +65,26 @@ public final class KvsHlsSourceBuilder<T> {
      * stream name or ARN.
      */
     public KvsHlsSourceBuilder<T> addCamera(String cameraId, String stream) {
-        Preconditions.checkArgument(cameraId != null && !cameraId.isBlank() && cameraId.length() <= MAX_CAMERA_ID_LENGTH
+        Preconditions.checkArgument(
+                cameraId != null
+                        && !cameraId.isBlank()
+                        && cameraId.length() <= MAX_CAMERA_ID_LENGTH
                         && cameraId.chars().noneMatch(Character::isISOControl),
-                "camera id must be 1 to %s printable characters, but was '%s'", MAX_CAMERA_ID_LENGTH, cameraId);
+                "camera id must be 1 to %s printable characters, but was '%s'",
+                MAX_CAMERA_ID_LENGTH,
+                cameraId);
         try {
             StreamRef.parse(stream);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Stream of camera '" + cameraId + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "Stream of camera '" + cameraId + "': " + e.getMessage(), e);
         }
-        Preconditions.checkArgument(!cameras.containsKey(cameraId),
+        Preconditions.checkArgument(
+                !cameras.containsKey(cameraId),
                 "camera id '%s' is used twice (streams '%s' and '%s'); camera ids must be unique",
-                cameraId, cameras.get(cameraId), stream);
+                cameraId,
+                cameras.get(cameraId),
+                stream);
         cameras.put(cameraId, stream);
         return this;
     }
@@ -86,7 +96,9 @@ public final class KvsHlsSourceBuilder<T> {
 
     public KvsHlsSourceBuilder<T> setRegion(String region) {
         // Checked with every other option at build(), so setOption(REGION, ...) is checked alike.
-        config.set(KvsSourceOptions.REGION, Preconditions.checkNotNull(region, "region must not be null"));
+        config.set(
+                KvsSourceOptions.REGION,
+                Preconditions.checkNotNull(region, "region must not be null"));
         return this;
     }
 
@@ -116,18 +128,23 @@ public final class KvsHlsSourceBuilder<T> {
     }
 
     /**
-     * Reads with the temporary credentials of an IAM role, typically in the account that owns
-     * the streams; renewed before they expire. STS is called with the static keys or profile if
-     * set, else the default chain.
+     * Reads with the temporary credentials of an IAM role, typically in the account that owns the
+     * streams; renewed before they expire. STS is called with the static keys or profile if set,
+     * else the default chain.
      *
      * @param roleArn for example {@code arn:aws:iam::123456789012:role/kvs-reader}
      * @param sessionName shows in the stream owner's CloudTrail
      * @param externalId what the role's trust policy requires, or null
      */
-    public KvsHlsSourceBuilder<T> setAssumeRole(String roleArn, String sessionName, @Nullable String externalId) {
+    public KvsHlsSourceBuilder<T> setAssumeRole(
+            String roleArn, String sessionName, @Nullable String externalId) {
         config.set(KvsSourceOptions.CREDENTIALS_PROVIDER, CredentialsProviderType.ASSUME_ROLE);
-        config.set(KvsSourceOptions.ROLE_ARN, Preconditions.checkNotNull(roleArn, "roleArn must not be null"));
-        config.set(KvsSourceOptions.ROLE_SESSION_NAME, Preconditions.checkNotNull(sessionName, "sessionName must not be null"));
+        config.set(
+                KvsSourceOptions.ROLE_ARN,
+                Preconditions.checkNotNull(roleArn, "roleArn must not be null"));
+        config.set(
+                KvsSourceOptions.ROLE_SESSION_NAME,
+                Preconditions.checkNotNull(sessionName, "sessionName must not be null"));
         if (externalId != null) {
             config.set(KvsSourceOptions.ROLE_EXTERNAL_ID, externalId);
         }
@@ -142,14 +159,18 @@ public final class KvsHlsSourceBuilder<T> {
     }
 
     private void setProviderUnlessAssumingRole(CredentialsProviderType type) {
-        if (config.get(KvsSourceOptions.CREDENTIALS_PROVIDER) != CredentialsProviderType.ASSUME_ROLE) {
+        if (config.get(KvsSourceOptions.CREDENTIALS_PROVIDER)
+                != CredentialsProviderType.ASSUME_ROLE) {
             config.set(KvsSourceOptions.CREDENTIALS_PROVIDER, type);
         }
     }
 
     /** Any credentials provider, created on each TaskManager by the given serializable supplier. */
-    public KvsHlsSourceBuilder<T> setCredentialsProvider(SerializableSupplier<AwsCredentialsProvider> supplier) {
-        this.credentials = Preconditions.checkNotNull(supplier, "credentials provider supplier must not be null");
+    public KvsHlsSourceBuilder<T> setCredentialsProvider(
+            SerializableSupplier<AwsCredentialsProvider> supplier) {
+        this.credentials =
+                Preconditions.checkNotNull(
+                        supplier, "credentials provider supplier must not be null");
         return this;
     }
 
@@ -282,7 +303,9 @@ public final class KvsHlsSourceBuilder<T> {
         return this;
     }
 
-    /** How many cameras of a TaskManager decode at the same moment; 0 (the default) is one per core. */
+    /**
+     * How many cameras of a TaskManager decode at the same moment; 0 (the default) is one per core.
+     */
     public KvsHlsSourceBuilder<T> setDecoderConcurrentCameras(int cameras) {
         config.set(KvsSourceOptions.DECODER_CONCURRENT_CAMERAS, cameras);
         return this;
@@ -294,7 +317,8 @@ public final class KvsHlsSourceBuilder<T> {
     }
 
     /** Sets any option; also how options without a dedicated setter are reached. */
-    public <V> KvsHlsSourceBuilder<T> setOption(org.apache.flink.configuration.ConfigOption<V> option, V value) {
+    public <V> KvsHlsSourceBuilder<T> setOption(
+            org.apache.flink.configuration.ConfigOption<V> option, V value) {
         config.set(option, value);
         return this;
     }
@@ -306,9 +330,11 @@ public final class KvsHlsSourceBuilder<T> {
     }
 
     /** Emits what {@code frameMapper} makes of each frame instead of {@link VideoFrame}s. */
-    public <R> KvsHlsSourceBuilder<R> setFrameMapper(FrameMapper<R> frameMapper, TypeInformation<R> type) {
+    public <R> KvsHlsSourceBuilder<R> setFrameMapper(
+            FrameMapper<R> frameMapper, TypeInformation<R> type) {
         Preconditions.checkNotNull(frameMapper, "frame mapper must not be null");
-        Preconditions.checkNotNull(type, "type information of the mapper's records must not be null");
+        Preconditions.checkNotNull(
+                type, "type information of the mapper's records must not be null");
         @SuppressWarnings("unchecked")
         KvsHlsSourceBuilder<R> self = (KvsHlsSourceBuilder<R>) this;
         self.mapper = frameMapper;
@@ -322,12 +348,15 @@ public final class KvsHlsSourceBuilder<T> {
 
     public KvsHlsSource<T> build() {
         KvsSourceConfig validated = new KvsSourceConfig(config);
-        Preconditions.checkState(!cameras.isEmpty() || validated.discoveryPrefix().isPresent(),
-                "no camera was added; call addCamera(cameraId, stream) at least once, or discoverStreams(prefix)");
+        Preconditions.checkState(
+                !cameras.isEmpty() || validated.discoveryPrefix().isPresent(),
+                "no camera was added; call addCamera(cameraId, stream) at least once, or"
+                        + " discoverStreams(prefix)");
         long stop = validated.stoppingTimestamp().orElse(KvsStreamSplit.NO_STOPPING_TIMESTAMP);
         StartingPosition start = validated.startingPosition();
         List<KvsStreamSplit> splits = new ArrayList<>(cameras.size());
-        cameras.forEach((id, stream) -> splits.add(new KvsStreamSplit(id, stream, start, stop, null)));
+        cameras.forEach(
+                (id, stream) -> splits.add(new KvsStreamSplit(id, stream, start, stop, null)));
         return new KvsHlsSource<>(splits, validated, mapper, producedType, credentials);
     }
 }

@@ -17,11 +17,22 @@ final class PackedRows {
      * bytes apart in {@code source} (from its index 0), into {@code out}, which must hold exactly
      * that many bytes times {@code height}.
      */
-    static void pack(ByteBuffer source, PixelFormat format, int width, int height, int stride, byte[] out) {
+    static void pack(
+            ByteBuffer source, PixelFormat format, int width, int height, int stride, byte[] out) {
         int rowBytes = format.bytesPerPixel() * width;
         if (out.length != rowBytes * height) {
-            throw new IllegalArgumentException("A " + width + "x" + height + " " + format + " frame needs "
-                    + rowBytes * height + " bytes but the array has " + out.length + ".");
+            throw new IllegalArgumentException(
+                    "A "
+                            + width
+                            + "x"
+                            + height
+                            + " "
+                            + format
+                            + " frame needs "
+                            + rowBytes * height
+                            + " bytes but the array has "
+                            + out.length
+                            + ".");
         }
         if (stride == rowBytes) {
             source.get(0, out);

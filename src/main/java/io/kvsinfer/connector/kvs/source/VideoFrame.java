@@ -7,9 +7,9 @@ import java.util.Objects;
 
 /**
  * The default record of the source: one decoded frame of one camera, with its pixels packed row
- * after row in the configured {@link io.kvsinfer.connector.kvs.source.config.PixelFormat} (its
- * name in {@link #getPixelFormat()}; BGR24, {@code 3 * width * height} bytes, unless set). A Flink
- * POJO, so it is serialized without Kryo.
+ * after row in the configured {@link io.kvsinfer.connector.kvs.source.config.PixelFormat} (its name
+ * in {@link #getPixelFormat()}; BGR24, {@code 3 * width * height} bytes, unless set). A Flink POJO,
+ * so it is serialized without Kryo.
  *
  * <p>Once a frame has left the source, the source gives its pixel array to a later frame (Flink
  * lets a source reuse what it emitted) and sets this frame's data to null. Without object reuse,
@@ -61,7 +61,10 @@ public class VideoFrame {
         return withPixels(frame, frame.toPackedArray());
     }
 
-    /** The frame's camera, time and position with {@code pixels}, its packed pixels in the frame's format. */
+    /**
+     * The frame's camera, time and position with {@code pixels}, its packed pixels in the frame's
+     * format.
+     */
     public static VideoFrame withPixels(CameraFrame frame, byte[] pixels) {
         return new VideoFrame(
                 frame.cameraId(),
@@ -159,8 +162,17 @@ public class VideoFrame {
 
     /** A deep copy, with its own pixel array, to keep beyond the call that received this frame. */
     public VideoFrame copy() {
-        return new VideoFrame(cameraId, stream, timestampMillis, fragmentNumber, indexInFragment, keyFrame, width,
-                height, pixelFormat, data == null ? null : data.clone());
+        return new VideoFrame(
+                cameraId,
+                stream,
+                timestampMillis,
+                fragmentNumber,
+                indexInFragment,
+                keyFrame,
+                width,
+                height,
+                pixelFormat,
+                data == null ? null : data.clone());
     }
 
     @Override
@@ -188,7 +200,19 @@ public class VideoFrame {
 
     @Override
     public String toString() {
-        return "VideoFrame{camera=" + cameraId + ", ts=" + timestampMillis + ", fragment=" + fragmentNumber
-                + "#" + indexInFragment + (keyFrame ? " key" : "") + ", " + width + "x" + height + "}";
+        return "VideoFrame{camera="
+                + cameraId
+                + ", ts="
+                + timestampMillis
+                + ", fragment="
+                + fragmentNumber
+                + "#"
+                + indexInFragment
+                + (keyFrame ? " key" : "")
+                + ", "
+                + width
+                + "x"
+                + height
+                + "}";
     }
 }

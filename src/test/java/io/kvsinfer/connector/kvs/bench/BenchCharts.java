@@ -28,23 +28,43 @@ final class BenchCharts {
             }
         }
         series.add(100.0, lag.getMaxValue());
-        save(png, ChartFactory.createXYLineChart("Live lag: fragment available -> first frame out", "percentile",
-                "ms", new XYSeriesCollection(series), PlotOrientation.VERTICAL, false, false, false));
+        save(
+                png,
+                ChartFactory.createXYLineChart(
+                        "Live lag: fragment available -> first frame out",
+                        "percentile",
+                        "ms",
+                        new XYSeriesCollection(series),
+                        PlotOrientation.VERTICAL,
+                        false,
+                        false,
+                        false));
     }
 
     /**
      * Aggregate throughput against camera count: one line per named series of (cameras, fps)
      * points, for example the scaling runs at parallelism 1 and 2.
      */
-    static void throughput(Map<String, Map<Integer, Double>> lines, String title, Path png) throws IOException {
+    static void throughput(Map<String, Map<Integer, Double>> lines, String title, Path png)
+            throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
-        lines.forEach((name, points) -> {
-            XYSeries series = new XYSeries(name);
-            points.forEach(series::add);
-            data.addSeries(series);
-        });
-        save(png, ChartFactory.createXYLineChart(title, "cameras", "frames per second", data,
-                PlotOrientation.VERTICAL, true, false, false));
+        lines.forEach(
+                (name, points) -> {
+                    XYSeries series = new XYSeries(name);
+                    points.forEach(series::add);
+                    data.addSeries(series);
+                });
+        save(
+                png,
+                ChartFactory.createXYLineChart(
+                        title,
+                        "cameras",
+                        "frames per second",
+                        data,
+                        PlotOrientation.VERTICAL,
+                        true,
+                        false,
+                        false));
     }
 
     private static void save(Path png, JFreeChart chart) throws IOException {

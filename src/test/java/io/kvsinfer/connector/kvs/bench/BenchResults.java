@@ -27,10 +27,10 @@ import java.util.TreeMap;
  * one flat JSON object into which each benchmark merges its keys (a key written again replaces the
  * old value; keys of other benchmarks stay).
  *
- * <p>Benchmarks are JUnit 5 classes named {@code *Benchmark}, tagged {@code @Tag("benchmark")}.
- * The default build runs them in quick mode ({@code bench.quick=true}: tiny sizes, a few seconds)
- * so they never rot; {@code mvn -B -Pbench verify} runs only them in full mode. They assert only
- * that numbers were produced, never a speed target: numbers on a shared machine drift.
+ * <p>Benchmarks are JUnit 5 classes named {@code *Benchmark}, tagged {@code @Tag("benchmark")}. The
+ * default build runs them in quick mode ({@code bench.quick=true}: tiny sizes, a few seconds) so
+ * they never rot; {@code mvn -B -Pbench verify} runs only them in full mode. They assert only that
+ * numbers were produced, never a speed target: numbers on a shared machine drift.
  *
  * <p>Values may be numbers, strings, booleans, null, lists and maps of those. The file also gets
  * {@code bench_quick}, {@code bench_updated} and {@code bench_cpus}, so a reader can tell a quick
@@ -41,7 +41,9 @@ public final class BenchResults {
     /** System property: {@code true} (the default) for quick mode, {@code false} for full runs. */
     public static final String QUICK_PROPERTY = "bench.quick";
 
-    /** System property: where results go; the pom points it at {@code target/bench/results.json}. */
+    /**
+     * System property: where results go; the pom points it at {@code target/bench/results.json}.
+     */
     public static final String FILE_PROPERTY = "bench.results";
 
     private BenchResults() {}
@@ -51,10 +53,14 @@ public final class BenchResults {
         return !"false".equalsIgnoreCase(System.getProperty(QUICK_PROPERTY, "true").trim());
     }
 
-    /** An integer setting {@code name} from the system properties, or {@code quick}/{@code full}. */
+    /**
+     * An integer setting {@code name} from the system properties, or {@code quick}/{@code full}.
+     */
     public static int intSetting(String name, int quick, int full) {
         String value = System.getProperty(name);
-        return value == null || value.isBlank() ? (quick() ? quick : full) : Integer.parseInt(value.trim());
+        return value == null || value.isBlank()
+                ? (quick() ? quick : full)
+                : Integer.parseInt(value.trim());
     }
 
     public static Path file() {
@@ -69,8 +75,12 @@ public final class BenchResults {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            try (FileChannel channel = FileChannel.open(
-                            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try (FileChannel channel =
+                            FileChannel.open(
+                                    file,
+                                    StandardOpenOption.CREATE,
+                                    StandardOpenOption.READ,
+                                    StandardOpenOption.WRITE);
                     FileLock ignored = channel.lock()) {
                 byte[] old = Channels.newInputStream(channel).readAllBytes();
                 Map<String, Object> merged = new TreeMap<>(parse(old));
@@ -78,7 +88,8 @@ public final class BenchResults {
                     merged.put(e.getKey(), check(e.getKey(), e.getValue()));
                 }
                 merged.put("bench_quick", quick());
-                merged.put("bench_updated", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                merged.put(
+                        "bench_updated", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
                 merged.put("bench_cpus", Runtime.getRuntime().availableProcessors());
                 byte[] json = (toJson(merged) + "\n").getBytes(StandardCharsets.UTF_8);
                 channel.truncate(0);
@@ -139,7 +150,8 @@ public final class BenchResults {
     }
 
     private static Object check(String key, Object value) {
-        if (value instanceof Double d && !Double.isFinite(d) || value instanceof Float f && !Float.isFinite(f)) {
+        if (value instanceof Double d && !Double.isFinite(d)
+                || value instanceof Float f && !Float.isFinite(f)) {
             throw new IllegalArgumentException("bench result " + key + " is not finite: " + value);
         }
         return value;
@@ -179,7 +191,10 @@ public final class BenchResults {
             }
             out.append(']');
         } else if (value instanceof Double d) {
-            out.append(Double.isFinite(d) ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString() : "null");
+            out.append(
+                    Double.isFinite(d)
+                            ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()
+                            : "null");
         } else if (value instanceof Float f) {
             write(out, f.doubleValue(), indent);
         } else if (value instanceof BigDecimal b) {

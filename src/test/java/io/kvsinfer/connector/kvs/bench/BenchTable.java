@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A plain-text table for benchmark output: columns sized to their content, numbers right-aligned. */
+/**
+ * A plain-text table for benchmark output: columns sized to their content, numbers right-aligned.
+ */
 public final class BenchTable {
 
     private final String title;
@@ -21,7 +23,11 @@ public final class BenchTable {
     public BenchTable row(Object... cells) {
         if (cells.length != headers.size()) {
             throw new IllegalArgumentException(
-                    "row has " + cells.length + " cells but the table has " + headers.size() + " columns");
+                    "row has "
+                            + cells.length
+                            + " cells but the table has "
+                            + headers.size()
+                            + " columns");
         }
         List<String> row = new ArrayList<>();
         for (Object c : cells) {
@@ -60,12 +66,17 @@ public final class BenchTable {
         return out.toString();
     }
 
-    private static void line(StringBuilder out, List<String> cells, int[] widths, boolean alignNumbers) {
+    private static void line(
+            StringBuilder out, List<String> cells, int[] widths, boolean alignNumbers) {
         for (int i = 0; i < cells.size(); i++) {
             String c = cells.get(i);
-            boolean right = alignNumbers && !c.isEmpty() && (Character.isDigit(c.charAt(0)) || c.charAt(0) == '-');
+            boolean right =
+                    alignNumbers
+                            && !c.isEmpty()
+                            && (Character.isDigit(c.charAt(0)) || c.charAt(0) == '-');
             String pad = " ".repeat(widths[i] - c.length());
-            out.append(i == 0 ? "" : " | ").append(right ? pad + c : c + (i == cells.size() - 1 ? "" : pad));
+            out.append(i == 0 ? "" : " | ")
+                    .append(right ? pad + c : c + (i == cells.size() - 1 ? "" : pad));
         }
         out.append('\n');
     }

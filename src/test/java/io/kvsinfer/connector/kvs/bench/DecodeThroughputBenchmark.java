@@ -35,16 +35,16 @@ import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.sourceFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Decode throughput of one camera through the whole source (LocalKvs over HTTP, HLS, FFmpeg,
- * BGR24 copied into each {@link VideoFrame}, a Flink job with a discarding sink) against FFmpeg
- * alone decoding the very same fragments to BGR24 from a local file (JavaCV, no Flink, no HTTP),
- * with one decoder thread each; and the source with its default settings (decoder threads adapt
- * to the cameras: all cores for a lone camera) against FFmpeg with all threads, the way OpenCV's
- * {@code VideoCapture} (and the Python reader) decodes. Runs alternate baseline and source so
- * machine noise hits both; the medians count.
+ * Decode throughput of one camera through the whole source (LocalKvs over HTTP, HLS, FFmpeg, BGR24
+ * copied into each {@link VideoFrame}, a Flink job with a discarding sink) against FFmpeg alone
+ * decoding the very same fragments to BGR24 from a local file (JavaCV, no Flink, no HTTP), with one
+ * decoder thread each; and the source with its default settings (decoder threads adapt to the
+ * cameras: all cores for a lone camera) against FFmpeg with all threads, the way OpenCV's {@code
+ * VideoCapture} (and the Python reader) decodes. Runs alternate baseline and source so machine
+ * noise hits both; the medians count.
  *
- * <p>Full: 60 s of 1920x1080 at 30 fps in 2 s fragments, three rounds. Quick (every build): 10 s
- * of 320x240 at 15 fps, one round.
+ * <p>Full: 60 s of 1920x1080 at 30 fps in 2 s fragments, three rounds. Quick (every build): 10 s of
+ * 320x240 at 15 fps, one round.
  *
  * <pre>mvn -B -Pbench verify -Dtest=DecodeThroughputBenchmark</pre>
  */
@@ -60,6 +60,7 @@ class DecodeThroughputBenchmark {
 
     /** First and last arrival of a frame at the sink, and how many arrived. */
     private static final AtomicLong FIRST = new AtomicLong();
+
     private static final AtomicLong LAST = new AtomicLong();
     private static final AtomicLong COUNT = new AtomicLong();
 
@@ -85,8 +86,11 @@ class DecodeThroughputBenchmark {
         List<Double> allThreadsBaseline = new ArrayList<>();
         List<Double> defaults = new ArrayList<>();
         try (LocalKvs kvs = LocalKvs.builder().build().start()) {
-            long end = kvs.createStream("decode").appendArchived(media, start, FRAGMENTS)
-                    .get(FRAGMENTS - 1).producerEndMillis();
+            long end =
+                    kvs.createStream("decode")
+                            .appendArchived(media, start, FRAGMENTS)
+                            .get(FRAGMENTS - 1)
+                            .producerEndMillis();
             for (int round = 0; round < ROUNDS; round++) {
                 baseline.add(ffmpegAlone(file, expected, 1));
                 source.add(throughSource(kvs, List.of("decode"), 1, end, expected, true, 1));
@@ -101,28 +105,53 @@ class DecodeThroughputBenchmark {
         double defaultsFps = median(defaults);
         double allThreadsFps = median(allThreadsBaseline);
         double defaultsRatio = defaultsFps / allThreadsFps;
-        new BenchTable(String.format("Decode throughput, one camera, %dx%d@%d, %d frames, %d round(s)",
-                WIDTH, HEIGHT, FPS, expected, ROUNDS), "path", "fps (median)", "runs")
-                .row("FFmpeg alone (JavaCV, local file, BGR24, 1 thread)", String.format("%.0f", baselineFps), runs(baseline))
-                .row("KvsHlsSource (LocalKvs HTTP, Flink job, BGR24 copied)", String.format("%.0f", sourceFps), runs(source))
-                .row("KvsHlsSource, mapper keeping only the timestamp (no copy)", String.format("%.0f", median(noCopy)), runs(noCopy))
-                .row("FFmpeg alone, all threads (as OpenCV's VideoCapture decodes)", String.format("%.0f", allThreadsFps),
+        new BenchTable(
+                        String.format(
+                                "Decode throughput, one camera, %dx%d@%d, %d frames, %d round(s)",
+                                WIDTH, HEIGHT, FPS, expected, ROUNDS),
+                        "path",
+                        "fps (median)",
+                        "runs")
+                .row(
+                        "FFmpeg alone (JavaCV, local file, BGR24, 1 thread)",
+                        String.format("%.0f", baselineFps),
+                        runs(baseline))
+                .row(
+                        "KvsHlsSource (LocalKvs HTTP, Flink job, BGR24 copied)",
+                        String.format("%.0f", sourceFps),
+                        runs(source))
+                .row(
+                        "KvsHlsSource, mapper keeping only the timestamp (no copy)",
+                        String.format("%.0f", median(noCopy)),
+                        runs(noCopy))
+                .row(
+                        "FFmpeg alone, all threads (as OpenCV's VideoCapture decodes)",
+                        String.format("%.0f", allThreadsFps),
                         runs(allThreadsBaseline))
-                .row("KvsHlsSource with default settings (adaptive decoder threads)", String.format("%.0f", defaultsFps),
+                .row(
+                        "KvsHlsSource with default settings (adaptive decoder threads)",
+                        String.format("%.0f", defaultsFps),
                         runs(defaults))
-                .note(String.format("ratio_vs_ffmpeg = %.2f (target >= 0.90 in the full run)", ratio))
-                .note(String.format("ratio_defaults_vs_ffmpeg_all_threads = %.2f (target >= 1.0 in the full run)",
-                        defaultsRatio))
+                .note(
+                        String.format(
+                                "ratio_vs_ffmpeg = %.2f (target >= 0.90 in the full run)", ratio))
+                .note(
+                        String.format(
+                                "ratio_defaults_vs_ffmpeg_all_threads = %.2f (target >= 1.0 in the"
+                                        + " full run)",
+                                defaultsRatio))
                 .print();
-        BenchResults.merge(Map.of(
-                "single_camera_fps", round1(sourceFps),
-                "ffmpeg_baseline_fps", round1(baselineFps),
-                "ratio_vs_ffmpeg", Math.round(ratio * 100) / 100.0,
-                "single_camera_fps_no_copy", round1(median(noCopy)),
-                "single_camera_defaults_fps", round1(defaultsFps),
-                "ffmpeg_all_threads_fps", round1(allThreadsFps),
-                "ratio_defaults_vs_ffmpeg_all_threads", Math.round(defaultsRatio * 100) / 100.0,
-                "decode_benchmark_resolution", WIDTH + "x" + HEIGHT + "@" + FPS));
+        BenchResults.merge(
+                Map.of(
+                        "single_camera_fps", round1(sourceFps),
+                        "ffmpeg_baseline_fps", round1(baselineFps),
+                        "ratio_vs_ffmpeg", Math.round(ratio * 100) / 100.0,
+                        "single_camera_fps_no_copy", round1(median(noCopy)),
+                        "single_camera_defaults_fps", round1(defaultsFps),
+                        "ffmpeg_all_threads_fps", round1(allThreadsFps),
+                        "ratio_defaults_vs_ffmpeg_all_threads",
+                                Math.round(defaultsRatio * 100) / 100.0,
+                        "decode_benchmark_resolution", WIDTH + "x" + HEIGHT + "@" + FPS));
         assertThat(sourceFps).isPositive();
     }
 
@@ -162,8 +191,14 @@ class DecodeThroughputBenchmark {
         long start = (System.currentTimeMillis() - 3_600_000) / 1000 * 1000;
         int fragments = BenchResults.intSetting("bench.scaling.fragments", 2, 5);
         List<Integer> cameraCounts = QUICK ? List.of(1, 2) : List.of(1, 2, 4, 8);
-        BenchTable table = new BenchTable(String.format("Decode scaling, %dx%d@%d, %d s per camera, 1 decoder thread each",
-                WIDTH, HEIGHT, FPS, fragments * 2), "cameras", "parallelism 1 (fps)", "parallelism 2 (fps)");
+        BenchTable table =
+                new BenchTable(
+                        String.format(
+                                "Decode scaling, %dx%d@%d, %d s per camera, 1 decoder thread each",
+                                WIDTH, HEIGHT, FPS, fragments * 2),
+                        "cameras",
+                        "parallelism 1 (fps)",
+                        "parallelism 2 (fps)");
         Map<String, Object> results = new java.util.LinkedHashMap<>();
         Map<String, Map<Integer, Double>> lines = new java.util.TreeMap<>();
         double bestSingle = 0;
@@ -173,7 +208,8 @@ class DecodeThroughputBenchmark {
             long end = 0;
             int perCamera = 0;
             for (int i = 0; i < 8; i++) {
-                var written = kvs.createStream("scale-" + i).appendArchived(media, start, fragments);
+                var written =
+                        kvs.createStream("scale-" + i).appendArchived(media, start, fragments);
                 end = written.get(fragments - 1).producerEndMillis();
                 streams.add("scale-" + i);
             }
@@ -183,10 +219,20 @@ class DecodeThroughputBenchmark {
             for (int cameras : cameraCounts) {
                 double[] fps = new double[2];
                 for (int parallelism = 1; parallelism <= 2; parallelism++) {
-                    fps[parallelism - 1] = throughSource(kvs, streams.subList(0, cameras), parallelism, end,
-                            cameras * perCamera, true, 1);
-                    results.put("scaling_fps_c" + cameras + "_p" + parallelism, round1(fps[parallelism - 1]));
-                    lines.computeIfAbsent("parallelism " + parallelism, k -> new java.util.TreeMap<>())
+                    fps[parallelism - 1] =
+                            throughSource(
+                                    kvs,
+                                    streams.subList(0, cameras),
+                                    parallelism,
+                                    end,
+                                    cameras * perCamera,
+                                    true,
+                                    1);
+                    results.put(
+                            "scaling_fps_c" + cameras + "_p" + parallelism,
+                            round1(fps[parallelism - 1]));
+                    lines.computeIfAbsent(
+                                    "parallelism " + parallelism, k -> new java.util.TreeMap<>())
                             .put(cameras, fps[parallelism - 1]);
                 }
                 table.row(cameras, String.format("%.0f", fps[0]), String.format("%.0f", fps[1]));
@@ -200,21 +246,35 @@ class DecodeThroughputBenchmark {
         if (bestFour > 0) {
             double efficiency = bestFour / bestSingle;
             results.put("scaling_efficiency_4", Math.round(efficiency * 100) / 100.0);
-            table.note(String.format("scaling_efficiency_4 = %.2f (aggregate fps at 4 cameras / best single camera;"
-                    + " target >= 0.90)", efficiency));
+            table.note(
+                    String.format(
+                            "scaling_efficiency_4 = %.2f (aggregate fps at 4 cameras / best single"
+                                    + " camera; target >= 0.90)",
+                            efficiency));
         }
         table.print();
         BenchResults.merge(results);
-        BenchCharts.throughput(lines, String.format("Decode throughput against cameras, %dx%d@%d, 1 decoder thread each",
-                WIDTH, HEIGHT, FPS), BenchResults.file().resolveSibling("scaling.png"));
+        BenchCharts.throughput(
+                lines,
+                String.format(
+                        "Decode throughput against cameras, %dx%d@%d, 1 decoder thread each",
+                        WIDTH, HEIGHT, FPS),
+                BenchResults.file().resolveSibling("scaling.png"));
     }
 
     /**
      * Frames per second leaving the source in a bounded replay of {@code streams}, first frame to
      * last, with {@code decoderThreads} per camera (null: the source's default).
      */
-    private static double throughSource(LocalKvs kvs, List<String> streams, int parallelism, long end, int expected,
-            boolean copyFrames, Integer decoderThreads) throws Exception {
+    private static double throughSource(
+            LocalKvs kvs,
+            List<String> streams,
+            int parallelism,
+            long end,
+            int expected,
+            boolean copyFrames,
+            Integer decoderThreads)
+            throws Exception {
         FIRST.set(Long.MAX_VALUE);
         LAST.set(0);
         COUNT.set(0);
@@ -223,18 +283,24 @@ class DecodeThroughputBenchmark {
         // Without object reuse Flink deep-copies every record between chained operators: a second
         // copy of each 6 MB frame. Video jobs should enable it (frames are not mutated downstream).
         env.getConfig().enableObjectReuse();
-        KvsHlsSourceBuilder<VideoFrame> builder = sourceFor(kvs)
-                .setStartingPosition(StartingPosition.earliest())
-                .setStoppingTimestamp(Instant.ofEpochMilli(end - 1));
+        KvsHlsSourceBuilder<VideoFrame> builder =
+                sourceFor(kvs)
+                        .setStartingPosition(StartingPosition.earliest())
+                        .setStoppingTimestamp(Instant.ofEpochMilli(end - 1));
         if (decoderThreads != null) {
             builder.setDecoderThreads(decoderThreads);
         }
         streams.forEach(builder::addStream);
         if (copyFrames) {
-            env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "decode").sinkTo(new TimingSink<>());
+            env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "decode")
+                    .sinkTo(new TimingSink<>());
         } else {
-            env.fromSource(builder.setFrameMapper(CameraFrame::timestampMillis, Long.class).build(),
-                    WatermarkStrategy.noWatermarks(), "decode").sinkTo(new TimingSink<>());
+            env.fromSource(
+                            builder.setFrameMapper(CameraFrame::timestampMillis, Long.class)
+                                    .build(),
+                            WatermarkStrategy.noWatermarks(),
+                            "decode")
+                    .sinkTo(new TimingSink<>());
         }
         env.execute("decode throughput");
         assertThat(COUNT.get()).as("frames through the source").isEqualTo(expected);

@@ -34,30 +34,30 @@ import static io.kvsinfer.connector.kvs.bench.ThreadCpuMeter.LOCALKVS_THREADS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How many live 720p15 cameras the source keeps up with on this machine: every frame, one frame
- * per second, and key frames only. A step runs a job with N cameras from the live edge; it fails
- * if some camera stays more than one fragment behind the live edge for the whole judged window
- * (the newest fragment it emitted frames of ended more than two fragment durations ago, at every
- * sample; see {@link LiveProbe#ages()}). The count doubles until a step fails, then a binary
- * search narrows it to within a sixteenth. The ceiling, measured in the same run, is how many such
- * cameras FFmpeg alone could decode on all cores: decode-only frames per second of the same
- * stream (no colour conversion, no Flink, no HTTP; one decoding thread per core) divided by 15.
- * Beside it, FFmpeg alone decoding and converting to BGR24, which every-frame reading must also
- * do, shows how much of the gap the conversion is; and FFmpeg alone decoding and converting as
- * many streams as the every-frame count, taking turns frame by frame, is the same work as the
- * source's, caches included. LocalKvs's own CPU during each passing step is reported separately,
- * and at the largest every-frame step the CPU time per frame of each part of the process.
+ * How many live 720p15 cameras the source keeps up with on this machine: every frame, one frame per
+ * second, and key frames only. A step runs a job with N cameras from the live edge; it fails if
+ * some camera stays more than one fragment behind the live edge for the whole judged window (the
+ * newest fragment it emitted frames of ended more than two fragment durations ago, at every sample;
+ * see {@link LiveProbe#ages()}). The count doubles until a step fails, then a binary search narrows
+ * it to within a sixteenth. The ceiling, measured in the same run, is how many such cameras FFmpeg
+ * alone could decode on all cores: decode-only frames per second of the same stream (no colour
+ * conversion, no Flink, no HTTP; one decoding thread per core) divided by 15. Beside it, FFmpeg
+ * alone decoding and converting to BGR24, which every-frame reading must also do, shows how much of
+ * the gap the conversion is; and FFmpeg alone decoding and converting as many streams as the
+ * every-frame count, taking turns frame by frame, is the same work as the source's, caches
+ * included. LocalKvs's own CPU during each passing step is reported separately, and at the largest
+ * every-frame step the CPU time per frame of each part of the process.
  *
  * <p>Keys {@code max_live_cameras_all}, {@code max_live_cameras_1fps}, {@code
- * max_live_cameras_keyframes} (the ramp goes up to 1024), {@code max_live_cameras_all_gray8} (every frame as
- * GRAY8, no colour conversion), {@code every_frame_bgr_ratio} (every frame against FFmpeg's decode +
- * BGR24), {@code every_frame_gray8_ratio} (GRAY8 against FFmpeg's decode only), {@code
- * keyframes_cpu_ms_per_frame_*}, {@code decode_limit_cameras}, {@code decode_bgr_limit_cameras},
- * {@code decode_bgr_interleaved_limit_cameras}, {@code localkvs_cpu_cores_*}, {@code
- * every_frame_cpu_ms_per_frame_*}, {@code every_frame_gray8_cpu_ms_per_frame_*}, {@code
- * decode_only_cpu_ms_per_frame}, {@code
- * decode_bgr_cpu_ms_per_frame}. Quick:
- * 2 and 4 cameras with short windows, to keep the machinery working.
+ * max_live_cameras_keyframes} (the ramp goes up to 1024), {@code max_live_cameras_all_gray8} (every
+ * frame as GRAY8, no colour conversion), {@code every_frame_bgr_ratio} (every frame against
+ * FFmpeg's decode + BGR24), {@code every_frame_gray8_ratio} (GRAY8 against FFmpeg's decode only),
+ * {@code keyframes_cpu_ms_per_frame_*}, {@code decode_limit_cameras}, {@code
+ * decode_bgr_limit_cameras}, {@code decode_bgr_interleaved_limit_cameras}, {@code
+ * localkvs_cpu_cores_*}, {@code every_frame_cpu_ms_per_frame_*}, {@code
+ * every_frame_gray8_cpu_ms_per_frame_*}, {@code decode_only_cpu_ms_per_frame}, {@code
+ * decode_bgr_cpu_ms_per_frame}. Quick: 2 and 4 cameras with short windows, to keep the machinery
+ * working.
  */
 @Tag("benchmark")
 class LiveDensityBenchmark {
@@ -68,11 +68,23 @@ class LiveDensityBenchmark {
     private static final Duration JUDGED = Duration.ofSeconds(QUICK ? 3 : 30);
 
     /** One way of reading: what the source is asked for, and where its ramp starts and ends. */
-    private record Mode(String key, String label, UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune,
-                        int first, int cap) {}
+    private record Mode(
+            String key,
+            String label,
+            UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune,
+            int first,
+            int cap) {}
 
-    /** The outcome of one step; {@code cpuMsPerFrame} is CPU time per frame out, by part (see {@link #PARTS}). */
-    private record Step(int cameras, boolean kept, long worstAgeMillis, double fps, Map<String, Double> cpuMsPerFrame) {
+    /**
+     * The outcome of one step; {@code cpuMsPerFrame} is CPU time per frame out, by part (see {@link
+     * #PARTS}).
+     */
+    private record Step(
+            int cameras,
+            boolean kept,
+            long worstAgeMillis,
+            double fps,
+            Map<String, Double> cpuMsPerFrame) {
 
         /** Cores LocalKvs used during the step. */
         double localKvsCores() {
@@ -96,22 +108,55 @@ class LiveDensityBenchmark {
         return parts;
     }
 
-    /** The modes whose CPU per frame, by part, is reported at their largest step, and under which keys. */
+    /**
+     * The modes whose CPU per frame, by part, is reported at their largest step, and under which
+     * keys.
+     */
     private static final Map<String, String> CPU_PREFIX =
-            Map.of("all", "every_frame", "all_gray8", "every_frame_gray8", "keyframes", "keyframes");
+            Map.of(
+                    "all",
+                    "every_frame",
+                    "all_gray8",
+                    "every_frame_gray8",
+                    "keyframes",
+                    "keyframes");
 
     @Test
     void liveCamerasPerMachine(@TempDir Path dir) throws Exception {
-        List<Mode> modes = List.of(
-                new Mode("all", "every frame", b -> b.sampleAllFrames(), QUICK ? 2 : 8, QUICK ? 4 : 128),
-                new Mode("1fps", "1 frame per second", b -> b.sampleFps(1), QUICK ? 2 : 8, QUICK ? 4 : 160),
-                new Mode("keyframes", "key frames only", b -> b.sampleKeyFramesOnly(), QUICK ? 2 : 64, QUICK ? 4 : 1024),
-                new Mode("all_gray8", "every frame, GRAY8",
-                        b -> b.sampleAllFrames().setOutputPixelFormat(PixelFormat.GRAY8), QUICK ? 2 : 16, QUICK ? 4 : 192));
+        List<Mode> modes =
+                List.of(
+                        new Mode(
+                                "all",
+                                "every frame",
+                                b -> b.sampleAllFrames(),
+                                QUICK ? 2 : 8,
+                                QUICK ? 4 : 128),
+                        new Mode(
+                                "1fps",
+                                "1 frame per second",
+                                b -> b.sampleFps(1),
+                                QUICK ? 2 : 8,
+                                QUICK ? 4 : 160),
+                        new Mode(
+                                "keyframes",
+                                "key frames only",
+                                b -> b.sampleKeyFramesOnly(),
+                                QUICK ? 2 : 64,
+                                QUICK ? 4 : 1024),
+                        new Mode(
+                                "all_gray8",
+                                "every frame, GRAY8",
+                                b -> b.sampleAllFrames().setOutputPixelFormat(PixelFormat.GRAY8),
+                                QUICK ? 2 : 16,
+                                QUICK ? 4 : 192));
         Map<String, Object> results = new LinkedHashMap<>();
         Map<String, Map<Integer, Double>> fpsByMode = new TreeMap<>();
-        BenchTable table = new BenchTable("Live density, 1280x720@15, 2 s fragments, parallelism 2",
-                "reading", "max cameras kept live", "steps (cameras: kept? worst fragment age s, LocalKvs cores)");
+        BenchTable table =
+                new BenchTable(
+                        "Live density, 1280x720@15, 2 s fragments, parallelism 2",
+                        "reading",
+                        "max cameras kept live",
+                        "steps (cameras: kept? worst fragment age s, LocalKvs cores)");
         try (LiveRig rig = new LiveRig(1280, 720, FPS)) {
             Path file = writeFragments(rig.media(), dir);
             double decodeFps = 0;
@@ -133,13 +178,26 @@ class LiveDensityBenchmark {
                 List<Step> steps = new ArrayList<>();
                 int max = ramp(rig, mode, steps);
                 results.put("max_live_cameras_" + mode.key(), max);
-                steps.stream().filter(s -> s.cameras() == max).findFirst().ifPresent(s -> {
-                    results.put("localkvs_cpu_cores_" + mode.key(), Math.round(s.localKvsCores() * 100) / 100.0);
-                    String prefix = CPU_PREFIX.get(mode.key());
-                    if (prefix != null) {
-                        s.cpuMsPerFrame().forEach((part, ms) -> results.put(prefix + "_cpu_ms_per_frame_" + part, round3(ms)));
-                    }
-                });
+                steps.stream()
+                        .filter(s -> s.cameras() == max)
+                        .findFirst()
+                        .ifPresent(
+                                s -> {
+                                    results.put(
+                                            "localkvs_cpu_cores_" + mode.key(),
+                                            Math.round(s.localKvsCores() * 100) / 100.0);
+                                    String prefix = CPU_PREFIX.get(mode.key());
+                                    if (prefix != null) {
+                                        s.cpuMsPerFrame()
+                                                .forEach(
+                                                        (part, ms) ->
+                                                                results.put(
+                                                                        prefix
+                                                                                + "_cpu_ms_per_frame_"
+                                                                                + part,
+                                                                        round3(ms)));
+                                    }
+                                });
                 Map<Integer, Double> fps = new TreeMap<>();
                 steps.stream().filter(Step::kept).forEach(s -> fps.put(s.cameras(), s.fps()));
                 fpsByMode.put(mode.label(), fps);
@@ -152,52 +210,93 @@ class LiveDensityBenchmark {
                 interleaved = Math.max(interleaved, ffmpegAloneFps(file, true, perThread));
             }
             double interleavedLimit = interleaved / FPS;
-            results.put("decode_bgr_interleaved_limit_cameras", Math.round(interleavedLimit * 10) / 10.0);
+            results.put(
+                    "decode_bgr_interleaved_limit_cameras",
+                    Math.round(interleavedLimit * 10) / 10.0);
             results.put("decode_bgr_interleaved_streams", perThread * cores);
-            table.note(String.format("decode_limit_cameras = %.1f (FFmpeg alone, decode only, %d threads: %.0f fps / %d)",
-                    limit, cores, decodeFps, FPS));
-            table.note(String.format("decode_bgr_limit_cameras = %.1f (FFmpeg alone, decode and convert to BGR24 as every-frame"
-                    + " reading must; not a target, it shows what the conversion costs)", bgrLimit));
-            table.note(String.format("decode_bgr_interleaved_limit_cameras = %.1f (the same with %d streams taking turns,"
-                    + " as many cameras do; every frame reached %.2f of it)", interleavedLimit,
-                    perThread * cores, cameras / interleavedLimit));
+            table.note(
+                    String.format(
+                            "decode_limit_cameras = %.1f (FFmpeg alone, decode only, %d threads:"
+                                    + " %.0f fps / %d)",
+                            limit, cores, decodeFps, FPS));
+            table.note(
+                    String.format(
+                            "decode_bgr_limit_cameras = %.1f (FFmpeg alone, decode and convert to"
+                                + " BGR24 as every-frame reading must; not a target, it shows what"
+                                + " the conversion costs)",
+                            bgrLimit));
+            table.note(
+                    String.format(
+                            "decode_bgr_interleaved_limit_cameras = %.1f (the same with %d streams"
+                                + " taking turns, as many cameras do; every frame reached %.2f of"
+                                + " it)",
+                            interleavedLimit, perThread * cores, cameras / interleavedLimit));
         }
         if (results.containsKey("every_frame_cpu_ms_per_frame_process")) {
-            table.note(String.format("CPU per frame at the largest every-frame step: %.3f ms in all (fetchers %.3f, task"
-                    + " threads %.3f, HTTP client %.3f, LocalKvs %.3f, the rest: JIT, GC, Flink); FFmpeg alone: decode %.3f ms,"
-                    + " decode + BGR24 %.3f ms", results.get("every_frame_cpu_ms_per_frame_process"),
-                    results.get("every_frame_cpu_ms_per_frame_fetchers"), results.get("every_frame_cpu_ms_per_frame_task"),
-                    results.get("every_frame_cpu_ms_per_frame_http_client"), results.get("every_frame_cpu_ms_per_frame_localkvs"),
-                    results.get("decode_only_cpu_ms_per_frame"), results.get("decode_bgr_cpu_ms_per_frame")));
+            table.note(
+                    String.format(
+                            "CPU per frame at the largest every-frame step: %.3f ms in all"
+                                + " (fetchers %.3f, task threads %.3f, HTTP client %.3f, LocalKvs"
+                                + " %.3f, the rest: JIT, GC, Flink); FFmpeg alone: decode %.3f ms,"
+                                + " decode + BGR24 %.3f ms",
+                            results.get("every_frame_cpu_ms_per_frame_process"),
+                            results.get("every_frame_cpu_ms_per_frame_fetchers"),
+                            results.get("every_frame_cpu_ms_per_frame_task"),
+                            results.get("every_frame_cpu_ms_per_frame_http_client"),
+                            results.get("every_frame_cpu_ms_per_frame_localkvs"),
+                            results.get("decode_only_cpu_ms_per_frame"),
+                            results.get("decode_bgr_cpu_ms_per_frame")));
         }
         if (results.containsKey("every_frame_gray8_cpu_ms_per_frame_process")) {
-            table.note(String.format("every frame as GRAY8 (the luma plane, no colour conversion): %d cameras = %.2f x decode"
-                    + " limit, %.3f ms of CPU a frame", (int) results.get("max_live_cameras_all_gray8"),
-                    (int) results.get("max_live_cameras_all_gray8") / (double) results.get("decode_limit_cameras"),
-                    results.get("every_frame_gray8_cpu_ms_per_frame_process")));
+            table.note(
+                    String.format(
+                            "every frame as GRAY8 (the luma plane, no colour conversion): %d"
+                                    + " cameras = %.2f x decode limit, %.3f ms of CPU a frame",
+                            (int) results.get("max_live_cameras_all_gray8"),
+                            (int) results.get("max_live_cameras_all_gray8")
+                                    / (double) results.get("decode_limit_cameras"),
+                            results.get("every_frame_gray8_cpu_ms_per_frame_process")));
         }
         if (results.containsKey("decode_bgr_limit_cameras")) {
-            // The honest baselines: every-frame BGR24 against FFmpeg's own decode + BGR24 on all cores,
+            // The honest baselines: every-frame BGR24 against FFmpeg's own decode + BGR24 on all
+            // cores,
             // GRAY8 (no colour conversion) against FFmpeg's decode only.
-            double bgrRatio = (int) results.get("max_live_cameras_all") / (double) results.get("decode_bgr_limit_cameras");
-            double grayRatio = (int) results.get("max_live_cameras_all_gray8") / (double) results.get("decode_limit_cameras");
+            double bgrRatio =
+                    (int) results.get("max_live_cameras_all")
+                            / (double) results.get("decode_bgr_limit_cameras");
+            double grayRatio =
+                    (int) results.get("max_live_cameras_all_gray8")
+                            / (double) results.get("decode_limit_cameras");
             results.put("every_frame_bgr_ratio", Math.round(bgrRatio * 100) / 100.0);
             results.put("every_frame_gray8_ratio", Math.round(grayRatio * 100) / 100.0);
-            table.note(String.format("every_frame_bgr_ratio = %.2f (every frame as BGR24 / FFmpeg's decode + BGR24 limit);"
-                    + " every_frame_gray8_ratio = %.2f (every frame as GRAY8 / FFmpeg's decode-only limit)", bgrRatio, grayRatio));
+            table.note(
+                    String.format(
+                            "every_frame_bgr_ratio = %.2f (every frame as BGR24 / FFmpeg's decode +"
+                                + " BGR24 limit); every_frame_gray8_ratio = %.2f (every frame as"
+                                + " GRAY8 / FFmpeg's decode-only limit)",
+                            bgrRatio, grayRatio));
         }
         if (results.containsKey("keyframes_cpu_ms_per_frame_process")) {
-            table.note(String.format("key frames only at %d cameras: %.3f ms of CPU a key frame (fetchers %.3f, task %.3f,"
-                    + " HTTP client %.3f, LocalKvs %.3f)", (int) results.get("max_live_cameras_keyframes"),
-                    results.get("keyframes_cpu_ms_per_frame_process"), results.get("keyframes_cpu_ms_per_frame_fetchers"),
-                    results.get("keyframes_cpu_ms_per_frame_task"), results.get("keyframes_cpu_ms_per_frame_http_client"),
-                    results.get("keyframes_cpu_ms_per_frame_localkvs")));
+            table.note(
+                    String.format(
+                            "key frames only at %d cameras: %.3f ms of CPU a key frame (fetchers"
+                                    + " %.3f, task %.3f, HTTP client %.3f, LocalKvs %.3f)",
+                            (int) results.get("max_live_cameras_keyframes"),
+                            results.get("keyframes_cpu_ms_per_frame_process"),
+                            results.get("keyframes_cpu_ms_per_frame_fetchers"),
+                            results.get("keyframes_cpu_ms_per_frame_task"),
+                            results.get("keyframes_cpu_ms_per_frame_http_client"),
+                            results.get("keyframes_cpu_ms_per_frame_localkvs")));
         }
-        table.note("targets: every frame as BGR24 >= 0.80 x FFmpeg's decode + BGR24; as GRAY8 >= 0.80 x FFmpeg's decode"
-                + " only; 1 fps >= 1.2 x every frame; key frames: the ramp goes past 512 cameras");
+        table.note(
+                "targets: every frame as BGR24 >= 0.80 x FFmpeg's decode + BGR24; as GRAY8 >= 0.80"
+                    + " x FFmpeg's decode only; 1 fps >= 1.2 x every frame; key frames: the ramp"
+                    + " goes past 512 cameras");
         table.print();
         BenchResults.merge(results);
-        BenchCharts.throughput(fpsByMode, "Frames out of the source at live steps that kept up",
+        BenchCharts.throughput(
+                fpsByMode,
+                "Frames out of the source at live steps that kept up",
                 BenchResults.file().resolveSibling("live-density.png"));
         assertThat((int) results.get("max_live_cameras_all")).isPositive();
     }
@@ -256,7 +355,11 @@ class LiveDensityBenchmark {
             double seconds = (System.nanoTime() - started) / 1e9;
             long frames = Math.max(1, LiveProbe.frames() - framesBefore);
             Map<String, Double> msPerFrame = new LinkedHashMap<>();
-            cpuByPart(threads).forEach((part, nanos) -> msPerFrame.put(part, (nanos - cpuBefore.get(part)) / 1e6 / frames));
+            cpuByPart(threads)
+                    .forEach(
+                            (part, nanos) ->
+                                    msPerFrame.put(
+                                            part, (nanos - cpuBefore.get(part)) / 1e6 / frames));
             boolean kept = !alwaysBehind.containsValue(true);
             return new Step(cameras, kept, worst, frames / seconds, msPerFrame);
         } finally {
@@ -288,8 +391,8 @@ class LiveDensityBenchmark {
     }
 
     /**
-     * Frames per second of FFmpeg alone decoding the file, one decoding thread per core: raw decoded
-     * pictures (the decode limit), or converted to BGR24.
+     * Frames per second of FFmpeg alone decoding the file, one decoding thread per core: raw
+     * decoded pictures (the decode limit), or converted to BGR24.
      */
     private static double ffmpegAloneFps(Path file, boolean bgr) throws Exception {
         return ffmpegAloneFps(file, bgr, 1);
@@ -299,7 +402,8 @@ class LiveDensityBenchmark {
      * The same with {@code streamsPerThread} decoders per thread taking turns frame by frame, as
      * many live cameras do: each decoder's reference frames leave the caches between its frames.
      */
-    private static double ffmpegAloneFps(Path file, boolean bgr, int streamsPerThread) throws Exception {
+    private static double ffmpegAloneFps(Path file, boolean bgr, int streamsPerThread)
+            throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -318,7 +422,10 @@ class LiveDensityBenchmark {
         }
     }
 
-    /** Frames decoded by {@code streams} decoders of the file taking turns, until one ends or the frame budget is spent. */
+    /**
+     * Frames decoded by {@code streams} decoders of the file taking turns, until one ends or the
+     * frame budget is spent.
+     */
     private static int decodeInTurns(Path file, boolean bgr, int streams) throws Exception {
         List<FFmpegFrameGrabber> grabbers = new ArrayList<>();
         try {
@@ -359,8 +466,13 @@ class LiveDensityBenchmark {
     private static String describe(List<Step> steps) {
         List<String> parts = new ArrayList<>();
         for (Step s : steps) {
-            parts.add(String.format("%d: %s %.1f s %.2f", s.cameras(), s.kept() ? "yes" : "no", s.worstAgeMillis() / 1000.0,
-                    s.localKvsCores()));
+            parts.add(
+                    String.format(
+                            "%d: %s %.1f s %.2f",
+                            s.cameras(),
+                            s.kept() ? "yes" : "no",
+                            s.worstAgeMillis() / 1000.0,
+                            s.localKvsCores()));
         }
         return String.join("; ", parts);
     }

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Live lag at 4 live 720p15 cameras: from a fragment becoming available in LocalKvs to its first
  * frame leaving the source (see {@link LiveProbe}), as an HdrHistogram. FFmpeg's and OpenCV's HLS
- * readers start three fragments behind live; the source starts at the newest fragment and polls
- * the playlist fast while the next fragment is due.
+ * readers start three fragments behind live; the source starts at the newest fragment and polls the
+ * playlist fast while the next fragment is due.
  *
  * <p>Full: 120 s measured. Quick: 16 s. Keys {@code live_lag_p50_ms}, {@code live_lag_p99_ms}
  * (target p99 <= 500 ms), chart {@code target/bench/live-lag.png}.
@@ -42,14 +42,20 @@ class LiveLagBenchmark {
                 job.cancel().get();
             }
         }
-        assertThat(lag.getTotalCount()).as("fragments measured").isGreaterThanOrEqualTo(CAMERAS * (seconds / 2L - 1));
+        assertThat(lag.getTotalCount())
+                .as("fragments measured")
+                .isGreaterThanOrEqualTo(CAMERAS * (seconds / 2L - 1));
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("live_lag_p50_ms", lag.getValueAtPercentile(50));
         results.put("live_lag_p99_ms", lag.getValueAtPercentile(99));
         results.put("live_lag_max_ms", lag.getMaxValue());
         results.put("live_lag_fragments", lag.getTotalCount());
-        new BenchTable(String.format("Live lag, %d cameras 1280x720@15, 2 s fragments, %d s", CAMERAS, seconds),
-                "percentile", "ms")
+        new BenchTable(
+                        String.format(
+                                "Live lag, %d cameras 1280x720@15, 2 s fragments, %d s",
+                                CAMERAS, seconds),
+                        "percentile",
+                        "ms")
                 .row("p50", lag.getValueAtPercentile(50))
                 .row("p90", lag.getValueAtPercentile(90))
                 .row("p99", lag.getValueAtPercentile(99))

@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Chained right after the source, in the same JVM as the benchmark: notes the end of each
- * camera's newest fragment that frames came from (its start is the frame's time minus its index
- * over the frame rate), and for the first frame of every fragment the live lag, the time from the moment the
+ * Chained right after the source, in the same JVM as the benchmark: notes the end of each camera's
+ * newest fragment that frames came from (its start is the frame's time minus its index over the
+ * frame rate), and for the first frame of every fragment the live lag, the time from the moment the
  * fragment became available in LocalKvs (when its last frame's time has passed: its start plus its
  * duration) to that frame leaving the source.
  */
@@ -42,8 +42,12 @@ final class LiveProbe implements MapFunction<VideoFrame, VideoFrame> {
     public VideoFrame map(VideoFrame frame) {
         long now = System.currentTimeMillis();
         FRAMES.incrementAndGet();
-        long fragmentEnd = frame.getTimestampMillis() - Math.round(frame.getIndexInFragment() * 1000 / fps) + fragmentMillis;
-        NEWEST.computeIfAbsent(frame.getCameraId(), c -> new AtomicLong()).accumulateAndGet(fragmentEnd, Math::max);
+        long fragmentEnd =
+                frame.getTimestampMillis()
+                        - Math.round(frame.getIndexInFragment() * 1000 / fps)
+                        + fragmentMillis;
+        NEWEST.computeIfAbsent(frame.getCameraId(), c -> new AtomicLong())
+                .accumulateAndGet(fragmentEnd, Math::max);
         if (frame.getIndexInFragment() == 0) {
             lag.recordValue(Math.max(0, now - frame.getTimestampMillis() - fragmentMillis));
         }

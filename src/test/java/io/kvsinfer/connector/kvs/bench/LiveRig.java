@@ -53,7 +53,10 @@ final class LiveRig implements AutoCloseable {
         return media.durationMillis(0);
     }
 
-    /** Makes sure at least {@code count} cameras are live, waiting for the first fragment of new ones. */
+    /**
+     * Makes sure at least {@code count} cameras are live, waiting for the first fragment of new
+     * ones.
+     */
     List<String> cameras(int count) throws InterruptedException {
         boolean added = false;
         while (producers.size() < count) {
@@ -71,14 +74,23 @@ final class LiveRig implements AutoCloseable {
     }
 
     /** Starts a job reading {@code cameras} from the live edge; {@code tune} adjusts the source. */
-    JobClient start(List<String> cameras, int parallelism, UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune)
+    JobClient start(
+            List<String> cameras,
+            int parallelism,
+            UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune)
             throws Exception {
         return start(cameras, parallelism, tune, env -> {});
     }
 
-    /** The same, with {@code configure} applied to the job's environment first (checkpointing, say). */
-    JobClient start(List<String> cameras, int parallelism, UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune,
-            Consumer<StreamExecutionEnvironment> configure) throws Exception {
+    /**
+     * The same, with {@code configure} applied to the job's environment first (checkpointing, say).
+     */
+    JobClient start(
+            List<String> cameras,
+            int parallelism,
+            UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune,
+            Consumer<StreamExecutionEnvironment> configure)
+            throws Exception {
         LiveProbe.reset();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure.accept(env);
@@ -88,7 +100,8 @@ final class LiveRig implements AutoCloseable {
         KvsHlsSourceBuilder<VideoFrame> builder = sourceFor(kvs);
         cameras.forEach(builder::addStream);
         env.fromSource(tune.apply(builder).build(), WatermarkStrategy.noWatermarks(), "live")
-                .map(new LiveProbe(fragmentMillis(), fps)).name("probe")
+                .map(new LiveProbe(fragmentMillis(), fps))
+                .name("probe")
                 .sinkTo(new DiscardingSink<>());
         return env.executeAsync("live cameras");
     }

@@ -28,28 +28,41 @@ class MicroBenchmark {
     @Test
     void microBenchmarks() throws Exception {
         boolean quick = BenchResults.quick();
-        Options options = new OptionsBuilder()
-                .include(PlaylistParsingJmh.class.getName())
-                .include(FrameCopyJmh.class.getName())
-                .forks(quick ? 0 : 1)
-                .warmupIterations(quick ? 1 : 3)
-                .warmupTime(TimeValue.milliseconds(quick ? 200 : 1000))
-                .measurementIterations(quick ? 1 : 5)
-                .measurementTime(TimeValue.milliseconds(quick ? 200 : 1000))
-                .jvmArgs("-Xmx2g", "-XX:G1HeapRegionSize=32m")
-                .shouldFailOnError(true)
-                .build();
+        Options options =
+                new OptionsBuilder()
+                        .include(PlaylistParsingJmh.class.getName())
+                        .include(FrameCopyJmh.class.getName())
+                        .forks(quick ? 0 : 1)
+                        .warmupIterations(quick ? 1 : 3)
+                        .warmupTime(TimeValue.milliseconds(quick ? 200 : 1000))
+                        .measurementIterations(quick ? 1 : 5)
+                        .measurementTime(TimeValue.milliseconds(quick ? 200 : 1000))
+                        .jvmArgs("-Xmx2g", "-XX:G1HeapRegionSize=32m")
+                        .shouldFailOnError(true)
+                        .build();
         Collection<RunResult> runs = new Runner(options).run();
         Map<String, Object> results = new LinkedHashMap<>();
         BenchTable table = new BenchTable("JMH micro benchmarks", "benchmark", "us/op", "error");
         for (RunResult run : runs) {
             String method = run.getParams().getBenchmark().replaceAll(".*\\.", "");
-            String param = run.getParams().getParamsKeys().isEmpty() ? ""
-                    : "_" + run.getParams().getParam(run.getParams().getParamsKeys().iterator().next());
+            String param =
+                    run.getParams().getParamsKeys().isEmpty()
+                            ? ""
+                            : "_"
+                                    + run.getParams()
+                                            .getParam(
+                                                    run.getParams()
+                                                            .getParamsKeys()
+                                                            .iterator()
+                                                            .next());
             double score = run.getPrimaryResult().getScore();
             results.put("jmh_" + toSnake(method) + param + "_us", Math.round(score * 100) / 100.0);
-            table.row(method + param, String.format("%.2f", score),
-                    Double.isNaN(run.getPrimaryResult().getScoreError()) ? "" : String.format("%.2f", run.getPrimaryResult().getScoreError()));
+            table.row(
+                    method + param,
+                    String.format("%.2f", score),
+                    Double.isNaN(run.getPrimaryResult().getScoreError())
+                            ? ""
+                            : String.format("%.2f", run.getPrimaryResult().getScoreError()));
         }
         table.print();
         assertThat(results).hasSize(5);

@@ -13,8 +13,8 @@ import java.util.function.Predicate;
 
 /**
  * CPU time of this JVM's threads whose names match, including threads that ended: a background
- * sampler remembers each thread's last reading (thread ids are never reused), so a pool thread
- * that times out loses at most one sampling interval of its time instead of all of it.
+ * sampler remembers each thread's last reading (thread ids are never reused), so a pool thread that
+ * times out loses at most one sampling interval of its time instead of all of it.
  */
 public final class ThreadCpuMeter implements AutoCloseable {
 
@@ -22,7 +22,10 @@ public final class ThreadCpuMeter implements AutoCloseable {
 
     /** The threads of LocalKvs's HTTP server (the JDK's dispatcher and LocalKvs's workers). */
     public static final Predicate<String> LOCALKVS_THREADS =
-            n -> n.startsWith("localkvs-") || n.equals("HTTP-Dispatcher") || n.equals("idle-timeout-task");
+            n ->
+                    n.startsWith("localkvs-")
+                            || n.equals("HTTP-Dispatcher")
+                            || n.equals("idle-timeout-task");
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -38,13 +41,16 @@ public final class ThreadCpuMeter implements AutoCloseable {
             THREADS.setThreadCpuTimeEnabled(true);
         }
         this.names = names;
-        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bench-cpu-sampler");
-            t.setDaemon(true);
-            return t;
-        });
+        this.sampler =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "bench-cpu-sampler");
+                            t.setDaemon(true);
+                            return t;
+                        });
         sample();
-        sampler.scheduleAtFixedRate(this::sample, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(
+                this::sample, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** CPU nanoseconds of all matching threads seen so far, alive or not. */
@@ -52,7 +58,9 @@ public final class ThreadCpuMeter implements AutoCloseable {
         return totalNanos(n -> true);
     }
 
-    /** CPU nanoseconds of the matching threads seen so far whose names also match {@code subset}. */
+    /**
+     * CPU nanoseconds of the matching threads seen so far whose names also match {@code subset}.
+     */
     public synchronized long totalNanos(Predicate<String> subset) {
         sample();
         long total = 0;
@@ -76,7 +84,9 @@ public final class ThreadCpuMeter implements AutoCloseable {
             }
             long cpu = THREADS.getThreadCpuTime(info.getThreadId());
             if (cpu >= 0) {
-                last.merge(info.getThreadId(), new Reading(info.getThreadName(), cpu),
+                last.merge(
+                        info.getThreadId(),
+                        new Reading(info.getThreadName(), cpu),
                         (a, b) -> b.cpuNanos() >= a.cpuNanos() ? b : a);
             }
         }
@@ -84,7 +94,8 @@ public final class ThreadCpuMeter implements AutoCloseable {
 
     /** CPU nanoseconds this whole process used so far (all threads, GC and JIT included). */
     public static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
         return -1;

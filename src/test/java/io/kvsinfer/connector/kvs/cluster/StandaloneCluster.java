@@ -39,16 +39,18 @@ final class StandaloneCluster implements AutoCloseable {
     private final String classpathWithoutJavacv;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Boolean> javacvOutsideJob = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     StandaloneCluster(Path root) throws IOException {
         this.root = root;
         this.restPort = freePort();
         this.rpcPort = freePort();
         this.classpath = clusterClasspath();
-        this.classpathWithoutJavacv = Arrays.stream(classpath.split(File.pathSeparator))
-                .filter(entry -> !entry.replace('\\', '/').contains("/org/bytedeco/"))
-                .collect(Collectors.joining(File.pathSeparator));
+        this.classpathWithoutJavacv =
+                Arrays.stream(classpath.split(File.pathSeparator))
+                        .filter(entry -> !entry.replace('\\', '/').contains("/org/bytedeco/"))
+                        .collect(Collectors.joining(File.pathSeparator));
     }
 
     int restPort() {
@@ -56,7 +58,10 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     void startJobManager() throws IOException {
-        start("jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "-Xmx512m");
+        start(
+                "jobmanager",
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                "-Xmx512m");
     }
 
     /** Starts a TaskManager named {@code name} with {@code slots} slots and JavaCV in its lib/. */
@@ -70,9 +75,15 @@ final class StandaloneCluster implements AutoCloseable {
      */
     void startTaskManager(String name, int slots, boolean javacvInLib) throws IOException {
         javacvOutsideJob.put(name, javacvInLib);
-        start(name, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                "-Xmx512m", "-Xms512m", "-XX:MaxDirectMemorySize=448m", "-XX:MaxMetaspaceSize=256m",
-                "-XX:SoftRefLRUPolicyMSPerMB=0", "-Dkvs.slots=" + slots);
+        start(
+                name,
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                "-Xmx512m",
+                "-Xms512m",
+                "-XX:MaxDirectMemorySize=448m",
+                "-XX:MaxMetaspaceSize=256m",
+                "-XX:SoftRefLRUPolicyMSPerMB=0",
+                "-Dkvs.slots=" + slots);
     }
 
     long pid(String name) {
@@ -105,24 +116,37 @@ final class StandaloneCluster implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("the cluster did not reach " + count + " TaskManagers: " + overview + "; logs in " + root);
+        throw new AssertionError(
+                "the cluster did not reach "
+                        + count
+                        + " TaskManagers: "
+                        + overview
+                        + "; logs in "
+                        + root);
     }
 
     /** GET on the JobManager's REST API. */
     String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + restPort + path)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+            throw new IOException(
+                    "GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }
 
     /** Runs {@code jcmd <pid of name> <command...>} and returns its output. */
     String jcmd(String name, String... command) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid(name))));
+        List<String> line =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                                Long.toString(pid(name))));
         line.addAll(Arrays.asList(command));
         Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
         String out = new String(jcmd.getInputStream().readAllBytes());
@@ -139,26 +163,47 @@ final class StandaloneCluster implements AutoCloseable {
             }
         }
         Files.writeString(conf.resolve("config.yaml"), config(name, slots));
-        Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
-                "rootLogger.level = INFO", "rootLogger.appenderRef.file.ref = file",
-                "appender.file.type = File", "appender.file.name = file",
-                "appender.file.fileName = " + conf.resolve(name + ".log"),
-                "appender.file.layout.type = PatternLayout",
-                "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} [%t] - %m%n", ""));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        Files.writeString(
+                conf.resolve("log4j.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.file.ref = file",
+                        "appender.file.type = File",
+                        "appender.file.name = file",
+                        "appender.file.fileName = " + conf.resolve(name + ".log"),
+                        "appender.file.layout.type = PatternLayout",
+                        "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} [%t] - %m%n",
+                        ""));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java")
+                                        .toString()));
         command.addAll(Arrays.stream(jvmOptions).filter(o -> !o.startsWith("-Dkvs.")).toList());
-        command.addAll(List.of("-XX:G1HeapRegionSize=32m",
-                "-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri(),
-                "-Dlog.file=" + conf.resolve(name + ".log"),
-                "-cp", javacvOutsideJob.getOrDefault(name, true) ? classpath : classpathWithoutJavacv,
-                mainClass, "--configDir", conf.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(conf.resolve(name + ".out").toFile()).start();
+        command.addAll(
+                List.of(
+                        "-XX:G1HeapRegionSize=32m",
+                        "-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri(),
+                        "-Dlog.file=" + conf.resolve(name + ".log"),
+                        "-cp",
+                        javacvOutsideJob.getOrDefault(name, true)
+                                ? classpath
+                                : classpathWithoutJavacv,
+                        mainClass,
+                        "--configDir",
+                        conf.toString()));
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(conf.resolve(name + ".out").toFile())
+                        .start();
         processes.put(name, process);
     }
 
     private String config(String name, int slots) {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "jobmanager.rpc.address: 127.0.0.1",
                 "jobmanager.rpc.port: " + rpcPort,
                 "jobmanager.bind-host: 127.0.0.1",
@@ -192,19 +237,25 @@ final class StandaloneCluster implements AutoCloseable {
                 "restart-strategy.type: fixed-delay",
                 "restart-strategy.fixed-delay.attempts: 30",
                 "restart-strategy.fixed-delay.delay: 2 s",
-                javacvOutsideJob.getOrDefault(name, true) ? "classloader.parent-first-patterns.additional: org.bytedeco" : "",
+                javacvOutsideJob.getOrDefault(name, true)
+                        ? "classloader.parent-first-patterns.additional: org.bytedeco"
+                        : "",
                 "io.tmp.dirs: " + root.resolve(name).resolve("tmp"),
                 "");
     }
 
     /** This test's classpath without the project's own classes. */
     private static String clusterClasspath() throws IOException {
-        String full = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String full =
+                System.getProperty(
+                        "surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> entries = new ArrayList<>();
         for (String entry : expandBooterJar(full).split(File.pathSeparator)) {
             String normalized = entry.replace('\\', '/');
-            if (normalized.endsWith("/target/classes") || normalized.endsWith("/target/test-classes")
-                    || normalized.endsWith("/target/classes/") || normalized.endsWith("/target/test-classes/")
+            if (normalized.endsWith("/target/classes")
+                    || normalized.endsWith("/target/test-classes")
+                    || normalized.endsWith("/target/classes/")
+                    || normalized.endsWith("/target/test-classes/")
                     || normalized.contains("flink-connector-kvs")) {
                 continue;
             }
@@ -216,20 +267,36 @@ final class StandaloneCluster implements AutoCloseable {
         return entries.stream().collect(Collectors.joining(File.pathSeparator));
     }
 
-    /** Surefire and failsafe may start tests with a manifest-only jar whose Class-Path holds the classpath. */
+    /**
+     * Surefire and failsafe may start tests with a manifest-only jar whose Class-Path holds the
+     * classpath.
+     */
     private static String expandBooterJar(String classpath) throws IOException {
         if (classpath.contains(File.pathSeparator) || !classpath.endsWith(".jar")) {
             return classpath;
         }
         try (java.util.jar.JarFile jar = new java.util.jar.JarFile(classpath)) {
-            String manifestPath = jar.getManifest() == null ? null
-                    : jar.getManifest().getMainAttributes().getValue("Class-Path");
+            String manifestPath =
+                    jar.getManifest() == null
+                            ? null
+                            : jar.getManifest().getMainAttributes().getValue("Class-Path");
             if (manifestPath == null) {
                 return classpath;
             }
             return Arrays.stream(manifestPath.trim().split("\\s+"))
-                    .map(url -> url.startsWith("file:") ? Path.of(URI.create(url))
-                            : Path.of(classpath).getParent().resolve(java.net.URLDecoder.decode(url, java.nio.charset.StandardCharsets.UTF_8)).normalize())
+                    .map(
+                            url ->
+                                    url.startsWith("file:")
+                                            ? Path.of(URI.create(url))
+                                            : Path.of(classpath)
+                                                    .getParent()
+                                                    .resolve(
+                                                            java.net.URLDecoder.decode(
+                                                                    url,
+                                                                    java.nio.charset
+                                                                            .StandardCharsets
+                                                                            .UTF_8))
+                                                    .normalize())
                     .map(Path::toString)
                     .collect(Collectors.joining(File.pathSeparator));
         }

@@ -52,11 +52,14 @@ class StandaloneClusterIT {
 
     private static final int FPS = 15;
     private static final List<String> CAMERAS = List.of("lobby", "dock", "gate", "yard");
-    private static final Pattern TASK_MANAGER_ID = Pattern.compile("\"taskmanager-id\":\"([^\"]+)\"");
-    private static final Pattern VERTEX_ID = Pattern.compile("\"vertices\":\\[\\{\"id\":\"([0-9a-f]+)\"");
+    private static final Pattern TASK_MANAGER_ID =
+            Pattern.compile("\"taskmanager-id\":\"([^\"]+)\"");
+    private static final Pattern VERTEX_ID =
+            Pattern.compile("\"vertices\":\\[\\{\"id\":\"([0-9a-f]+)\"");
 
     /** Configuration, logs and job output of every process stay here for a look after the run. */
     private static final Path work = Path.of("target", "cluster-it").toAbsolutePath();
+
     private static LocalKvs kvs;
     private static StandaloneCluster cluster;
     private static RestClusterClient<StandaloneClusterId> client;
@@ -79,8 +82,13 @@ class StandaloneClusterIT {
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, cluster.restPort());
         client = new RestClusterClient<>(conf, StandaloneClusterId.getInstance());
-        System.out.printf("Standalone cluster: JobManager pid %d, TaskManagers %d and %d, REST port %d, up in %.1f s%n",
-                cluster.pid("jobmanager"), cluster.pid("tm-1"), cluster.pid("tm-2"), cluster.restPort(),
+        System.out.printf(
+                "Standalone cluster: JobManager pid %d, TaskManagers %d and %d, REST port %d, up in"
+                        + " %.1f s%n",
+                cluster.pid("jobmanager"),
+                cluster.pid("tm-1"),
+                cluster.pid("tm-2"),
+                cluster.restPort(),
                 (System.nanoTime() - started) / 1e9);
     }
 
@@ -98,12 +106,15 @@ class StandaloneClusterIT {
     }
 
     @Test
-    void spreadOverTaskManagersSurvivesAKilledTaskManagerAndReleasesClassloaders() throws Exception {
+    void spreadOverTaskManagersSurvivesAKilledTaskManagerAndReleasesClassloaders()
+            throws Exception {
         // 1. Four cameras over both TaskManagers, every frame arriving.
         Path output = work.resolve("four-cameras");
         JobID job = submit(CAMERAS, output);
         awaitCommitted(output, CAMERAS, 3 * FPS);
-        assertThat(taskManagersOf(job)).as("TaskManagers running the source").containsExactlyInAnyOrder("tm-1", "tm-2");
+        assertThat(taskManagersOf(job))
+                .as("TaskManagers running the source")
+                .containsExactlyInAnyOrder("tm-1", "tm-2");
 
         // 2. Kill a TaskManager by its pid; a new one joins; the job restores its last checkpoint.
         long killedAt = System.currentTimeMillis();
@@ -112,10 +123,17 @@ class StandaloneClusterIT {
         cluster.startTaskManager("tm-3", 2);
         System.out.printf("Killed TaskManager tm-1 (pid %d); started tm-3%n", pid);
         awaitCommittedAfter(output, CAMERAS, killedAt + 6000, Duration.ofSeconds(120));
-        assertThat(taskManagersOf(job)).as("TaskManagers after the failover").containsExactlyInAnyOrder("tm-2", "tm-3");
+        assertThat(taskManagersOf(job))
+                .as("TaskManagers after the failover")
+                .containsExactlyInAnyOrder("tm-2", "tm-3");
         cancel(job);
         Map<String, List<FrameKey>> afterFailover = assertEveryFrameOnce(output);
-        afterFailover.values().forEach(frames -> assertThat(frames.get(0).timestampMillis).isLessThan(killedAt - 2000));
+        afterFailover
+                .values()
+                .forEach(
+                        frames ->
+                                assertThat(frames.get(0).timestampMillis)
+                                        .isLessThan(killedAt - 2000));
 
         // 3. One TaskManager without JavaCV: the job jar that brings JavaCV, twice in a row; the
         //    first job's class loader (and JavaCPP's deallocator thread with it) goes away.
@@ -132,8 +150,12 @@ class StandaloneClusterIT {
         awaitCommitted(work.resolve("second"), two, 2 * FPS);
         assertThat(taskManagersOf(second)).containsExactly("tm-4");
         long userLoaders = userClassLoadersAfterGc("tm-4", 1, Duration.ofSeconds(30));
-        assertThat(userLoaders).as("user-code class loaders alive on tm-4 while the second job runs (the first job's"
-                + " must be gone; see %s)", work.resolve("cluster/tm-4")).isEqualTo(1);
+        assertThat(userLoaders)
+                .as(
+                        "user-code class loaders alive on tm-4 while the second job runs (the first"
+                                + " job's must be gone; see %s)",
+                        work.resolve("cluster/tm-4"))
+                .isEqualTo(1);
         cancel(second);
         assertEveryFrameOnce(work.resolve("first"));
         assertEveryFrameOnce(work.resolve("second"));
@@ -144,14 +166,18 @@ class StandaloneClusterIT {
      * left or the time is up; returns how many are left. Writes the loader statistics and a thread
      * dump next to the TaskManager's log, to see what pins a loader that stays.
      */
-    private static long userClassLoadersAfterGc(String taskManager, int expected, Duration timeout) throws Exception {
+    private static long userClassLoadersAfterGc(String taskManager, int expected, Duration timeout)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long count;
         String loaders;
         do {
             cluster.jcmd(taskManager, "GC.run");
             loaders = cluster.jcmd(taskManager, "VM.classloader_stats");
-            count = loaders.lines().filter(l -> l.contains("org.apache.flink.util.ChildFirstClassLoader")).count();
+            count =
+                    loaders.lines()
+                            .filter(l -> l.contains("org.apache.flink.util.ChildFirstClassLoader"))
+                            .count();
             if (count <= expected) {
                 break;
             }
@@ -160,7 +186,9 @@ class StandaloneClusterIT {
         Path dir = work.resolve("cluster").resolve(taskManager);
         Files.writeString(dir.resolve("classloader-stats.txt"), loaders);
         Files.writeString(dir.resolve("threads.txt"), cluster.jcmd(taskManager, "Thread.print"));
-        Files.writeString(dir.resolve("class-histogram.txt"), cluster.jcmd(taskManager, "GC.class_histogram"));
+        Files.writeString(
+                dir.resolve("class-histogram.txt"),
+                cluster.jcmd(taskManager, "GC.class_histogram"));
         if (count > expected) {
             cluster.jcmd(taskManager, "GC.heap_dump", dir.resolve("heap.hprof").toString());
         }
@@ -182,7 +210,8 @@ class StandaloneClusterIT {
 
     /**
      * The job jar that failsafe names in {@code property}, or else (run from an IDE) the one in
-     * target/ whose name ends with {@code suffix}: its version carries the Flink line it is built for.
+     * target/ whose name ends with {@code suffix}: its version carries the Flink line it is built
+     * for.
      */
     private static String jobJar(String property, String suffix) throws IOException {
         String configured = System.getProperty(property);
@@ -193,19 +222,36 @@ class StandaloneClusterIT {
             return files.map(Path::toString)
                     .filter(name -> name.endsWith(suffix))
                     .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No target/*" + suffix + ": run mvn package first"));
+                    .orElseThrow(
+                            () ->
+                                    new IllegalStateException(
+                                            "No target/*" + suffix + ": run mvn package first"));
         }
     }
 
-    private static JobID submit(String jarPath, List<String> cameras, Path output) throws Exception {
+    private static JobID submit(String jarPath, List<String> cameras, Path output)
+            throws Exception {
         File jar = new File(jarPath);
         assertThat(jar).as("the job jar (built by mvn package)").exists();
-        PackagedProgram program = PackagedProgram.newBuilder().setJarFile(jar).setArguments(
-                "--endpoint", kvs.endpoint().toString(), "--cameras", String.join(",", cameras),
-                "--output", output.toString(), "--checkpoint-interval", "2000").build();
-        JobGraph graph = PackagedProgramUtils.createJobGraph(program, new Configuration(), cameras.size(), false);
+        PackagedProgram program =
+                PackagedProgram.newBuilder()
+                        .setJarFile(jar)
+                        .setArguments(
+                                "--endpoint",
+                                kvs.endpoint().toString(),
+                                "--cameras",
+                                String.join(",", cameras),
+                                "--output",
+                                output.toString(),
+                                "--checkpoint-interval",
+                                "2000")
+                        .build();
+        JobGraph graph =
+                PackagedProgramUtils.createJobGraph(
+                        program, new Configuration(), cameras.size(), false);
         JobID job = client.submitJob(graph).get();
-        System.out.printf("Submitted job %s (%d cameras) through the REST API%n", job, cameras.size());
+        System.out.printf(
+                "Submitted job %s (%d cameras) through the REST API%n", job, cameras.size());
         return job;
     }
 
@@ -223,13 +269,17 @@ class StandaloneClusterIT {
         while (true) {
             Matcher vertex = VERTEX_ID.matcher(cluster.get("/jobs/" + job));
             if (vertex.find()) {
-                String taskManagers = cluster.get("/jobs/" + job + "/vertices/" + vertex.group(1) + "/taskmanagers");
+                String taskManagers =
+                        cluster.get(
+                                "/jobs/" + job + "/vertices/" + vertex.group(1) + "/taskmanagers");
                 Set<String> ids = new TreeSet<>();
                 Matcher m = TASK_MANAGER_ID.matcher(taskManagers);
                 while (m.find()) {
                     ids.add(m.group(1));
                 }
-                if (!ids.isEmpty() && !taskManagers.contains("\"DEPLOYING\":1") && !taskManagers.contains("\"SCHEDULED\":1")) {
+                if (!ids.isEmpty()
+                        && !taskManagers.contains("\"DEPLOYING\":1")
+                        && !taskManagers.contains("\"SCHEDULED\":1")) {
                     return ids;
                 }
             }
@@ -246,51 +296,74 @@ class StandaloneClusterIT {
         }
         List<Path> parts;
         try (Stream<Path> files = Files.walk(output)) {
-            parts = files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).toList();
+            parts =
+                    files.filter(Files::isRegularFile)
+                            .filter(p -> !p.getFileName().toString().startsWith("."))
+                            .toList();
         }
         for (Path part : parts) {
             for (String line : Files.readAllLines(part)) {
                 String[] f = line.split(",");
                 byCamera.computeIfAbsent(f[0], c -> new ArrayList<>())
-                        .add(new FrameKey(f[0], Long.parseLong(f[1]), Integer.parseInt(f[2]), 320, 240));
+                        .add(
+                                new FrameKey(
+                                        f[0],
+                                        Long.parseLong(f[1]),
+                                        Integer.parseInt(f[2]),
+                                        320,
+                                        240));
             }
         }
-        byCamera.values().forEach(frames -> frames.sort(Comparator.comparingLong(k -> k.timestampMillis)));
+        byCamera.values()
+                .forEach(frames -> frames.sort(Comparator.comparingLong(k -> k.timestampMillis)));
         return byCamera;
     }
 
-    private static void awaitCommitted(Path output, List<String> cameras, int perCamera) throws Exception {
+    private static void awaitCommitted(Path output, List<String> cameras, int perCamera)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
             Map<String, List<FrameKey>> frames = committed(output);
-            if (cameras.stream().allMatch(c -> frames.getOrDefault(c, List.of()).size() >= perCamera)) {
+            if (cameras.stream()
+                    .allMatch(c -> frames.getOrDefault(c, List.of()).size() >= perCamera)) {
                 return;
             }
-            assertThat(System.nanoTime()).as("%s frames committed per camera in %s", perCamera, output).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("%s frames committed per camera in %s", perCamera, output)
+                    .isLessThan(deadline);
             Thread.sleep(500);
         }
     }
 
-    private static void awaitCommittedAfter(Path output, List<String> cameras, long timestampMillis, Duration timeout)
+    private static void awaitCommittedAfter(
+            Path output, List<String> cameras, long timestampMillis, Duration timeout)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Map<String, List<FrameKey>> frames = committed(output);
-            if (cameras.stream().allMatch(c -> {
-                List<FrameKey> list = frames.getOrDefault(c, List.of());
-                return !list.isEmpty() && list.get(list.size() - 1).timestampMillis > timestampMillis;
-            })) {
+            if (cameras.stream()
+                    .allMatch(
+                            c -> {
+                                List<FrameKey> list = frames.getOrDefault(c, List.of());
+                                return !list.isEmpty()
+                                        && list.get(list.size() - 1).timestampMillis
+                                                > timestampMillis;
+                            })) {
                 return;
             }
-            assertThat(System.nanoTime()).as("frames after %s committed in %s", timestampMillis, output).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("frames after %s committed in %s", timestampMillis, output)
+                    .isLessThan(deadline);
             Thread.sleep(500);
         }
     }
 
-    private static Map<String, List<FrameKey>> assertEveryFrameOnce(Path output) throws IOException {
+    private static Map<String, List<FrameKey>> assertEveryFrameOnce(Path output)
+            throws IOException {
         Map<String, List<FrameKey>> frames = committed(output);
         for (Map.Entry<String, List<FrameKey>> camera : frames.entrySet()) {
-            new FrameSequenceVerifier(kvs.stream(camera.getKey()).fragments(), FPS).assertContiguous(camera.getValue());
+            new FrameSequenceVerifier(kvs.stream(camera.getKey()).fragments(), FPS)
+                    .assertContiguous(camera.getValue());
         }
         return frames;
     }

@@ -12,17 +12,29 @@ final class DecoderTestSupport {
     /** A real epoch time, so that 90 kHz pts are about 1.6e17 as LocalKvs serves them. */
     static final long START = Instant.parse("2026-11-23T12:00:00Z").toEpochMilli();
 
-    /** What one kept frame looked like: the index read from its pixels (-1 if unreadable) and its metadata. */
-    record Got(int pixelIndex, int indexInFragment, long offsetMillis, boolean keyFrame,
-            int width, int height, int sourceWidth, int sourceHeight) {}
+    /**
+     * What one kept frame looked like: the index read from its pixels (-1 if unreadable) and its
+     * metadata.
+     */
+    record Got(
+            int pixelIndex,
+            int indexInFragment,
+            long offsetMillis,
+            boolean keyFrame,
+            int width,
+            int height,
+            int sourceWidth,
+            int sourceHeight) {}
 
     private DecoderTestSupport() {}
 
-    static List<Got> decodeAll(FragmentDecoder decoder, byte[] init, byte[] fragment) throws CorruptFragmentException {
+    static List<Got> decodeAll(FragmentDecoder decoder, byte[] init, byte[] fragment)
+            throws CorruptFragmentException {
         return decodeAll(decoder, init, fragment, FrameSampler.ALL);
     }
 
-    static List<Got> decodeAll(FragmentDecoder decoder, byte[] init, byte[] fragment, FrameSampler sampler)
+    static List<Got> decodeAll(
+            FragmentDecoder decoder, byte[] init, byte[] fragment, FrameSampler sampler)
             throws CorruptFragmentException {
         decoder.open(init, fragment);
         List<Got> out = new ArrayList<>();
@@ -45,9 +57,18 @@ final class DecoderTestSupport {
     }
 
     static Got got(DecodedFrame frame) {
-        int pixelIndex = FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()).orElse(-1);
-        return new Got(pixelIndex, frame.indexInFragment(), frame.offsetMillis(), frame.keyFrame(),
-                frame.width(), frame.height(), frame.sourceWidth(), frame.sourceHeight());
+        int pixelIndex =
+                FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride())
+                        .orElse(-1);
+        return new Got(
+                pixelIndex,
+                frame.indexInFragment(),
+                frame.offsetMillis(),
+                frame.keyFrame(),
+                frame.width(),
+                frame.height(),
+                frame.sourceWidth(),
+                frame.sourceHeight());
     }
 
     static List<Integer> pixelIndices(List<Got> frames) {

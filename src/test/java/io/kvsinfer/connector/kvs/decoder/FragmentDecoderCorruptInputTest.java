@@ -52,8 +52,12 @@ class FragmentDecoderCorruptInputTest {
     @BeforeEach
     void openDecoders() {
         mp4Decoder = new FragmentDecoder(DecoderSettings.builder().threads(1).build());
-        tsDecoder = new FragmentDecoder(
-                DecoderSettings.builder().inputFormat(InputFormat.MPEG_TS).threads(1).build());
+        tsDecoder =
+                new FragmentDecoder(
+                        DecoderSettings.builder()
+                                .inputFormat(InputFormat.MPEG_TS)
+                                .threads(1)
+                                .build());
     }
 
     @AfterEach
@@ -67,12 +71,14 @@ class FragmentDecoderCorruptInputTest {
         List<Got> mp4Frames = decodeAll(mp4Decoder, init, camera.mp4Fragment(2, START + 4000, 3));
         List<Got> tsFrames = decodeAll(tsDecoder, null, camera.tsFragment(2, START + 4000));
         for (List<Got> frames : List.of(mp4Frames, tsFrames)) {
-            assertThat(pixelIndices(frames)).isEqualTo(range(2 * camera.frameCount(0), camera.frameCount(2)));
+            assertThat(pixelIndices(frames))
+                    .isEqualTo(range(2 * camera.frameCount(0), camera.frameCount(2)));
             assertThat(offsets(frames)).isEqualTo(expectedOffsets(camera.frameCount(2), FPS));
         }
     }
 
-    private static void assertCorrupt(FragmentDecoder decoder, byte[] init, byte[] fragment, String reason) {
+    private static void assertCorrupt(
+            FragmentDecoder decoder, byte[] init, byte[] fragment, String reason) {
         assertThatThrownBy(() -> decodeAll(decoder, init, fragment))
                 .isInstanceOf(CorruptFragmentException.class)
                 .hasMessageContaining(reason);
@@ -89,7 +95,8 @@ class FragmentDecoderCorruptInputTest {
     void fmp4FragmentWithoutItsInit() throws Exception {
         assertCorrupt(mp4Decoder, null, mp4, "without its init segment");
         // Given something else as init, the check before FFmpeg finds no moov.
-        assertCorrupt(mp4Decoder, mp4, mp4, "the init segment has no 'moov' box (boxes: [moof, mdat])");
+        assertCorrupt(
+                mp4Decoder, mp4, mp4, "the init segment has no 'moov' box (boxes: [moof, mdat])");
         assertStillDecodes();
     }
 
@@ -97,12 +104,21 @@ class FragmentDecoderCorruptInputTest {
     void garbage() throws Exception {
         byte[] noise = new byte[188 * 200];
         new Random(7).nextBytes(noise);
-        byte[] text = "<html><body>Streaming session token is expired</body></html>".repeat(30)
-                .substring(0, 188 * 9).getBytes(StandardCharsets.US_ASCII);
+        byte[] text =
+                "<html><body>Streaming session token is expired</body></html>"
+                        .repeat(30)
+                        .substring(0, 188 * 9)
+                        .getBytes(StandardCharsets.US_ASCII);
         assertCorrupt(mp4Decoder, noise, noise, "MP4 box");
-        assertCorrupt(mp4Decoder, text, text, "MP4 box 'l><b' at offset 0 claims 1013478509 bytes but 1692 remain (truncated?)");
-        assertCorrupt(tsDecoder, null, noise, "MPEG-TS packet 0 does not start with the sync byte 0x47");
-        assertCorrupt(tsDecoder, null, text, "MPEG-TS packet 0 does not start with the sync byte 0x47");
+        assertCorrupt(
+                mp4Decoder,
+                text,
+                text,
+                "MP4 box 'l><b' at offset 0 claims 1013478509 bytes but 1692 remain (truncated?)");
+        assertCorrupt(
+                tsDecoder, null, noise, "MPEG-TS packet 0 does not start with the sync byte 0x47");
+        assertCorrupt(
+                tsDecoder, null, text, "MPEG-TS packet 0 does not start with the sync byte 0x47");
         assertStillDecodes();
     }
 
@@ -119,7 +135,11 @@ class FragmentDecoderCorruptInputTest {
         for (int keep : new int[] {mp4.length / 2, mp4.length - 1, 200}) {
             assertCorrupt(mp4Decoder, init, Arrays.copyOf(mp4, keep), "(truncated?)");
         }
-        assertCorrupt(tsDecoder, null, Arrays.copyOf(ts, ts.length / 2 + 1), "not a whole number of 188-byte packets");
+        assertCorrupt(
+                tsDecoder,
+                null,
+                Arrays.copyOf(ts, ts.length / 2 + 1),
+                "not a whole number of 188-byte packets");
         assertStillDecodes();
     }
 
@@ -155,7 +175,9 @@ class FragmentDecoderCorruptInputTest {
                 corrupt++;
             }
         }
-        System.out.printf("%s: %d of 40 bit-flipped fragments reported corrupt, the rest decoded%n", format, corrupt);
+        System.out.printf(
+                "%s: %d of 40 bit-flipped fragments reported corrupt, the rest decoded%n",
+                format, corrupt);
         assertStillDecodes();
     }
 
@@ -167,7 +189,8 @@ class FragmentDecoderCorruptInputTest {
             damagedInit[random.nextInt(damagedInit.length)] ^= (byte) (1 << random.nextInt(8));
             byte[] damaged = mp4.clone();
             // The first kilobyte holds moof/traf/trun: sizes, offsets and sample tables.
-            damaged[random.nextInt(Math.min(1024, damaged.length))] ^= (byte) (1 << random.nextInt(8));
+            damaged[random.nextInt(Math.min(1024, damaged.length))] ^=
+                    (byte) (1 << random.nextInt(8));
             for (byte[][] pair : new byte[][][] {{damagedInit, mp4}, {init, damaged}}) {
                 try {
                     decodeAll(mp4Decoder, pair[0], pair[1]);

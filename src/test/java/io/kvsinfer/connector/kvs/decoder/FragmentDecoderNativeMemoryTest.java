@@ -15,15 +15,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Decoders made and closed over and over, as a TaskManager failover or a camera's reconnects do,
  * half-read and on corrupt fragments too, must not grow native memory: FFmpeg's contexts, frames
- * and buffers are outside the heap, so a missed free shows only in resident memory. After a
- * warm-up that sets the allocator's high-water mark, 300 more cycles may not add more than 64 MB,
- * where a leaked 720p decoder (its reference frames alone are several MB) would add hundreds.
+ * and buffers are outside the heap, so a missed free shows only in resident memory. After a warm-up
+ * that sets the allocator's high-water mark, 300 more cycles may not add more than 64 MB, where a
+ * leaked 720p decoder (its reference frames alone are several MB) would add hundreds.
  */
 class FragmentDecoderNativeMemoryTest {
 
     @Test
     void makingAndClosingDecodersDoesNotGrowResidentMemory() throws Exception {
-        assumeTrue(Files.isReadable(ResidentMemory.STATUS), "resident memory is read from /proc (Linux)");
+        assumeTrue(
+                Files.isReadable(ResidentMemory.STATUS),
+                "resident memory is read from /proc (Linux)");
         FragmentedMedia media = SyntheticCamera.encode(1280, 720, 15);
         byte[] init = media.initSegment();
         byte[] fragment = media.mp4Fragment(0, DecoderTestSupport.START, 1);
@@ -34,12 +36,18 @@ class FragmentDecoderNativeMemoryTest {
         cycles(300, init, fragment, truncated);
         long after = ResidentMemory.bytes() / (1024 * 1024);
 
-        assertThat(after - warm).as("resident memory growth over 300 decoders, MB (warm %s, after %s)", warm, after)
+        assertThat(after - warm)
+                .as("resident memory growth over 300 decoders, MB (warm %s, after %s)", warm, after)
                 .isLessThan(64);
     }
 
-    private static void cycles(int count, byte[] init, byte[] fragment, byte[] truncated) throws Exception {
-        DecoderSettings settings = DecoderSettings.builder().inputFormat(InputFormat.FRAGMENTED_MP4).threads(1).build();
+    private static void cycles(int count, byte[] init, byte[] fragment, byte[] truncated)
+            throws Exception {
+        DecoderSettings settings =
+                DecoderSettings.builder()
+                        .inputFormat(InputFormat.FRAGMENTED_MP4)
+                        .threads(1)
+                        .build();
         for (int i = 0; i < count; i++) {
             try (FragmentDecoder decoder = new FragmentDecoder(settings)) {
                 decoder.open(init, fragment);
@@ -56,7 +64,8 @@ class FragmentDecoderNativeMemoryTest {
                 }
             }
             if (i % 25 == 24) {
-                // Output buffers are direct ByteBuffers freed when collected; collect them as a busy heap would.
+                // Output buffers are direct ByteBuffers freed when collected; collect them as a
+                // busy heap would.
                 System.gc();
             }
         }

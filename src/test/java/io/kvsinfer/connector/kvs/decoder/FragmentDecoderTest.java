@@ -48,36 +48,50 @@ class FragmentDecoderTest {
         return format == InputFormat.FRAGMENTED_MP4 ? media.initSegment() : null;
     }
 
-    private static byte[] fragment(FragmentedMedia media, InputFormat format, int index, long startMillis) {
+    private static byte[] fragment(
+            FragmentedMedia media, InputFormat format, int index, long startMillis) {
         return format == InputFormat.FRAGMENTED_MP4
                 ? media.mp4Fragment(index, startMillis, index + 1)
                 : media.tsFragment(index, startMillis);
     }
 
-    // ---- every frame, in order, with exact offsets ------------------------------------------------
+    // ---- every frame, in order, with exact offsets
+    // ------------------------------------------------
 
     @ParameterizedTest
     @EnumSource(InputFormat.class)
-    void decodesEveryFrameOfEveryFragmentInOrderWithExactOffsets(InputFormat format) throws Exception {
+    void decodesEveryFrameOfEveryFragmentInOrderWithExactOffsets(InputFormat format)
+            throws Exception {
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).build())) {
             int first = 0;
             for (int i = 0; i < camera.fragmentCount(); i++) {
                 int count = camera.frameCount(i);
-                List<Got> frames = decodeAll(decoder, init(camera, format),
-                        fragment(camera, format, i, START + camera.durationMillis(i) * i));
-                assertThat(pixelIndices(frames)).as("fragment %s", i).isEqualTo(range(first, count));
-                assertThat(offsets(frames)).as("fragment %s", i).isEqualTo(expectedOffsets(count, FPS));
+                List<Got> frames =
+                        decodeAll(
+                                decoder,
+                                init(camera, format),
+                                fragment(camera, format, i, START + camera.durationMillis(i) * i));
+                assertThat(pixelIndices(frames))
+                        .as("fragment %s", i)
+                        .isEqualTo(range(first, count));
+                assertThat(offsets(frames))
+                        .as("fragment %s", i)
+                        .isEqualTo(expectedOffsets(count, FPS));
                 assertThat(frames).extracting(Got::indexInFragment).isEqualTo(range(0, count));
                 assertThat(frames.get(0).keyFrame()).isTrue();
-                assertThat(frames).allSatisfy(f -> {
-                    assertThat(f.width()).isEqualTo(320);
-                    assertThat(f.height()).isEqualTo(240);
-                    assertThat(f.sourceWidth()).isEqualTo(320);
-                    assertThat(f.sourceHeight()).isEqualTo(240);
-                });
+                assertThat(frames)
+                        .allSatisfy(
+                                f -> {
+                                    assertThat(f.width()).isEqualTo(320);
+                                    assertThat(f.height()).isEqualTo(240);
+                                    assertThat(f.sourceWidth()).isEqualTo(320);
+                                    assertThat(f.sourceHeight()).isEqualTo(240);
+                                });
                 first += count;
             }
-            assertThat(decoder.decodersOpened()).as("one FFmpeg decoder for the whole stream").isEqualTo(1);
+            assertThat(decoder.decodersOpened())
+                    .as("one FFmpeg decoder for the whole stream")
+                    .isEqualTo(1);
         }
     }
 
@@ -85,8 +99,10 @@ class FragmentDecoderTest {
     @EnumSource(InputFormat.class)
     void autoThreadsDecodeTheSameFrames(InputFormat format) throws Exception {
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).threads(0).build())) {
-            List<Got> frames = decodeAll(decoder, init(camera, format), fragment(camera, format, 1, START));
-            assertThat(pixelIndices(frames)).isEqualTo(range(camera.frameCount(0), camera.frameCount(1)));
+            List<Got> frames =
+                    decodeAll(decoder, init(camera, format), fragment(camera, format, 1, START));
+            assertThat(pixelIndices(frames))
+                    .isEqualTo(range(camera.frameCount(0), camera.frameCount(1)));
             assertThat(offsets(frames)).isEqualTo(expectedOffsets(camera.frameCount(1), FPS));
         }
     }
@@ -105,7 +121,8 @@ class FragmentDecoderTest {
         }
     }
 
-    // ---- H.265 and B-frames -----------------------------------------------------------------------
+    // ---- H.265 and B-frames
+    // -----------------------------------------------------------------------
 
     @ParameterizedTest
     @EnumSource(InputFormat.class)
@@ -113,9 +130,15 @@ class FragmentDecoderTest {
         FragmentedMedia media = FileMedia.load(FIXTURES.resolve("h265-320x240-15fps.mp4"));
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).build())) {
             for (int i = 0; i < media.fragmentCount(); i++) {
-                List<Got> frames = decodeAll(decoder, init(media, format), fragment(media, format, i, START + 2000L * i));
+                List<Got> frames =
+                        decodeAll(
+                                decoder,
+                                init(media, format),
+                                fragment(media, format, i, START + 2000L * i));
                 assertThat(pixelIndices(frames)).as("fragment %s", i).isEqualTo(range(30 * i, 30));
-                assertThat(offsets(frames)).as("fragment %s", i).isEqualTo(expectedOffsets(30, FPS));
+                assertThat(offsets(frames))
+                        .as("fragment %s", i)
+                        .isEqualTo(expectedOffsets(30, FPS));
                 assertThat(frames.get(0).keyFrame()).isTrue();
             }
         }
@@ -132,12 +155,17 @@ class FragmentDecoderTest {
         FragmentedMedia media = FileMedia.load(FIXTURES.resolve("h264-bframes-320x240-15fps.mkv"));
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).build())) {
             for (int i = 0; i < media.fragmentCount(); i++) {
-                List<Got> frames = decodeAll(decoder, init(media, format), fragment(media, format, i, START + 2000L * i));
+                List<Got> frames =
+                        decodeAll(
+                                decoder,
+                                init(media, format),
+                                fragment(media, format, i, START + 2000L * i));
                 assertThat(pixelIndices(frames)).as("fragment %s", i).isEqualTo(range(30 * i, 30));
                 List<Long> expected = expectedOffsets(30, FPS);
                 for (int k = 0; k < 30; k++) {
                     // Matroska keeps milliseconds: the source times jitter by up to 2 ms.
-                    assertThat(frames.get(k).offsetMillis()).as("fragment %s frame %s", i, k)
+                    assertThat(frames.get(k).offsetMillis())
+                            .as("fragment %s frame %s", i, k)
                             .isCloseTo(expected.get(k), offset(2L));
                 }
                 assertThat(offsets(frames)).isSorted();
@@ -146,22 +174,27 @@ class FragmentDecoderTest {
         }
     }
 
-    // ---- key frames only and sampling -------------------------------------------------------------
+    // ---- key frames only and sampling
+    // -------------------------------------------------------------
 
     @ParameterizedTest
     @EnumSource(InputFormat.class)
     void keyFramesOnlyReturnsOnlyKeyFrames(InputFormat format) throws Exception {
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).keyFramesOnly(true).build())) {
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(settings(format).keyFramesOnly(true).build())) {
             int first = 0;
             for (int i = 0; i < camera.fragmentCount(); i++) {
-                List<Got> frames = decodeAll(decoder, init(camera, format), fragment(camera, format, i, START));
+                List<Got> frames =
+                        decodeAll(
+                                decoder, init(camera, format), fragment(camera, format, i, START));
                 assertThat(frames).isNotEmpty().allSatisfy(f -> assertThat(f.keyFrame()).isTrue());
                 // openh264 may add key frames inside a fragment, but never most of them.
                 assertThat(frames.size()).isLessThan(camera.frameCount(i) / 2);
                 assertThat(frames.get(0).pixelIndex()).isEqualTo(first);
                 for (Got f : frames) {
                     // Each key frame carries its own presentation offset.
-                    assertThat(f.offsetMillis()).isEqualTo(Math.round((f.pixelIndex() - first) * 1000.0 / FPS));
+                    assertThat(f.offsetMillis())
+                            .isEqualTo(Math.round((f.pixelIndex() - first) * 1000.0 / FPS));
                 }
                 first += camera.frameCount(i);
             }
@@ -171,31 +204,47 @@ class FragmentDecoderTest {
     @Test
     void rejectedFramesAreNeitherConvertedNorReturned() throws Exception {
         List<Integer> offered = new ArrayList<>();
-        FrameSampler everyFifth = (index, offsetMillis, keyFrame) -> {
-            offered.add(index);
-            assertThat(offsetMillis).isEqualTo(Math.round(index * 1000.0 / FPS));
-            assertThat(keyFrame).isEqualTo(index == 0 ? true : keyFrame);
-            return index % 5 == 0;
-        };
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
-            List<Got> frames = decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(2, START, 3), everyFifth);
+        FrameSampler everyFifth =
+                (index, offsetMillis, keyFrame) -> {
+                    offered.add(index);
+                    assertThat(offsetMillis).isEqualTo(Math.round(index * 1000.0 / FPS));
+                    assertThat(keyFrame).isEqualTo(index == 0 ? true : keyFrame);
+                    return index % 5 == 0;
+                };
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
+            List<Got> frames =
+                    decodeAll(
+                            decoder,
+                            camera.initSegment(),
+                            camera.mp4Fragment(2, START, 3),
+                            everyFifth);
             int count = camera.frameCount(2);
             int base = camera.frameCount(0) + camera.frameCount(1);
             assertThat(offered).isEqualTo(range(0, count));
-            assertThat(frames).extracting(Got::indexInFragment).containsExactly(0, 5, 10, 15, 20, 25);
-            assertThat(pixelIndices(frames)).containsExactly(base, base + 5, base + 10, base + 15, base + 20, base + 25);
+            assertThat(frames)
+                    .extracting(Got::indexInFragment)
+                    .containsExactly(0, 5, 10, 15, 20, 25);
+            assertThat(pixelIndices(frames))
+                    .containsExactly(base, base + 5, base + 10, base + 15, base + 20, base + 25);
             assertThat(decoder.conversions()).isEqualTo(6);
 
-            decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(3, START, 4), (i, o, k) -> false);
+            decodeAll(
+                    decoder,
+                    camera.initSegment(),
+                    camera.mp4Fragment(3, START, 4),
+                    (i, o, k) -> false);
             assertThat(decoder.conversions()).as("nothing kept, nothing converted").isEqualTo(6);
         }
     }
 
-    // ---- held frames ------------------------------------------------------------------------------
+    // ---- held frames
+    // ------------------------------------------------------------------------------
 
     @Test
     void heldFramesKeepTheirPixelsWhileTheDecoderGoesOn() throws Exception {
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
             decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1));
             List<HeldFrame> held = new ArrayList<>();
             while (decoder.canHoldFrame()) {
@@ -205,52 +254,82 @@ class FragmentDecoderTest {
             assertThat(decoder.heldFrames()).isEqualTo(OutputBuffers.MAX_HELD);
             assertThat(held).extracting(FragmentDecoderTest::pixelIndex).containsExactly(0, 1);
 
-            // With the most frames held, the decoder still converts into a buffer of its own, without waiting.
+            // With the most frames held, the decoder still converts into a buffer of its own,
+            // without waiting.
             DecodedFrame unheld = decoder.next((i, o, k) -> true);
             assertThat(pixelIndex(unheld)).isEqualTo(2);
-            assertThatThrownBy(unheld::hold).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(unheld::hold)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(OutputBuffers.MAX_HELD + " frames");
             assertThat(pixelIndex(decoder.next((i, o, k) -> true))).isEqualTo(3);
-            assertThat(held).as("still held, not overwritten by frames 2 and 3")
-                    .extracting(FragmentDecoderTest::pixelIndex).containsExactly(0, 1);
+            assertThat(held)
+                    .as("still held, not overwritten by frames 2 and 3")
+                    .extracting(FragmentDecoderTest::pixelIndex)
+                    .containsExactly(0, 1);
 
             HeldFrame first = held.get(0);
             first.release();
-            assertThatThrownBy(first::buffer).isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
+            assertThatThrownBy(first::buffer)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("released");
             assertThat(decoder.canHoldFrame()).isTrue();
             HeldFrame fourth = decoder.next((i, o, k) -> true).hold();
             assertThat(pixelIndex(fourth)).isEqualTo(4);
-            assertThat(pixelIndex(held.get(1))).as("the other held frame is untouched").isEqualTo(1);
+            assertThat(pixelIndex(held.get(1)))
+                    .as("the other held frame is untouched")
+                    .isEqualTo(1);
 
             held.get(1).release();
             fourth.release();
             assertThat(decoder.heldFrames()).isZero();
             int expected = 5;
-            for (DecodedFrame frame = decoder.next((i, o, k) -> true); frame != null; frame = decoder.next((i, o, k) -> true)) {
-                assertThat(pixelIndex(frame)).as("with nothing held, one buffer is rewritten").isEqualTo(expected++);
+            for (DecodedFrame frame = decoder.next((i, o, k) -> true);
+                    frame != null;
+                    frame = decoder.next((i, o, k) -> true)) {
+                assertThat(pixelIndex(frame))
+                        .as("with nothing held, one buffer is rewritten")
+                        .isEqualTo(expected++);
             }
             assertThat(expected).isEqualTo(camera.frameCount(0));
         }
     }
 
     private static int pixelIndex(DecodedFrame frame) {
-        return FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()).orElseThrow();
+        return FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride())
+                .orElseThrow();
     }
 
-    // ---- pixel formats ----------------------------------------------------------------------------
+    // ---- pixel formats
+    // ----------------------------------------------------------------------------
 
-    /** Every frame of fragment 1, packed, in {@code pixelFormat} at {@code width x height} (0: the stream's size). */
-    private static List<byte[]> packedFrames(PictureFormat pixelFormat, int width, int height) throws Exception {
-        DecoderSettings.Builder builder = settings(InputFormat.FRAGMENTED_MP4).pictureFormat(pixelFormat);
-        try (FragmentDecoder decoder = new FragmentDecoder(builder.outputSize(width, height).build())) {
+    /**
+     * Every frame of fragment 1, packed, in {@code pixelFormat} at {@code width x height} (0: the
+     * stream's size).
+     */
+    private static List<byte[]> packedFrames(PictureFormat pixelFormat, int width, int height)
+            throws Exception {
+        DecoderSettings.Builder builder =
+                settings(InputFormat.FRAGMENTED_MP4).pictureFormat(pixelFormat);
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(builder.outputSize(width, height).build())) {
             decoder.open(camera.initSegment(), camera.mp4Fragment(1, START, 2));
             List<byte[]> frames = new ArrayList<>();
             int index = camera.frameCount(0);
-            for (DecodedFrame f = decoder.next(FrameSampler.ALL); f != null; f = decoder.next(FrameSampler.ALL)) {
+            for (DecodedFrame f = decoder.next(FrameSampler.ALL);
+                    f != null;
+                    f = decoder.next(FrameSampler.ALL)) {
                 assertThat(f.pictureFormat()).isEqualTo(pixelFormat);
-                assertThat(f.stride()).isGreaterThanOrEqualTo(pixelFormat.bytesPerPixel() * f.width());
-                assertThat(FrameIndexCode.read(f.buffer(), pixelFormat.bytesPerPixel(), f.width(), f.height(), f.stride()))
-                        .as("%s frame %s", pixelFormat, index).hasValue(index++);
+                assertThat(f.stride())
+                        .isGreaterThanOrEqualTo(pixelFormat.bytesPerPixel() * f.width());
+                assertThat(
+                                FrameIndexCode.read(
+                                        f.buffer(),
+                                        pixelFormat.bytesPerPixel(),
+                                        f.width(),
+                                        f.height(),
+                                        f.stride()))
+                        .as("%s frame %s", pixelFormat, index)
+                        .hasValue(index++);
                 frames.add(DecoderTestSupport.packed(f));
             }
             assertThat(frames).hasSize(camera.frameCount(1));
@@ -298,12 +377,14 @@ class FragmentDecoderTest {
         }
     }
 
-    // ---- output size and resolution changes -------------------------------------------------------
+    // ---- output size and resolution changes
+    // -------------------------------------------------------
 
     @ParameterizedTest
     @EnumSource(InputFormat.class)
     void scalesToTheOutputSizeInTheConversion(InputFormat format) throws Exception {
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).outputSize(160, 120).build())) {
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(settings(format).outputSize(160, 120).build())) {
             decoder.open(init(camera, format), fragment(camera, format, 1, START));
             DecodedFrame frame = decoder.next(FrameSampler.ALL);
             assertThat(frame.width()).isEqualTo(160);
@@ -314,20 +395,29 @@ class FragmentDecoderTest {
             ByteBuffer buffer = frame.buffer();
             assertThat(buffer.isReadOnly()).isTrue();
             assertThat(buffer.position()).isZero();
-            assertThat(FrameIndexCode.read(buffer, 160, 120, frame.stride())).hasValue(camera.frameCount(0));
+            assertThat(FrameIndexCode.read(buffer, 160, 120, frame.stride()))
+                    .hasValue(camera.frameCount(0));
             byte[] packed = DecoderTestSupport.packed(frame);
             assertThat(packed).hasSize(3 * 160 * 120);
-            assertThat(FrameIndexCode.read(packed, 160, 120, 3 * 160)).hasValue(camera.frameCount(0));
+            assertThat(FrameIndexCode.read(packed, 160, 120, 3 * 160))
+                    .hasValue(camera.frameCount(0));
             // The packed copy is the buffer without its row padding.
             for (int y = 0; y < 120; y += 17) {
                 byte[] row = new byte[3 * 160];
                 buffer.position(y * frame.stride());
                 buffer.get(row);
-                assertThat(java.util.Arrays.copyOfRange(packed, y * 480, y * 480 + 480)).isEqualTo(row);
+                assertThat(java.util.Arrays.copyOfRange(packed, y * 480, y * 480 + 480))
+                        .isEqualTo(row);
             }
             List<Integer> rest = new ArrayList<>();
             while ((frame = decoder.next(FrameSampler.ALL)) != null) {
-                rest.add(FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()).orElse(-1));
+                rest.add(
+                        FrameIndexCode.read(
+                                        frame.buffer(),
+                                        frame.width(),
+                                        frame.height(),
+                                        frame.stride())
+                                .orElse(-1));
             }
             assertThat(rest).isEqualTo(range(camera.frameCount(0) + 1, camera.frameCount(1) - 1));
         }
@@ -338,41 +428,75 @@ class FragmentDecoderTest {
     void followsAResolutionChangeBetweenFragments(InputFormat format) throws Exception {
         FragmentedMedia large = SyntheticCamera.encode(640, 360, FPS, 1, 2);
         try (FragmentDecoder decoder = new FragmentDecoder(settings(format).build())) {
-            List<Got> small1 = decodeAll(decoder, init(camera, format), fragment(camera, format, 0, START));
-            List<Got> big = decodeAll(decoder, init(large, format), fragment(large, format, 1, START + 2000));
-            List<Got> small2 = decodeAll(decoder, init(camera, format), fragment(camera, format, 4, START + 3000));
+            List<Got> small1 =
+                    decodeAll(decoder, init(camera, format), fragment(camera, format, 0, START));
+            List<Got> big =
+                    decodeAll(
+                            decoder, init(large, format), fragment(large, format, 1, START + 2000));
+            List<Got> small2 =
+                    decodeAll(
+                            decoder,
+                            init(camera, format),
+                            fragment(camera, format, 4, START + 3000));
             assertThat(pixelIndices(small1)).isEqualTo(range(0, camera.frameCount(0)));
-            assertThat(pixelIndices(big)).isEqualTo(range(large.frameCount(0), large.frameCount(1)));
-            assertThat(pixelIndices(small2)).isEqualTo(range(4 * camera.frameCount(0), camera.frameCount(4)));
-            assertThat(big).allSatisfy(f -> assertThat(List.of(f.width(), f.height(), f.sourceWidth(), f.sourceHeight()))
-                    .containsExactly(640, 360, 640, 360));
-            assertThat(small2).allSatisfy(f -> assertThat(List.of(f.width(), f.height())).containsExactly(320, 240));
+            assertThat(pixelIndices(big))
+                    .isEqualTo(range(large.frameCount(0), large.frameCount(1)));
+            assertThat(pixelIndices(small2))
+                    .isEqualTo(range(4 * camera.frameCount(0), camera.frameCount(4)));
+            assertThat(big)
+                    .allSatisfy(
+                            f ->
+                                    assertThat(
+                                                    List.of(
+                                                            f.width(),
+                                                            f.height(),
+                                                            f.sourceWidth(),
+                                                            f.sourceHeight()))
+                                            .containsExactly(640, 360, 640, 360));
+            assertThat(small2)
+                    .allSatisfy(
+                            f ->
+                                    assertThat(List.of(f.width(), f.height()))
+                                            .containsExactly(320, 240));
             assertThat(offsets(big)).isEqualTo(expectedOffsets(large.frameCount(1), FPS));
-            // fMP4 announces each size in its init segment: a fresh decoder at each change. An MPEG-TS
+            // fMP4 announces each size in its init segment: a fresh decoder at each change. An
+            // MPEG-TS
             // stream's size is only in its in-band SPS, which the same decoder follows by itself.
-            assertThat(decoder.decodersOpened()).isEqualTo(format == InputFormat.FRAGMENTED_MP4 ? 3 : 1);
+            assertThat(decoder.decodersOpened())
+                    .isEqualTo(format == InputFormat.FRAGMENTED_MP4 ? 3 : 1);
         }
     }
 
     @Test
     void aFragmentThatFailsWhileDecodingDiscardsItsDecoder() throws Exception {
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
             decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(0, START, 1));
             byte[] cut = withMdatCut(camera.mp4Fragment(1, START + 2000, 2));
             List<Got> before = new ArrayList<>();
-            assertThatThrownBy(() -> {
-                decoder.open(camera.initSegment(), cut);
-                for (DecodedFrame f = decoder.next(FrameSampler.ALL); f != null; f = decoder.next(FrameSampler.ALL)) {
-                    before.add(DecoderTestSupport.got(f));
-                }
-            }).isInstanceOf(CorruptFragmentException.class);
-            assertThat(pixelIndices(before)).as("frames before the damage are good")
+            assertThatThrownBy(
+                            () -> {
+                                decoder.open(camera.initSegment(), cut);
+                                for (DecodedFrame f = decoder.next(FrameSampler.ALL);
+                                        f != null;
+                                        f = decoder.next(FrameSampler.ALL)) {
+                                    before.add(DecoderTestSupport.got(f));
+                                }
+                            })
+                    .isInstanceOf(CorruptFragmentException.class);
+            assertThat(pixelIndices(before))
+                    .as("frames before the damage are good")
                     .isEqualTo(range(camera.frameCount(0), before.size()));
             assertThat(decoder.decodersOpened()).isEqualTo(1);
 
-            List<Got> after = decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(2, START + 4000, 3));
-            assertThat(pixelIndices(after)).isEqualTo(range(2 * camera.frameCount(0), camera.frameCount(2)));
-            assertThat(decoder.decodersOpened()).as("the failed fragment's decoder is not reused").isEqualTo(2);
+            List<Got> after =
+                    decodeAll(
+                            decoder, camera.initSegment(), camera.mp4Fragment(2, START + 4000, 3));
+            assertThat(pixelIndices(after))
+                    .isEqualTo(range(2 * camera.frameCount(0), camera.frameCount(2)));
+            assertThat(decoder.decodersOpened())
+                    .as("the failed fragment's decoder is not reused")
+                    .isEqualTo(2);
         }
     }
 
@@ -382,7 +506,8 @@ class FragmentDecoderTest {
         while (boxes.remaining() >= 8) {
             int at = boxes.position();
             int size = boxes.getInt(at);
-            String type = new String(fragment, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            String type =
+                    new String(fragment, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
             if (type.equals("mdat")) {
                 int newSize = 8 + (size - 8) / 2;
                 byte[] cut = java.util.Arrays.copyOf(fragment, at + newSize);
@@ -394,18 +519,26 @@ class FragmentDecoderTest {
         throw new AssertionError("no mdat box");
     }
 
-    // ---- limits -----------------------------------------------------------------------------------
+    // ---- limits
+    // -----------------------------------------------------------------------------------
 
     @ParameterizedTest
     @EnumSource(InputFormat.class)
     void rejectsFramesAboveThePixelLimit(InputFormat format) throws Exception {
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).maxFramePixels(320L * 240 - 1).build())) {
-            assertThatThrownBy(() -> decodeAll(decoder, init(camera, format), fragment(camera, format, 0, START)))
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(settings(format).maxFramePixels(320L * 240 - 1).build())) {
+            assertThatThrownBy(
+                            () ->
+                                    decodeAll(
+                                            decoder,
+                                            init(camera, format),
+                                            fragment(camera, format, 0, START)))
                     .isInstanceOf(CorruptFragmentException.class)
                     .hasMessageContaining("320x240 = 76800 pixels, above the limit of 76799");
             assertThat(decoder.conversions()).isZero();
         }
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(format).maxFramePixels(320L * 240).build())) {
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(settings(format).maxFramePixels(320L * 240).build())) {
             assertThat(decodeAll(decoder, init(camera, format), fragment(camera, format, 0, START)))
                     .hasSize(camera.frameCount(0));
         }
@@ -413,20 +546,30 @@ class FragmentDecoderTest {
 
     @Test
     void aFragmentOverItsTimeLimitIsCorrupt() throws Exception {
-        try (FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4)
-                .maxDecodeTime(java.time.Duration.ofNanos(1)).build())) {
-            assertThatThrownBy(() -> decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(0, START, 1)))
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(
+                        settings(InputFormat.FRAGMENTED_MP4)
+                                .maxDecodeTime(java.time.Duration.ofNanos(1))
+                                .build())) {
+            assertThatThrownBy(
+                            () ->
+                                    decodeAll(
+                                            decoder,
+                                            camera.initSegment(),
+                                            camera.mp4Fragment(0, START, 1)))
                     .isInstanceOf(CorruptFragmentException.class)
                     .hasMessageContaining("longer than the limit of PT0.000000001S");
         }
     }
 
-    // ---- lifecycle --------------------------------------------------------------------------------
+    // ---- lifecycle
+    // --------------------------------------------------------------------------------
 
     @Test
     void lifecycle() throws Exception {
         FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build());
-        assertThatThrownBy(() -> decoder.next(FrameSampler.ALL)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> decoder.next(FrameSampler.ALL))
+                .isInstanceOf(IllegalStateException.class);
         decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(0, START, 1));
         assertThat(decoder.next(FrameSampler.ALL)).as("after the end").isNull();
         // Opening the next fragment before the previous one ended is fine.
@@ -434,19 +577,24 @@ class FragmentDecoderTest {
         assertThat(decoder.next(FrameSampler.ALL)).isNotNull();
         decoder.open(camera.initSegment(), camera.mp4Fragment(2, START, 3));
         DecodedFrame frame = decoder.next(FrameSampler.ALL);
-        assertThat(FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()))
+        assertThat(
+                        FrameIndexCode.read(
+                                frame.buffer(), frame.width(), frame.height(), frame.stride()))
                 .hasValue(2 * camera.frameCount(0));
         decoder.close();
         decoder.close();
-        assertThatThrownBy(() -> decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1)))
+        assertThatThrownBy(
+                        () -> decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1)))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void settingsAreChecked() {
         assertThatThrownBy(() -> DecoderSettings.builder().threads(65))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 to 64");
-        assertThatThrownBy(() -> new FragmentDecoder(null)).isInstanceOf(NullPointerException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0 to 64");
+        assertThatThrownBy(() -> new FragmentDecoder(null))
+                .isInstanceOf(NullPointerException.class);
     }
 
     @ParameterizedTest
@@ -457,11 +605,18 @@ class FragmentDecoderTest {
                 decoder.open(null, camera.tsFragment(i, START));
                 for (int k = 0; k < framesRead; k++) {
                     DecodedFrame frame = decoder.next(FrameSampler.ALL);
-                    assertThat(FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride()))
+                    assertThat(
+                                    FrameIndexCode.read(
+                                            frame.buffer(),
+                                            frame.width(),
+                                            frame.height(),
+                                            frame.stride()))
                             .hasValue(i * camera.frameCount(0) + k);
                 }
             }
-            assertThat(decoder.decodersOpened()).as("flushed, not reopened, after a half-read fragment").isEqualTo(1);
+            assertThat(decoder.decodersOpened())
+                    .as("flushed, not reopened, after a half-read fragment")
+                    .isEqualTo(1);
         }
     }
 }

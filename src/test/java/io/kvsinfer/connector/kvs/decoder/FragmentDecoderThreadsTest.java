@@ -11,7 +11,9 @@ import static io.kvsinfer.connector.kvs.decoder.DecoderTestSupport.START;
 import static io.kvsinfer.connector.kvs.decoder.DecoderTestSupport.decodeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The thread count a decoder is set up with is asked when it is set up, and kept while it serves. */
+/**
+ * The thread count a decoder is set up with is asked when it is set up, and kept while it serves.
+ */
 class FragmentDecoderThreadsTest {
 
     @Test
@@ -28,7 +30,9 @@ class FragmentDecoderThreadsTest {
             assertThat(decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(1, next, 2)))
                     .extracting(DecoderTestSupport.Got::pixelIndex)
                     .startsWith(camera.frameCount(0));
-            assertThat(decoder.decoderThreads()).as("the camera keeps its decoder, threads and all").isEqualTo(2);
+            assertThat(decoder.decoderThreads())
+                    .as("the camera keeps its decoder, threads and all")
+                    .isEqualTo(2);
         }
         try (FragmentDecoder decoder = new FragmentDecoder(settings)) {
             decodeAll(decoder, camera.initSegment(), camera.mp4Fragment(0, START, 1));

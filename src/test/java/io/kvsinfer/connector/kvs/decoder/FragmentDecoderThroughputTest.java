@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Prints (never asserts) decoding speed at one thread: every frame to BGR, every frame decoded but
- * none converted, and key frames only. Single runs on a shared machine: compare ratios, not numbers.
+ * none converted, and key frames only. Single runs on a shared machine: compare ratios, not
+ * numbers.
  */
 class FragmentDecoderThroughputTest {
 
@@ -29,16 +30,29 @@ class FragmentDecoderThroughputTest {
         DecoderSettings.Builder settings = DecoderSettings.builder().threads(1);
         run("warm-up", media, fragments, settings.build(), FrameSampler.ALL);
         double all = run("decode + BGR", media, fragments, settings.build(), FrameSampler.ALL);
-        double none = run("decode, nothing kept", media, fragments, settings.build(), (i, o, k) -> false);
-        double keys = run("key frames only + BGR", media, fragments, settings.keyFramesOnly(true).build(), FrameSampler.ALL);
-        System.out.printf("%dx%d fMP4, 1 thread: decode+BGR %.0f frames/s, decode only %.0f frames/s,"
+        double none =
+                run("decode, nothing kept", media, fragments, settings.build(), (i, o, k) -> false);
+        double keys =
+                run(
+                        "key frames only + BGR",
+                        media,
+                        fragments,
+                        settings.keyFramesOnly(true).build(),
+                        FrameSampler.ALL);
+        System.out.printf(
+                "%dx%d fMP4, 1 thread: decode+BGR %.0f frames/s, decode only %.0f frames/s,"
                         + " key frames only %.0f frames of video/s%n",
                 width, height, all, none, keys);
     }
 
     /** Frames of video (the fragments' full frame counts) gone through per second of wall time. */
-    private static double run(String label, FragmentedMedia media, byte[][] fragments, DecoderSettings settings,
-            FrameSampler sampler) throws Exception {
+    private static double run(
+            String label,
+            FragmentedMedia media,
+            byte[][] fragments,
+            DecoderSettings settings,
+            FrameSampler sampler)
+            throws Exception {
         int videoFrames = 0;
         int kept = 0;
         long started = System.nanoTime();
@@ -55,7 +69,8 @@ class FragmentDecoderThroughputTest {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         assertThat(videoFrames).isPositive();
-        System.out.printf("  %s %dx%d: %d frames of video, %d returned, %.3f s%n",
+        System.out.printf(
+                "  %s %dx%d: %d frames of video, %d returned, %.3f s%n",
                 label, media.width(), media.height(), videoFrames, kept, seconds);
         return videoFrames / seconds;
     }

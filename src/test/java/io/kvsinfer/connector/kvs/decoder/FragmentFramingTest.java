@@ -16,8 +16,11 @@ class FragmentFramingTest {
         for (byte[] child : children) {
             body.writeBytes(child);
         }
-        return ByteBuffer.allocate(8 + body.size()).putInt(8 + body.size())
-                .put(type.getBytes(StandardCharsets.US_ASCII)).put(body.toByteArray()).array();
+        return ByteBuffer.allocate(8 + body.size())
+                .putInt(8 + body.size())
+                .put(type.getBytes(StandardCharsets.US_ASCII))
+                .put(body.toByteArray())
+                .array();
     }
 
     private static byte[] concat(byte[]... parts) {
@@ -29,16 +32,29 @@ class FragmentFramingTest {
     }
 
     private static final byte[] INIT = concat(box("ftyp"), box("moov", box("trak", box("mdia"))));
-    private static final byte[] FRAGMENT = concat(box("moof", box("traf")), box("mdat", new byte[64]));
+    private static final byte[] FRAGMENT =
+            concat(box("moof", box("traf")), box("mdat", new byte[64]));
 
     @Test
     void wellFormedBoxesPass() {
-        assertThatCode(() -> FragmentFraming.check(false, INIT, FRAGMENT)).doesNotThrowAnyException();
+        assertThatCode(() -> FragmentFraming.check(false, INIT, FRAGMENT))
+                .doesNotThrowAnyException();
         // A 64-bit size, and a last box whose size 0 means "to the end".
-        byte[] large = ByteBuffer.allocate(24).putInt(1).put("mdat".getBytes(StandardCharsets.US_ASCII)).putLong(24).array();
-        byte[] toEnd = ByteBuffer.allocate(16).putInt(0).put("mdat".getBytes(StandardCharsets.US_ASCII)).array();
-        assertThatCode(() -> FragmentFraming.check(false, INIT, concat(box("moof"), large))).doesNotThrowAnyException();
-        assertThatCode(() -> FragmentFraming.check(false, INIT, concat(box("moof"), toEnd))).doesNotThrowAnyException();
+        byte[] large =
+                ByteBuffer.allocate(24)
+                        .putInt(1)
+                        .put("mdat".getBytes(StandardCharsets.US_ASCII))
+                        .putLong(24)
+                        .array();
+        byte[] toEnd =
+                ByteBuffer.allocate(16)
+                        .putInt(0)
+                        .put("mdat".getBytes(StandardCharsets.US_ASCII))
+                        .array();
+        assertThatCode(() -> FragmentFraming.check(false, INIT, concat(box("moof"), large)))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> FragmentFraming.check(false, INIT, concat(box("moof"), toEnd)))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -47,7 +63,8 @@ class FragmentFramingTest {
         ByteBuffer.wrap(moov).putInt(8, 400);
         assertThatThrownBy(() -> FragmentFraming.check(false, concat(box("ftyp"), moov), FRAGMENT))
                 .isInstanceOf(CorruptFragmentException.class)
-                .hasMessage("MP4 box 'trak' at offset 16 claims 400 bytes but 8 remain (truncated?)");
+                .hasMessage(
+                        "MP4 box 'trak' at offset 16 claims 400 bytes but 8 remain (truncated?)");
     }
 
     @Test
@@ -57,10 +74,14 @@ class FragmentFramingTest {
             deep = box("trak", deep);
         }
         byte[] init = concat(box("ftyp"), box("moov", deep));
-        assertThatThrownBy(() -> FragmentFraming.check(false, init, FRAGMENT)).hasMessage("MP4 boxes nested more than 12 deep");
+        assertThatThrownBy(() -> FragmentFraming.check(false, init, FRAGMENT))
+                .hasMessage("MP4 boxes nested more than 12 deep");
         assertThatThrownBy(() -> FragmentFraming.check(false, INIT, box("mdat")))
                 .hasMessage("the fragment has no 'moof' box (boxes: [mdat])");
-        assertThatThrownBy(() -> FragmentFraming.check(false, INIT, new byte[] {0, 0, 0, 8, 'm', 'o', 0x01, 'f'}))
+        assertThatThrownBy(
+                        () ->
+                                FragmentFraming.check(
+                                        false, INIT, new byte[] {0, 0, 0, 8, 'm', 'o', 0x01, 'f'}))
                 .hasMessage("MP4 box at offset 0 has no valid type (byte 0x1)");
     }
 

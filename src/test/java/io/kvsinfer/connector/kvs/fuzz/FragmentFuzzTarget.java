@@ -15,8 +15,8 @@ import java.util.Arrays;
  * Jazzer target: a fragment through the decoder, as the reader feeds it. Input layout: one byte
  * whose lowest bit picks MPEG-TS (1) or fMP4 (0); for fMP4 two bytes of init segment length
  * (big-endian), the init segment, then the fragment; for MPEG-TS the fragment. Bad input must end
- * in a {@link CorruptFragmentException} (counted and skipped by the reader); any other exception,
- * a JVM crash or a hang is a finding.
+ * in a {@link CorruptFragmentException} (counted and skipped by the reader); any other exception, a
+ * JVM crash or a hang is a finding.
  */
 public final class FragmentFuzzTarget {
 
@@ -26,14 +26,22 @@ public final class FragmentFuzzTarget {
     private FragmentFuzzTarget() {}
 
     private static FragmentDecoder decoder(InputFormat format) {
-        return new FragmentDecoder(DecoderSettings.builder().inputFormat(format).threads(1)
-                .maxDecodeTime(Duration.ofSeconds(5)).build());
+        return new FragmentDecoder(
+                DecoderSettings.builder()
+                        .inputFormat(format)
+                        .threads(1)
+                        .maxDecodeTime(Duration.ofSeconds(5))
+                        .build());
     }
 
     /** The input that {@link #fuzzerTestOneInput} reads as this fMP4 init segment and fragment. */
     public static byte[] mp4Input(byte[] init, byte[] fragment) {
-        return ByteBuffer.allocate(3 + init.length + fragment.length).put((byte) 0).putShort((short) init.length)
-                .put(init).put(fragment).array();
+        return ByteBuffer.allocate(3 + init.length + fragment.length)
+                .put((byte) 0)
+                .putShort((short) init.length)
+                .put(init)
+                .put(fragment)
+                .array();
     }
 
     /** The input that {@link #fuzzerTestOneInput} reads as this MPEG-TS fragment. */
@@ -60,7 +68,9 @@ public final class FragmentFuzzTarget {
             decoder.open(init, fragment);
             DecodedFrame frame;
             while ((frame = decoder.next(FrameSampler.ALL)) != null) {
-                if (frame.width() <= 0 || frame.height() <= 0 || frame.buffer().remaining() < frame.stride() * (frame.height() - 1)) {
+                if (frame.width() <= 0
+                        || frame.height() <= 0
+                        || frame.buffer().remaining() < frame.stride() * (frame.height() - 1)) {
                     throw new IllegalStateException("decoded an impossible frame " + frame);
                 }
             }

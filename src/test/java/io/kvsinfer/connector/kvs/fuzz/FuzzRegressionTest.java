@@ -29,7 +29,8 @@ class FuzzRegressionTest {
         for (Class<?> target : List.of(PlaylistFuzzTarget.class, FragmentFuzzTarget.class)) {
             Path dir = Path.of("src/test/resources/fuzz", directoryOf(target));
             try (Stream<Path> files = Files.list(dir)) {
-                files.filter(p -> !p.getFileName().toString().endsWith(".md")).sorted()
+                files.filter(p -> !p.getFileName().toString().endsWith(".md"))
+                        .sorted()
                         .forEach(p -> all.add(Arguments.of(target.getSimpleName(), p)));
             }
         }
@@ -41,9 +42,11 @@ class FuzzRegressionTest {
     void isRejectedCleanly(String target, Path input) throws Exception {
         byte[] data = Files.readAllBytes(input);
         if (target.equals(PlaylistFuzzTarget.class.getSimpleName())) {
-            assertThatCode(() -> PlaylistFuzzTarget.fuzzerTestOneInput(data)).doesNotThrowAnyException();
+            assertThatCode(() -> PlaylistFuzzTarget.fuzzerTestOneInput(data))
+                    .doesNotThrowAnyException();
         } else {
-            assertThatCode(() -> FragmentFuzzTarget.fuzzerTestOneInput(data)).doesNotThrowAnyException();
+            assertThatCode(() -> FragmentFuzzTarget.fuzzerTestOneInput(data))
+                    .doesNotThrowAnyException();
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.kvsinfer.connector.kvs.fuzz;
 
-import io.kvsinfer.connector.kvs.hls.HlsPlaylistParser;
 import io.kvsinfer.connector.kvs.hls.HlsFetchException;
+import io.kvsinfer.connector.kvs.hls.HlsPlaylistParser;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
  */
 public final class PlaylistFuzzTarget {
 
-    private static final URI BASE = URI.create(
-            "https://b-1234abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/getHLSMediaPlaylist.m3u8?SessionToken=T");
+    private static final URI BASE =
+            URI.create(
+                    "https://b-1234abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/getHLSMed"
+                            + "iaPlaylist.m3u8?SessionToken=T");
 
     private PlaylistFuzzTarget() {}
 

@@ -11,14 +11,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HlsPlaylistParserTest {
 
     private static final String TOKEN = "AQoDYXdzEJr-secret-token";
-    private static final URI BASE = URI.create("https://b-1234abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=" + TOKEN);
-    private static final URI MEDIA = URI.create("https://b-1234abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/getHLSMediaPlaylist.m3u8?SessionToken=" + TOKEN + "&TrackNumber=1");
+    private static final URI BASE =
+            URI.create(
+                    "https://b-1234abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/getHLSMas"
+                            + "terPlaylist.m3u8?SessionToken="
+                            + TOKEN);
+    private static final URI MEDIA =
+            URI.create(
+                    "https://b-1234abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/getHLSMed"
+                            + "iaPlaylist.m3u8?SessionToken="
+                            + TOKEN
+                            + "&TrackNumber=1");
 
     @Test
     void parsesTheMasterPlaylistOfKvs() {
-        String master = "#EXTM3U\n#EXT-X-VERSION:1\n"
-                + "#EXT-X-STREAM-INF:CODECS=\"avc1.42c032\",RESOLUTION=1920x1080,FRAME-RATE=30.0,BANDWIDTH=4000000\n"
-                + "getHLSMediaPlaylist.m3u8?SessionToken=" + TOKEN + "&TrackNumber=1\n";
+        String master =
+                "#EXTM3U\n"
+                        + "#EXT-X-VERSION:1\n"
+                        + "#EXT-X-STREAM-INF:CODECS=\"avc1.42c032\",RESOLUTION=1920x1080,FRAME-RATE"
+                        + "=30.0,BANDWIDTH=4000000\n"
+                        + "getHLSMediaPlaylist.m3u8?SessionToken="
+                        + TOKEN
+                        + "&TrackNumber=1\n";
         MasterPlaylist playlist = HlsPlaylistParser.parseMaster(master, BASE);
         assertThat(playlist.mediaPlaylistUri()).isEqualTo(MEDIA);
         assertThat(playlist.codecs()).isEqualTo("avc1.42c032");
@@ -26,45 +40,72 @@ class HlsPlaylistParserTest {
 
     @Test
     void parsesTheLiveMediaPlaylistOfKvs() {
-        String media = "#EXTM3U\r\n#EXT-X-VERSION:7\r\n#EXT-X-TARGETDURATION:2\r\n#EXT-X-MEDIA-SEQUENCE:1\r\n"
-                + "#EXT-X-INDEPENDENT-SEGMENTS\r\n"
-                + "#EXT-X-MAP:URI=\"getMP4InitFragment.mp4?SessionToken=" + TOKEN + "&TrackNumber=1\"\r\n"
-                + "#EXT-X-PROGRAM-DATE-TIME:2022-01-28T07:00:35.931Z\r\n#EXTINF:1.857,\r\n"
-                + "getMP4MediaFragment.mp4?FragmentNumber=91343852333185057105875891022195998207386831087&SessionToken=" + TOKEN + "&TrackNumber=1\r\n"
-                + "#EXT-X-PROGRAM-DATE-TIME:2022-01-28T07:00:37.787Z\r\n#EXTINF:1.857,\r\n"
-                + "getMP4MediaFragment.mp4?FragmentNumber=91343852333185057110827651179337519666762451998&SessionToken=" + TOKEN + "&TrackNumber=1\r\n";
+        String media =
+                "#EXTM3U\r\n"
+                        + "#EXT-X-VERSION:7\r\n"
+                        + "#EXT-X-TARGETDURATION:2\r\n"
+                        + "#EXT-X-MEDIA-SEQUENCE:1\r\n"
+                        + "#EXT-X-INDEPENDENT-SEGMENTS\r\n"
+                        + "#EXT-X-MAP:URI=\"getMP4InitFragment.mp4?SessionToken="
+                        + TOKEN
+                        + "&TrackNumber=1\"\r\n"
+                        + "#EXT-X-PROGRAM-DATE-TIME:2022-01-28T07:00:35.931Z\r\n"
+                        + "#EXTINF:1.857,\r\n"
+                        + "getMP4MediaFragment.mp4?FragmentNumber=91343852333185057105875891022"
+                        + "195998207386831087&SessionToken="
+                        + TOKEN
+                        + "&TrackNumber=1\r\n"
+                        + "#EXT-X-PROGRAM-DATE-TIME:2022-01-28T07:00:37.787Z\r\n"
+                        + "#EXTINF:1.857,\r\n"
+                        + "getMP4MediaFragment.mp4?FragmentNumber=91343852333185057110827651179"
+                        + "337519666762451998&SessionToken="
+                        + TOKEN
+                        + "&TrackNumber=1\r\n";
         MediaPlaylist playlist = HlsPlaylistParser.parseMedia(media, MEDIA);
         assertThat(playlist.endList()).isFalse();
         assertThat(playlist.targetDurationSeconds()).isEqualTo(2);
         assertThat(playlist.segments()).hasSize(2);
         HlsSegment first = playlist.segments().get(0);
-        assertThat(first.fragmentNumber()).isEqualTo("91343852333185057105875891022195998207386831087");
-        assertThat(first.programDateTimeMillis()).isEqualTo(Instant.parse("2022-01-28T07:00:35.931Z").toEpochMilli());
+        assertThat(first.fragmentNumber())
+                .isEqualTo("91343852333185057105875891022195998207386831087");
+        assertThat(first.programDateTimeMillis())
+                .isEqualTo(Instant.parse("2022-01-28T07:00:35.931Z").toEpochMilli());
         assertThat(first.durationMillis()).isEqualTo(1857);
         assertThat(first.mediaSequence()).isEqualTo(1);
-        assertThat(first.initSegmentUri().toString()).endsWith("/hls/v1/getMP4InitFragment.mp4?SessionToken=" + TOKEN + "&TrackNumber=1");
+        assertThat(first.initSegmentUri().toString())
+                .endsWith(
+                        "/hls/v1/getMP4InitFragment.mp4?SessionToken=" + TOKEN + "&TrackNumber=1");
         assertThat(first.uri().getPath()).isEqualTo("/hls/v1/getMP4MediaFragment.mp4");
         assertThat(playlist.segments().get(1).mediaSequence()).isEqualTo(2);
     }
 
     @Test
     void parsesOnDemandTsPlaylistsAndChangedMaps() {
-        String vod = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-TARGETDURATION:3\n"
-                + "#EXT-X-PROGRAM-DATE-TIME:2026-11-23T12:00:00.000+00:00\n#EXTINF:2.000,\n"
-                + "getTSFragment.ts?FragmentNumber=1&SessionToken=T&TrackNumber=1\n"
-                + "#EXT-X-ENDLIST\n";
+        String vod =
+                "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-TARGETDURATION:3\n"
+                        + "#EXT-X-PROGRAM-DATE-TIME:2026-11-23T12:00:00.000+00:00\n#EXTINF:2.000,\n"
+                        + "getTSFragment.ts?FragmentNumber=1&SessionToken=T&TrackNumber=1\n"
+                        + "#EXT-X-ENDLIST\n";
         MediaPlaylist playlist = HlsPlaylistParser.parseMedia(vod, MEDIA);
         assertThat(playlist.endList()).isTrue();
         assertThat(playlist.playlistType()).isEqualTo("VOD");
         assertThat(playlist.segments().get(0).initSegmentUri()).isNull();
-        assertThat(playlist.segments().get(0).programDateTimeMillis()).isEqualTo(Instant.parse("2026-11-23T12:00:00Z").toEpochMilli());
+        assertThat(playlist.segments().get(0).programDateTimeMillis())
+                .isEqualTo(Instant.parse("2026-11-23T12:00:00Z").toEpochMilli());
 
-        String changed = "#EXTM3U\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"getMP4InitFragment.mp4?SessionToken=T&TrackNumber=1&InitId=0\"\n"
-                + "#EXTINF:2.0,\ngetMP4MediaFragment.mp4?FragmentNumber=1&SessionToken=T\n"
-                + "#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"getMP4InitFragment.mp4?SessionToken=T&TrackNumber=1&InitId=1\"\n"
-                + "#EXTINF:2.0,\ngetMP4MediaFragment.mp4?FragmentNumber=2&SessionToken=T\n";
+        String changed =
+                "#EXTM3U\n"
+                    + "#EXT-X-DISCONTINUITY\n"
+                    + "#EXT-X-MAP:URI=\"getMP4InitFragment.mp4?SessionToken=T&TrackNumber=1&InitId=0\"\n"
+                    + "#EXTINF:2.0,\n"
+                    + "getMP4MediaFragment.mp4?FragmentNumber=1&SessionToken=T\n"
+                    + "#EXT-X-DISCONTINUITY\n"
+                    + "#EXT-X-MAP:URI=\"getMP4InitFragment.mp4?SessionToken=T&TrackNumber=1&InitId=1\"\n"
+                    + "#EXTINF:2.0,\n"
+                    + "getMP4MediaFragment.mp4?FragmentNumber=2&SessionToken=T\n";
         MediaPlaylist both = HlsPlaylistParser.parseMedia(changed, MEDIA);
-        assertThat(both.segments().get(0).initSegmentUri()).isNotEqualTo(both.segments().get(1).initSegmentUri());
+        assertThat(both.segments().get(0).initSegmentUri())
+                .isNotEqualTo(both.segments().get(1).initSegmentUri());
         assertThat(both.segments().get(1).discontinuity()).isTrue();
         assertThat(both.segments().get(1).programDateTimeMillis()).isEqualTo(-1);
     }
@@ -72,20 +113,37 @@ class HlsPlaylistParserTest {
     @Test
     void rejectsHostilePlaylistsWithoutLeakingTheToken() {
         assertThatThrownBy(() -> HlsPlaylistParser.parseMedia("<html>nope</html>", MEDIA))
-                .isInstanceOf(HlsFetchException.class).hasMessageContaining("no #EXTM3U");
-        assertThatThrownBy(() -> HlsPlaylistParser.parseMedia("#EXTM3U\n" + "x".repeat(10_000), MEDIA))
-                .hasMessageContaining("line 2").hasMessageContaining("10000 characters");
-        assertThatThrownBy(() -> HlsPlaylistParser.parseMedia("#EXTM3U\n#EXTINF:abc,\nf.mp4\n", MEDIA))
+                .isInstanceOf(HlsFetchException.class)
+                .hasMessageContaining("no #EXTM3U");
+        assertThatThrownBy(
+                        () -> HlsPlaylistParser.parseMedia("#EXTM3U\n" + "x".repeat(10_000), MEDIA))
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("10000 characters");
+        assertThatThrownBy(
+                        () -> HlsPlaylistParser.parseMedia("#EXTM3U\n#EXTINF:abc,\nf.mp4\n", MEDIA))
                 .hasMessageContaining("'abc' is not a number");
-        assertThatThrownBy(() -> HlsPlaylistParser.parseMedia("#EXTM3U\n#EXTINF:-1,\nf.mp4\n", MEDIA))
+        assertThatThrownBy(
+                        () -> HlsPlaylistParser.parseMedia("#EXTM3U\n#EXTINF:-1,\nf.mp4\n", MEDIA))
                 .hasMessageContaining("allowed 0 to 86400");
         assertThatThrownBy(() -> HlsPlaylistParser.parseMedia("#EXTM3U\nf.mp4\n", MEDIA))
                 .hasMessageContaining("without a preceding #EXTINF");
-        assertThatThrownBy(() -> HlsPlaylistParser.parseMedia("#EXTM3U\n#EXT-X-PROGRAM-DATE-TIME:yesterday\n", MEDIA))
+        assertThatThrownBy(
+                        () ->
+                                HlsPlaylistParser.parseMedia(
+                                        "#EXTM3U\n#EXT-X-PROGRAM-DATE-TIME:yesterday\n", MEDIA))
                 .hasMessageContaining("'yesterday' is not an ISO-8601");
-        assertThatThrownBy(() -> HlsPlaylistParser.parseMedia("#EXTM3U\n#EXTINF:1,\nhttp://169.254.169.254/latest/meta-data\n", MEDIA))
+        assertThatThrownBy(
+                        () ->
+                                HlsPlaylistParser.parseMedia(
+                                        "#EXTM3U\n"
+                                                + "#EXTINF:1,\n"
+                                                + "http://169.254.169.254/latest/meta-data\n",
+                                        MEDIA))
                 .hasMessageContaining("another server");
-        assertThatThrownBy(() -> HlsPlaylistParser.parseMedia("#EXTM3U\n#EXTINF:1,\nhttp://[bad\n", MEDIA))
+        assertThatThrownBy(
+                        () ->
+                                HlsPlaylistParser.parseMedia(
+                                        "#EXTM3U\n#EXTINF:1,\nhttp://[bad\n", MEDIA))
                 .hasMessageContaining("malformed URI");
         StringBuilder huge = new StringBuilder("#EXTM3U\n");
         for (int i = 0; i <= HlsPlaylistParser.MAX_SEGMENTS; i++) {
@@ -96,13 +154,23 @@ class HlsPlaylistParserTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
         assertThatThrownBy(() -> HlsPlaylistParser.parseMaster("#EXTM3U\n#EXT-X-VERSION:1\n", BASE))
                 .hasMessageContaining("lists no media playlist")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN).contains("SessionToken=***"));
+                .satisfies(
+                        e ->
+                                assertThat(e.getMessage())
+                                        .doesNotContain(TOKEN)
+                                        .contains("SessionToken=***"));
     }
 
     @Test
     void attributeListsWithQuotedCommas() {
-        assertThat(HlsPlaylistParser.attribute("CODECS=\"avc1.4d401f,mp4a.40.2\",BANDWIDTH=1", "BANDWIDTH")).isEqualTo("1");
-        assertThat(HlsPlaylistParser.attribute("CODECS=\"avc1.4d401f,mp4a.40.2\",BANDWIDTH=1", "CODECS")).isEqualTo("avc1.4d401f,mp4a.40.2");
+        assertThat(
+                        HlsPlaylistParser.attribute(
+                                "CODECS=\"avc1.4d401f,mp4a.40.2\",BANDWIDTH=1", "BANDWIDTH"))
+                .isEqualTo("1");
+        assertThat(
+                        HlsPlaylistParser.attribute(
+                                "CODECS=\"avc1.4d401f,mp4a.40.2\",BANDWIDTH=1", "CODECS"))
+                .isEqualTo("avc1.4d401f,mp4a.40.2");
         assertThat(HlsPlaylistParser.attribute("URI=\"unterminated", "URI")).isNull();
     }
 }

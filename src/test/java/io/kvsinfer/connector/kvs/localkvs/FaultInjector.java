@@ -36,14 +36,17 @@ public final class FaultInjector {
         plan.recordSessionExpiry();
     }
 
-    /** The next {@code count} requests of {@code op} answer {@code status} with {@code errorCode}. */
+    /**
+     * The next {@code count} requests of {@code op} answer {@code status} with {@code errorCode}.
+     */
     public void failNext(KvsOperation op, int count, int status, String errorCode) {
         checkOpAndCount(op, count);
         Preconditions.checkArgument(
                 status >= 400 && status <= 599, "status must be 400 to 599 but was %s.", status);
         Preconditions.checkArgument(
                 errorCode != null && ERROR_CODE.matcher(errorCode).matches(),
-                "errorCode must be an AWS error code such as ResourceNotFoundException but was '%s'.",
+                "errorCode must be an AWS error code such as ResourceNotFoundException but was"
+                        + " '%s'.",
                 errorCode);
         plan.addFailure(op, count, new FaultPlan.Failure(status, errorCode));
     }

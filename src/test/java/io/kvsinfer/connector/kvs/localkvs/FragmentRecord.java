@@ -3,9 +3,9 @@ package io.kvsinfer.connector.kvs.localkvs;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
- * What LocalKvs remembers about one fragment of a stream: metadata only, the bytes are produced
- * on demand by the {@link io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia} that
- * {@link #initId()} names.
+ * What LocalKvs remembers about one fragment of a stream: metadata only, the bytes are produced on
+ * demand by the {@link io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia} that {@link
+ * #initId()} names.
  *
  * @param fragmentNumber opaque decimal fragment number, as KVS reports it (about 47 digits)
  * @param sequence position in the stream's ingestion order, starting at 0

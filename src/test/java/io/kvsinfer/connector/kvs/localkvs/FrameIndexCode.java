@@ -17,15 +17,16 @@ import java.util.OptionalInt;
  * bits, a CRC-8 of the value and two fixed bits. Geometry is relative to the picture size, so the
  * code reads the same after any scaling, down to 160x120 pixels.
  *
- * <p>The reader samples only the middle half of each cell (edges blur under scaling and coding)
- * and answers "no code" unless the markers contrast, every cell is clearly black or white and the
- * check bits agree, so random pictures are rejected.
+ * <p>The reader samples only the middle half of each cell (edges blur under scaling and coding) and
+ * answers "no code" unless the markers contrast, every cell is clearly black or white and the check
+ * bits agree, so random pictures are rejected.
  */
 @PublicEvolving
 public final class FrameIndexCode {
 
     static final int COLUMNS = 16;
     static final int ROWS = 3;
+
     /** The band takes {@code height / BAND_DIVISOR} rows at the top of the picture. */
     static final int BAND_DIVISOR = 4;
 
@@ -42,6 +43,7 @@ public final class FrameIndexCode {
     private static final int DATA_CELLS = ROWS * (COLUMNS - 2);
     private static final int VALUE_BITS = 32;
     private static final int CRC_BITS = 8;
+
     /** The last two data cells are always white then black. */
     private static final boolean[] TAIL_BITS = {true, false};
 
@@ -55,7 +57,8 @@ public final class FrameIndexCode {
 
     /** Draws {@code value} into the top band of a BGR24 picture, overwriting those pixels. */
     public static void stamp(byte[] bgr, int width, int height, int stride, int value) {
-        checkGeometry(bgr == null ? -1 : bgr.length, 3, width, height, stride, MIN_WIDTH, MIN_HEIGHT);
+        checkGeometry(
+                bgr == null ? -1 : bgr.length, 3, width, height, stride, MIN_WIDTH, MIN_HEIGHT);
         boolean[] bits = encodeBits(value);
         for (int row = 0; row < ROWS; row++) {
             for (int col = 0; col < COLUMNS; col++) {
@@ -67,7 +70,14 @@ public final class FrameIndexCode {
 
     /** Reads the value from a BGR24 picture, or empty if the picture carries no readable code. */
     public static OptionalInt read(byte[] bgr, int width, int height, int stride) {
-        checkGeometry(bgr == null ? -1 : bgr.length, 3, width, height, stride, COLUMNS, ROWS * BAND_DIVISOR);
+        checkGeometry(
+                bgr == null ? -1 : bgr.length,
+                3,
+                width,
+                height,
+                stride,
+                COLUMNS,
+                ROWS * BAND_DIVISOR);
         return read(i -> bgr[i] & 0xFF, 3, width, height, stride);
     }
 
@@ -83,12 +93,22 @@ public final class FrameIndexCode {
      * Reads the value from a picture held in a buffer, starting at the buffer's position, which is
      * not changed: {@code bytesPerPixel} 3 for BGR or RGB (either order), 1 for luma only.
      */
-    public static OptionalInt read(ByteBuffer pixels, int bytesPerPixel, int width, int height, int stride) {
+    public static OptionalInt read(
+            ByteBuffer pixels, int bytesPerPixel, int width, int height, int stride) {
         Preconditions.checkNotNull(pixels, "pixels must not be null");
-        Preconditions.checkArgument(bytesPerPixel == 1 || bytesPerPixel == 3,
-                "bytesPerPixel is %s but must be 1 (grey) or 3 (BGR or RGB)", bytesPerPixel);
+        Preconditions.checkArgument(
+                bytesPerPixel == 1 || bytesPerPixel == 3,
+                "bytesPerPixel is %s but must be 1 (grey) or 3 (BGR or RGB)",
+                bytesPerPixel);
         int base = pixels.position();
-        checkGeometry(pixels.limit() - base, bytesPerPixel, width, height, stride, COLUMNS, ROWS * BAND_DIVISOR);
+        checkGeometry(
+                pixels.limit() - base,
+                bytesPerPixel,
+                width,
+                height,
+                stride,
+                COLUMNS,
+                ROWS * BAND_DIVISOR);
         return read(i -> pixels.get(base + i) & 0xFF, bytesPerPixel, width, height, stride);
     }
 
@@ -96,7 +116,8 @@ public final class FrameIndexCode {
         int at(int index);
     }
 
-    private static OptionalInt read(Pixels px, int bytesPerPixel, int width, int height, int stride) {
+    private static OptionalInt read(
+            Pixels px, int bytesPerPixel, int width, int height, int stride) {
         int[][] lum = new int[ROWS][COLUMNS];
         for (int row = 0; row < ROWS; row++) {
             for (int col = 0; col < COLUMNS; col++) {
@@ -138,7 +159,8 @@ public final class FrameIndexCode {
         return decodeBits(bits);
     }
 
-    private static int cellLuminance(Pixels px, int bytesPerPixel, int width, int height, int stride, int row, int col) {
+    private static int cellLuminance(
+            Pixels px, int bytesPerPixel, int width, int height, int stride, int row, int col) {
         int x0 = col * width / COLUMNS;
         int x1 = (col + 1) * width / COLUMNS;
         int bandHeight = height / BAND_DIVISOR;
@@ -158,14 +180,18 @@ public final class FrameIndexCode {
             for (int x = cx0; x < cx1; x += stepX) {
                 int p = rowStart + bytesPerPixel * x;
                 // BGR or RGB: weights close to luma, cheap integer arithmetic; grey is luma.
-                sum += bytesPerPixel == 1 ? 4 * px.at(p) : px.at(p) + 2 * px.at(p + 1) + px.at(p + 2);
+                sum +=
+                        bytesPerPixel == 1
+                                ? 4 * px.at(p)
+                                : px.at(p) + 2 * px.at(p + 1) + px.at(p + 2);
                 n++;
             }
         }
         return (int) (sum / (4L * n));
     }
 
-    private static void fillCell(byte[] bgr, int width, int height, int stride, int row, int col, byte v) {
+    private static void fillCell(
+            byte[] bgr, int width, int height, int stride, int row, int col, byte v) {
         int x0 = col * width / COLUMNS;
         int x1 = (col + 1) * width / COLUMNS;
         int bandHeight = height / BAND_DIVISOR;
@@ -229,7 +255,13 @@ public final class FrameIndexCode {
     }
 
     private static void checkGeometry(
-            int available, int bytesPerPixel, int width, int height, int stride, int minWidth, int minHeight) {
+            int available,
+            int bytesPerPixel,
+            int width,
+            int height,
+            int stride,
+            int minWidth,
+            int minHeight) {
         Preconditions.checkArgument(available >= 0, "the picture must not be null");
         int rowBytes = bytesPerPixel * width;
         Preconditions.checkArgument(
@@ -246,7 +278,8 @@ public final class FrameIndexCode {
         long needed = (long) stride * (height / BAND_DIVISOR - 1) + rowBytes;
         Preconditions.checkArgument(
                 available >= needed,
-                "the picture holds %s bytes but a %sx%s picture with stride %s needs at least %s for the code band",
+                "the picture holds %s bytes but a %sx%s picture with stride %s needs at least %s"
+                        + " for the code band",
                 available,
                 width,
                 height,

@@ -19,7 +19,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FrameIndexCodeTest {
 
-    private static final int[] VALUES = {0, 1, 89, 12345, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x5A5A5A5A};
+    private static final int[] VALUES = {
+        0, 1, 89, 12345, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x5A5A5A5A
+    };
 
     @Test
     void roundTripOnBusyPicture() {
@@ -87,8 +89,9 @@ class FrameIndexCodeTest {
         byte[] bgr = new byte[320 * 240 * 3];
         FrameIndexCode.stamp(bgr, 320, 240, 960, 1000);
         // Flip one data cell (row 1, column 5): the check bits must catch it.
-        boolean white = FrameIndexCode.read(bgr, 320, 240, 960).isPresent()
-                && (bgr[(25 * 320 + 110) * 3] & 0xFF) > 128;
+        boolean white =
+                FrameIndexCode.read(bgr, 320, 240, 960).isPresent()
+                        && (bgr[(25 * 320 + 110) * 3] & 0xFF) > 128;
         for (int y = 20; y < 40; y++) {
             for (int x = 100; x < 120; x++) {
                 int p = (y * 320 + x) * 3;
@@ -151,7 +154,8 @@ class FrameIndexCodeTest {
         return boxed;
     }
 
-    private static List<Integer> decodeAll(String file, int scaleWidth, int scaleHeight) throws Exception {
+    private static List<Integer> decodeAll(String file, int scaleWidth, int scaleHeight)
+            throws Exception {
         List<Integer> values = new ArrayList<>();
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file)) {
             grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
@@ -162,8 +166,12 @@ class FrameIndexCodeTest {
             grabber.start();
             Frame frame;
             while ((frame = grabber.grabImage()) != null) {
-                OptionalInt value = FrameIndexCode.read(
-                        (ByteBuffer) frame.image[0], frame.imageWidth, frame.imageHeight, frame.imageStride);
+                OptionalInt value =
+                        FrameIndexCode.read(
+                                (ByteBuffer) frame.image[0],
+                                frame.imageWidth,
+                                frame.imageHeight,
+                                frame.imageStride);
                 values.add(value.isPresent() ? value.getAsInt() : null);
             }
             grabber.stop();

@@ -3,9 +3,9 @@ package io.kvsinfer.connector.kvs.localkvs;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
- * Every request LocalKvs answers, named after the KVS operation, with the HTTP method and path
- * the AWS SDK for Java v2 (or an HLS player) uses for it. Used to count requests and to aim
- * injected faults.
+ * Every request LocalKvs answers, named after the KVS operation, with the HTTP method and path the
+ * AWS SDK for Java v2 (or an HLS player) uses for it. Used to count requests and to aim injected
+ * faults.
  */
 @PublicEvolving
 public enum KvsOperation {

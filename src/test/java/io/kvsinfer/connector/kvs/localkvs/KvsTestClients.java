@@ -35,22 +35,24 @@ final class KvsTestClients implements AutoCloseable {
                         .endpointOverride(endpoint)
                         .credentialsProvider(CREDENTIALS)
                         .region(Region.US_EAST_1)
-                        .overrideConfiguration(c -> {
-                            if (!retries) {
-                                c.retryStrategy(AwsRetryStrategy.doNotRetry());
-                            }
-                        })
+                        .overrideConfiguration(
+                                c -> {
+                                    if (!retries) {
+                                        c.retryStrategy(AwsRetryStrategy.doNotRetry());
+                                    }
+                                })
                         .build();
         this.media =
                 KinesisVideoArchivedMediaClient.builder()
                         .endpointOverride(endpoint)
                         .credentialsProvider(CREDENTIALS)
                         .region(Region.US_EAST_1)
-                        .overrideConfiguration(c -> {
-                            if (!retries) {
-                                c.retryStrategy(AwsRetryStrategy.doNotRetry());
-                            }
-                        })
+                        .overrideConfiguration(
+                                c -> {
+                                    if (!retries) {
+                                        c.retryStrategy(AwsRetryStrategy.doNotRetry());
+                                    }
+                                })
                         .build();
     }
 
@@ -66,7 +68,10 @@ final class KvsTestClients implements AutoCloseable {
     HttpResponse<byte[]> get(String url) {
         try {
             return http.send(
-                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -81,7 +86,8 @@ final class KvsTestClients implements AutoCloseable {
         HttpResponse<byte[]> response = get(url);
         String body = new String(response.body(), StandardCharsets.UTF_8);
         if (response.statusCode() != 200) {
-            throw new AssertionError("GET " + url + " answered " + response.statusCode() + ": " + body);
+            throw new AssertionError(
+                    "GET " + url + " answered " + response.statusCode() + ": " + body);
         }
         return body;
     }

@@ -3,16 +3,16 @@ package io.kvsinfer.connector.kvs.localkvs;
 import io.kvsinfer.connector.kvs.localkvs.api.ArchivedMediaApi;
 import io.kvsinfer.connector.kvs.localkvs.api.ControlPlaneApi;
 import io.kvsinfer.connector.kvs.localkvs.api.StreamLookup;
+import io.kvsinfer.connector.kvs.localkvs.api.StsApi;
 import io.kvsinfer.connector.kvs.localkvs.fault.FaultPlan;
 import io.kvsinfer.connector.kvs.localkvs.hls.HlsApi;
 import io.kvsinfer.connector.kvs.localkvs.hls.HlsSessions;
 import io.kvsinfer.connector.kvs.localkvs.hls.MediaStats;
 import io.kvsinfer.connector.kvs.localkvs.http.KvsError;
 import io.kvsinfer.connector.kvs.localkvs.http.KvsHandler;
-import io.kvsinfer.connector.kvs.localkvs.api.StsApi;
 import io.kvsinfer.connector.kvs.localkvs.http.KvsHttpServer;
-import io.kvsinfer.connector.kvs.localkvs.iam.AssumableRoles;
 import io.kvsinfer.connector.kvs.localkvs.http.RateLimits;
+import io.kvsinfer.connector.kvs.localkvs.iam.AssumableRoles;
 import io.kvsinfer.connector.kvs.localkvs.store.StoreSettings;
 import io.kvsinfer.connector.kvs.localkvs.store.StreamRegistry;
 import io.kvsinfer.connector.kvs.localkvs.store.StreamSpec;
@@ -20,6 +20,7 @@ import io.kvsinfer.connector.kvs.localkvs.store.StreamState;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.util.Preconditions;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,10 +39,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * A local Amazon Kinesis Video Streams on loopback that speaks the KVS wire protocol: the
- * control plane, ListFragments, HLS streaming sessions and HLS media, so that the unmodified AWS
- * SDK for Java v2 and HLS players work against {@link #endpoint()}. One server is both the control
- * plane and the data endpoint.
+ * A local Amazon Kinesis Video Streams on loopback that speaks the KVS wire protocol: the control
+ * plane, ListFragments, HLS streaming sessions and HLS media, so that the unmodified AWS SDK for
+ * Java v2 and HLS players work against {@link #endpoint()}. One server is both the control plane
+ * and the data endpoint.
  *
  * <pre>{@code
  * try (LocalKvs kvs = LocalKvs.builder().build().start()) {
@@ -90,7 +91,8 @@ public final class LocalKvs implements AutoCloseable {
         this.faults = new FaultInjector(faultPlan, sessions);
         MediaStats stats = new MediaStats();
         new ControlPlaneApi(registry, limits, this::dataEndpoint).register(handlers);
-        new ArchivedMediaApi(registry, sessions, limits, stats, this::dataEndpoint).register(handlers);
+        new ArchivedMediaApi(registry, sessions, limits, stats, this::dataEndpoint)
+                .register(handlers);
         new HlsApi(sessions, limits, builder.clock, stats).register(handlers);
         this.roles = new AssumableRoles(builder.clock);
         new StsApi(roles).register(handlers);
@@ -122,7 +124,8 @@ public final class LocalKvs implements AutoCloseable {
                                 t.setDaemon(true);
                                 return t;
                             });
-            ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            ticker.scheduleWithFixedDelay(
+                    this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
             LOG.info("LocalKvs serving at {}", endpoint);
             return this;
         }
@@ -141,7 +144,9 @@ public final class LocalKvs implements AutoCloseable {
         }
     }
 
-    /** The base URL of the server, for {@code endpointOverride}: {@code http://127.0.0.1:<port>}. */
+    /**
+     * The base URL of the server, for {@code endpointOverride}: {@code http://127.0.0.1:<port>}.
+     */
     public URI endpoint() {
         URI current = endpoint;
         Preconditions.checkState(current != null, "LocalKvs is not started.");
@@ -174,8 +179,11 @@ public final class LocalKvs implements AutoCloseable {
                                 name,
                                 "video/h264",
                                 null,
-                                "arn:aws:kms:" + registry.settings().region() + ":"
-                                        + registry.settings().accountId() + ":alias/aws/kinesisvideo",
+                                "arn:aws:kms:"
+                                        + registry.settings().region()
+                                        + ":"
+                                        + registry.settings().accountId()
+                                        + ":alias/aws/kinesisvideo",
                                 (int) Math.min(hours, 87_600),
                                 Map.copyOf(tags)));
         Preconditions.checkArgument(created != null, "A stream named '%s' already exists.", name);
@@ -192,8 +200,8 @@ public final class LocalKvs implements AutoCloseable {
     }
 
     /**
-     * The session tokens LocalKvs has handed out and still remembers, so that tests can check
-     * that no token leaks into logs, exceptions or metrics.
+     * The session tokens LocalKvs has handed out and still remembers, so that tests can check that
+     * no token leaks into logs, exceptions or metrics.
      */
     public java.util.Set<String> issuedSessionTokens() {
         return sessions.tokens();
@@ -271,14 +279,17 @@ public final class LocalKvs implements AutoCloseable {
         /** The address to bind; loopback by default. */
         public Builder host(String host) {
             Preconditions.checkArgument(
-                    host != null && !host.isBlank(), "host must be a non-empty address but was '%s'.", host);
+                    host != null && !host.isBlank(),
+                    "host must be a non-empty address but was '%s'.",
+                    host);
             this.host = host;
             return this;
         }
 
         /** The port to bind; 0 (the default) picks a free ephemeral port. */
         public Builder port(int port) {
-            Preconditions.checkArgument(port >= 0 && port <= 65535, "port must be 0 to 65535 but was %s.", port);
+            Preconditions.checkArgument(
+                    port >= 0 && port <= 65535, "port must be 0 to 65535 but was %s.", port);
             this.port = port;
             return this;
         }
@@ -303,13 +314,17 @@ public final class LocalKvs implements AutoCloseable {
             return this;
         }
 
-        /** The clock for timestamps, pacing, quotas and session expiry; the system clock by default. */
+        /**
+         * The clock for timestamps, pacing, quotas and session expiry; the system clock by default.
+         */
         public Builder clock(InstantSource clock) {
             this.clock = Preconditions.checkNotNull(clock, "clock must not be null.");
             return this;
         }
 
-        /** Whether to answer ClientLimitExceededException above AWS's TPS quotas; off by default. */
+        /**
+         * Whether to answer ClientLimitExceededException above AWS's TPS quotas; off by default.
+         */
         public Builder enforceQuotas(boolean enforceQuotas) {
             this.enforceQuotas = enforceQuotas;
             return this;
@@ -338,7 +353,9 @@ public final class LocalKvs implements AutoCloseable {
         /** Server timestamp minus producer timestamp of every fragment; 100 ms by default. */
         public Builder ingestionDelay(Duration ingestionDelay) {
             Preconditions.checkArgument(
-                    ingestionDelay != null && !ingestionDelay.isNegative() && ingestionDelay.toMillis() <= 60_000,
+                    ingestionDelay != null
+                            && !ingestionDelay.isNegative()
+                            && ingestionDelay.toMillis() <= 60_000,
                     "ingestionDelay must be 0 to 60 s but was %s.",
                     ingestionDelay);
             this.ingestionDelay = ingestionDelay;

@@ -6,6 +6,7 @@ import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.Fragment;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSTimestampRange;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,21 +29,30 @@ class LocalKvsBFrameMediaTest {
     @ValueSource(strings = {"h265-320x240-15fps.mp4", "h264-bframes-320x240-15fps.mkv"})
     void masterPlaylistAndListFragmentsServeMediaWithBFrames(String fixture) throws Exception {
         FragmentedMedia media = FileMedia.load(Path.of("src/test/resources/fixtures", fixture));
-        try (LocalKvs localKvs = LocalKvs.builder().clock(new ManualClock(T + 60_000)).build().start();
+        try (LocalKvs localKvs =
+                        LocalKvs.builder().clock(new ManualClock(T + 60_000)).build().start();
                 KvsTestClients clients = new KvsTestClients(localKvs)) {
             localKvs.createStream("b").appendArchived(media, T, 3);
 
-            String url = clients.sessionUrl(b -> b.streamName("b").playbackMode("ON_DEMAND")
-                    .hlsFragmentSelector(s -> s.fragmentSelectorType("PRODUCER_TIMESTAMP")
-                            .timestampRange(r -> r.startTimestamp(Instant.ofEpochMilli(T))
-                                    .endTimestamp(Instant.ofEpochMilli(T + 6_000)))));
+            String url =
+                    clients.sessionUrl(
+                            b ->
+                                    b.streamName("b")
+                                            .playbackMode("ON_DEMAND")
+                                            .hlsFragmentSelector(
+                                                    s ->
+                                                            s.fragmentSelectorType(
+                                                                            "PRODUCER_TIMESTAMP")
+                                                                    .timestampRange(
+                                                                            range(T, T + 6_000))));
             String master = clients.getText(url);
             Matcher bandwidth = Pattern.compile("BANDWIDTH=(\\d+)").matcher(master);
             assertThat(bandwidth.find()).as(master).isTrue();
             long bitsPerSecond = Long.parseLong(bandwidth.group(1));
 
             // FragmentSizeInBytes is the size of the fMP4 fragment the session serves.
-            List<Fragment> fragments = clients.media.listFragments(b -> b.streamName("b")).fragments();
+            List<Fragment> fragments =
+                    clients.media.listFragments(b -> b.streamName("b")).fragments();
             assertThat(fragments).hasSize(3);
             String mediaUrl = KvsTestClients.mediaPlaylistUrl(url, master);
             List<String> uris = new Playlist(clients.getText(mediaUrl)).uris();
@@ -50,9 +60,28 @@ class LocalKvsBFrameMediaTest {
             for (int i = 0; i < 3; i++) {
                 byte[] served = clients.get(KvsTestClients.resolve(mediaUrl, uris.get(i))).body();
                 assertThat(fragments.get(i).fragmentSizeInBytes()).isEqualTo(served.length);
-                peak = Math.max(peak, served.length * 8_000L / fragments.get(i).fragmentLengthInMilliseconds());
+                peak =
+                        Math.max(
+                                peak,
+                                served.length
+                                        * 8_000L
+                                        / fragments.get(i).fragmentLengthInMilliseconds());
             }
             assertThat(bitsPerSecond).isEqualTo(peak);
         }
+    }
+
+    /**
+     * The range from {@code from} to {@code to}, for the SDK's builder (keeps the nested lambdas
+     * short).
+     */
+    private static java.util.function.Consumer<HLSTimestampRange.Builder> range(
+            Instant from, Instant to) {
+        return r -> r.startTimestamp(from).endTimestamp(to);
+    }
+
+    private static java.util.function.Consumer<HLSTimestampRange.Builder> range(
+            long fromMillis, long toMillis) {
+        return range(Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis));
     }
 }

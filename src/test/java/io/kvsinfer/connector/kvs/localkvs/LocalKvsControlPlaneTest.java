@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,8 +13,8 @@ import software.amazon.awssdk.services.kinesisvideo.model.InvalidArgumentExcepti
 import software.amazon.awssdk.services.kinesisvideo.model.ListStreamsResponse;
 import software.amazon.awssdk.services.kinesisvideo.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesisvideo.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.kinesisvideo.model.StreamInfo;
 import software.amazon.awssdk.services.kinesisvideo.model.Status;
+import software.amazon.awssdk.services.kinesisvideo.model.StreamInfo;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The kinesisvideo control plane through the real SDK client. */
 class LocalKvsControlPlaneTest {
 
-    @RegisterExtension
-    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+    @RegisterExtension static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
 
     private static LocalKvs localKvs;
     private static KvsTestClients clients;
@@ -48,8 +48,13 @@ class LocalKvsControlPlaneTest {
     @Test
     void createDescribeAndDeleteThroughTheSdk() {
         CreateStreamResponse created =
-                clients.kvs.createStream(b -> b.streamName("cp-create").mediaType("video/h264")
-                        .dataRetentionInHours(24).deviceName("dev-1").tags(Map.of("site", "lab")));
+                clients.kvs.createStream(
+                        b ->
+                                b.streamName("cp-create")
+                                        .mediaType("video/h264")
+                                        .dataRetentionInHours(24)
+                                        .deviceName("dev-1")
+                                        .tags(Map.of("site", "lab")));
         assertThat(created.streamARN())
                 .matches("arn:aws:kinesisvideo:us-east-1:\\d{12}:stream/cp-create/\\d+");
 
@@ -62,15 +67,24 @@ class LocalKvsControlPlaneTest {
         assertThat(info.deviceName()).isEqualTo("dev-1");
         assertThat(info.kmsKeyId()).isNotBlank();
         assertThat(info.version()).isNotBlank();
-        assertThat(info.creationTime()).isBefore(Instant.now().plusSeconds(1)).isAfter(Instant.now().minusSeconds(60));
-        assertThat(clients.kvs.describeStream(b -> b.streamARN(created.streamARN())).streamInfo().streamName())
+        assertThat(info.creationTime())
+                .isBefore(Instant.now().plusSeconds(1))
+                .isAfter(Instant.now().minusSeconds(60));
+        assertThat(
+                        clients.kvs
+                                .describeStream(b -> b.streamARN(created.streamARN()))
+                                .streamInfo()
+                                .streamName())
                 .isEqualTo("cp-create");
         assertThat(localKvs.stream("cp-create").tags()).containsEntry("site", "lab");
 
         clients.kvs.deleteStream(b -> b.streamARN(created.streamARN()));
         assertThatThrownBy(() -> clients.kvs.describeStream(b -> b.streamName("cp-create")))
                 .isInstanceOf(ResourceNotFoundException.class)
-                .satisfies(e -> assertThat(((ResourceNotFoundException) e).statusCode()).isEqualTo(404));
+                .satisfies(
+                        e ->
+                                assertThat(((ResourceNotFoundException) e).statusCode())
+                                        .isEqualTo(404));
     }
 
     @Test
@@ -86,19 +100,27 @@ class LocalKvsControlPlaneTest {
                 .isInstanceOf(InvalidArgumentException.class);
         assertThatThrownBy(() -> clients.kvs.createStream(b -> b.streamName("x".repeat(257))))
                 .isInstanceOf(InvalidArgumentException.class);
-        assertThatThrownBy(() -> clients.kvs.createStream(b -> b.streamName("cp-neg").dataRetentionInHours(-1)))
+        assertThatThrownBy(
+                        () ->
+                                clients.kvs.createStream(
+                                        b -> b.streamName("cp-neg").dataRetentionInHours(-1)))
                 .isInstanceOf(InvalidArgumentException.class);
     }
 
     @Test
     void javaCreatedStreamIsVisibleToTheSdkAndSdkCreatedToJava() {
         localKvs.createStream("cp-java", Map.of("k", "v"));
-        assertThat(clients.kvs.describeStream(b -> b.streamName("cp-java")).streamInfo().dataRetentionInHours())
+        assertThat(
+                        clients.kvs
+                                .describeStream(b -> b.streamName("cp-java"))
+                                .streamInfo()
+                                .dataRetentionInHours())
                 .isPositive();
         clients.kvs.createStream(b -> b.streamName("cp-sdk").dataRetentionInHours(1));
         assertThat(localKvs.stream("cp-sdk").arn()).contains(":stream/cp-sdk/");
         localKvs.deleteStream("cp-sdk");
-        assertThatThrownBy(() -> localKvs.stream("cp-sdk")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> localKvs.stream("cp-sdk"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -113,19 +135,33 @@ class LocalKvsControlPlaneTest {
         do {
             String next = token;
             ListStreamsResponse page =
-                    clients.kvs.listStreams(b -> b.maxResults(3).nextToken(next)
-                            .streamNameCondition(c -> c.comparisonOperator(ComparisonOperator.BEGINS_WITH)
-                                    .comparisonValue("page-")));
+                    clients.kvs.listStreams(
+                            b ->
+                                    b.maxResults(3)
+                                            .nextToken(next)
+                                            .streamNameCondition(
+                                                    c ->
+                                                            c.comparisonOperator(
+                                                                            ComparisonOperator
+                                                                                    .BEGINS_WITH)
+                                                                    .comparisonValue("page-")));
             page.streamInfoList().forEach(s -> names.add(s.streamName()));
             token = page.nextToken();
             pages++;
         } while (token != null);
         assertThat(pages).isEqualTo(3);
-        assertThat(names).containsExactly("page-0", "page-1", "page-2", "page-3", "page-4", "page-5", "page-6");
+        assertThat(names)
+                .containsExactly(
+                        "page-0", "page-1", "page-2", "page-3", "page-4", "page-5", "page-6");
 
         // The SDK paginator walks the same pages.
-        assertThat(clients.kvs.listStreamsPaginator(b -> b.maxResults(2)).streamInfoList().stream()
-                        .map(StreamInfo::streamName))
+        assertThat(
+                        clients
+                                .kvs
+                                .listStreamsPaginator(b -> b.maxResults(2))
+                                .streamInfoList()
+                                .stream()
+                                .map(StreamInfo::streamName))
                 .contains("page-0", "page-6", "other-stream");
         assertThatThrownBy(() -> clients.kvs.listStreams(b -> b.maxResults(0)))
                 .isInstanceOf(InvalidArgumentException.class);
@@ -150,18 +186,31 @@ class LocalKvsControlPlaneTest {
     void getDataEndpointReturnsTheServerBaseUrl() {
         localKvs.createStream("cp-endpoint");
         for (APIName api : APIName.knownValues()) {
-            assertThat(clients.kvs.getDataEndpoint(b -> b.streamName("cp-endpoint").apiName(api)).dataEndpoint())
+            assertThat(
+                            clients.kvs
+                                    .getDataEndpoint(b -> b.streamName("cp-endpoint").apiName(api))
+                                    .dataEndpoint())
                     .isEqualTo(localKvs.endpoint().toString());
         }
         assertThat(localKvs.endpoint().toString()).matches("http://127\\.0\\.0\\.1:\\d+");
-        assertThatThrownBy(() -> clients.kvs.getDataEndpoint(b -> b.streamName("cp-endpoint").apiName("NOPE")))
+        assertThatThrownBy(
+                        () ->
+                                clients.kvs.getDataEndpoint(
+                                        b -> b.streamName("cp-endpoint").apiName("NOPE")))
                 .isInstanceOf(InvalidArgumentException.class);
         assertThatThrownBy(() -> clients.kvs.getDataEndpoint(b -> b.streamName("cp-endpoint")))
                 .isInstanceOf(InvalidArgumentException.class);
-        assertThatThrownBy(() -> clients.kvs.getDataEndpoint(
-                        b -> b.streamName("cp-nothing").apiName(APIName.GET_HLS_STREAMING_SESSION_URL)))
+        assertThatThrownBy(
+                        () ->
+                                clients.kvs.getDataEndpoint(
+                                        b ->
+                                                b.streamName("cp-nothing")
+                                                        .apiName(
+                                                                APIName
+                                                                        .GET_HLS_STREAMING_SESSION_URL)))
                 .isInstanceOf(ResourceNotFoundException.class);
-        assertThat(localKvs.requestCount(KvsOperation.GET_DATA_ENDPOINT)).isGreaterThanOrEqualTo(APIName.knownValues().size() + 3);
+        assertThat(localKvs.requestCount(KvsOperation.GET_DATA_ENDPOINT))
+                .isGreaterThanOrEqualTo(APIName.knownValues().size() + 3);
     }
 
     @Test
@@ -170,9 +219,11 @@ class LocalKvsControlPlaneTest {
                 clients.post("/describeStream", "{\"StreamName\":\"cp-absent\"}");
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.headers().firstValue("x-amzn-ErrorType"))
-                .hasValue("ResourceNotFoundException:https://kinesisvideo.amazonaws.com/doc/2017-09-30/");
+                .hasValue(
+                        "ResourceNotFoundException:https://kinesisvideo.amazonaws.com/doc/2017-09-30/");
         assertThat(response.headers().firstValue("x-amzn-RequestId")).isPresent();
-        assertThat(new String(response.body(), StandardCharsets.UTF_8)).startsWith("{\"Message\":\"");
+        assertThat(new String(response.body(), StandardCharsets.UTF_8))
+                .startsWith("{\"Message\":\"");
 
         HttpResponse<byte[]> ok = clients.post("/listStreams", "{}");
         assertThat(ok.statusCode()).isEqualTo(200);

@@ -28,7 +28,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,10 +49,10 @@ import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a live camera costs LocalKvs: the CPU time of LocalKvs's own threads (its HTTP handler
- * pool {@code localkvs-http-*}, its producer tick {@code localkvs-producers}, and the JDK HTTP
- * server's {@code HTTP-Dispatcher} and {@code idle-timeout-task}) per live camera, as a percentage
- * of one core, in two scenarios:
+ * What a live camera costs LocalKvs: the CPU time of LocalKvs's own threads (its HTTP handler pool
+ * {@code localkvs-http-*}, its producer tick {@code localkvs-producers}, and the JDK HTTP server's
+ * {@code HTTP-Dispatcher} and {@code idle-timeout-task}) per live camera, as a percentage of one
+ * core, in two scenarios:
  *
  * <ol>
  *   <li><b>idle</b>: N live cameras, nobody reading;
@@ -64,10 +63,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </ol>
  *
  * <p>The readers run in this JVM and cost CPU too: the process CPU is reported beside LocalKvs's.
- * Full mode hosts 1080p30 cameras (N = 50 idle; 10 and 50 served); quick mode 320x240 at 15 fps
- * and a handful of cameras for a few seconds. Settings: {@code bench.localkvs.idleCameras},
- * {@code bench.localkvs.servedCameras} (comma-separated), {@code bench.localkvs.seconds},
- * {@code bench.localkvs.readerThreads}.
+ * Full mode hosts 1080p30 cameras (N = 50 idle; 10 and 50 served); quick mode 320x240 at 15 fps and
+ * a handful of cameras for a few seconds. Settings: {@code bench.localkvs.idleCameras}, {@code
+ * bench.localkvs.servedCameras} (comma-separated), {@code bench.localkvs.seconds}, {@code
+ * bench.localkvs.readerThreads}.
  *
  * <pre>mvn -B -Pbench verify -Dtest=LocalKvsCostBenchmark            # full, about 2.5 min
  * mvn -B -Pbench verify -Dtest=LocalKvsCostBenchmark -Dbench.quick=true</pre>
@@ -87,13 +86,18 @@ class LocalKvsCostBenchmark {
     private static final int HEIGHT = QUICK ? 240 : 1080;
     private static final int FPS = QUICK ? 15 : 30;
     private static final int SECONDS = BenchResults.intSetting("bench.localkvs.seconds", 3, 40);
-    private static final int IDLE_CAMERAS = BenchResults.intSetting("bench.localkvs.idleCameras", 5, 50);
-    private static final int READER_THREADS = BenchResults.intSetting("bench.localkvs.readerThreads", 2, 4);
-    private static final int[] SERVED_CAMERAS = Arrays.stream(
-                    System.getProperty("bench.localkvs.servedCameras", QUICK ? "3" : "10,50").split(","))
-            .map(String::trim)
-            .mapToInt(Integer::parseInt)
-            .toArray();
+    private static final int IDLE_CAMERAS =
+            BenchResults.intSetting("bench.localkvs.idleCameras", 5, 50);
+    private static final int READER_THREADS =
+            BenchResults.intSetting("bench.localkvs.readerThreads", 2, 4);
+    private static final int[] SERVED_CAMERAS =
+            Arrays.stream(
+                            System.getProperty(
+                                            "bench.localkvs.servedCameras", QUICK ? "3" : "10,50")
+                                    .split(","))
+                    .map(String::trim)
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
 
     private static FragmentedMedia media;
     private static double fragmentSeconds;
@@ -109,10 +113,16 @@ class LocalKvsCostBenchmark {
         }
         fragmentSeconds = total / 1000.0 / media.fragmentCount();
         System.out.printf(
-                "LocalKvsCostBenchmark (%s): %dx%d@%d media ready in %.1f s, %d fragments of %.1f s, "
-                        + "init %d bytes, fragment 0 %d bytes%n",
-                QUICK ? "quick" : "full", WIDTH, HEIGHT, FPS, (System.nanoTime() - start) / 1e9,
-                media.fragmentCount(), fragmentSeconds, media.initSegment().length,
+                "LocalKvsCostBenchmark (%s): %dx%d@%d media ready in %.1f s, %d fragments of %.1f"
+                        + " s, init %d bytes, fragment 0 %d bytes%n",
+                QUICK ? "quick" : "full",
+                WIDTH,
+                HEIGHT,
+                FPS,
+                (System.nanoTime() - start) / 1e9,
+                media.fragmentCount(),
+                fragmentSeconds,
+                media.initSegment().length,
                 media.mp4Fragment(0, System.currentTimeMillis(), 1).length);
         meter = new ThreadCpuMeter(LOCALKVS_THREADS, Duration.ofMillis(500));
     }
@@ -139,11 +149,12 @@ class LocalKvsCostBenchmark {
         table.print();
 
         assertSane(run);
-        BenchResults.merge(Map.of(
-                "localkvs_cpu_pct_per_camera_idle", round(run.pctPerCamera()),
-                "localkvs_cpu_pct_total_idle", round(run.pctLocalKvs()),
-                "localkvs_cameras", IDLE_CAMERAS,
-                "localkvs_media", mediaName()));
+        BenchResults.merge(
+                Map.of(
+                        "localkvs_cpu_pct_per_camera_idle", round(run.pctPerCamera()),
+                        "localkvs_cpu_pct_total_idle", round(run.pctLocalKvs()),
+                        "localkvs_cameras", IDLE_CAMERAS,
+                        "localkvs_media", mediaName()));
     }
 
     @Test
@@ -157,16 +168,22 @@ class LocalKvsCostBenchmark {
         runs.forEach(r -> addRow(table, r));
         // The headline: the most cameras whose readers all kept up with live.
         Run headline = runs.stream().filter(Run::keptUp).reduce((a, b) -> b).orElse(runs.get(0));
-        table.note(goalNote(headline.pctPerCamera(), "served, at " + headline.cameras() + " cameras"));
-        table.note("readers kept up = every reader fetched at least 90% of the fragments due in the window "
-                + "and no request failed; process CPU includes the readers, the AWS SDK, GC and JIT; "
-                + "sun.net.httpserver.nodelay=" + System.getProperty("sun.net.httpserver.nodelay") + ".");
+        table.note(
+                goalNote(headline.pctPerCamera(), "served, at " + headline.cameras() + " cameras"));
+        table.note(
+                "readers kept up = every reader fetched at least 90% of the fragments due in the"
+                        + " window and no request failed; process CPU includes the readers, the AWS"
+                        + " SDK, GC and JIT; sun.net.httpserver.nodelay="
+                        + System.getProperty("sun.net.httpserver.nodelay")
+                        + ".");
         table.print();
 
         List<Map<String, Object>> perRun = new ArrayList<>();
         for (Run r : runs) {
             assertSane(r);
-            assertThat(r.fragments()).as("fragments fetched at %s cameras", r.cameras()).isPositive();
+            assertThat(r.fragments())
+                    .as("fragments fetched at %s cameras", r.cameras())
+                    .isPositive();
             assertThat(r.bytes()).as("bytes fetched at %s cameras", r.cameras()).isPositive();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("cameras", r.cameras());
@@ -196,14 +213,16 @@ class LocalKvsCostBenchmark {
 
     private Run served(int cameras) throws Exception {
         try (LocalKvs kvs = LocalKvs.builder().retention(Duration.ofMinutes(10)).build().start();
-                KinesisVideoClient control = KinesisVideoClient.builder()
-                        .endpointOverride(kvs.endpoint())
-                        .credentialsProvider(CREDENTIALS)
-                        .region(Region.US_EAST_1)
-                        .build();
+                KinesisVideoClient control =
+                        KinesisVideoClient.builder()
+                                .endpointOverride(kvs.endpoint())
+                                .credentialsProvider(CREDENTIALS)
+                                .region(Region.US_EAST_1)
+                                .build();
                 Readers readers = new Readers(READER_THREADS)) {
             startCameras(kvs, cameras);
-            // A LIVE session needs a fragment: the last camera's first one completes a fragment later.
+            // A LIVE session needs a fragment: the last camera's first one completes a fragment
+            // later.
             Thread.sleep(Math.round(fragmentSeconds * 1000) + 500);
             for (int i = 0; i < cameras; i++) {
                 readers.add(control, "cam-" + i);
@@ -218,7 +237,9 @@ class LocalKvsCostBenchmark {
         }
     }
 
-    /** Starts {@code n} live cameras spread over one fragment duration, as real cameras would be. */
+    /**
+     * Starts {@code n} live cameras spread over one fragment duration, as real cameras would be.
+     */
     private static void startCameras(LocalKvs kvs, int n) throws InterruptedException {
         long spreadMillis = Math.round(fragmentSeconds * 1000);
         for (int i = 0; i < n; i++) {
@@ -227,19 +248,31 @@ class LocalKvsCostBenchmark {
         }
     }
 
-    private static Run measure(String scenario, int cameras, LocalKvs kvs, Readers readers) throws Exception {
+    private static Run measure(String scenario, int cameras, LocalKvs kvs, Readers readers)
+            throws Exception {
         Predicate<String> http = n -> n.startsWith("localkvs-http-");
         Predicate<String> tick = n -> n.equals("localkvs-producers");
         Predicate<String> jdk = n -> n.equals("HTTP-Dispatcher") || n.equals("idle-timeout-task");
-        long[] before = {meter.totalNanos(), meter.totalNanos(http), meter.totalNanos(tick), meter.totalNanos(jdk)};
+        long[] before = {
+            meter.totalNanos(),
+            meter.totalNanos(http),
+            meter.totalNanos(tick),
+            meter.totalNanos(jdk)
+        };
         long processBefore = ThreadCpuMeter.processCpuNanos();
         Readers.Counts countsBefore = readers == null ? Readers.Counts.ZERO : readers.counts(true);
         long wallStart = System.nanoTime();
         Thread.sleep(SECONDS * 1000L);
         long wall = System.nanoTime() - wallStart;
-        long[] after = {meter.totalNanos(), meter.totalNanos(http), meter.totalNanos(tick), meter.totalNanos(jdk)};
+        long[] after = {
+            meter.totalNanos(),
+            meter.totalNanos(http),
+            meter.totalNanos(tick),
+            meter.totalNanos(jdk)
+        };
         long process = ThreadCpuMeter.processCpuNanos() - processBefore;
-        Readers.Counts counts = readers == null ? Readers.Counts.ZERO : readers.counts(false).minus(countsBefore);
+        Readers.Counts counts =
+                readers == null ? Readers.Counts.ZERO : readers.counts(false).minus(countsBefore);
         double seconds = wall / 1e9;
         long due = readers == null ? 0 : (long) Math.floor(cameras * seconds / fragmentSeconds);
         return new Run(
@@ -267,9 +300,22 @@ class LocalKvsCostBenchmark {
     private static BenchTable table(String title) {
         return new BenchTable(
                 title + " (" + mediaName() + ", " + (QUICK ? "quick" : "full") + ")",
-                "scenario", "cameras", "s", "LocalKvs % of a core", "per camera %", "http pool %",
-                "tick %", "jdk dispatcher %", "process %", "MB/s served", "fragments/due",
-                "playlists", "errors", "fragment fetch p50/p99 ms", "playlist p50/p99 ms", "kept up");
+                "scenario",
+                "cameras",
+                "s",
+                "LocalKvs % of a core",
+                "per camera %",
+                "http pool %",
+                "tick %",
+                "jdk dispatcher %",
+                "process %",
+                "MB/s served",
+                "fragments/due",
+                "playlists",
+                "errors",
+                "fragment fetch p50/p99 ms",
+                "playlist p50/p99 ms",
+                "kept up");
     }
 
     private static void addRow(BenchTable table, Run r) {
@@ -296,16 +342,27 @@ class LocalKvsCostBenchmark {
     private static String goalNote(double pctPerCamera, String what) {
         double at50 = pctPerCamera * 50;
         return String.format(
-                "Goal (issue 2): 50 live 1080p cameras under 10%% of one core. %s: %.4f%% per camera -> %.2f%% "
-                        + "of one core for 50 cameras%s.",
-                what, pctPerCamera, at50, QUICK ? " (quick mode: small media, not the goal's cameras)" : "");
+                "Goal (issue 2): 50 live 1080p cameras under 10%% of one core. %s: %.4f%% per"
+                        + " camera -> %.2f%% of one core for 50 cameras%s.",
+                what,
+                pctPerCamera,
+                at50,
+                QUICK ? " (quick mode: small media, not the goal's cameras)" : "");
     }
 
     private static void assertSane(Run r) {
         assertThat(r.seconds()).isPositive();
-        assertThat(r.pctPerCamera()).as("CPU %% per camera (%s)", r.scenario()).isFinite().isNotNegative();
-        assertThat(r.pctProcess()).as("process CPU %% (%s)", r.scenario()).isFinite().isNotNegative();
-        assertThat(r.localKvsCpuNanos()).as("LocalKvs threads' CPU (%s)", r.scenario()).isNotNegative();
+        assertThat(r.pctPerCamera())
+                .as("CPU %% per camera (%s)", r.scenario())
+                .isFinite()
+                .isNotNegative();
+        assertThat(r.pctProcess())
+                .as("process CPU %% (%s)", r.scenario())
+                .isFinite()
+                .isNotNegative();
+        assertThat(r.localKvsCpuNanos())
+                .as("LocalKvs threads' CPU (%s)", r.scenario())
+                .isNotNegative();
     }
 
     private static String mediaName() {
@@ -365,8 +422,16 @@ class LocalKvsCostBenchmark {
     /** HLS consumers sharing one HTTP client and a small polling pool. */
     private static final class Readers implements AutoCloseable {
 
-        record Counts(long bytes, long fragments, long playlists, long errors, double p50Ms, double p99Ms,
-                double playlistP50Ms, double playlistP99Ms, long[] perReader) {
+        record Counts(
+                long bytes,
+                long fragments,
+                long playlists,
+                long errors,
+                double p50Ms,
+                double p99Ms,
+                double playlistP50Ms,
+                double playlistP99Ms,
+                long[] perReader) {
             static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0, 0, 0, new long[0]);
 
             Counts minus(Counts earlier) {
@@ -374,18 +439,27 @@ class LocalKvsCostBenchmark {
                 for (int i = 0; i < earlier.perReader.length && i < per.length; i++) {
                     per[i] -= earlier.perReader[i];
                 }
-                return new Counts(bytes - earlier.bytes, fragments - earlier.fragments,
-                        playlists - earlier.playlists, errors - earlier.errors, p50Ms, p99Ms,
-                        playlistP50Ms, playlistP99Ms, per);
+                return new Counts(
+                        bytes - earlier.bytes,
+                        fragments - earlier.fragments,
+                        playlists - earlier.playlists,
+                        errors - earlier.errors,
+                        p50Ms,
+                        p99Ms,
+                        playlistP50Ms,
+                        playlistP99Ms,
+                        per);
             }
         }
 
-        private final HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
+        private final HttpClient http =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build();
         private final ScheduledExecutorService pool;
-        private final Map<String, KinesisVideoArchivedMediaClient> mediaClients = new ConcurrentHashMap<>();
+        private final Map<String, KinesisVideoArchivedMediaClient> mediaClients =
+                new ConcurrentHashMap<>();
         private final List<Reader> readers = new ArrayList<>();
         private final AtomicLong bytes = new AtomicLong();
         private final AtomicLong fragments = new AtomicLong();
@@ -398,36 +472,52 @@ class LocalKvsCostBenchmark {
 
         Readers(int threads) {
             AtomicInteger ids = new AtomicInteger();
-            pool = Executors.newScheduledThreadPool(threads, r -> {
-                Thread t = new Thread(r, "bench-reader-" + ids.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            pool =
+                    Executors.newScheduledThreadPool(
+                            threads,
+                            r -> {
+                                Thread t = new Thread(r, "bench-reader-" + ids.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            });
         }
 
         /** Asks for the data endpoint and a LIVE session as a real consumer would, once. */
         void add(KinesisVideoClient control, String stream) {
-            String endpoint = control.getDataEndpoint(b -> b.streamName(stream)
-                            .apiName(APIName.GET_HLS_STREAMING_SESSION_URL))
-                    .dataEndpoint();
-            KinesisVideoArchivedMediaClient media = mediaClients.computeIfAbsent(endpoint, e ->
-                    KinesisVideoArchivedMediaClient.builder()
-                            .endpointOverride(URI.create(e))
-                            .credentialsProvider(CREDENTIALS)
-                            .region(Region.US_EAST_1)
-                            .build());
-            String session = media.getHLSStreamingSessionURL(b -> b.streamName(stream)
-                            .playbackMode(HLSPlaybackMode.LIVE)
-                            .containerFormat(ContainerFormat.FRAGMENTED_MP4)
-                            .expires(43_200))
-                    .hlsStreamingSessionURL();
+            String endpoint =
+                    control.getDataEndpoint(
+                                    b ->
+                                            b.streamName(stream)
+                                                    .apiName(APIName.GET_HLS_STREAMING_SESSION_URL))
+                            .dataEndpoint();
+            KinesisVideoArchivedMediaClient media =
+                    mediaClients.computeIfAbsent(
+                            endpoint,
+                            e ->
+                                    KinesisVideoArchivedMediaClient.builder()
+                                            .endpointOverride(URI.create(e))
+                                            .credentialsProvider(CREDENTIALS)
+                                            .region(Region.US_EAST_1)
+                                            .build());
+            String session =
+                    media.getHLSStreamingSessionURL(
+                                    b ->
+                                            b.streamName(stream)
+                                                    .playbackMode(HLSPlaybackMode.LIVE)
+                                                    .containerFormat(ContainerFormat.FRAGMENTED_MP4)
+                                                    .expires(43_200))
+                            .hlsStreamingSessionURL();
             String master = text(session);
-            readers.add(new Reader(readers.size(), KvsTestClients.mediaPlaylistUrl(session, master)));
+            readers.add(
+                    new Reader(readers.size(), KvsTestClients.mediaPlaylistUrl(session, master)));
         }
 
         void start() {
             for (Reader r : readers) {
-                pool.scheduleAtFixedRate(r::poll, ThreadLocalRandom.current().nextLong(1000), 1000,
+                pool.scheduleAtFixedRate(
+                        r::poll,
+                        ThreadLocalRandom.current().nextLong(1000),
+                        1000,
                         TimeUnit.MILLISECONDS);
             }
         }
@@ -438,21 +528,33 @@ class LocalKvsCostBenchmark {
 
         Counts counts(boolean resetLatencies) {
             long[] sorted = fetchNanos.stream().mapToLong(Long::longValue).sorted().toArray();
-            long[] sortedPlaylists = playlistNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] sortedPlaylists =
+                    playlistNanos.stream().mapToLong(Long::longValue).sorted().toArray();
             if (resetLatencies) {
                 fetchNanos.clear();
                 playlistNanos.clear();
             }
             long[] per = readers.stream().mapToLong(r -> r.fragments.get()).toArray();
-            return new Counts(bytes.get(), fragments.get(), playlists.get(), errors.get(),
-                    percentile(sorted, 0.50), percentile(sorted, 0.99),
-                    percentile(sortedPlaylists, 0.50), percentile(sortedPlaylists, 0.99), per);
+            return new Counts(
+                    bytes.get(),
+                    fragments.get(),
+                    playlists.get(),
+                    errors.get(),
+                    percentile(sorted, 0.50),
+                    percentile(sorted, 0.99),
+                    percentile(sortedPlaylists, 0.50),
+                    percentile(sortedPlaylists, 0.99),
+                    per);
         }
 
         long minFragmentsPerReader(long[] before) {
             long min = Long.MAX_VALUE;
             for (int i = 0; i < readers.size(); i++) {
-                min = Math.min(min, readers.get(i).fragments.get() - (i < before.length ? before[i] : 0));
+                min =
+                        Math.min(
+                                min,
+                                readers.get(i).fragments.get()
+                                        - (i < before.length ? before[i] : 0));
             }
             return readers.isEmpty() ? 0 : min;
         }
@@ -466,20 +568,26 @@ class LocalKvsCostBenchmark {
 
         private String text(String url) {
             try {
-                HttpResponse<String> r = http.send(request(url), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r =
+                        http.send(request(url), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) {
-                    throw new IllegalStateException("GET answered " + r.statusCode() + ": " + r.body());
+                    throw new IllegalStateException(
+                            "GET answered " + r.statusCode() + ": " + r.body());
                 }
                 return r.body();
             } catch (Exception e) {
-                throw new IllegalStateException("GET " + url.replaceAll("SessionToken=[^&]*", "SessionToken=***")
-                        + " failed", e);
+                throw new IllegalStateException(
+                        "GET "
+                                + url.replaceAll("SessionToken=[^&]*", "SessionToken=***")
+                                + " failed",
+                        e);
             }
         }
 
         /** Downloads {@code url} to nowhere and returns its size. */
         private long download(String url) throws Exception {
-            HttpResponse<InputStream> r = http.send(request(url), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r =
+                    http.send(request(url), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = r.body()) {
                 long n = in.transferTo(OutputStream.nullOutputStream());
                 if (r.statusCode() != 200) {
@@ -490,7 +598,10 @@ class LocalKvsCostBenchmark {
         }
 
         private static HttpRequest request(String url) {
-            return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build();
+            return HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(10))
+                    .GET()
+                    .build();
         }
 
         private void failed(Exception e) {
@@ -499,7 +610,10 @@ class LocalKvsCostBenchmark {
             }
             errors.incrementAndGet();
             if (firstErrors.incrementAndGet() <= 3) {
-                System.out.println("reader request failed: " + e + (e.getCause() == null ? "" : ": " + e.getCause()));
+                System.out.println(
+                        "reader request failed: "
+                                + e
+                                + (e.getCause() == null ? "" : ": " + e.getCause()));
             }
         }
 
@@ -537,7 +651,10 @@ class LocalKvsCostBenchmark {
                         line = line.trim();
                         if (line.startsWith("#EXT-X-MAP:")) {
                             int start = line.indexOf("URI=\"") + 5;
-                            init = KvsTestClients.resolve(playlistUrl, line.substring(start, line.indexOf('"', start)));
+                            init =
+                                    KvsTestClients.resolve(
+                                            playlistUrl,
+                                            line.substring(start, line.indexOf('"', start)));
                         } else if (!line.isEmpty() && !line.startsWith("#")) {
                             segments.add(KvsTestClients.resolve(playlistUrl, line));
                         }

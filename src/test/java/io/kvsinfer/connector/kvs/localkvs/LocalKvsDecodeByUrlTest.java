@@ -1,9 +1,9 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
-import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
-import io.kvsinfer.connector.kvs.testing.ReferenceDecoding.Decoded;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding.Decoded;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,22 +30,25 @@ class LocalKvsDecodeByUrlTest {
 
     /**
      * What FFmpeg 8.0's HLS reader needs for a LIVE playlist (no ENDLIST), measured here:
+     *
      * <ul>
      *   <li>{@code m3u8_hold_counters}: by default it reloads a playlist that stopped growing 1000
      *       times before giving up, so grab() blocks for many minutes at the live edge;
-     *   <li>{@code http_persistent=0}: with persistent connections (the default) and a hold
-     *       counter of 1, it ends the stream about 10 KB before the end of the last segment
-     *       although that segment was downloaded whole ("partial file", frames lost);
+     *   <li>{@code http_persistent=0}: with persistent connections (the default) and a hold counter
+     *       of 1, it ends the stream about 10 KB before the end of the last segment although that
+     *       segment was downloaded whole ("partial file", frames lost);
      *   <li>{@code live_start_index=0}: it otherwise starts 3 fragments behind the live edge;
      *   <li>{@code rw_timeout}: an HTTP read otherwise has no timeout at all.
      * </ul>
+     *
      * An ON_DEMAND playlist (ENDLIST) needs nothing beyond the format {@code hls}.
      */
-    static final Map<String, String> LIVE_OPTIONS = Map.of(
-            "m3u8_hold_counters", "1", // give up after one reload that brings nothing new
-            "http_persistent", "0",
-            "live_start_index", "0", // start at the first fragment listed
-            "rw_timeout", "5000000"); // 5 s per HTTP read, in microseconds
+    static final Map<String, String> LIVE_OPTIONS =
+            Map.of(
+                    "m3u8_hold_counters", "1", // give up after one reload that brings nothing new
+                    "http_persistent", "0",
+                    "live_start_index", "0", // start at the first fragment listed
+                    "rw_timeout", "5000000"); // 5 s per HTTP read, in microseconds
 
     private FragmentedMedia camera;
     private LocalKvs localKvs;
@@ -55,14 +58,19 @@ class LocalKvsDecodeByUrlTest {
 
     @BeforeAll
     void start() {
-        camera = SyntheticCamera.encode(LocalKvsDecodeTest.WIDTH, LocalKvsDecodeTest.HEIGHT, LocalKvsDecodeTest.FPS);
+        camera =
+                SyntheticCamera.encode(
+                        LocalKvsDecodeTest.WIDTH,
+                        LocalKvsDecodeTest.HEIGHT,
+                        LocalKvsDecodeTest.FPS);
         localKvs = LocalKvs.builder().build().start();
         clients = new KvsTestClients(localKvs);
         archiveStart = System.currentTimeMillis() - 60_000 + 7;
         localKvs.createStream("archive").appendArchived(camera, archiveStart, 6);
         // Live cameras start now, so they have fragments when the LIVE tests run.
         for (String container : List.of("FRAGMENTED_MP4", "MPEG_TS")) {
-            liveProducers.put(container, localKvs.createStream(liveStreamName(container)).startLive(camera));
+            liveProducers.put(
+                    container, localKvs.createStream(liveStreamName(container)).startLive(camera));
         }
     }
 
@@ -83,8 +91,10 @@ class LocalKvsDecodeByUrlTest {
         // FFmpeg needed no option: format "hls" on the master playlist URL. The URLs' query strings
         // (SessionToken, FragmentNumber) and extensions (.m3u8, .mp4, .ts) pass its checks, and it
         // fetches the init fragment once, then every fragment, and stops at ENDLIST.
-        String url = clients.sessionUrl(
-                LocalKvsDecodeTest.onDemand("archive", container, archiveStart, archiveStart + 10_000));
+        String url =
+                clients.sessionUrl(
+                        LocalKvsDecodeTest.onDemand(
+                                "archive", container, archiveStart, archiveStart + 10_000));
         List<Decoded> frames = ReferenceDecoding.decodeUrl(url, "hls", Map.of());
         List<Integer> expected = new ArrayList<>();
         for (int i = 0; i < 180; i++) {
@@ -101,12 +111,19 @@ class LocalKvsDecodeByUrlTest {
         LiveProducer producer = liveProducers.get(container);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (stream.fragments().size() < 2) {
-            assertThat(System.nanoTime()).as("live producer made no fragments").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("live producer made no fragments")
+                    .isLessThan(deadline);
             Thread.sleep(200);
         }
-        String url = clients.sessionUrl(b -> b.streamName(stream.name()).playbackMode("LIVE")
-                .containerFormat(container)
-                .hlsFragmentSelector(s -> s.fragmentSelectorType("PRODUCER_TIMESTAMP")));
+        String url =
+                clients.sessionUrl(
+                        b ->
+                                b.streamName(stream.name())
+                                        .playbackMode("LIVE")
+                                        .containerFormat(container)
+                                        .hlsFragmentSelector(
+                                                s -> s.fragmentSelectorType("PRODUCER_TIMESTAMP")));
         // Freeze the live window (the fragment in progress is dropped), so the read has an end.
         producer.stop();
         List<FragmentRecord> records = stream.fragments();
@@ -123,12 +140,20 @@ class LocalKvsDecodeByUrlTest {
     }
 
     /** Frame k is presented at {@code startMillis + k / fps}, to the millisecond. */
-    private static void assertPresentedBackToBack(List<Decoded> frames, long startMillis, String container) {
+    private static void assertPresentedBackToBack(
+            List<Decoded> frames, long startMillis, String container) {
         for (int k = 0; k < frames.size(); k++) {
-            BigDecimal expected = BigDecimal.valueOf(startMillis)
-                    .add(BigDecimal.valueOf(k * 1000L).divide(BigDecimal.valueOf(15), MathContext.DECIMAL128));
-            BigDecimal off = frames.get(k).offsetMillisFrom(expected, !LocalKvsDecodeTest.mp4(container));
-            assertThat(off.abs()).as("frame %s presented %s ms off (pts %s)", k, off, frames.get(k).pts())
+            BigDecimal expected =
+                    BigDecimal.valueOf(startMillis)
+                            .add(
+                                    BigDecimal.valueOf(k * 1000L)
+                                            .divide(
+                                                    BigDecimal.valueOf(15),
+                                                    MathContext.DECIMAL128));
+            BigDecimal off =
+                    frames.get(k).offsetMillisFrom(expected, !LocalKvsDecodeTest.mp4(container));
+            assertThat(off.abs())
+                    .as("frame %s presented %s ms off (pts %s)", k, off, frames.get(k).pts())
                     .isLessThanOrEqualTo(BigDecimal.ONE);
         }
     }

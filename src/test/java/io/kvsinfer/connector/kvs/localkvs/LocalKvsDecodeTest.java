@@ -1,18 +1,18 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
-import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
-import io.kvsinfer.connector.kvs.testing.ReferenceDecoding.Decoded;
 import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding.Decoded;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetHlsStreamingSessionUrlRequest;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSTimestampRange;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -34,9 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * LocalKvs HLS is real, decodable video: session URLs come from the real AWS SDK v2, playlists,
  * init segments and fragments are fetched over HTTP, every fragment is decoded from memory with
- * JavaCV (FFmpeg) and every frame is checked from its pixels and its exact presentation time against
- * what the stream says it holds ({@link FragmentRecord}), in the three playback modes and both
- * container formats, for H.264 (synthetic camera) and H.265 (a file), and across a resolution
+ * JavaCV (FFmpeg) and every frame is checked from its pixels and its exact presentation time
+ * against what the stream says it holds ({@link FragmentRecord}), in the three playback modes and
+ * both container formats, for H.264 (synthetic camera) and H.265 (a file), and across a resolution
  * change.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -67,7 +67,8 @@ class LocalKvsDecodeTest {
         live = localKvs.createStream("live");
         liveProducer = live.startLive(camera);
         // One minute of recent past: 6 fragments, media indices 0..4 then 0 again (the loop wraps).
-        archiveStart = System.currentTimeMillis() - 60_000 + 7; // not on a whole second: PDT keeps ms
+        archiveStart =
+                System.currentTimeMillis() - 60_000 + 7; // not on a whole second: PDT keeps ms
         archived = localKvs.createStream("archive").appendArchived(camera, archiveStart, 6);
     }
 
@@ -83,7 +84,9 @@ class LocalKvsDecodeTest {
     @ParameterizedTest
     @ValueSource(strings = {"FRAGMENTED_MP4", "MPEG_TS"})
     void onDemandDecodesFrameByFrame(String container) throws Exception {
-        String url = clients.sessionUrl(onDemand("archive", container, archiveStart, archiveStart + 10_000));
+        String url =
+                clients.sessionUrl(
+                        onDemand("archive", container, archiveStart, archiveStart + 10_000));
         Session session = new Session(url, container);
         Playlist playlist = session.mediaPlaylist();
         assertThat(playlist.lines).contains("#EXT-X-PLAYLIST-TYPE:VOD");
@@ -103,13 +106,23 @@ class LocalKvsDecodeTest {
     @ParameterizedTest
     @ValueSource(strings = {"FRAGMENTED_MP4", "MPEG_TS"})
     void liveReplayDecodesFrameByFrameAsTheListGrows(String container) throws Exception {
-        // Three fragments from the start; LIVE_REPLAY shows the first at once, then one more per 2 s.
-        String url = clients.sessionUrl(b -> b.streamName("archive").playbackMode("LIVE_REPLAY")
-                .containerFormat(container)
-                .displayFragmentTimestamp("ALWAYS")
-                .hlsFragmentSelector(s -> s.fragmentSelectorType("PRODUCER_TIMESTAMP")
-                        .timestampRange(r -> r.startTimestamp(Instant.ofEpochMilli(archiveStart))
-                                .endTimestamp(Instant.ofEpochMilli(archiveStart + 4_000)))));
+        // Three fragments from the start; LIVE_REPLAY shows the first at once, then one more per 2
+        // s.
+        String url =
+                clients.sessionUrl(
+                        b ->
+                                b.streamName("archive")
+                                        .playbackMode("LIVE_REPLAY")
+                                        .containerFormat(container)
+                                        .displayFragmentTimestamp("ALWAYS")
+                                        .hlsFragmentSelector(
+                                                s ->
+                                                        s.fragmentSelectorType("PRODUCER_TIMESTAMP")
+                                                                .timestampRange(
+                                                                        range(
+                                                                                archiveStart,
+                                                                                archiveStart
+                                                                                        + 4_000))));
         Session session = new Session(url, container);
         Map<String, FragmentRecord> records = byNumber(archived);
 
@@ -130,12 +143,17 @@ class LocalKvsDecodeTest {
             if (playlist.count("#EXT-X-ENDLIST") == 1) {
                 break;
             }
-            assertThat(System.nanoTime()).as("replay never ended: %s", playlist.text).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("replay never ended: %s", playlist.text)
+                    .isLessThan(deadline);
             Thread.sleep(500);
             playlist = session.mediaPlaylist();
         }
-        assertThat(seen).containsExactly(
-                archived.get(0).fragmentNumber(), archived.get(1).fragmentNumber(), archived.get(2).fragmentNumber());
+        assertThat(seen)
+                .containsExactly(
+                        archived.get(0).fragmentNumber(),
+                        archived.get(1).fragmentNumber(),
+                        archived.get(2).fragmentNumber());
         assertThat(ReferenceDecoding.indices(frames)).isEqualTo(range(0, 90));
     }
 
@@ -145,13 +163,20 @@ class LocalKvsDecodeTest {
         // A fragment becomes visible when complete (2 s); wait for two.
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (live.fragments().size() < 2) {
-            assertThat(System.nanoTime()).as("live producer made no fragments").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("live producer made no fragments")
+                    .isLessThan(deadline);
             Thread.sleep(200);
         }
-        String url = clients.sessionUrl(b -> b.streamName("live").playbackMode("LIVE")
-                .containerFormat(container)
-                .displayFragmentTimestamp("ALWAYS")
-                .hlsFragmentSelector(s -> s.fragmentSelectorType("PRODUCER_TIMESTAMP")));
+        String url =
+                clients.sessionUrl(
+                        b ->
+                                b.streamName("live")
+                                        .playbackMode("LIVE")
+                                        .containerFormat(container)
+                                        .displayFragmentTimestamp("ALWAYS")
+                                        .hlsFragmentSelector(
+                                                s -> s.fragmentSelectorType("PRODUCER_TIMESTAMP")));
         Session session = new Session(url, container);
         Playlist playlist = session.mediaPlaylist();
         assertThat(playlist.count("#EXT-X-ENDLIST")).isZero();
@@ -186,7 +211,8 @@ class LocalKvsDecodeTest {
         Session session = new Session(url, container);
         assertThat(session.master()).contains("CODECS=\"hvc1.");
 
-        List<Decoded> frames = session.verifyAll(session.mediaPlaylist(), byNumber(records), initId -> h265);
+        List<Decoded> frames =
+                session.verifyAll(session.mediaPlaylist(), byNumber(records), initId -> h265);
 
         assertThat(ReferenceDecoding.indices(frames)).isEqualTo(range(0, 90));
     }
@@ -195,7 +221,8 @@ class LocalKvsDecodeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"FRAGMENTED_MP4", "MPEG_TS"})
-    void resolutionChangeShowsADiscontinuityAndDecodesAtTheNewSize(String container) throws Exception {
+    void resolutionChangeShowsADiscontinuityAndDecodesAtTheNewSize(String container)
+            throws Exception {
         FragmentedMedia small = SyntheticCamera.encode(256, 192, FPS);
         // A clock moved by hand: a live camera makes 4 fragments (8 s) at once.
         ManualClock clock = new ManualClock(1_700_000_000_123L);
@@ -211,10 +238,17 @@ class LocalKvsDecodeTest {
             assertThat(records.get(2).initId()).isNotEqualTo(records.get(1).initId());
             assertThat(records.get(2).mediaIndex()).isZero();
 
-            String url = sdk.sessionUrl(b -> b.streamName("switch").playbackMode("LIVE")
-                    .containerFormat(container)
-                    .displayFragmentTimestamp("ALWAYS")
-                    .hlsFragmentSelector(s -> s.fragmentSelectorType("PRODUCER_TIMESTAMP")));
+            String url =
+                    sdk.sessionUrl(
+                            b ->
+                                    b.streamName("switch")
+                                            .playbackMode("LIVE")
+                                            .containerFormat(container)
+                                            .displayFragmentTimestamp("ALWAYS")
+                                            .hlsFragmentSelector(
+                                                    s ->
+                                                            s.fragmentSelectorType(
+                                                                    "PRODUCER_TIMESTAMP")));
             Session session = new Session(sdk, url, container);
             Playlist playlist = session.mediaPlaylist();
             // PRODUCER_TIMESTAMP defaults to DiscontinuityMode NEVER, yet the new init forces one.
@@ -229,20 +263,27 @@ class LocalKvsDecodeTest {
             List<Decoded> frames = session.verifyAll(playlist, byNumber(records), mediaByInit::get);
 
             assertThat(frames).hasSize(120);
-            assertThat(frames.subList(0, 60)).allSatisfy(f -> assertThat(f.width() + "x" + f.height()).isEqualTo("320x240"));
-            assertThat(frames.subList(60, 120)).allSatisfy(f -> assertThat(f.width() + "x" + f.height()).isEqualTo("256x192"));
+            assertThat(frames.subList(0, 60))
+                    .allSatisfy(f -> assertThat(f.width() + "x" + f.height()).isEqualTo("320x240"));
+            assertThat(frames.subList(60, 120))
+                    .allSatisfy(f -> assertThat(f.width() + "x" + f.height()).isEqualTo("256x192"));
             List<Integer> expected = new ArrayList<>(range(0, 60));
             expected.addAll(range(0, 60));
             assertThat(ReferenceDecoding.indices(frames)).isEqualTo(expected);
             if (mp4(container)) {
-                // The new fragments really need the new init: with the old one they do not decode right.
+                // The new fragments really need the new init: with the old one they do not decode
+                // right.
                 Listed after = listed.get(2);
-                byte[] wrong = ReferenceDecoding.concat(session.fetch(listed.get(0).mapUri()), session.fetch(after.uri()));
+                byte[] wrong =
+                        ReferenceDecoding.concat(
+                                session.fetch(listed.get(0).mapUri()), session.fetch(after.uri()));
                 List<Decoded> misdecoded = decodeQuietly(wrong, "mp4");
-                assertThat(misdecoded).noneSatisfy(f -> {
-                    assertThat(f.width()).isEqualTo(256);
-                    assertThat(f.index()).isBetween(0, 29);
-                });
+                assertThat(misdecoded)
+                        .noneSatisfy(
+                                f -> {
+                                    assertThat(f.width()).isEqualTo(256);
+                                    assertThat(f.index()).isBetween(0, 29);
+                                });
             }
         }
     }
@@ -258,9 +299,17 @@ class LocalKvsDecodeTest {
     // ------------------------------------------------------------------ the checks
 
     /** One fragment as a media playlist lists it, with the tags that apply to it. */
-    record Listed(String uri, String fragmentNumber, String mapUri, Long programDateTimeMillis, boolean discontinuity) {}
+    record Listed(
+            String uri,
+            String fragmentNumber,
+            String mapUri,
+            Long programDateTimeMillis,
+            boolean discontinuity) {}
 
-    /** A session: its URL, the clients to fetch with, and what a fetch-and-decode consumer does with it. */
+    /**
+     * A session: its URL, the clients to fetch with, and what a fetch-and-decode consumer does with
+     * it.
+     */
     final class Session {
         final KvsTestClients http;
         final String url;
@@ -307,7 +356,9 @@ class LocalKvsDecodeTest {
                 if (m.matches()) {
                     map = m.group(1);
                 } else if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
-                    pdt = Instant.parse(line.substring("#EXT-X-PROGRAM-DATE-TIME:".length())).toEpochMilli();
+                    pdt =
+                            Instant.parse(line.substring("#EXT-X-PROGRAM-DATE-TIME:".length()))
+                                    .toEpochMilli();
                 } else if (line.equals("#EXT-X-DISCONTINUITY")) {
                     discontinuity = true;
                 } else if (!line.isEmpty() && !line.startsWith("#")) {
@@ -321,9 +372,13 @@ class LocalKvsDecodeTest {
             return out;
         }
 
-        /** Fetches and checks every fragment {@code playlist} lists; returns all frames in order. */
+        /**
+         * Fetches and checks every fragment {@code playlist} lists; returns all frames in order.
+         */
         List<Decoded> verifyAll(
-                Playlist playlist, Map<String, FragmentRecord> records, IntFunction<FragmentedMedia> mediaOfInit)
+                Playlist playlist,
+                Map<String, FragmentRecord> records,
+                IntFunction<FragmentedMedia> mediaOfInit)
                 throws Exception {
             List<Decoded> all = new ArrayList<>();
             List<Listed> listed = listed(playlist);
@@ -338,16 +393,20 @@ class LocalKvsDecodeTest {
          * Fetches one fragment (after its init segment for fMP4), decodes it from memory and checks
          * each frame j: the index in its pixels is the loop index the record says (the frames of
          * the media's fragments before it, plus j), the fragment has the record's frame count, the
-         * picture has the media's size, and it is presented exactly at PROGRAM-DATE-TIME + j/fps
-         * (1 ms tolerance), where PROGRAM-DATE-TIME is the record's producer timestamp.
+         * picture has the media's size, and it is presented exactly at PROGRAM-DATE-TIME + j/fps (1
+         * ms tolerance), where PROGRAM-DATE-TIME is the record's producer timestamp.
          */
         List<Decoded> verify(
-                Listed listed, Map<String, FragmentRecord> records, IntFunction<FragmentedMedia> mediaOfInit)
+                Listed listed,
+                Map<String, FragmentRecord> records,
+                IntFunction<FragmentedMedia> mediaOfInit)
                 throws Exception {
             FragmentRecord record = records.get(listed.fragmentNumber());
             assertThat(record).as("record of fragment %s", listed.fragmentNumber()).isNotNull();
             FragmentedMedia media = mediaOfInit.apply(record.initId());
-            assertThat(listed.programDateTimeMillis()).as("PROGRAM-DATE-TIME").isEqualTo(record.producerMillis());
+            assertThat(listed.programDateTimeMillis())
+                    .as("PROGRAM-DATE-TIME")
+                    .isEqualTo(record.producerMillis());
             byte[] fragment = fetch(listed.uri());
             List<Decoded> frames;
             if (mp4(container)) {
@@ -358,23 +417,38 @@ class LocalKvsDecodeTest {
                 assertThat(listed.mapUri()).isNull();
                 frames = ReferenceDecoding.decode(fragment, "mpegts");
             }
-            String what = "fragment " + record.sequence() + " (media index " + record.mediaIndex() + ", "
-                    + container + ")";
+            String what =
+                    "fragment "
+                            + record.sequence()
+                            + " (media index "
+                            + record.mediaIndex()
+                            + ", "
+                            + container
+                            + ")";
             assertThat(frames).as(what).hasSize(record.frameCount());
             int firstLoopIndex = 0;
             for (int k = 0; k < record.mediaIndex(); k++) {
                 firstLoopIndex += media.frameCount(k);
             }
-            BigDecimal frameMillis = BigDecimal.valueOf(1000).divide(BigDecimal.valueOf(media.frameRate()), MathContext.DECIMAL128);
+            BigDecimal frameMillis =
+                    BigDecimal.valueOf(1000)
+                            .divide(BigDecimal.valueOf(media.frameRate()), MathContext.DECIMAL128);
             for (int j = 0; j < frames.size(); j++) {
                 Decoded f = frames.get(j);
-                assertThat(f.index()).as("%s frame %s: index from pixels", what, j).isEqualTo(firstLoopIndex + j);
-                assertThat(f.width() + "x" + f.height()).as("%s frame %s: size", what, j)
+                assertThat(f.index())
+                        .as("%s frame %s: index from pixels", what, j)
+                        .isEqualTo(firstLoopIndex + j);
+                assertThat(f.width() + "x" + f.height())
+                        .as("%s frame %s: size", what, j)
                         .isEqualTo(media.width() + "x" + media.height());
                 BigDecimal expectedMillis =
-                        BigDecimal.valueOf(listed.programDateTimeMillis()).add(frameMillis.multiply(BigDecimal.valueOf(j)));
+                        BigDecimal.valueOf(listed.programDateTimeMillis())
+                                .add(frameMillis.multiply(BigDecimal.valueOf(j)));
                 BigDecimal off = f.offsetMillisFrom(expectedMillis, !mp4(container));
-                assertThat(off.abs()).as("%s frame %s: presented %s ms from PROGRAM-DATE-TIME + j/fps (pts %s, tb %s/%s)",
+                assertThat(off.abs())
+                        .as(
+                                "%s frame %s: presented %s ms from PROGRAM-DATE-TIME + j/fps (pts"
+                                        + " %s, tb %s/%s)",
                                 what, j, off, f.pts(), f.timeBaseNum(), f.timeBaseDen())
                         .isLessThanOrEqualTo(BigDecimal.ONE);
             }
@@ -400,12 +474,30 @@ class LocalKvsDecodeTest {
         return out;
     }
 
-    static Consumer<GetHlsStreamingSessionUrlRequest.Builder> onDemand(String stream, String container, long start, long end) {
-        return b -> b.streamName(stream).playbackMode("ON_DEMAND")
-                .containerFormat(container)
-                .displayFragmentTimestamp("ALWAYS")
-                .hlsFragmentSelector(s -> s.fragmentSelectorType("PRODUCER_TIMESTAMP")
-                        .timestampRange(r -> r.startTimestamp(Instant.ofEpochMilli(start))
-                                .endTimestamp(Instant.ofEpochMilli(end))));
+    static Consumer<GetHlsStreamingSessionUrlRequest.Builder> onDemand(
+            String stream, String container, long start, long end) {
+        return b ->
+                b.streamName(stream)
+                        .playbackMode("ON_DEMAND")
+                        .containerFormat(container)
+                        .displayFragmentTimestamp("ALWAYS")
+                        .hlsFragmentSelector(
+                                s ->
+                                        s.fragmentSelectorType("PRODUCER_TIMESTAMP")
+                                                .timestampRange(range(start, end)));
+    }
+
+    /**
+     * The range from {@code from} to {@code to}, for the SDK's builder (keeps the nested lambdas
+     * short).
+     */
+    private static java.util.function.Consumer<HLSTimestampRange.Builder> range(
+            Instant from, Instant to) {
+        return r -> r.startTimestamp(from).endTimestamp(to);
+    }
+
+    private static java.util.function.Consumer<HLSTimestampRange.Builder> range(
+            long fromMillis, long toMillis) {
+        return range(Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis));
     }
 }

@@ -15,7 +15,9 @@ import java.util.List;
  * Parses the standalone command line and starts a LocalKvs with one live camera per stream. The
  * media comes through {@link MediaFactory}, so this class does not depend on how media is made.
  *
- * <pre>--port 4566 --streams cam-1,cam-2 [--size 1280x720] [--fps 15] [--file clip.mp4] [--host 127.0.0.1]</pre>
+ * <pre>
+ * --port 4566 --streams cam-1,cam-2 [--size 1280x720] [--fps 15] [--file clip.mp4] [--host 127.0.0.1]
+ * </pre>
  */
 @Internal
 public final class LocalKvsLauncher {
@@ -30,7 +32,14 @@ public final class LocalKvsLauncher {
     }
 
     /** The parsed command line. */
-    public record Options(String host, int port, List<String> streams, int width, int height, int fps, Path file) {}
+    public record Options(
+            String host,
+            int port,
+            List<String> streams,
+            int width,
+            int height,
+            int fps,
+            Path file) {}
 
     static final String USAGE =
             "usage: local-kvs [--port 4566] [--streams cam-1,cam-2] [--size 1280x720] [--fps 15]"
@@ -48,8 +57,7 @@ public final class LocalKvsLauncher {
         Path file = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
-            Preconditions.checkArgument(
-                    i + 1 < args.length, "%s needs a value. %s", flag, USAGE);
+            Preconditions.checkArgument(i + 1 < args.length, "%s needs a value. %s", flag, USAGE);
             String value = args[++i];
             switch (flag) {
                 case "--host":
@@ -61,7 +69,10 @@ public final class LocalKvsLauncher {
                 case "--streams":
                     streams = new ArrayList<>(Arrays.asList(value.split(",")));
                     streams.removeIf(String::isBlank);
-                    Preconditions.checkArgument(!streams.isEmpty(), "--streams must name at least one stream but was '%s'.", value);
+                    Preconditions.checkArgument(
+                            !streams.isEmpty(),
+                            "--streams must name at least one stream but was '%s'.",
+                            value);
                     break;
                 case "--size":
                     String[] wh = value.split("x");
@@ -75,7 +86,10 @@ public final class LocalKvsLauncher {
                     break;
                 case "--file":
                     file = Path.of(value);
-                    Preconditions.checkArgument(Files.isReadable(file), "--file must be a readable file but was '%s'.", value);
+                    Preconditions.checkArgument(
+                            Files.isReadable(file),
+                            "--file must be a readable file but was '%s'.",
+                            value);
                     break;
                 default:
                     throw new IllegalArgumentException("Unknown option '" + flag + "'. " + USAGE);
@@ -89,10 +103,23 @@ public final class LocalKvsLauncher {
         try {
             parsed = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a number from " + min + " to " + max + " but was '" + value + "'.");
+            throw new IllegalArgumentException(
+                    flag
+                            + " must be a number from "
+                            + min
+                            + " to "
+                            + max
+                            + " but was '"
+                            + value
+                            + "'.");
         }
         Preconditions.checkArgument(
-                parsed >= min && parsed <= max, "%s must be %s to %s but was %s.", flag, min, max, parsed);
+                parsed >= min && parsed <= max,
+                "%s must be %s to %s but was %s.",
+                flag,
+                min,
+                max,
+                parsed);
         return parsed;
     }
 

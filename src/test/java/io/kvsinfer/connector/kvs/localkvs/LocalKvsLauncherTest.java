@@ -28,25 +28,48 @@ class LocalKvsLauncherTest {
 
     @Test
     void parsesEveryOption() {
-        LocalKvsLauncher.Options o = LocalKvsLauncher.parse(new String[] {
-            "--port", "4567", "--streams", "cam-1,cam-2", "--size", "640x360", "--fps", "10", "--host", "127.0.0.1"});
-        assertThat(o).isEqualTo(new LocalKvsLauncher.Options("127.0.0.1", 4567, List.of("cam-1", "cam-2"), 640, 360, 10, null));
+        LocalKvsLauncher.Options o =
+                LocalKvsLauncher.parse(
+                        new String[] {
+                            "--port",
+                            "4567",
+                            "--streams",
+                            "cam-1,cam-2",
+                            "--size",
+                            "640x360",
+                            "--fps",
+                            "10",
+                            "--host",
+                            "127.0.0.1"
+                        });
+        assertThat(o)
+                .isEqualTo(
+                        new LocalKvsLauncher.Options(
+                                "127.0.0.1", 4567, List.of("cam-1", "cam-2"), 640, 360, 10, null));
         assertThat(LocalKvsLauncher.parse(new String[0]).port()).isEqualTo(4566);
     }
 
     @Test
     void rejectsBadOptions() {
-        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--port"})).hasMessageContaining("--port");
-        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--port", "x"})).hasMessageContaining("'x'");
-        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--size", "big"})).hasMessageContaining("1280x720");
-        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--fps", "0"})).hasMessageContaining("--fps");
-        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--file", "/no/such.mp4"})).hasMessageContaining("--file");
-        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--bogus", "1"})).hasMessageContaining("usage");
+        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--port"}))
+                .hasMessageContaining("--port");
+        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--port", "x"}))
+                .hasMessageContaining("'x'");
+        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--size", "big"}))
+                .hasMessageContaining("1280x720");
+        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--fps", "0"}))
+                .hasMessageContaining("--fps");
+        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--file", "/no/such.mp4"}))
+                .hasMessageContaining("--file");
+        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--bogus", "1"}))
+                .hasMessageContaining("usage");
     }
 
     @Test
     void startsALiveCameraPerStream() throws Exception {
-        LocalKvsLauncher.Options o = LocalKvsLauncher.parse(new String[] {"--port", "0", "--streams", "a,b", "--size", "320x240"});
+        LocalKvsLauncher.Options o =
+                LocalKvsLauncher.parse(
+                        new String[] {"--port", "0", "--streams", "a,b", "--size", "320x240"});
         try (LocalKvs kvs = LocalKvsLauncher.start(o, TEST_MEDIA);
                 KvsTestClients clients = new KvsTestClients(kvs)) {
             assertThat(kvs.endpoint().getHost()).isEqualTo("127.0.0.1");

@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.FragmentS
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ListFragmentsResponse;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.TimestampRange;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +26,8 @@ class LocalKvsListFragmentsTest {
     private static final long T = 1_700_000_000_000L;
 
     @RegisterExtension
-    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.with(b -> b.clock(new ManualClock(T + 100_000)));
+    static final LocalKvsExtension LOCAL_KVS =
+            LocalKvsExtension.with(b -> b.clock(new ManualClock(T + 100_000)));
 
     private static LocalKvs localKvs;
     private static KvsTestClients clients;
@@ -57,18 +60,45 @@ class LocalKvsListFragmentsTest {
 
     @Test
     void selectsByProducerOrServerTimestampWithInclusiveBounds() {
-        List<Fragment> byProducer = clients.media.listFragments(b -> b.streamName("lf")
-                .fragmentSelector(s -> s.fragmentSelectorType(FragmentSelectorType.PRODUCER_TIMESTAMP)
-                        .timestampRange(r -> r.startTimestamp(Instant.ofEpochMilli(T + 2000))
-                                .endTimestamp(Instant.ofEpochMilli(T + 6000))))).fragments();
-        assertThat(byProducer).extracting(Fragment::fragmentNumber).containsExactly(
-                records.get(1).fragmentNumber(), records.get(2).fragmentNumber(), records.get(3).fragmentNumber());
-        List<Fragment> byServer = clients.media.listFragments(b -> b.streamARN(localKvs.stream("lf").arn())
-                .fragmentSelector(s -> s.fragmentSelectorType(FragmentSelectorType.SERVER_TIMESTAMP)
-                        .timestampRange(r -> r.startTimestamp(Instant.ofEpochMilli(T + 2000))
-                                .endTimestamp(Instant.ofEpochMilli(T + 6000))))).fragments();
-        assertThat(byServer).extracting(Fragment::fragmentNumber).containsExactly(
-                records.get(1).fragmentNumber(), records.get(2).fragmentNumber());
+        List<Fragment> byProducer =
+                clients.media
+                        .listFragments(
+                                b ->
+                                        b.streamName("lf")
+                                                .fragmentSelector(
+                                                        s ->
+                                                                s.fragmentSelectorType(
+                                                                                FragmentSelectorType
+                                                                                        .PRODUCER_TIMESTAMP)
+                                                                        .timestampRange(
+                                                                                range(
+                                                                                        T + 2000,
+                                                                                        T + 6000))))
+                        .fragments();
+        assertThat(byProducer)
+                .extracting(Fragment::fragmentNumber)
+                .containsExactly(
+                        records.get(1).fragmentNumber(),
+                        records.get(2).fragmentNumber(),
+                        records.get(3).fragmentNumber());
+        List<Fragment> byServer =
+                clients.media
+                        .listFragments(
+                                b ->
+                                        b.streamARN(localKvs.stream("lf").arn())
+                                                .fragmentSelector(
+                                                        s ->
+                                                                s.fragmentSelectorType(
+                                                                                FragmentSelectorType
+                                                                                        .SERVER_TIMESTAMP)
+                                                                        .timestampRange(
+                                                                                range(
+                                                                                        T + 2000,
+                                                                                        T + 6000))))
+                        .fragments();
+        assertThat(byServer)
+                .extracting(Fragment::fragmentNumber)
+                .containsExactly(records.get(1).fragmentNumber(), records.get(2).fragmentNumber());
     }
 
     @Test
@@ -78,28 +108,65 @@ class LocalKvsListFragmentsTest {
         int pages = 0;
         do {
             String next = token;
-            ListFragmentsResponse page = clients.media.listFragments(b -> b.streamName("lf").maxResults(10L).nextToken(next));
+            ListFragmentsResponse page =
+                    clients.media.listFragments(
+                            b -> b.streamName("lf").maxResults(10L).nextToken(next));
             page.fragments().forEach(f -> numbers.add(f.fragmentNumber()));
             token = page.nextToken();
             pages++;
         } while (token != null);
         assertThat(pages).isEqualTo(3);
-        assertThat(numbers).containsExactlyElementsOf(records.stream().map(FragmentRecord::fragmentNumber).toList());
-        assertThat(clients.media.listFragmentsPaginator(b -> b.streamName("lf").maxResults(7L)).fragments()).hasSize(25);
+        assertThat(numbers)
+                .containsExactlyElementsOf(
+                        records.stream().map(FragmentRecord::fragmentNumber).toList());
+        assertThat(
+                        clients.media
+                                .listFragmentsPaginator(b -> b.streamName("lf").maxResults(7L))
+                                .fragments())
+                .hasSize(25);
     }
 
     @Test
     void rejectsBadArguments() {
-        assertThatThrownBy(() -> clients.media.listFragments(b -> b.streamName("lf").maxResults(0L)))
+        assertThatThrownBy(
+                        () -> clients.media.listFragments(b -> b.streamName("lf").maxResults(0L)))
                 .isInstanceOf(InvalidArgumentException.class);
-        assertThatThrownBy(() -> clients.media.listFragments(b -> b.streamName("lf").maxResults(1001L)))
+        assertThatThrownBy(
+                        () ->
+                                clients.media.listFragments(
+                                        b -> b.streamName("lf").maxResults(1001L)))
                 .isInstanceOf(InvalidArgumentException.class);
-        assertThatThrownBy(() -> clients.media.listFragments(b -> b.streamName("lf")
-                        .fragmentSelector(s -> s.fragmentSelectorType(FragmentSelectorType.SERVER_TIMESTAMP))))
+        assertThatThrownBy(
+                        () ->
+                                clients.media.listFragments(
+                                        b ->
+                                                b.streamName("lf")
+                                                        .fragmentSelector(
+                                                                s ->
+                                                                        s.fragmentSelectorType(
+                                                                                FragmentSelectorType
+                                                                                        .SERVER_TIMESTAMP))))
                 .isInstanceOf(InvalidArgumentException.class);
-        assertThatThrownBy(() -> clients.media.listFragments(b -> b.streamName("lf").nextToken("garbage")))
+        assertThatThrownBy(
+                        () ->
+                                clients.media.listFragments(
+                                        b -> b.streamName("lf").nextToken("garbage")))
                 .isInstanceOf(InvalidArgumentException.class);
         assertThatThrownBy(() -> clients.media.listFragments(b -> b.streamName("missing")))
                 .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    /**
+     * The range from {@code from} to {@code to}, for the SDK's builder (keeps the nested lambdas
+     * short).
+     */
+    private static java.util.function.Consumer<TimestampRange.Builder> range(
+            Instant from, Instant to) {
+        return r -> r.startTimestamp(from).endTimestamp(to);
+    }
+
+    private static java.util.function.Consumer<TimestampRange.Builder> range(
+            long fromMillis, long toMillis) {
+        return range(Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis));
     }
 }

@@ -12,10 +12,12 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs LocalKvs in the foreground until killed, with a live camera on every stream:
  *
- * <pre>--port 4566 --streams cam-1,cam-2 [--size 1280x720] [--fps 15] [--file clip.mp4] [--host 127.0.0.1]</pre>
+ * <pre>
+ * --port 4566 --streams cam-1,cam-2 [--size 1280x720] [--fps 15] [--file clip.mp4] [--host 127.0.0.1]
+ * </pre>
  *
- * <p>See {@code examples/local-kvs.sh}. Everything but making the media is in
- * {@link LocalKvsLauncher}.
+ * <p>See {@code examples/local-kvs.sh}. Everything but making the media is in {@link
+ * LocalKvsLauncher}.
  */
 @Internal
 public final class LocalKvsMain {
@@ -28,7 +30,8 @@ public final class LocalKvsMain {
                     try {
                         return SyntheticCamera.encode(width, height, fps);
                     } catch (Exception e) {
-                        throw new IllegalStateException("Could not encode the synthetic camera: " + e.getMessage(), e);
+                        throw new IllegalStateException(
+                                "Could not encode the synthetic camera: " + e.getMessage(), e);
                     }
                 }
 
@@ -37,7 +40,8 @@ public final class LocalKvsMain {
                     try {
                         return FileMedia.load(path);
                     } catch (Exception e) {
-                        throw new IllegalArgumentException("Could not load " + path + ": " + e.getMessage(), e);
+                        throw new IllegalArgumentException(
+                                "Could not load " + path + ": " + e.getMessage(), e);
                     }
                 }
             };
@@ -56,10 +60,14 @@ public final class LocalKvsMain {
         System.out.println("LocalKvs: preparing media for " + options.streams() + "...");
         LocalKvs kvs = LocalKvsLauncher.start(options, MEDIA);
         Runtime.getRuntime().addShutdownHook(new Thread(kvs::close, "localkvs-shutdown"));
-        System.out.println("LocalKvs endpoint: " + kvs.endpoint() + "  (region us-east-1, any credentials)");
+        System.out.println(
+                "LocalKvs endpoint: " + kvs.endpoint() + "  (region us-east-1, any credentials)");
         System.out.println("Streams: " + String.join(", ", options.streams()));
-        System.out.println("SDK: endpointOverride(URI.create(\"" + kvs.endpoint() + "\"))   CLI: --endpoint-url "
-                + kvs.endpoint());
+        System.out.println(
+                "SDK: endpointOverride(URI.create(\""
+                        + kvs.endpoint()
+                        + "\"))   CLI: --endpoint-url "
+                        + kvs.endpoint());
         // Serve until the JVM is killed; the shutdown hook closes the server.
         new CountDownLatch(1).await();
     }

@@ -23,7 +23,12 @@ class LocalKvsProducerTest {
     @BeforeEach
     void start() {
         clock = new ManualClock(NOW);
-        localKvs = LocalKvs.builder().clock(clock).retention(Duration.ofHours(1)).maxFragmentsPerStream(1000).build();
+        localKvs =
+                LocalKvs.builder()
+                        .clock(clock)
+                        .retention(Duration.ofHours(1))
+                        .maxFragmentsPerStream(1000)
+                        .build();
     }
 
     @AfterEach
@@ -85,7 +90,9 @@ class LocalKvsProducerTest {
         assertThat(records.get(3).initId()).isNotEqualTo(records.get(2).initId());
         assertThat(records.get(3).mediaIndex()).isZero();
         assertThat(records.get(3).producerMillis()).isEqualTo(records.get(2).producerEndMillis());
-        assertThat(records.subList(3, 6)).extracting(FragmentRecord::durationMillis).containsOnly(1000L);
+        assertThat(records.subList(3, 6))
+                .extracting(FragmentRecord::durationMillis)
+                .containsOnly(1000L);
     }
 
     @Test
@@ -93,7 +100,8 @@ class LocalKvsProducerTest {
         LocalKvsStream stream = localKvs.createStream("stop");
         LiveProducer producer = stream.startLive(new TestMedia("S", 4, 2000));
         assertThatThrownBy(() -> stream.startLive(new TestMedia("S", 4, 2000)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("stop");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("stop");
         clock.advance(Duration.ofSeconds(4));
         producer.stop();
         clock.advance(Duration.ofSeconds(10));
@@ -106,8 +114,11 @@ class LocalKvsProducerTest {
     @Test
     void appendArchivedIsContiguousInLoopOrder() {
         LocalKvsStream stream = localKvs.createStream("archive");
-        List<FragmentRecord> added = stream.appendArchived(new TestMedia("H", 3, 1500), NOW - 60_000, 7);
-        assertThat(added).extracting(FragmentRecord::mediaIndex).containsExactly(0, 1, 2, 0, 1, 2, 0);
+        List<FragmentRecord> added =
+                stream.appendArchived(new TestMedia("H", 3, 1500), NOW - 60_000, 7);
+        assertThat(added)
+                .extracting(FragmentRecord::mediaIndex)
+                .containsExactly(0, 1, 2, 0, 1, 2, 0);
         for (int k = 0; k < added.size(); k++) {
             assertThat(added.get(k).producerMillis()).isEqualTo(NOW - 60_000 + 1500L * k);
         }
@@ -117,7 +128,8 @@ class LocalKvsProducerTest {
     @Test
     void retentionEvictsByAgeAndByCount() {
         LocalKvsStream stream = localKvs.createStream("retention");
-        stream.appendArchived(new TestMedia("R", 3, 2000), NOW - 7_200_000, 3600); // two hours of history
+        stream.appendArchived(
+                new TestMedia("R", 3, 2000), NOW - 7_200_000, 3600); // two hours of history
         List<FragmentRecord> kept = stream.fragments();
         assertThat(kept).hasSizeLessThanOrEqualTo(1000);
         assertThat(kept.get(0).serverEndMillis()).isGreaterThanOrEqualTo(NOW - 3_600_000);
@@ -136,7 +148,8 @@ class LocalKvsProducerTest {
         List<FragmentRecord> records = stream.fragments();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
         assertThat(records).hasSize(1000);
-        assertThat(records.get(records.size() - 1).producerEndMillis()).isGreaterThan(clock.millis() - 2000);
+        assertThat(records.get(records.size() - 1).producerEndMillis())
+                .isGreaterThan(clock.millis() - 2000);
     }
 
     @Test
@@ -164,26 +177,37 @@ class LocalKvsProducerTest {
         stream.startLive(new TestMedia("D", 3, 2000));
         localKvs.deleteStream("del");
         assertThat(stream.isDeleted()).isTrue();
-        assertThatThrownBy(() -> localKvs.stream("del")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> localKvs.stream("del"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("del");
-        assertThatThrownBy(() -> stream.startLive(new TestMedia("D", 3, 2000))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> stream.startLive(new TestMedia("D", 3, 2000)))
+                .isInstanceOf(IllegalStateException.class);
         localKvs.createStream("del");
         assertThat(localKvs.stream("del").fragments()).isEmpty();
     }
 
     @Test
     void argumentsAreChecked() {
-        assertThatThrownBy(() -> localKvs.createStream("bad name")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> localKvs.createStream("bad name"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bad name");
         localKvs.createStream("dup", Map.of());
-        assertThatThrownBy(() -> localKvs.createStream("dup")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> localKvs.createStream("dup"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("already exists");
-        assertThatThrownBy(() -> localKvs.stream("dup").appendArchived(new TestMedia("x", 1, 1000), NOW, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("count");
-        assertThatThrownBy(() -> LocalKvs.builder().port(70000)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(
+                        () ->
+                                localKvs.stream("dup")
+                                        .appendArchived(new TestMedia("x", 1, 1000), NOW, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("count");
+        assertThatThrownBy(() -> LocalKvs.builder().port(70000))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("70000");
-        assertThatThrownBy(() -> LocalKvs.builder().retention(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> LocalKvs.builder().region("mars")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LocalKvs.builder().retention(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LocalKvs.builder().region("mars"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> localKvs.endpoint()).isInstanceOf(IllegalStateException.class);
     }
 }

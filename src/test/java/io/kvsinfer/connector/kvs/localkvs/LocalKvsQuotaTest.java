@@ -1,12 +1,14 @@
 package io.kvsinfer.connector.kvs.localkvs;
 
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesisvideo.model.APIName;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ClientLimitExceededException;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSTimestampRange;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -24,7 +26,8 @@ class LocalKvsQuotaTest {
     private final ManualClock clock = new ManualClock(NOW);
 
     @RegisterExtension
-    final LocalKvsExtension localKvsExtension = LocalKvsExtension.with(b -> b.clock(clock).enforceQuotas(true));
+    final LocalKvsExtension localKvsExtension =
+            LocalKvsExtension.with(b -> b.clock(clock).enforceQuotas(true));
 
     private LocalKvs localKvs;
     private KvsTestClients clients;
@@ -42,23 +45,33 @@ class LocalKvsQuotaTest {
     }
 
     private String session(long max) {
-        return clients.sessionUrl(b -> b.streamName("q").playbackMode("ON_DEMAND").maxMediaPlaylistFragmentResults(max)
-                .hlsFragmentSelector(s -> s.timestampRange(r -> r.startTimestamp(Instant.ofEpochMilli(T))
-                        .endTimestamp(Instant.ofEpochMilli(NOW)))));
+        return clients.sessionUrl(
+                b ->
+                        b.streamName("q")
+                                .playbackMode("ON_DEMAND")
+                                .maxMediaPlaylistFragmentResults(max)
+                                .hlsFragmentSelector(s -> s.timestampRange(range(T, NOW))));
     }
 
     private static void assertThrottled(HttpResponse<byte[]> response) {
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.headers().firstValue("x-amzn-ErrorType").orElseThrow()).startsWith("ClientLimitExceededException:");
+        assertThat(response.headers().firstValue("x-amzn-ErrorType").orElseThrow())
+                .startsWith("ClientLimitExceededException:");
     }
 
     @Test
     void getDataEndpointAllowsFivePerSecondPerStream() {
         for (int i = 0; i < 5; i++) {
-            clients.kvs.getDataEndpoint(b -> b.streamName("q").apiName(APIName.GET_HLS_STREAMING_SESSION_URL));
+            clients.kvs.getDataEndpoint(
+                    b -> b.streamName("q").apiName(APIName.GET_HLS_STREAMING_SESSION_URL));
         }
-        assertThatThrownBy(() -> clients.kvs.getDataEndpoint(b -> b.streamName("q").apiName(APIName.LIST_FRAGMENTS)))
-                .isInstanceOf(software.amazon.awssdk.services.kinesisvideo.model.ClientLimitExceededException.class);
+        assertThatThrownBy(
+                        () ->
+                                clients.kvs.getDataEndpoint(
+                                        b -> b.streamName("q").apiName(APIName.LIST_FRAGMENTS)))
+                .isInstanceOf(
+                        software.amazon.awssdk.services.kinesisvideo.model
+                                .ClientLimitExceededException.class);
         clock.advance(Duration.ofSeconds(1));
         clients.kvs.getDataEndpoint(b -> b.streamName("q").apiName(APIName.LIST_FRAGMENTS));
     }
@@ -87,17 +100,25 @@ class LocalKvsQuotaTest {
         assertThrottled(clients.get(mediaUrl));
         clock.advance(Duration.ofSeconds(1));
         Playlist playlist = new Playlist(clients.getText(mediaUrl));
-        String init = KvsTestClients.resolve(mediaUrl, playlist.values("#EXT-X-MAP:URI=").get(0).replace("\"", ""));
+        String init =
+                KvsTestClients.resolve(
+                        mediaUrl, playlist.values("#EXT-X-MAP:URI=").get(0).replace("\"", ""));
         for (int i = 0; i < 5; i++) {
             assertThat(clients.get(init).statusCode()).isEqualTo(200);
         }
         assertThrottled(clients.get(init));
         for (int i = 0; i < 20; i++) {
-            assertThat(clients.get(KvsTestClients.resolve(mediaUrl, playlist.uris().get(i))).statusCode()).isEqualTo(200);
+            assertThat(
+                            clients.get(KvsTestClients.resolve(mediaUrl, playlist.uris().get(i)))
+                                    .statusCode())
+                    .isEqualTo(200);
         }
         assertThrottled(clients.get(KvsTestClients.resolve(mediaUrl, playlist.uris().get(20))));
         clock.advance(Duration.ofSeconds(1));
-        assertThat(clients.get(KvsTestClients.resolve(mediaUrl, playlist.uris().get(20))).statusCode()).isEqualTo(200);
+        assertThat(
+                        clients.get(KvsTestClients.resolve(mediaUrl, playlist.uris().get(20)))
+                                .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -119,12 +140,27 @@ class LocalKvsQuotaTest {
                 KvsTestClients freeClients = new KvsTestClients(free)) {
             free.createStream("q").appendArchived(new TestMedia("q", 3, 2000), T, 30);
             for (int i = 0; i < 30; i++) {
-                freeClients.kvs.getDataEndpoint(r -> r.streamName("q").apiName(APIName.GET_HLS_STREAMING_SESSION_URL));
+                freeClients.kvs.getDataEndpoint(
+                        r -> r.streamName("q").apiName(APIName.GET_HLS_STREAMING_SESSION_URL));
             }
             String url = freeClients.sessionUrl(r -> r.streamName("q"));
             for (int i = 0; i < 10; i++) {
                 freeClients.getText(url);
             }
         }
+    }
+
+    /**
+     * The range from {@code from} to {@code to}, for the SDK's builder (keeps the nested lambdas
+     * short).
+     */
+    private static java.util.function.Consumer<HLSTimestampRange.Builder> range(
+            Instant from, Instant to) {
+        return r -> r.startTimestamp(from).endTimestamp(to);
+    }
+
+    private static java.util.function.Consumer<HLSTimestampRange.Builder> range(
+            long fromMillis, long toMillis) {
+        return range(Instant.ofEpochMilli(fromMillis), Instant.ofEpochMilli(toMillis));
     }
 }

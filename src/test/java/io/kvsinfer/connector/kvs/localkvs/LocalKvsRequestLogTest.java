@@ -11,7 +11,9 @@ class LocalKvsRequestLogTest {
 
     @Test
     void sessionTokensAreMasked() {
-        assertThat(KvsHttpServer.redact("FragmentNumber=123&SessionToken=secret-token_1&TrackNumber=1"))
+        assertThat(
+                        KvsHttpServer.redact(
+                                "FragmentNumber=123&SessionToken=secret-token_1&TrackNumber=1"))
                 .isEqualTo("FragmentNumber=123&SessionToken=***&TrackNumber=1");
         assertThat(KvsHttpServer.redact("SessionToken=abc")).isEqualTo("SessionToken=***");
         assertThat(KvsHttpServer.redact("TrackNumber=1")).isEqualTo("TrackNumber=1");

@@ -40,8 +40,8 @@ public final class LocalKvsStream {
     }
 
     /**
-     * Starts a live camera that loops over {@code media} from now on, in real time on the
-     * LocalKvs clock. A stream has at most one running live producer.
+     * Starts a live camera that loops over {@code media} from now on, in real time on the LocalKvs
+     * clock. A stream has at most one running live producer.
      */
     public LiveProducer startLive(FragmentedMedia media) {
         Preconditions.checkNotNull(media, "media must not be null.");
@@ -55,7 +55,8 @@ public final class LocalKvsStream {
     public List<FragmentRecord> appendArchived(FragmentedMedia media, long startMillis, int count) {
         Preconditions.checkNotNull(media, "media must not be null.");
         Preconditions.checkArgument(count >= 1, "count must be >= 1 but was %s.", count);
-        Preconditions.checkArgument(startMillis >= 0, "startMillis must be >= 0 but was %s.", startMillis);
+        Preconditions.checkArgument(
+                startMillis >= 0, "startMillis must be >= 0 but was %s.", startMillis);
         return state.appendArchived(media, startMillis, count);
     }
 

@@ -65,8 +65,8 @@ final class Playlist {
     }
 
     /**
-     * The playlist as a compact sequence: D for a discontinuity, M for a map, F for a fragment,
-     * so tests can assert the structure in one string.
+     * The playlist as a compact sequence: D for a discontinuity, M for a map, F for a fragment, so
+     * tests can assert the structure in one string.
      */
     String shape() {
         StringBuilder s = new StringBuilder();

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Test-only media whose bytes name exactly what was served: {@code MP4|tag|index|start|seq},
- * {@code TS|tag|index|start} or {@code INIT|tag}, padded to a fixed size.
+ * Test-only media whose bytes name exactly what was served: {@code MP4|tag|index|start|seq}, {@code
+ * TS|tag|index|start} or {@code INIT|tag}, padded to a fixed size.
  */
 final class TestMedia implements FragmentedMedia {
 
@@ -25,7 +25,13 @@ final class TestMedia implements FragmentedMedia {
         this(tag, fragmentCount, durationMillis, "V_MPEG/ISO/AVC", 1280, 720);
     }
 
-    TestMedia(String tag, int fragmentCount, long durationMillis, String codecId, int width, int height) {
+    TestMedia(
+            String tag,
+            int fragmentCount,
+            long durationMillis,
+            String codecId,
+            int width,
+            int height) {
         this.tag = tag;
         this.fragmentCount = fragmentCount;
         this.durationMillis = durationMillis;

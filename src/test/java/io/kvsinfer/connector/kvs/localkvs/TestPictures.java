@@ -7,7 +7,9 @@ public final class TestPictures {
 
     private TestPictures() {}
 
-    /** A busy picture (gradients plus noise) so that the code must stand out from its surroundings. */
+    /**
+     * A busy picture (gradients plus noise) so that the code must stand out from its surroundings.
+     */
     public static byte[] busy(int width, int height, long seed) {
         Random random = new Random(seed);
         byte[] bgr = new byte[width * height * 3];
@@ -36,8 +38,13 @@ public final class TestPictures {
                 int x1 = Math.min(x0 + 1, width - 1);
                 double fx = sx - x0;
                 for (int c = 0; c < 3; c++) {
-                    double v = (1 - fy) * ((1 - fx) * at(src, width, x0, y0, c) + fx * at(src, width, x1, y0, c))
-                            + fy * ((1 - fx) * at(src, width, x0, y1, c) + fx * at(src, width, x1, y1, c));
+                    double v =
+                            (1 - fy)
+                                            * ((1 - fx) * at(src, width, x0, y0, c)
+                                                    + fx * at(src, width, x1, y0, c))
+                                    + fy
+                                            * ((1 - fx) * at(src, width, x0, y1, c)
+                                                    + fx * at(src, width, x1, y1, c));
                     dst[(y * newWidth + x) * 3 + c] = (byte) Math.round(v);
                 }
             }

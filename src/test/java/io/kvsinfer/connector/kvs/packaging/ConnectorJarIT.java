@@ -24,26 +24,48 @@ class ConnectorJarIT {
     @Test
     void theConnectorJarHoldsOnlyTheConnector() throws IOException {
         List<String> classes = classesIn(jar("connector.jar"));
-        assertThat(classes).as("the connector's public API and its parts")
-                .contains(BASE + "source/KvsHlsSource.class", BASE + "source/reader/CameraFetcher.class",
-                        BASE + "hls/HlsHttpClient.class", BASE + "decoder/FragmentDecoder.class");
-        assertThat(classes).as("every class is one of the connector's packages")
-                .allMatch(name -> name.startsWith(BASE + "source/") || name.startsWith(BASE + "hls/")
-                        || name.startsWith(BASE + "decoder/"));
-        assertThat(classes).noneMatch(name -> name.contains("/localkvs/") || name.contains("/examples/")
-                || name.contains("/testing/"));
+        assertThat(classes)
+                .as("the connector's public API and its parts")
+                .contains(
+                        BASE + "source/KvsHlsSource.class",
+                        BASE + "source/reader/CameraFetcher.class",
+                        BASE + "hls/HlsHttpClient.class",
+                        BASE + "decoder/FragmentDecoder.class");
+        assertThat(classes)
+                .as("every class is one of the connector's packages")
+                .allMatch(
+                        name ->
+                                name.startsWith(BASE + "source/")
+                                        || name.startsWith(BASE + "hls/")
+                                        || name.startsWith(BASE + "decoder/"));
+        assertThat(classes)
+                .noneMatch(
+                        name ->
+                                name.contains("/localkvs/")
+                                        || name.contains("/examples/")
+                                        || name.contains("/testing/"));
     }
 
     @Test
     void localKvsShipsInTheTestsJarWithoutTheTests() throws IOException {
         List<String> classes = classesIn(jar("connector.tests.jar"));
-        assertThat(classes).contains(BASE + "localkvs/LocalKvs.class", BASE + "localkvs/LocalKvsMain.class",
-                BASE + "localkvs/media/SyntheticCamera.class", BASE + "localkvs/FrameIndexCode.class",
-                BASE + "testing/KvsHlsSourceExternalContext.class");
-        assertThat(classes).as("LocalKvs and the test helpers (with their sink adapter) only")
-                .allMatch(name -> name.startsWith(BASE + "localkvs/") || name.startsWith(BASE + "testing/")
-                        || name.startsWith(BASE + "compat/"));
-        assertThat(classes).as("no test classes").noneMatch(name -> name.matches(".*(Test|ITCase|Benchmark)(\\$.*)?\\.class"));
+        assertThat(classes)
+                .contains(
+                        BASE + "localkvs/LocalKvs.class",
+                        BASE + "localkvs/LocalKvsMain.class",
+                        BASE + "localkvs/media/SyntheticCamera.class",
+                        BASE + "localkvs/FrameIndexCode.class",
+                        BASE + "testing/KvsHlsSourceExternalContext.class");
+        assertThat(classes)
+                .as("LocalKvs and the test helpers (with their sink adapter) only")
+                .allMatch(
+                        name ->
+                                name.startsWith(BASE + "localkvs/")
+                                        || name.startsWith(BASE + "testing/")
+                                        || name.startsWith(BASE + "compat/"));
+        assertThat(classes)
+                .as("no test classes")
+                .noneMatch(name -> name.matches(".*(Test|ITCase|Benchmark)(\\$.*)?\\.class"));
     }
 
     private static File jar(String property) {
@@ -54,7 +76,9 @@ class ConnectorJarIT {
 
     private static List<String> classesIn(File file) throws IOException {
         try (JarFile jar = new JarFile(file)) {
-            return jar.stream().map(JarEntry::getName).filter(name -> name.endsWith(".class"))
+            return jar.stream()
+                    .map(JarEntry::getName)
+                    .filter(name -> name.endsWith(".class"))
                     .collect(Collectors.toList());
         }
     }

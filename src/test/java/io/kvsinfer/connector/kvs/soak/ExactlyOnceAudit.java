@@ -14,14 +14,22 @@ import java.util.Set;
  * Compares the frames committed for one camera with the frames LocalKvs stored, from the first
  * committed frame to the end of the last fragment stored before {@code reachBy}: every frame of an
  * intact fragment must be there exactly once, a frame of a fragment served damaged at most once. A
- * camera that stalls part-way loses every frame after its stall. The stream index of each committed frame comes
- * from its timestamp, and {@link FrameSequenceVerifier} checks it against the index in its pixels.
+ * camera that stalls part-way loses every frame after its stall. The stream index of each committed
+ * frame comes from its timestamp, and {@link FrameSequenceVerifier} checks it against the index in
+ * its pixels.
  */
 final class ExactlyOnceAudit {
 
     /** The outcome for one camera. */
-    record Result(String camera, int committed, long expected, long lost, long duplicated,
-                  List<Long> firstProblems, long corruptFragments, long framesLostToCorruption) {
+    record Result(
+            String camera,
+            int committed,
+            long expected,
+            long lost,
+            long duplicated,
+            List<Long> firstProblems,
+            long corruptFragments,
+            long framesLostToCorruption) {
 
         boolean exactlyOnce() {
             return lost == 0 && duplicated == 0;
@@ -32,8 +40,13 @@ final class ExactlyOnceAudit {
 
     private ExactlyOnceAudit() {}
 
-    static Result audit(String camera, List<FrameKey> committed, List<FragmentRecord> fragments,
-                        Set<String> corruptedFragments, double fps, long reachByMillis) {
+    static Result audit(
+            String camera,
+            List<FrameKey> committed,
+            List<FragmentRecord> fragments,
+            Set<String> corruptedFragments,
+            double fps,
+            long reachByMillis) {
         FrameSequenceVerifier verifier = new FrameSequenceVerifier(fragments, fps);
         Map<Long, Integer> seen = new HashMap<>();
         long first = Long.MAX_VALUE;
@@ -77,7 +90,14 @@ final class ExactlyOnceAudit {
                 expected += damaged ? 0 : 1;
             }
         }
-        return new Result(camera, committed.size(), expected, lost, duplicated, problems, corruptFragments,
+        return new Result(
+                camera,
+                committed.size(),
+                expected,
+                lost,
+                duplicated,
+                problems,
+                corruptFragments,
                 lostToCorruption);
     }
 

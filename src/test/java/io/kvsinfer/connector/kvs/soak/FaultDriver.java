@@ -18,7 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Injects the faults of a {@link FaultSchedule} into LocalKvs, its producers and the MiniCluster. */
+/**
+ * Injects the faults of a {@link FaultSchedule} into LocalKvs, its producers and the MiniCluster.
+ */
 final class FaultDriver implements AutoCloseable {
 
     /** One injected fault, as the report lists it. */
@@ -26,9 +28,10 @@ final class FaultDriver implements AutoCloseable {
 
     private static final List<KvsOperation> CONTROL_PLANE =
             List.of(KvsOperation.GET_DATA_ENDPOINT, KvsOperation.GET_HLS_STREAMING_SESSION_URL);
-    private static final List<KvsOperation> HLS = List.of(
-            KvsOperation.GET_HLS_MASTER_PLAYLIST, KvsOperation.GET_HLS_MEDIA_PLAYLIST,
-            KvsOperation.GET_MP4_INIT_FRAGMENT, KvsOperation.GET_MP4_MEDIA_FRAGMENT);
+    private static final List<KvsOperation> HLS =
+            List.of(
+                    KvsOperation.GET_HLS_MASTER_PLAYLIST, KvsOperation.GET_HLS_MEDIA_PLAYLIST,
+                    KvsOperation.GET_MP4_INIT_FRAGMENT, KvsOperation.GET_MP4_MEDIA_FRAGMENT);
 
     private final Random random;
     private final FaultInjector faults;
@@ -39,7 +42,11 @@ final class FaultDriver implements AutoCloseable {
     private final List<Injected> injected = new ArrayList<>();
     private int taskManagersStarted = 1;
 
-    FaultDriver(long seed, FaultInjector faults, Map<String, LiveProducer> producers, MiniCluster miniCluster) {
+    FaultDriver(
+            long seed,
+            FaultInjector faults,
+            Map<String, LiveProducer> producers,
+            MiniCluster miniCluster) {
         this.random = new Random(seed);
         this.faults = faults;
         this.producers = producers;
@@ -47,45 +54,50 @@ final class FaultDriver implements AutoCloseable {
     }
 
     Injected inject(Duration at, SoakFault fault) throws Exception {
-        Injected done = switch (fault) {
-            case SESSION_EXPIRY -> {
-                faults.expireAllSessions();
-                yield new Injected(at, fault, "all sessions", null);
-            }
-            case SERVER_ERROR -> fail(at, fault, 500, "InternalFailure");
-            case THROTTLING -> fail(at, fault, 400, "ClientLimitExceededException");
-            case CONNECTION_RESET -> {
-                KvsOperation op = pick(HLS);
-                faults.resetNext(op, 1);
-                yield new Injected(at, fault, op.name(), op);
-            }
-            case SLOW_ANSWER -> {
-                KvsOperation op = pick(HLS);
-                Duration delay = Duration.ofMillis(1000 + random.nextInt(4000));
-                faults.delay(op, delay, 1);
-                yield new Injected(at, fault, op.name() + " by " + delay.toMillis() + " ms", op);
-            }
-            case CORRUPT_FRAGMENT -> {
-                Corruption corruption = random.nextBoolean() ? Corruption.TRUNCATE : Corruption.GARBAGE;
-                faults.corruptNext(1, corruption);
-                yield new Injected(at, fault, corruption.name(), KvsOperation.GET_MP4_MEDIA_FRAGMENT);
-            }
-            case PRODUCER_PAUSE -> {
-                String camera = pick(List.copyOf(producers.keySet()));
-                long pauseMillis = 3000 + random.nextInt(7000);
-                LiveProducer producer = producers.get(camera);
-                producer.pause();
-                resumer.schedule(producer::resume, pauseMillis, TimeUnit.MILLISECONDS);
-                yield new Injected(at, fault, camera + " for " + pauseMillis + " ms", null);
-            }
-            case TASK_MANAGER_FAILOVER -> {
-                int victim = runningTaskManagers.removeFirst();
-                miniCluster.terminateTaskManager(victim).get();
-                miniCluster.startTaskManager();
-                runningTaskManagers.addLast(taskManagersStarted++);
-                yield new Injected(at, fault, "TaskManager " + victim + " terminated", null);
-            }
-        };
+        Injected done =
+                switch (fault) {
+                    case SESSION_EXPIRY -> {
+                        faults.expireAllSessions();
+                        yield new Injected(at, fault, "all sessions", null);
+                    }
+                    case SERVER_ERROR -> fail(at, fault, 500, "InternalFailure");
+                    case THROTTLING -> fail(at, fault, 400, "ClientLimitExceededException");
+                    case CONNECTION_RESET -> {
+                        KvsOperation op = pick(HLS);
+                        faults.resetNext(op, 1);
+                        yield new Injected(at, fault, op.name(), op);
+                    }
+                    case SLOW_ANSWER -> {
+                        KvsOperation op = pick(HLS);
+                        Duration delay = Duration.ofMillis(1000 + random.nextInt(4000));
+                        faults.delay(op, delay, 1);
+                        yield new Injected(
+                                at, fault, op.name() + " by " + delay.toMillis() + " ms", op);
+                    }
+                    case CORRUPT_FRAGMENT -> {
+                        Corruption corruption =
+                                random.nextBoolean() ? Corruption.TRUNCATE : Corruption.GARBAGE;
+                        faults.corruptNext(1, corruption);
+                        yield new Injected(
+                                at, fault, corruption.name(), KvsOperation.GET_MP4_MEDIA_FRAGMENT);
+                    }
+                    case PRODUCER_PAUSE -> {
+                        String camera = pick(List.copyOf(producers.keySet()));
+                        long pauseMillis = 3000 + random.nextInt(7000);
+                        LiveProducer producer = producers.get(camera);
+                        producer.pause();
+                        resumer.schedule(producer::resume, pauseMillis, TimeUnit.MILLISECONDS);
+                        yield new Injected(at, fault, camera + " for " + pauseMillis + " ms", null);
+                    }
+                    case TASK_MANAGER_FAILOVER -> {
+                        int victim = runningTaskManagers.removeFirst();
+                        miniCluster.terminateTaskManager(victim).get();
+                        miniCluster.startTaskManager();
+                        runningTaskManagers.addLast(taskManagersStarted++);
+                        yield new Injected(
+                                at, fault, "TaskManager " + victim + " terminated", null);
+                    }
+                };
         injected.add(done);
         return done;
     }
@@ -113,8 +125,11 @@ final class FaultDriver implements AutoCloseable {
     /** Faults that went to HLS requests of the source's own client (not retried inside the SDK). */
     long hlsRequestFaults() {
         return injected.stream()
-                .filter(i -> i.fault() == SoakFault.SERVER_ERROR || i.fault() == SoakFault.THROTTLING
-                        || i.fault() == SoakFault.CONNECTION_RESET)
+                .filter(
+                        i ->
+                                i.fault() == SoakFault.SERVER_ERROR
+                                        || i.fault() == SoakFault.THROTTLING
+                                        || i.fault() == SoakFault.CONNECTION_RESET)
                 .filter(i -> HLS.contains(i.op()))
                 .count();
     }

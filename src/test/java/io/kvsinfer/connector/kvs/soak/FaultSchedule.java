@@ -40,7 +40,9 @@ final class FaultSchedule {
         List<Entry> entries = new ArrayList<>();
         long slotMillis = slot.toMillis();
         long nextFailover = failoverEvery.toMillis() / 2;
-        for (long start = slotMillis / 2; start + slotMillis <= length.toMillis(); start += slotMillis) {
+        for (long start = slotMillis / 2;
+                start + slotMillis <= length.toMillis();
+                start += slotMillis) {
             SoakFault fault;
             if (start >= nextFailover) {
                 fault = SoakFault.TASK_MANAGER_FAILOVER;

@@ -22,15 +22,23 @@ final class MemoryProbe {
     private final LongSupplier harnessBytes;
     private final List<Sample> samples = new ArrayList<>();
 
-    /** @param harnessBytes heap the test itself keeps on purpose (the committed frames), subtracted */
+    /**
+     * @param harnessBytes heap the test itself keeps on purpose (the committed frames), subtracted
+     */
     MemoryProbe(LongSupplier harnessBytes) {
         this.harnessBytes = harnessBytes;
     }
 
     synchronized Sample sample() {
         System.gc();
-        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() - harnessBytes.getAsLong();
-        Sample sample = new Sample((System.nanoTime() - startNanos) / 60e9, heap / MB, ResidentMemory.bytes() / MB);
+        long heap =
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()
+                        - harnessBytes.getAsLong();
+        Sample sample =
+                new Sample(
+                        (System.nanoTime() - startNanos) / 60e9,
+                        heap / MB,
+                        ResidentMemory.bytes() / MB);
         samples.add(sample);
         return sample;
     }
@@ -47,10 +55,11 @@ final class MemoryProbe {
     /**
      * Resident memory between failovers: the slope within each stretch from a minute after one
      * failover to the next, averaged weighted by the stretch's length. A failover starts a new
-     * TaskManager in this JVM, which steps resident memory up once; steady growth between
-     * failovers is what a leak in the reading path would show.
+     * TaskManager in this JVM, which steps resident memory up once; steady growth between failovers
+     * is what a leak in the reading path would show.
      */
-    static double rssSlopeBetweenFailoversMbPerHour(List<Sample> samples, List<Double> failoverMinutes) {
+    static double rssSlopeBetweenFailoversMbPerHour(
+            List<Sample> samples, List<Double> failoverMinutes) {
         List<Double> bounds = new java.util.ArrayList<>();
         bounds.add(samples.get(0).minutes() + 3);
         failoverMinutes.forEach(f -> bounds.add(f));
@@ -69,22 +78,40 @@ final class MemoryProbe {
         return total == 0 ? Double.NaN : weighted / total;
     }
 
-    /** How much resident memory rose across each failover: after (1 to 3 min) minus before (2 min). */
+    /**
+     * How much resident memory rose across each failover: after (1 to 3 min) minus before (2 min).
+     */
     static List<Double> rssStepsAtFailovers(List<Sample> samples, List<Double> failoverMinutes) {
         List<Double> steps = new java.util.ArrayList<>();
         for (double f : failoverMinutes) {
-            double before = samples.stream().filter(s -> s.minutes() >= f - 2 && s.minutes() < f).mapToDouble(Sample::rssMb).average().orElse(Double.NaN);
-            double after = samples.stream().filter(s -> s.minutes() >= f + 1 && s.minutes() < f + 3).mapToDouble(Sample::rssMb).average().orElse(Double.NaN);
+            double before =
+                    samples.stream()
+                            .filter(s -> s.minutes() >= f - 2 && s.minutes() < f)
+                            .mapToDouble(Sample::rssMb)
+                            .average()
+                            .orElse(Double.NaN);
+            double after =
+                    samples.stream()
+                            .filter(s -> s.minutes() >= f + 1 && s.minutes() < f + 3)
+                            .mapToDouble(Sample::rssMb)
+                            .average()
+                            .orElse(Double.NaN);
             steps.add(after - before);
         }
         return steps;
     }
 
-    private static double slopeMbPerHour(List<Sample> samples, double fromMinute, double toMinute, boolean heap) {
-        List<Sample> tail = samples.stream().filter(s -> s.minutes() >= fromMinute && s.minutes() < toMinute).toList();
+    private static double slopeMbPerHour(
+            List<Sample> samples, double fromMinute, double toMinute, boolean heap) {
+        List<Sample> tail =
+                samples.stream()
+                        .filter(s -> s.minutes() >= fromMinute && s.minutes() < toMinute)
+                        .toList();
         if (tail.size() < 3) {
             return Double.NaN;
         }
-        return ResidentMemory.slope(tail, Sample::minutes, sample -> heap ? sample.heapMb() : sample.rssMb()) * 60;
+        return ResidentMemory.slope(
+                        tail, Sample::minutes, sample -> heap ? sample.heapMb() : sample.rssMb())
+                * 60;
     }
 }

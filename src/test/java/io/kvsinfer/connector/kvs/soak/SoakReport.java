@@ -41,16 +41,28 @@ final class SoakReport {
     }
 
     SoakReport keyValues(Map<String, ?> values) {
-        return table(List.of("what", "value"), values.entrySet().stream()
-                .map(e -> List.of(e.getKey(), String.valueOf(e.getValue()))).toList());
+        return table(
+                List.of("what", "value"),
+                values.entrySet().stream()
+                        .map(e -> List.of(e.getKey(), String.valueOf(e.getValue())))
+                        .toList());
     }
 
     void write(Path directory, List<MemoryProbe.Sample> samples) throws IOException {
         Files.createDirectories(directory);
-        markdown.append("![heap and resident memory](memory.png)\n\nSamples: [memory.csv](memory.csv).\n");
+        markdown.append(
+                "![heap and resident memory](memory.png)\n\nSamples: [memory.csv](memory.csv).\n");
         Files.writeString(directory.resolve("report.md"), markdown);
         StringBuilder csv = new StringBuilder("minutes,heap_mb,rss_mb\n");
-        samples.forEach(s -> csv.append(String.format(Locale.ROOT, "%.2f,%.1f,%.1f%n", s.minutes(), s.heapMb(), s.rssMb())));
+        samples.forEach(
+                s ->
+                        csv.append(
+                                String.format(
+                                        Locale.ROOT,
+                                        "%.2f,%.1f,%.1f%n",
+                                        s.minutes(),
+                                        s.heapMb(),
+                                        s.rssMb())));
         Files.writeString(directory.resolve("memory.csv"), csv);
         XYSeries heap = new XYSeries("heap after full GC, MB (committed frames excluded)");
         XYSeries rss = new XYSeries("resident memory of the JVM, MB");
@@ -61,8 +73,16 @@ final class SoakReport {
         XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(heap);
         data.addSeries(rss);
-        JFreeChart chart = ChartFactory.createXYLineChart("Soak: memory over time", "minutes", "MB", data,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart =
+                ChartFactory.createXYLineChart(
+                        "Soak: memory over time",
+                        "minutes",
+                        "MB",
+                        data,
+                        PlotOrientation.VERTICAL,
+                        true,
+                        false,
+                        false);
         ChartUtils.saveChartAsPNG(directory.resolve("memory.png").toFile(), chart, 900, 450);
     }
 

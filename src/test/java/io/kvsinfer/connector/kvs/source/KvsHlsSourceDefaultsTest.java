@@ -12,7 +12,10 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What build() really produced: the defaults, the DEFAULT preset, and the checks on region and discovery. */
+/**
+ * What build() really produced: the defaults, the DEFAULT preset, and the checks on region and
+ * discovery.
+ */
 class KvsHlsSourceDefaultsTest {
 
     private static KvsSourceConfig built(KvsHlsSourceBuilder<VideoFrame> builder) {
@@ -35,30 +38,52 @@ class KvsHlsSourceDefaultsTest {
     @Test
     void theDefaultPresetIsTheDefaultsAndPresetsLeaveTheMultiplierAlone() {
         KvsSourceConfig defaults = built(KvsHlsSource.builder());
-        KvsSourceConfig preset = built(KvsHlsSource.builder().setReconnectDelay(Duration.ofSeconds(1))
-                .applyPreset(KvsSourcePreset.DEFAULT));
+        KvsSourceConfig preset =
+                built(
+                        KvsHlsSource.builder()
+                                .setReconnectDelay(Duration.ofSeconds(1))
+                                .applyPreset(KvsSourcePreset.DEFAULT));
         assertThat(preset.sessionDuration()).isEqualTo(defaults.sessionDuration());
         assertThat(preset.urlRefreshMargin()).isEqualTo(defaults.urlRefreshMargin());
-        assertThat(preset.reconnectDelay()).as("the preset replaces what was set before").isEqualTo(defaults.reconnectDelay());
+        assertThat(preset.reconnectDelay())
+                .as("the preset replaces what was set before")
+                .isEqualTo(defaults.reconnectDelay());
         assertThat(preset.maxReconnectDelay()).isEqualTo(defaults.maxReconnectDelay());
         assertThat(preset.backoffMultiplier()).isEqualTo(defaults.backoffMultiplier());
         assertThat(preset.maxConsecutiveErrors()).isEqualTo(defaults.maxConsecutiveErrors());
 
-        KvsSourceConfig production = built(KvsHlsSource.builder().setBackoffMultiplier(3.0)
-                .applyPreset(KvsSourcePreset.PRODUCTION));
+        KvsSourceConfig production =
+                built(
+                        KvsHlsSource.builder()
+                                .setBackoffMultiplier(3.0)
+                                .applyPreset(KvsSourcePreset.PRODUCTION));
         assertThat(production.backoffMultiplier()).isEqualTo(3.0);
         assertThat(production.maxConsecutiveErrors()).isEqualTo(20);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"us-east-1", "eu-central-1", "ap-southeast-5", "us-gov-west-1", "cn-northwest-1",
-        "xx-newplace-7"})
+    @ValueSource(
+            strings = {
+                "us-east-1",
+                "eu-central-1",
+                "ap-southeast-5",
+                "us-gov-west-1",
+                "cn-northwest-1",
+                "xx-newplace-7"
+            })
     void wellFormedRegionsAreAccepted(String region) {
         assertThat(built(KvsHlsSource.builder().setRegion(region)).region()).isEqualTo(region);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"US East", "us_east_1", "https://kinesisvideo.us-east-1.amazonaws.com", "useast1", "-"})
+    @ValueSource(
+            strings = {
+                "US East",
+                "us_east_1",
+                "https://kinesisvideo.us-east-1.amazonaws.com",
+                "useast1",
+                "-"
+            })
     void aMalformedRegionIsRejectedWithTheValue(String region) {
         assertThatThrownBy(() -> built(KvsHlsSource.builder().setRegion(region)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -68,9 +93,15 @@ class KvsHlsSourceDefaultsTest {
 
     @Test
     void aNegativeDiscoveryIntervalIsRejected() {
-        assertThatThrownBy(() -> built(KvsHlsSource.builder().discoverStreams("cam-")
-                .setDiscoveryInterval(Duration.ofSeconds(-5))))
+        assertThatThrownBy(
+                        () ->
+                                built(
+                                        KvsHlsSource.builder()
+                                                .discoverStreams("cam-")
+                                                .setDiscoveryInterval(Duration.ofSeconds(-5))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'source.kvs.discovery.interval': PT-5S; allowed: 0 (discover once) or above");
+                .hasMessageContaining(
+                        "'source.kvs.discovery.interval': PT-5S; allowed: 0 (discover once) or"
+                                + " above");
     }
 }

@@ -1,12 +1,12 @@
 package io.kvsinfer.connector.kvs.source;
 
-import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.testing.CommittedFramesSink;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
 
 import org.apache.flink.api.common.JobStatus;
@@ -52,13 +52,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KvsHlsSourceExactlyOnceITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(4)
+                            .build());
 
     private static final int FPS = 15;
     private static final List<String> CAMERAS = List.of("eo-1", "eo-2");
-    @RegisterExtension
-    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+    @RegisterExtension static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
 
     private static LocalKvs kvs;
 
@@ -72,7 +75,6 @@ class KvsHlsSourceExactlyOnceITCase {
         Thread.sleep(2200);
     }
 
-
     private static StreamExecutionEnvironment environment(Configuration conf) {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -83,10 +85,17 @@ class KvsHlsSourceExactlyOnceITCase {
         return env;
     }
 
-    private static void buildJob(StreamExecutionEnvironment env, CommittedFramesSink sink, boolean failOnce) {
-        KvsHlsSource<FrameKey> source = sourceFor(kvs).addStream(CAMERAS.get(0)).addStream(CAMERAS.get(1))
-                .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
-        var frames = env.fromSource(source, WatermarkStrategy.noWatermarks(), "cameras").uid("kvs-source");
+    private static void buildJob(
+            StreamExecutionEnvironment env, CommittedFramesSink sink, boolean failOnce) {
+        KvsHlsSource<FrameKey> source =
+                sourceFor(kvs)
+                        .addStream(CAMERAS.get(0))
+                        .addStream(CAMERAS.get(1))
+                        .setFrameMapper(new PixelIndexMapper(), FrameKey.class)
+                        .build();
+        var frames =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "cameras")
+                        .uid("kvs-source");
         if (failOnce) {
             frames = frames.map(new FailOnceAfterCheckpoint(40)).uid("fail-once");
         }
@@ -111,11 +120,14 @@ class KvsHlsSourceExactlyOnceITCase {
     }
 
     @Test
-    void aKilledJobStartedFromItsRetainedCheckpointEmitsEveryFrameOnce(@TempDir Path checkpoints) throws Exception {
+    void aKilledJobStartedFromItsRetainedCheckpointEmitsEveryFrameOnce(@TempDir Path checkpoints)
+            throws Exception {
         CommittedFramesSink sink = new CommittedFramesSink();
         Configuration first = new Configuration();
         first.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        first.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        first.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         StreamExecutionEnvironment env = environment(first);
         buildJob(env, sink, false);
         JobClient job = env.executeAsync("to be killed");
@@ -144,30 +156,36 @@ class KvsHlsSourceExactlyOnceITCase {
         assertThat(byCamera).containsOnlyKeys(CAMERAS);
         for (String name : CAMERAS) {
             List<FrameKey> frames = new ArrayList<>(byCamera.get(name));
-            // Commit order across checkpoints follows emission order per camera; sort by time anyway
+            // Commit order across checkpoints follows emission order per camera; sort by time
+            // anyway
             // so that a duplicate shows up as a repeated index rather than a reordering.
             frames.sort(Comparator.comparingLong(f -> f.timestampMillis));
             new FrameSequenceVerifier(kvs.stream(name).fragments(), FPS).assertContiguous(frames);
         }
     }
 
-    private static void awaitCommitted(CommittedFramesSink sink, java.util.function.BooleanSupplier condition, int perCamera)
+    private static void awaitCommitted(
+            CommittedFramesSink sink, java.util.function.BooleanSupplier condition, int perCamera)
             throws InterruptedException {
         long deadline = System.currentTimeMillis() + 90_000;
         while (System.currentTimeMillis() < deadline) {
             Map<String, List<FrameKey>> byCamera = byCamera(sink.committed());
             if (condition.getAsBoolean()
-                    && CAMERAS.stream().allMatch(c -> byCamera.getOrDefault(c, List.of()).size() >= perCamera)) {
+                    && CAMERAS.stream()
+                            .allMatch(
+                                    c -> byCamera.getOrDefault(c, List.of()).size() >= perCamera)) {
                 return;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("not enough frames committed: " + byCamera(sink.committed()).keySet());
+        throw new AssertionError(
+                "not enough frames committed: " + byCamera(sink.committed()).keySet());
     }
 
     private static void awaitTerminal(JobClient job) throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;
-        while (!job.getJobStatus().get().isGloballyTerminalState() && System.currentTimeMillis() < deadline) {
+        while (!job.getJobStatus().get().isGloballyTerminalState()
+                && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
         assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.CANCELED);
@@ -177,13 +195,16 @@ class KvsHlsSourceExactlyOnceITCase {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(p -> p.getFileName().toString().equals("_metadata"))
                     .map(Path::getParent)
-                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                    .max(
+                            Comparator.comparingInt(
+                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
                     .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
         }
     }
 
     /** Throws once, some frames after the first completed checkpoint, to make Flink restore. */
-    static final class FailOnceAfterCheckpoint extends RichMapFunction<FrameKey, FrameKey> implements CheckpointListener {
+    static final class FailOnceAfterCheckpoint extends RichMapFunction<FrameKey, FrameKey>
+            implements CheckpointListener {
         static final AtomicBoolean FAILED = new AtomicBoolean();
         static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
         static final AtomicInteger SEEN_AFTER_CHECKPOINT = new AtomicInteger();
@@ -201,9 +222,11 @@ class KvsHlsSourceExactlyOnceITCase {
 
         @Override
         public FrameKey map(FrameKey frame) {
-            if (CHECKPOINTED.get() && SEEN_AFTER_CHECKPOINT.incrementAndGet() > framesAfterCheckpoint
+            if (CHECKPOINTED.get()
+                    && SEEN_AFTER_CHECKPOINT.incrementAndGet() > framesAfterCheckpoint
                     && FAILED.compareAndSet(false, true)) {
-                throw new RuntimeException("injected failure after " + framesAfterCheckpoint + " frames");
+                throw new RuntimeException(
+                        "injected failure after " + framesAfterCheckpoint + " frames");
             }
             return frame;
         }

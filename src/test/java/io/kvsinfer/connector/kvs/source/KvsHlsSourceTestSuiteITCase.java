@@ -15,16 +15,14 @@ import org.apache.flink.core.execution.CheckpointingMode;
 /**
  * Flink's own acceptance suite for FLIP-27 sources, all eight cases, run against KvsHlsSource on
  * LocalKvs in exactly-once semantics: records are integers drawn into video frames (see {@link
- * KvsHlsSourceExternalContext}). The suite's {@link MiniClusterTestEnvironment} is the cluster
- * (one TaskManager, six slots), so no separate MiniClusterExtension is registered.
+ * KvsHlsSourceExternalContext}). The suite's {@link MiniClusterTestEnvironment} is the cluster (one
+ * TaskManager, six slots), so no separate MiniClusterExtension is registered.
  */
 class KvsHlsSourceTestSuiteITCase extends SourceTestSuiteBase<Integer> {
 
-    @TestEnv
-    MiniClusterTestEnvironment flink = new MiniClusterTestEnvironment();
+    @TestEnv MiniClusterTestEnvironment flink = new MiniClusterTestEnvironment();
 
-    @TestExternalSystem
-    LocalKvsTestResource localKvs = new LocalKvsTestResource();
+    @TestExternalSystem LocalKvsTestResource localKvs = new LocalKvsTestResource();
 
     @TestContext
     ExternalContextFactory<KvsHlsSourceExternalContext> cameras =

@@ -23,7 +23,15 @@ class PackedRowsTest {
         PackedRows.pack(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), PixelFormat.GRAY8, 2, 2, 2, grey);
         assertThat(grey).containsExactly(1, 2, 3, 4);
 
-        assertThatThrownBy(() -> PackedRows.pack(ByteBuffer.wrap(padded), PixelFormat.BGR24, 2, 2, 8, new byte[10]))
+        assertThatThrownBy(
+                        () ->
+                                PackedRows.pack(
+                                        ByteBuffer.wrap(padded),
+                                        PixelFormat.BGR24,
+                                        2,
+                                        2,
+                                        8,
+                                        new byte[10]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("A 2x2 BGR24 frame needs 12 bytes but the array has 10.");
     }

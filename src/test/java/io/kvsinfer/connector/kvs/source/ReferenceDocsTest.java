@@ -35,11 +35,15 @@ class ReferenceDocsTest {
         assertThat(keys).isNotEmpty().allSatisfy(key -> assertThat(docs).contains("`" + key + "`"));
         Matcher documented = Pattern.compile("`(source\\.kvs\\.[a-z0-9.\\-]+)`").matcher(docs);
         while (documented.find()) {
-            assertThat(keys).as("documented option %s exists", documented.group(1)).contains(documented.group(1));
+            assertThat(keys)
+                    .as("documented option %s exists", documented.group(1))
+                    .contains(documented.group(1));
         }
     }
 
-    /** Every option key named anywhere in the docs or the README exists, so a typo cannot mislead. */
+    /**
+     * Every option key named anywhere in the docs or the README exists, so a typo cannot mislead.
+     */
     @Test
     void everyOptionNamedInAnyDocumentExists() throws Exception {
         List<String> keys = new ArrayList<>();
@@ -55,11 +59,14 @@ class ReferenceDocsTest {
         }
         assertThat(documents).hasSizeGreaterThan(5);
         for (Path document : documents) {
-            Matcher named = Pattern.compile("(source\\.kvs\\.[a-z0-9.\\-]*[a-z0-9])").matcher(Files.readString(document));
+            Matcher named =
+                    Pattern.compile("(source\\.kvs\\.[a-z0-9.\\-]*[a-z0-9])")
+                            .matcher(Files.readString(document));
             while (named.find()) {
                 String key = named.group(1);
                 assertThat(keys.stream().anyMatch(k -> k.equals(key) || k.startsWith(key + ".")))
-                        .as("%s names option %s, which exists", document, key).isTrue();
+                        .as("%s names option %s, which exists", document, key)
+                        .isTrue();
             }
         }
     }
@@ -69,15 +76,22 @@ class ReferenceDocsTest {
         String docs = Files.readString(REFERENCE);
         List<String> names = new ArrayList<>();
         for (Field field : KvsSourceMetrics.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
-                    && !field.getName().equals("GROUP") && !field.getName().equals("CAMERA_KEY")) {
+            if (Modifier.isStatic(field.getModifiers())
+                    && field.getType() == String.class
+                    && !field.getName().equals("GROUP")
+                    && !field.getName().equals("CAMERA_KEY")) {
                 names.add((String) field.get(null));
             }
         }
-        assertThat(names).hasSizeGreaterThan(5).allSatisfy(name -> assertThat(docs).contains("| `" + name + "` |"));
-        Matcher documented = Pattern.compile("\\n\\| `([a-zA-Z_]+)` \\| (counter|gauge) \\|").matcher(docs);
+        assertThat(names)
+                .hasSizeGreaterThan(5)
+                .allSatisfy(name -> assertThat(docs).contains("| `" + name + "` |"));
+        Matcher documented =
+                Pattern.compile("\\n\\| `([a-zA-Z_]+)` \\| (counter|gauge) \\|").matcher(docs);
         while (documented.find()) {
-            assertThat(names).as("documented metric %s exists", documented.group(1)).contains(documented.group(1));
+            assertThat(names)
+                    .as("documented metric %s exists", documented.group(1))
+                    .contains(documented.group(1));
         }
     }
 }

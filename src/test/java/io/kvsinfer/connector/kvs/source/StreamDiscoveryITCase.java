@@ -7,8 +7,8 @@ import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.testing.ArrivalOrderSink;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
-import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
+import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -42,12 +42,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StreamDiscoveryITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     private static final int FPS = 10;
-    @RegisterExtension
-    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+    @RegisterExtension static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
 
     private static LocalKvs kvs;
     private static FragmentedMedia camera;
@@ -58,18 +61,23 @@ class StreamDiscoveryITCase {
         camera = SyntheticCamera.encode(160, 120, FPS);
     }
 
-
-    /** Reads until {@code done} holds for the frames so far; runs each step once its trigger holds. */
-    private static List<FrameKey> run(KvsHlsSource<FrameKey> source, List<Step> steps, Predicate<List<FrameKey>> done)
+    /**
+     * Reads until {@code done} holds for the frames so far; runs each step once its trigger holds.
+     */
+    private static List<FrameKey> run(
+            KvsHlsSource<FrameKey> source, List<Step> steps, Predicate<List<FrameKey>> done)
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         List<FrameKey> frames = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 90_000;
-        try (CloseableIterator<FrameKey> results = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "discovered").executeAndCollect("discovery")) {
+        try (CloseableIterator<FrameKey> results =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "discovered")
+                        .executeAndCollect("discovery")) {
             while (!done.test(frames)) {
-                assertThat(System.currentTimeMillis()).as("frames so far: %s", byCamera(frames).keySet()).isLessThan(deadline);
+                assertThat(System.currentTimeMillis())
+                        .as("frames so far: %s", byCamera(frames).keySet())
+                        .isLessThan(deadline);
                 frames.add(results.next());
                 for (Step step : steps) {
                     if (!step.ran && step.trigger.test(frames)) {
@@ -90,63 +98,89 @@ class StreamDiscoveryITCase {
     void newStreamsAreReadFromTheirFirstFrameAndDeletedOnesFinish() throws Exception {
         kvs.createStream("disc-a").startLive(camera);
         kvs.createStream("unrelated-1").startLive(camera);
-        KvsHlsSource<FrameKey> source = sourceFor(kvs).discoverStreams("disc-")
-                .setDiscoveryInterval(Duration.ofSeconds(1))
-                .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
+        KvsHlsSource<FrameKey> source =
+                sourceFor(kvs)
+                        .discoverStreams("disc-")
+                        .setDiscoveryInterval(Duration.ofSeconds(1))
+                        .setFrameMapper(new PixelIndexMapper(), FrameKey.class)
+                        .build();
         long[] deletedAt = new long[1];
-        List<FrameKey> frames = run(source, List.of(
-                new Step(f -> count(f, "disc-a") >= FPS, () -> kvs.createStream("disc-b").startLive(camera)),
-                new Step(f -> count(f, "disc-b") >= FPS, () -> {
-                    kvs.deleteStream("disc-a");
-                    deletedAt[0] = System.currentTimeMillis();
-                })),
-                f -> deletedAt[0] > 0 && count(f, "disc-b") >= 5 * FPS);
+        List<FrameKey> frames =
+                run(
+                        source,
+                        List.of(
+                                new Step(
+                                        f -> count(f, "disc-a") >= FPS,
+                                        () -> kvs.createStream("disc-b").startLive(camera)),
+                                new Step(
+                                        f -> count(f, "disc-b") >= FPS,
+                                        () -> {
+                                            kvs.deleteStream("disc-a");
+                                            deletedAt[0] = System.currentTimeMillis();
+                                        })),
+                        f -> deletedAt[0] > 0 && count(f, "disc-b") >= 5 * FPS);
 
         Map<String, List<FrameKey>> byCamera = byCamera(frames);
         assertThat(byCamera).containsOnlyKeys("disc-a", "disc-b");
         // The camera created while the job ran is read from its very first frame.
-        List<Long> b = new FrameSequenceVerifier(kvs.stream("disc-b").fragments(), FPS).assertContiguous(byCamera.get("disc-b"));
+        List<Long> b =
+                new FrameSequenceVerifier(kvs.stream("disc-b").fragments(), FPS)
+                        .assertContiguous(byCamera.get("disc-b"));
         assertThat(b.get(0)).isZero();
         // The deleted camera stopped, and the job went on with the other one.
         List<FrameKey> a = byCamera.get("disc-a");
         assertThat(a.get(a.size() - 1).timestampMillis).isLessThan(deletedAt[0]);
         int lastOfA = frames.lastIndexOf(a.get(a.size() - 1));
-        assertThat(frames.subList(lastOfA, frames.size()).stream().filter(f -> f.cameraId.equals("disc-b")).count())
+        assertThat(
+                        frames.subList(lastOfA, frames.size()).stream()
+                                .filter(f -> f.cameraId.equals("disc-b"))
+                                .count())
                 .isGreaterThan(2 * FPS);
     }
 
     @Test
     void tagsSelectStreamsAndNameCamerasAndThrottledDiscoveryRecovers() throws Exception {
-        kvs.createStream("tagged-1", Map.of("site", "lobby", "camera", "front-door")).startLive(camera);
+        kvs.createStream("tagged-1", Map.of("site", "lobby", "camera", "front-door"))
+                .startLive(camera);
         kvs.createStream("tagged-2", Map.of("site", "dock")).startLive(camera);
         kvs.faults().failNext(KvsOperation.LIST_STREAMS, 2, 400, "ClientLimitExceededException");
-        KvsHlsSource<FrameKey> source = sourceFor(kvs).discoverStreams("tagged-")
-                .setRequiredTags(Map.of("site", "lobby"))
-                .setCameraIdTag("camera")
-                .setDiscoveryInterval(Duration.ofSeconds(1))
-                .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
+        KvsHlsSource<FrameKey> source =
+                sourceFor(kvs)
+                        .discoverStreams("tagged-")
+                        .setRequiredTags(Map.of("site", "lobby"))
+                        .setCameraIdTag("camera")
+                        .setDiscoveryInterval(Duration.ofSeconds(1))
+                        .setFrameMapper(new PixelIndexMapper(), FrameKey.class)
+                        .build();
         List<FrameKey> frames = run(source, List.of(), f -> count(f, "front-door") >= 2 * FPS);
         assertThat(byCamera(frames)).containsOnlyKeys("front-door");
         assertThat(kvs.requestCount(KvsOperation.LIST_STREAMS)).isGreaterThanOrEqualTo(3);
-        new FrameSequenceVerifier(kvs.stream("tagged-1").fragments(), FPS).assertContiguous(byCamera(frames).get("front-door"));
+        new FrameSequenceVerifier(kvs.stream("tagged-1").fragments(), FPS)
+                .assertContiguous(byCamera(frames).get("front-door"));
     }
 
     @Test
-    void aRestoreAfterDiscoveryKeepsTheCameraSetAndFindsStreamsCreatedWhileStopped(@TempDir Path savepoints)
-            throws Exception {
+    void aRestoreAfterDiscoveryKeepsTheCameraSetAndFindsStreamsCreatedWhileStopped(
+            @TempDir Path savepoints) throws Exception {
         kvs.createStream("rs-a").startLive(camera);
-        KvsHlsSource<FrameKey> source = sourceFor(kvs).discoverStreams("rs-")
-                .setDiscoveryInterval(Duration.ofSeconds(1))
-                .setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
+        KvsHlsSource<FrameKey> source =
+                sourceFor(kvs)
+                        .discoverStreams("rs-")
+                        .setDiscoveryInterval(Duration.ofSeconds(1))
+                        .setFrameMapper(new PixelIndexMapper(), FrameKey.class)
+                        .build();
 
         ArrivalOrderSink before = new ArrivalOrderSink();
         JobClient first = startJob(source, before, new Configuration());
         awaitFrames(before, "rs-a", FPS);
         kvs.createStream("rs-b").startLive(camera);
         awaitFrames(before, "rs-b", FPS);
-        String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-                .get(60, TimeUnit.SECONDS);
-        // Created while no job runs: found by the restored job's first discovery, from its first frame.
+        String savepoint =
+                first.stopWithSavepoint(
+                                false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(60, TimeUnit.SECONDS);
+        // Created while no job runs: found by the restored job's first discovery, from its first
+        // frame.
         kvs.createStream("rs-c").startLive(camera);
         Thread.sleep(2_500);
 
@@ -171,18 +205,23 @@ class StreamDiscoveryITCase {
             all.addAll(afterByCamera.get(camera));
             new FrameSequenceVerifier(kvs.stream(camera).fragments(), FPS).assertContiguous(all);
         }
-        List<Long> c = new FrameSequenceVerifier(kvs.stream("rs-c").fragments(), FPS).assertContiguous(afterByCamera.get("rs-c"));
+        List<Long> c =
+                new FrameSequenceVerifier(kvs.stream("rs-c").fragments(), FPS)
+                        .assertContiguous(afterByCamera.get("rs-c"));
         assertThat(c.get(0)).isZero();
         before.dispose();
         after.dispose();
     }
 
-    private static JobClient startJob(KvsHlsSource<FrameKey> source, ArrivalOrderSink sink, Configuration conf)
+    private static JobClient startJob(
+            KvsHlsSource<FrameKey> source, ArrivalOrderSink sink, Configuration conf)
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         env.enableCheckpointing(500);
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "discovered").uid("kvs-source").sinkTo(sink);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "discovered")
+                .uid("kvs-source")
+                .sinkTo(sink);
         return env.executeAsync("discovery-restore");
     }
 
@@ -190,10 +229,13 @@ class StreamDiscoveryITCase {
         return sink.received().stream().map(arrival -> arrival.frame).collect(Collectors.toList());
     }
 
-    private static void awaitFrames(ArrivalOrderSink sink, String cameraId, int count) throws InterruptedException {
+    private static void awaitFrames(ArrivalOrderSink sink, String cameraId, int count)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (count(frames(sink), cameraId) < count) {
-            assertThat(System.currentTimeMillis()).as("%s frames of %s", count, cameraId).isLessThan(deadline);
+            assertThat(System.currentTimeMillis())
+                    .as("%s frames of %s", count, cameraId)
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
     }

@@ -13,13 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A test sink that keeps frames in the order they arrive and never blocks, unlike the collect
- * sink, which waits for its client and so stalls the source task's timers (watermark reports
- * among them) while it waits.
+ * A test sink that keeps frames in the order they arrive and never blocks, unlike the collect sink,
+ * which waits for its client and so stalls the source task's timers (watermark reports among them)
+ * while it waits.
  */
 public final class ArrivalOrderSink extends WriterSink<FrameKey> {
     private static final long serialVersionUID = 1L;
-    private static final Map<String, ConcurrentLinkedQueue<Arrival>> STORES = new ConcurrentHashMap<>();
+    private static final Map<String, ConcurrentLinkedQueue<Arrival>> STORES =
+            new ConcurrentHashMap<>();
 
     private final String storeId = UUID.randomUUID().toString();
 

@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * exactly-once sink would have written, so a test can tell whether the source replayed or lost
  * frames across a failure.
  */
-public final class CommittedFramesSink extends WriterSink<FrameKey> implements SupportsCommitter<CommittedFramesSink.Batch> {
+public final class CommittedFramesSink extends WriterSink<FrameKey>
+        implements SupportsCommitter<CommittedFramesSink.Batch> {
     private static final long serialVersionUID = 1L;
     private static final Map<String, Store> STORES = new ConcurrentHashMap<>();
 
@@ -84,7 +85,9 @@ public final class CommittedFramesSink extends WriterSink<FrameKey> implements S
         return new BatchSerializer();
     }
 
-    /** The frames of one writer between two checkpoints, with an id that makes commits idempotent. */
+    /**
+     * The frames of one writer between two checkpoints, with an id that makes commits idempotent.
+     */
     public static final class Batch {
         final String id;
         final List<FrameKey> frames;
@@ -172,7 +175,13 @@ public final class CommittedFramesSink extends WriterSink<FrameKey> implements S
             int count = in.readInt();
             List<FrameKey> frames = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                frames.add(new FrameKey(in.readUTF(), in.readLong(), in.readInt(), in.readInt(), in.readInt()));
+                frames.add(
+                        new FrameKey(
+                                in.readUTF(),
+                                in.readLong(),
+                                in.readInt(),
+                                in.readInt(),
+                                in.readInt()));
             }
             return new Batch(id, frames);
         }

@@ -6,8 +6,10 @@ import java.util.Objects;
 public class FrameKey {
     public String cameraId;
     public long timestampMillis;
+
     /** The index the synthetic camera drew into the picture, or -1 if unreadable. */
     public int pixelIndex;
+
     public int width;
     public int height;
 
@@ -27,8 +29,11 @@ public class FrameKey {
             return false;
         }
         FrameKey that = (FrameKey) o;
-        return timestampMillis == that.timestampMillis && pixelIndex == that.pixelIndex
-                && width == that.width && height == that.height && Objects.equals(cameraId, that.cameraId);
+        return timestampMillis == that.timestampMillis
+                && pixelIndex == that.pixelIndex
+                && width == that.width
+                && height == that.height
+                && Objects.equals(cameraId, that.cameraId);
     }
 
     @Override

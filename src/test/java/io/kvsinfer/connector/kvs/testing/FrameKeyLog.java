@@ -8,11 +8,12 @@ import java.util.Map;
 
 /**
  * An append-only log of frame keys in columns of primitives (18 bytes a frame instead of about 80
- * as objects), so that an hour-long soak can keep every committed frame without its own heap
- * growth hiding a leak in the source. Not thread-safe.
+ * as objects), so that an hour-long soak can keep every committed frame without its own heap growth
+ * hiding a leak in the source. Not thread-safe.
  */
 final class FrameKeyLog {
-    private static final int BYTES_PER_FRAME = Short.BYTES + Long.BYTES + Integer.BYTES + 2 * Short.BYTES;
+    private static final int BYTES_PER_FRAME =
+            Short.BYTES + Long.BYTES + Integer.BYTES + 2 * Short.BYTES;
 
     private final List<String> cameras = new ArrayList<>();
     private final Map<String, Short> cameraOrdinals = new HashMap<>();
@@ -32,10 +33,13 @@ final class FrameKeyLog {
             width = Arrays.copyOf(width, capacity);
             height = Arrays.copyOf(height, capacity);
         }
-        camera[size] = cameraOrdinals.computeIfAbsent(frame.cameraId, id -> {
-            cameras.add(id);
-            return (short) (cameras.size() - 1);
-        });
+        camera[size] =
+                cameraOrdinals.computeIfAbsent(
+                        frame.cameraId,
+                        id -> {
+                            cameras.add(id);
+                            return (short) (cameras.size() - 1);
+                        });
         timestampMillis[size] = frame.timestampMillis;
         pixelIndex[size] = frame.pixelIndex;
         width[size] = (short) frame.width;
@@ -55,7 +59,13 @@ final class FrameKeyLog {
     List<FrameKey> toList() {
         List<FrameKey> frames = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            frames.add(new FrameKey(cameras.get(camera[i]), timestampMillis[i], pixelIndex[i], width[i], height[i]));
+            frames.add(
+                    new FrameKey(
+                            cameras.get(camera[i]),
+                            timestampMillis[i],
+                            pixelIndex[i],
+                            width[i],
+                            height[i]));
         }
         return frames;
     }

@@ -29,19 +29,28 @@ public final class FrameSequenceVerifier {
         FragmentRecord fragment = fragmentAt(frame.timestampMillis);
         long offset = frame.timestampMillis - fragment.producerMillis();
         int inFragment = (int) Math.round(offset * fps / 1000.0);
-        assertThat(Math.abs(fragment.producerMillis() + Math.round(inFragment * 1000.0 / fps) - frame.timestampMillis))
-                .as("timestamp of %s lies on a frame of fragment %s", frame, fragment.fragmentNumber())
+        assertThat(
+                        Math.abs(
+                                fragment.producerMillis()
+                                        + Math.round(inFragment * 1000.0 / fps)
+                                        - frame.timestampMillis))
+                .as(
+                        "timestamp of %s lies on a frame of fragment %s",
+                        frame, fragment.fragmentNumber())
                 .isLessThanOrEqualTo(1);
         int expectedPixelIndex = fragment.mediaIndex() * fragment.frameCount() + inFragment;
         assertThat(frame.pixelIndex)
-                .as("index drawn in the pixels of %s (fragment %s, frame %s)", frame, fragment.fragmentNumber(), inFragment)
+                .as(
+                        "index drawn in the pixels of %s (fragment %s, frame %s)",
+                        frame, fragment.fragmentNumber(), inFragment)
                 .isEqualTo(expectedPixelIndex);
         return fragment.firstFrameIndex() + inFragment;
     }
 
     private FragmentRecord fragmentAt(long timestampMillis) {
         for (FragmentRecord fragment : fragments) {
-            if (timestampMillis >= fragment.producerMillis() && timestampMillis < fragment.producerEndMillis()) {
+            if (timestampMillis >= fragment.producerMillis()
+                    && timestampMillis < fragment.producerEndMillis()) {
                 return fragment;
             }
         }
@@ -59,7 +68,9 @@ public final class FrameSequenceVerifier {
         }
         for (int i = 1; i < indices.size(); i++) {
             assertThat(indices.get(i))
-                    .as("frame %s follows frame %s (%s then %s)", i, i - 1, frames.get(i - 1), frames.get(i))
+                    .as(
+                            "frame %s follows frame %s (%s then %s)",
+                            i, i - 1, frames.get(i - 1), frames.get(i))
                     .isEqualTo(indices.get(i - 1) + 1);
         }
         return indices;

@@ -42,29 +42,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>Splits: split k of this context is the LocalKvs stream {@code <prefix>-k}, one camera of
  *       the source. {@link #createSourceSplitDataWriter} claims the next stream.
- *   <li>Writing: each {@code writeRecords} batch becomes {@link SyntheticCamera#encodeValues}
- *       media (one frame per value, fragments of {@value #FRAMES_PER_FRAGMENT} frames, the last
- *       one shorter: no padding) appended to the stream, contiguous with the stream's previous
- *       batch or, for the unbounded cases, ending about now, like a camera that just uploaded.
+ *   <li>Writing: each {@code writeRecords} batch becomes {@link SyntheticCamera#encodeValues} media
+ *       (one frame per value, fragments of {@value #FRAMES_PER_FRAGMENT} frames, the last one
+ *       shorter: no padding) appended to the stream, contiguous with the stream's previous batch
+ *       or, for the unbounded cases, ending about now, like a camera that just uploaded.
  *   <li>Reading: a {@link FrameMapper} reads the value back from each frame's pixels; a frame
  *       without a readable value fails the job rather than being dropped or guessed.
- *   <li>Values are unique across the whole run (a sequence number), so records of different
- *       splits, and of different batches of one split, never compare equal.
+ *   <li>Values are unique across the whole run (a sequence number), so records of different splits,
+ *       and of different batches of one split, never compare equal.
  *   <li>Bounded cases: the suite builds the source before it writes, so the bounded time axis is
  *       fixed when the context is made: data are written from {@link #boundedBaseMillis} (30 min
  *       ago) on, and the source reads from the earliest fragment and stops at the base plus 20
  *       minutes, far after any data written and still in the past.
- *   <li>Unbounded cases: the source starts at the earliest fragment, so data written before the
- *       job starts are read from the archive and data written later arrive as live fragments.
+ *   <li>Unbounded cases: the source starts at the earliest fragment, so data written before the job
+ *       starts are read from the archive and data written later arrive as live fragments.
  * </ul>
  *
- * <p>A {@code KvsHlsSource} reads the fixed list of streams it is built with; it does not
- * discover streams. In four of the suite's cases (single split, multiple splits, idle reader,
- * TaskManager failure) the suite builds the source <em>before</em> it creates any split writer.
- * For those, {@link #createSource} creates the streams the case will write to ahead of time and
- * the writers then claim them in order. How many is known from the case (the test name the suite
- * hands to the context factory): one for the single-split and TaskManager-failure cases, four
- * otherwise, as {@link #SPLITS_WRITTEN_AFTER_SOURCE} says.
+ * <p>A {@code KvsHlsSource} reads the fixed list of streams it is built with; it does not discover
+ * streams. In four of the suite's cases (single split, multiple splits, idle reader, TaskManager
+ * failure) the suite builds the source <em>before</em> it creates any split writer. For those,
+ * {@link #createSource} creates the streams the case will write to ahead of time and the writers
+ * then claim them in order. How many is known from the case (the test name the suite hands to the
+ * context factory): one for the single-split and TaskManager-failure cases, four otherwise, as
+ * {@link #SPLITS_WRITTEN_AFTER_SOURCE} says.
  */
 public final class KvsHlsSourceExternalContext implements DataStreamSourceExternalContext<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(KvsHlsSourceExternalContext.class);
@@ -79,15 +79,17 @@ public final class KvsHlsSourceExternalContext implements DataStreamSourceExtern
      * display name; cases not listed build the source after their writers (or are unknown: then
      * {@link #DEFAULT_SPLITS_WRITTEN_AFTER_SOURCE}).
      */
-    static final Map<String, Integer> SPLITS_WRITTEN_AFTER_SOURCE = Map.of(
-            "Test source with single split", 1,
-            "Test TaskManager failure", 1,
-            "Test source with multiple splits", 4,
-            "Test source with at least one idle parallelism", 4);
+    static final Map<String, Integer> SPLITS_WRITTEN_AFTER_SOURCE =
+            Map.of(
+                    "Test source with single split", 1,
+                    "Test TaskManager failure", 1,
+                    "Test source with multiple splits", 4,
+                    "Test source with at least one idle parallelism", 4);
 
     static final int DEFAULT_SPLITS_WRITTEN_AFTER_SOURCE = 4;
 
     private static final AtomicInteger CONTEXTS = new AtomicInteger();
+
     /** One sequence for every value written in this JVM: no two records anywhere are equal. */
     private static final AtomicInteger VALUES = new AtomicInteger(1_000);
 
@@ -96,48 +98,70 @@ public final class KvsHlsSourceExternalContext implements DataStreamSourceExtern
     private final String prefix;
     private final long boundedBaseMillis;
     private final long boundedStopMillis;
-    /** Streams of this context, split k at index k; created by writers or reserved by createSource. */
+
+    /**
+     * Streams of this context, split k at index k; created by writers or reserved by createSource.
+     */
     private final List<LocalKvsStream> streams = new ArrayList<>();
+
     /** Producer time at which each stream's next batch may start (no overlap, never backwards). */
     private final List<Long> nextStartMillis = new ArrayList<>();
+
     private int writersCreated;
 
     public KvsHlsSourceExternalContext(LocalKvs kvs, String testName) {
         this.kvs = kvs;
         this.testName = testName;
-        this.prefix = "suite-" + CONTEXTS.incrementAndGet() + "-" + Long.toString(System.nanoTime() & 0xFFFFFF, 36);
-        this.boundedBaseMillis = (System.currentTimeMillis() - Duration.ofMinutes(30).toMillis()) / 1000 * 1000;
+        this.prefix =
+                "suite-"
+                        + CONTEXTS.incrementAndGet()
+                        + "-"
+                        + Long.toString(System.nanoTime() & 0xFFFFFF, 36);
+        this.boundedBaseMillis =
+                (System.currentTimeMillis() - Duration.ofMinutes(30).toMillis()) / 1000 * 1000;
         this.boundedStopMillis = boundedBaseMillis + Duration.ofMinutes(20).toMillis();
     }
 
     @Override
     public synchronized Source<Integer, ?, ?> createSource(TestingSourceSettings settings) {
         if (streams.isEmpty()) {
-            int reserved = SPLITS_WRITTEN_AFTER_SOURCE.getOrDefault(testName, DEFAULT_SPLITS_WRITTEN_AFTER_SOURCE);
+            int reserved =
+                    SPLITS_WRITTEN_AFTER_SOURCE.getOrDefault(
+                            testName, DEFAULT_SPLITS_WRITTEN_AFTER_SOURCE);
             if (!SPLITS_WRITTEN_AFTER_SOURCE.containsKey(testName)) {
-                LOG.warn("Unknown suite case '{}': reserving {} streams for writers that come after the source",
-                        testName, reserved);
+                LOG.warn(
+                        "Unknown suite case '{}': reserving {} streams for writers that come after"
+                                + " the source",
+                        testName,
+                        reserved);
             }
             for (int k = 0; k < reserved; k++) {
                 newStream();
             }
         }
-        KvsHlsSourceBuilder<VideoFrame> builder = LocalKvsCameras.sourceFor(kvs)
-                .setStartingPosition(StartingPosition.earliest())
-                .setOption(KvsSourceOptions.PLAYLIST_POLL_INTERVAL, Duration.ofMillis(250))
-                .setOption(KvsSourceOptions.IDLE_POLL_INTERVAL, Duration.ofMillis(500));
+        KvsHlsSourceBuilder<VideoFrame> builder =
+                LocalKvsCameras.sourceFor(kvs)
+                        .setStartingPosition(StartingPosition.earliest())
+                        .setOption(KvsSourceOptions.PLAYLIST_POLL_INTERVAL, Duration.ofMillis(250))
+                        .setOption(KvsSourceOptions.IDLE_POLL_INTERVAL, Duration.ofMillis(500));
         for (LocalKvsStream stream : streams) {
             builder.addStream(stream.name());
         }
         if (settings.getBoundedness() == Boundedness.BOUNDED) {
             builder.setStoppingTimestamp(Instant.ofEpochMilli(boundedStopMillis));
         }
-        LOG.info("{}: {} source over {} streams {}", testName, settings.getBoundedness(), streams.size(), streamNames());
+        LOG.info(
+                "{}: {} source over {} streams {}",
+                testName,
+                settings.getBoundedness(),
+                streams.size(),
+                streamNames());
         return builder.setFrameMapper(new ValueMapper(), Types.INT).build();
     }
 
     @Override
-    public synchronized ExternalSystemSplitDataWriter<Integer> createSourceSplitDataWriter(TestingSourceSettings settings) {
+    public synchronized ExternalSystemSplitDataWriter<Integer> createSourceSplitDataWriter(
+            TestingSourceSettings settings) {
         int split = writersCreated++;
         if (split == streams.size()) {
             newStream();
@@ -147,7 +171,8 @@ public final class KvsHlsSourceExternalContext implements DataStreamSourceExtern
     }
 
     @Override
-    public List<Integer> generateTestData(TestingSourceSettings settings, int splitIndex, long seed) {
+    public List<Integer> generateTestData(
+            TestingSourceSettings settings, int splitIndex, long seed) {
         int count = 15 + new Random(seed).nextInt(16);
         List<Integer> values = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -197,7 +222,8 @@ public final class KvsHlsSourceExternalContext implements DataStreamSourceExtern
 
     private synchronized void write(int split, boolean bounded, List<Integer> records) {
         int[] values = records.stream().mapToInt(Integer::intValue).toArray();
-        FragmentedMedia media = SyntheticCamera.encodeValues(WIDTH, HEIGHT, FPS, FRAMES_PER_FRAGMENT, values);
+        FragmentedMedia media =
+                SyntheticCamera.encodeValues(WIDTH, HEIGHT, FPS, FRAMES_PER_FRAGMENT, values);
         long duration = 0;
         for (int i = 0; i < media.fragmentCount(); i++) {
             duration += media.durationMillis(i);
@@ -207,15 +233,25 @@ public final class KvsHlsSourceExternalContext implements DataStreamSourceExtern
             start = Math.max(start, System.currentTimeMillis() - duration);
         }
         if (bounded && start + duration > boundedStopMillis) {
-            throw new IllegalStateException("bounded data up to " + (start + duration)
-                    + " would pass the stopping timestamp " + boundedStopMillis);
+            throw new IllegalStateException(
+                    "bounded data up to "
+                            + (start + duration)
+                            + " would pass the stopping timestamp "
+                            + boundedStopMillis);
         }
         LocalKvsStream stream = streams.get(split);
         List<FragmentRecord> written = stream.appendArchived(media, start, media.fragmentCount());
         FragmentRecord last = written.get(written.size() - 1);
         nextStartMillis.set(split, last.producerEndMillis());
-        LOG.info("{}: wrote {} values ({} .. {}) to {} as {} fragments from {}", testName, values.length,
-                values[0], values[values.length - 1], stream.name(), written.size(), Instant.ofEpochMilli(start));
+        LOG.info(
+                "{}: wrote {} values ({} .. {}) to {} as {} fragments from {}",
+                testName,
+                values.length,
+                values[0],
+                values[values.length - 1],
+                stream.name(),
+                written.size(),
+                Instant.ofEpochMilli(start));
     }
 
     /** Writes batches of values into split {@code split}'s stream. */
@@ -245,9 +281,15 @@ public final class KvsHlsSourceExternalContext implements DataStreamSourceExtern
 
         @Override
         public Integer map(CameraFrame frame) {
-            return FrameIndexCode.read(frame.pixels(), frame.width(), frame.height(), frame.stride())
-                    .orElseThrow(() -> new IllegalStateException("Camera " + frame.cameraId()
-                            + ": no value readable in the frame at " + frame.timestampMillis()));
+            return FrameIndexCode.read(
+                            frame.pixels(), frame.width(), frame.height(), frame.stride())
+                    .orElseThrow(
+                            () ->
+                                    new IllegalStateException(
+                                            "Camera "
+                                                    + frame.cameraId()
+                                                    + ": no value readable in the frame at "
+                                                    + frame.timestampMillis()));
         }
     }
 }

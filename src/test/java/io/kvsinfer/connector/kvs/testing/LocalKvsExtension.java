@@ -3,6 +3,7 @@ package io.kvsinfer.connector.kvs.testing;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 
 import org.apache.flink.util.Preconditions;
+
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

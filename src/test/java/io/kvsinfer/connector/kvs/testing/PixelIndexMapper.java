@@ -14,9 +14,16 @@ public final class PixelIndexMapper implements FrameMapper<FrameKey> {
 
     @Override
     public FrameKey map(CameraFrame frame) {
-        int index = FrameIndexCode.read(frame.pixels(), frame.pixelFormat().bytesPerPixel(), frame.width(),
-                frame.height(), frame.stride()).orElse(-1);
-        return new FrameKey(frame.cameraId(), frame.timestampMillis(), index, frame.width(), frame.height());
+        int index =
+                FrameIndexCode.read(
+                                frame.pixels(),
+                                frame.pixelFormat().bytesPerPixel(),
+                                frame.width(),
+                                frame.height(),
+                                frame.stride())
+                        .orElse(-1);
+        return new FrameKey(
+                frame.cameraId(), frame.timestampMillis(), index, frame.width(), frame.height());
     }
 
     /** The same for a {@link VideoFrame} that carries a packed copy of the pixels. */
@@ -24,11 +31,29 @@ public final class PixelIndexMapper implements FrameMapper<FrameKey> {
         PixelFormat format = PixelFormat.valueOf(frame.getPixelFormat());
         int stride = format.bytesPerPixel() * frame.getWidth();
         if (frame.getData().length != stride * frame.getHeight()) {
-            throw new IllegalStateException(frame.getPixelFormat() + " frame " + frame.getWidth() + "x" + frame.getHeight()
-                    + " carries " + frame.getData().length + " bytes");
+            throw new IllegalStateException(
+                    frame.getPixelFormat()
+                            + " frame "
+                            + frame.getWidth()
+                            + "x"
+                            + frame.getHeight()
+                            + " carries "
+                            + frame.getData().length
+                            + " bytes");
         }
-        int index = FrameIndexCode.read(ByteBuffer.wrap(frame.getData()), format.bytesPerPixel(), frame.getWidth(),
-                frame.getHeight(), stride).orElse(-1);
-        return new FrameKey(frame.getCameraId(), frame.getTimestampMillis(), index, frame.getWidth(), frame.getHeight());
+        int index =
+                FrameIndexCode.read(
+                                ByteBuffer.wrap(frame.getData()),
+                                format.bytesPerPixel(),
+                                frame.getWidth(),
+                                frame.getHeight(),
+                                stride)
+                        .orElse(-1);
+        return new FrameKey(
+                frame.getCameraId(),
+                frame.getTimestampMillis(),
+                index,
+                frame.getWidth(),
+                frame.getHeight());
     }
 }

@@ -20,10 +20,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Decodes video with JavaCV as a consumer would, independently of the connector's decoder: in-memory
- * fMP4 ({@code init + fragment}) or MPEG-TS bytes, or FFmpeg's own HLS reader on a session URL. Each
- * frame's index is read from its pixels, and its presentation time is kept exact (pts and the
- * stream's time base), because {@code Frame.timestamp} overflows with epoch-scale pts.
+ * Decodes video with JavaCV as a consumer would, independently of the connector's decoder:
+ * in-memory fMP4 ({@code init + fragment}) or MPEG-TS bytes, or FFmpeg's own HLS reader on a
+ * session URL. Each frame's index is read from its pixels, and its presentation time is kept exact
+ * (pts and the stream's time base), because {@code Frame.timestamp} overflows with epoch-scale pts.
  */
 public final class ReferenceDecoding {
 
@@ -36,16 +36,22 @@ public final class ReferenceDecoding {
      * @param index the frame index read from the pixels, -1 if none could be read
      * @param pts the presentation time in the stream's time base (best effort timestamp)
      */
-    public record Decoded(int index, long pts, int timeBaseNum, int timeBaseDen, int width, int height) {
+    public record Decoded(
+            int index, long pts, int timeBaseNum, int timeBaseDen, int width, int height) {
 
         /**
-         * How far this frame is presented from {@code expectedMillis} (epoch ms, may be fractional),
-         * in milliseconds; with {@code wraps33} the difference is taken modulo the 33-bit TS clock.
+         * How far this frame is presented from {@code expectedMillis} (epoch ms, may be
+         * fractional), in milliseconds; with {@code wraps33} the difference is taken modulo the
+         * 33-bit TS clock.
          */
         public BigDecimal offsetMillisFrom(BigDecimal expectedMillis, boolean wraps33) {
             // ticks = millis * den / (num * 1000)
-            BigDecimal expectedTicks = expectedMillis.multiply(BigDecimal.valueOf(timeBaseDen))
-                    .divide(BigDecimal.valueOf(timeBaseNum * 1000L), MathContext.DECIMAL128);
+            BigDecimal expectedTicks =
+                    expectedMillis
+                            .multiply(BigDecimal.valueOf(timeBaseDen))
+                            .divide(
+                                    BigDecimal.valueOf(timeBaseNum * 1000L),
+                                    MathContext.DECIMAL128);
             BigDecimal diffTicks = BigDecimal.valueOf(pts).subtract(expectedTicks);
             if (wraps33) {
                 BigDecimal wrap = new BigDecimal(TS_WRAP);
@@ -57,7 +63,8 @@ public final class ReferenceDecoding {
                     diffTicks = diffTicks.add(wrap);
                 }
             }
-            return diffTicks.multiply(BigDecimal.valueOf(timeBaseNum * 1000L))
+            return diffTicks
+                    .multiply(BigDecimal.valueOf(timeBaseNum * 1000L))
                     .divide(BigDecimal.valueOf(timeBaseDen), MathContext.DECIMAL128);
         }
     }
@@ -69,9 +76,14 @@ public final class ReferenceDecoding {
         return decode(bytes, format, 0, 0);
     }
 
-    /** Decodes, letting the decoder scale pictures to {@code width x height} when those are positive. */
-    public static List<Decoded> decode(byte[] bytes, String format, int width, int height) throws Exception {
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(new ByteArrayInputStream(bytes), 0)) {
+    /**
+     * Decodes, letting the decoder scale pictures to {@code width x height} when those are
+     * positive.
+     */
+    public static List<Decoded> decode(byte[] bytes, String format, int width, int height)
+            throws Exception {
+        try (FFmpegFrameGrabber grabber =
+                new FFmpegFrameGrabber(new ByteArrayInputStream(bytes), 0)) {
             grabber.setFormat(format);
             if (width > 0) {
                 grabber.setImageWidth(width);
@@ -81,8 +93,12 @@ public final class ReferenceDecoding {
         }
     }
 
-    /** Lets FFmpeg itself read {@code url} with the demuxer {@code format} and the given demuxer options. */
-    public static List<Decoded> decodeUrl(String url, String format, Map<String, String> options) throws Exception {
+    /**
+     * Lets FFmpeg itself read {@code url} with the demuxer {@code format} and the given demuxer
+     * options.
+     */
+    public static List<Decoded> decodeUrl(String url, String format, Map<String, String> options)
+            throws Exception {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(url)) {
             grabber.setFormat(format);
             options.forEach(grabber::setOption);
@@ -98,15 +114,21 @@ public final class ReferenceDecoding {
         List<Decoded> frames = new ArrayList<>();
         Frame frame;
         while ((frame = grabber.grabImage()) != null) {
-            int index = FrameIndexCode.read(
-                            (ByteBuffer) frame.image[0], frame.imageWidth, frame.imageHeight, frame.imageStride)
-                    .orElse(-1);
+            int index =
+                    FrameIndexCode.read(
+                                    (ByteBuffer) frame.image[0],
+                                    frame.imageWidth,
+                                    frame.imageHeight,
+                                    frame.imageStride)
+                            .orElse(-1);
             AVFrame picture = GrabbedPicture.of(grabber);
             long pts = picture.best_effort_timestamp();
             if (pts == avutil.AV_NOPTS_VALUE) {
                 pts = picture.pts();
             }
-            frames.add(new Decoded(index, pts, tb.num(), tb.den(), frame.imageWidth, frame.imageHeight));
+            frames.add(
+                    new Decoded(
+                            index, pts, tb.num(), tb.den(), frame.imageWidth, frame.imageHeight));
         }
         grabber.stop();
         return frames;

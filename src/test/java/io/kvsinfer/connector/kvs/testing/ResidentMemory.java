@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
-/** What memory tests and benchmarks measure: this process's resident memory, and trends in samples of it. */
+/**
+ * What memory tests and benchmarks measure: this process's resident memory, and trends in samples
+ * of it.
+ */
 public final class ResidentMemory {
 
     /** Where Linux reports the process's resident memory ({@code VmRSS}). */

@@ -14,8 +14,8 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 
 /**
- * Builds the AWS credentials provider the options ask for. The caller owns it and closes it
- * (an assumed-role provider holds an STS client).
+ * Builds the AWS credentials provider the options ask for. The caller owns it and closes it (an
+ * assumed-role provider holds an STS client).
  */
 @Internal
 public final class CredentialsProviders {
@@ -36,33 +36,46 @@ public final class CredentialsProviders {
     }
 
     private static AwsCredentialsProvider staticKeys(KvsSourceConfig config) {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey()));
+        return StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey()));
     }
 
-    /** The role's credentials, renewed by the SDK before they expire (it starts 5 minutes ahead). */
+    /**
+     * The role's credentials, renewed by the SDK before they expire (it starts 5 minutes ahead).
+     */
     private static AwsCredentialsProvider assumeRole(KvsSourceConfig config) {
-        AwsCredentialsProvider base = config.hasStaticKeys() ? staticKeys(config)
-                : config.hasProfile() ? ProfileCredentialsProvider.create(config.profileName())
-                : DefaultCredentialsProvider.builder().build();
-        StsClientBuilder sts = StsClient.builder()
-                .region(Region.of(config.region()))
-                .credentialsProvider(base)
-                .overrideConfiguration(io.kvsinfer.connector.kvs.hls.ControlPlaneClients.timeouts(config.httpTimeout().multipliedBy(2)));
+        AwsCredentialsProvider base =
+                config.hasStaticKeys()
+                        ? staticKeys(config)
+                        : config.hasProfile()
+                                ? ProfileCredentialsProvider.create(config.profileName())
+                                : DefaultCredentialsProvider.builder().build();
+        StsClientBuilder sts =
+                StsClient.builder()
+                        .region(Region.of(config.region()))
+                        .credentialsProvider(base)
+                        .overrideConfiguration(
+                                io.kvsinfer.connector.kvs.hls.ControlPlaneClients.timeouts(
+                                        config.httpTimeout().multipliedBy(2)));
         config.stsEndpoint().ifPresent(sts::endpointOverride);
-        AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
-                .roleArn(config.roleArn())
-                .roleSessionName(config.roleSessionName())
-                .durationSeconds((int) config.roleSessionDuration().toSeconds());
+        AssumeRoleRequest.Builder request =
+                AssumeRoleRequest.builder()
+                        .roleArn(config.roleArn())
+                        .roleSessionName(config.roleSessionName())
+                        .durationSeconds((int) config.roleSessionDuration().toSeconds());
         config.roleExternalId().ifPresent(request::externalId);
         StsClient client = sts.build();
-        StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()
-                .stsClient(client)
-                .refreshRequest(request.build())
-                .build();
+        StsAssumeRoleCredentialsProvider provider =
+                StsAssumeRoleCredentialsProvider.builder()
+                        .stsClient(client)
+                        .refreshRequest(request.build())
+                        .build();
         return new AssumedRoleCredentials(provider, client, base);
     }
 
-    /** Closes what an AWS credentials provider holds, if it holds anything (an STS client, a cache). */
+    /**
+     * Closes what an AWS credentials provider holds, if it holds anything (an STS client, a cache).
+     */
     public static void closeQuietly(AwsCredentialsProvider provider) {
         if (provider instanceof AutoCloseable) {
             try {
@@ -74,12 +87,16 @@ public final class CredentialsProviders {
     }
 
     /** The assumed-role provider together with the STS client and base provider it owns. */
-    private static final class AssumedRoleCredentials implements AwsCredentialsProvider, AutoCloseable {
+    private static final class AssumedRoleCredentials
+            implements AwsCredentialsProvider, AutoCloseable {
         private final StsAssumeRoleCredentialsProvider provider;
         private final StsClient client;
         private final AwsCredentialsProvider base;
 
-        AssumedRoleCredentials(StsAssumeRoleCredentialsProvider provider, StsClient client, AwsCredentialsProvider base) {
+        AssumedRoleCredentials(
+                StsAssumeRoleCredentialsProvider provider,
+                StsClient client,
+                AwsCredentialsProvider base) {
             this.provider = provider;
             this.client = client;
             this.base = base;

@@ -4,10 +4,10 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
-import java.io.Serializable;
-import java.net.URI;
 import software.amazon.awssdk.regions.Region;
 
+import java.io.Serializable;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -26,10 +26,8 @@ public final class KvsSourceConfig implements Serializable {
 
     private static final Pattern ROLE_ARN_PATTERN =
             Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
-    private static final Pattern SESSION_NAME_PATTERN =
-            Pattern.compile("[\\w+=,.@-]{2,64}");
-    private static final Pattern EXTERNAL_ID_PATTERN =
-            Pattern.compile("[\\w+=,.@:/-]{2,1224}");
+    private static final Pattern SESSION_NAME_PATTERN = Pattern.compile("[\\w+=,.@-]{2,64}");
+    private static final Pattern EXTERNAL_ID_PATTERN = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     private static final long serialVersionUID = 1L;
 
     public static final int MIN_SESSION_SECONDS = 300;
@@ -44,7 +42,10 @@ public final class KvsSourceConfig implements Serializable {
 
     private void validate() {
         if (!isWellFormedRegion(region())) {
-            throw invalid(REGION, "'" + region() + "'", "an AWS region name such as us-east-1 or eu-central-1");
+            throw invalid(
+                    REGION,
+                    "'" + region() + "'",
+                    "an AWS region name such as us-east-1 or eu-central-1");
         }
         if (discoveryInterval().isNegative()) {
             throw invalid(DISCOVERY_INTERVAL, discoveryInterval(), "0 (discover once) or above");
@@ -55,15 +56,28 @@ public final class KvsSourceConfig implements Serializable {
         checkEnum(FRAGMENT_SELECTOR, FragmentSelectorType.values());
         checkEnum(SAMPLING_MODE, SamplingMode.values());
         checkEnum(OUTPUT_PIXEL_FORMAT, PixelFormat.values());
-        checkRange(HLS_SESSION_DURATION, sessionDuration().getSeconds(), MIN_SESSION_SECONDS, MAX_SESSION_SECONDS, "seconds");
+        checkRange(
+                HLS_SESSION_DURATION,
+                sessionDuration().getSeconds(),
+                MIN_SESSION_SECONDS,
+                MAX_SESSION_SECONDS,
+                "seconds");
         checkPositive(URL_REFRESH_MARGIN, urlRefreshMargin());
         if (urlRefreshMargin().compareTo(sessionDuration().dividedBy(2)) > 0) {
-            throw invalid(URL_REFRESH_MARGIN, urlRefreshMargin(),
-                    "at most half of " + HLS_SESSION_DURATION.key() + " (" + sessionDuration() + ")");
+            throw invalid(
+                    URL_REFRESH_MARGIN,
+                    urlRefreshMargin(),
+                    "at most half of "
+                            + HLS_SESSION_DURATION.key()
+                            + " ("
+                            + sessionDuration()
+                            + ")");
         }
         checkPositive(RECONNECT_DELAY, reconnectDelay());
         if (maxReconnectDelay().compareTo(reconnectDelay()) < 0) {
-            throw invalid(MAX_RECONNECT_DELAY, maxReconnectDelay(),
+            throw invalid(
+                    MAX_RECONNECT_DELAY,
+                    maxReconnectDelay(),
                     "at least " + RECONNECT_DELAY.key() + " (" + reconnectDelay() + ")");
         }
         double multiplier = backoffMultiplier();
@@ -75,9 +89,14 @@ public final class KvsSourceConfig implements Serializable {
         checkPositive(PLAYLIST_POLL_INTERVAL, playlistPollInterval());
         if (liveEdgePollInterval().compareTo(Duration.ofMillis(200)) < 0
                 || liveEdgePollInterval().compareTo(playlistPollInterval()) > 0) {
-            throw invalid(LIVE_EDGE_POLL_INTERVAL, liveEdgePollInterval(),
-                    "200 ms (KVS allows 5 playlist requests per second) to " + PLAYLIST_POLL_INTERVAL.key()
-                            + " (" + playlistPollInterval() + ")");
+            throw invalid(
+                    LIVE_EDGE_POLL_INTERVAL,
+                    liveEdgePollInterval(),
+                    "200 ms (KVS allows 5 playlist requests per second) to "
+                            + PLAYLIST_POLL_INTERVAL.key()
+                            + " ("
+                            + playlistPollInterval()
+                            + ")");
         }
         checkPositive(IDLE_POLL_INTERVAL, idlePollInterval());
         checkPositive(HTTP_TIMEOUT, httpTimeout());
@@ -85,14 +104,17 @@ public final class KvsSourceConfig implements Serializable {
             checkRange(DECODER_THREADS, decoderThreads().getAsInt(), 0, 64, "");
         }
         checkRange(DECODER_CONCURRENT_CAMERAS, decoderConcurrentCameras(), 0, 4096, "");
-        if (maxDecodeTime().compareTo(Duration.ofSeconds(1)) < 0 || maxDecodeTime().compareTo(Duration.ofMinutes(10)) > 0) {
+        if (maxDecodeTime().compareTo(Duration.ofSeconds(1)) < 0
+                || maxDecodeTime().compareTo(Duration.ofMinutes(10)) > 0) {
             throw invalid(MAX_DECODE_TIME, maxDecodeTime(), "1 s to 10 min");
         }
         checkRange(MAX_FRAME_PIXELS, maxFramePixels(), 4096, 16_384L * 8192L, "pixels");
         checkRange(OUTPUT_WIDTH, outputWidth(), 0, 16_384, "pixels");
         checkRange(OUTPUT_HEIGHT, outputHeight(), 0, 16_384, "pixels");
         if ((outputWidth() == 0) != (outputHeight() == 0)) {
-            throw invalid(OUTPUT_WIDTH, outputWidth() + "x" + outputHeight(),
+            throw invalid(
+                    OUTPUT_WIDTH,
+                    outputWidth() + "x" + outputHeight(),
                     "both width and height above 0, or both 0 to keep the stream's size");
         }
         checkRange(MAX_FRAGMENT_SIZE, maxFragmentBytes(), 1024, 2L << 30, "bytes");
@@ -109,8 +131,11 @@ public final class KvsSourceConfig implements Serializable {
         if (samplingMode() == SamplingMode.FPS) {
             if (fps.isEmpty()) {
                 throw new IllegalArgumentException(
-                        "Option '" + SAMPLING_FPS.key() + "' is required with "
-                                + SAMPLING_MODE.key() + "=FPS; allowed: above 0 and at most 1000");
+                        "Option '"
+                                + SAMPLING_FPS.key()
+                                + "' is required with "
+                                + SAMPLING_MODE.key()
+                                + "=FPS; allowed: above 0 and at most 1000");
             }
             double value = fps.get();
             if (!(value > 0 && value <= 1000)) {
@@ -123,23 +148,37 @@ public final class KvsSourceConfig implements Serializable {
         Optional<Long> start = config.getOptional(STARTING_TIMESTAMP);
         if (config.get(STARTING_POSITION) == StartingPosition.Kind.TIMESTAMP && start.isEmpty()) {
             throw new IllegalArgumentException(
-                    "Option '" + STARTING_TIMESTAMP.key() + "' is required with "
-                            + STARTING_POSITION.key() + "=TIMESTAMP");
+                    "Option '"
+                            + STARTING_TIMESTAMP.key()
+                            + "' is required with "
+                            + STARTING_POSITION.key()
+                            + "=TIMESTAMP");
         }
-        start.ifPresent(value -> checkRange(STARTING_TIMESTAMP, value, 0, Long.MAX_VALUE, "epoch ms"));
+        start.ifPresent(
+                value -> checkRange(STARTING_TIMESTAMP, value, 0, Long.MAX_VALUE, "epoch ms"));
         Optional<Long> stop = config.getOptional(STOPPING_TIMESTAMP);
         if (stop.isPresent()) {
             StartingPosition startAt = startingPosition();
             if (startAt.kind() == StartingPosition.Kind.LATEST) {
                 throw new IllegalArgumentException(
-                        "Option '" + STOPPING_TIMESTAMP.key() + "' (" + stop.get()
+                        "Option '"
+                                + STOPPING_TIMESTAMP.key()
+                                + "' ("
+                                + stop.get()
                                 + ") needs a starting position of EARLIEST or TIMESTAMP, but '"
-                                + STARTING_POSITION.key() + "' is LATEST");
+                                + STARTING_POSITION.key()
+                                + "' is LATEST");
             }
             if (startAt.kind() == StartingPosition.Kind.TIMESTAMP
                     && stop.get() < startAt.timestampMillis()) {
-                throw invalid(STOPPING_TIMESTAMP, stop.get(),
-                        "at or after " + STARTING_TIMESTAMP.key() + " (" + startAt.timestampMillis() + ")");
+                throw invalid(
+                        STOPPING_TIMESTAMP,
+                        stop.get(),
+                        "at or after "
+                                + STARTING_TIMESTAMP.key()
+                                + " ("
+                                + startAt.timestampMillis()
+                                + ")");
             }
         }
     }
@@ -147,15 +186,24 @@ public final class KvsSourceConfig implements Serializable {
     private void validateCredentials() {
         CredentialsProviderType type = credentialsProviderType();
         if (type == CredentialsProviderType.BASIC
-                && (config.getOptional(ACCESS_KEY_ID).isEmpty() || config.getOptional(SECRET_ACCESS_KEY).isEmpty())) {
+                && (config.getOptional(ACCESS_KEY_ID).isEmpty()
+                        || config.getOptional(SECRET_ACCESS_KEY).isEmpty())) {
             throw new IllegalArgumentException(
-                    "Options '" + ACCESS_KEY_ID.key() + "' and '" + SECRET_ACCESS_KEY.key()
-                            + "' are required with " + CREDENTIALS_PROVIDER.key() + "=BASIC");
+                    "Options '"
+                            + ACCESS_KEY_ID.key()
+                            + "' and '"
+                            + SECRET_ACCESS_KEY.key()
+                            + "' are required with "
+                            + CREDENTIALS_PROVIDER.key()
+                            + "=BASIC");
         }
         if (type == CredentialsProviderType.PROFILE && config.getOptional(PROFILE_NAME).isEmpty()) {
             throw new IllegalArgumentException(
-                    "Option '" + PROFILE_NAME.key() + "' is required with "
-                            + CREDENTIALS_PROVIDER.key() + "=PROFILE");
+                    "Option '"
+                            + PROFILE_NAME.key()
+                            + "' is required with "
+                            + CREDENTIALS_PROVIDER.key()
+                            + "=PROFILE");
         }
         if (type == CredentialsProviderType.ASSUME_ROLE) {
             validateAssumeRole();
@@ -164,35 +212,68 @@ public final class KvsSourceConfig implements Serializable {
     }
 
     private void validateAssumeRole() {
-        String roleArn = config.getOptional(ROLE_ARN).orElseThrow(() -> new IllegalArgumentException(
-                "Option '" + ROLE_ARN.key() + "' is required with " + CREDENTIALS_PROVIDER.key() + "=ASSUME_ROLE"));
+        String roleArn =
+                config.getOptional(ROLE_ARN)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "Option '"
+                                                        + ROLE_ARN.key()
+                                                        + "' is required with "
+                                                        + CREDENTIALS_PROVIDER.key()
+                                                        + "=ASSUME_ROLE"));
         if (!ROLE_ARN_PATTERN.matcher(roleArn).matches()) {
-            throw invalid(ROLE_ARN, roleArn, "an IAM role ARN such as arn:aws:iam::123456789012:role/kvs-reader");
+            throw invalid(
+                    ROLE_ARN,
+                    roleArn,
+                    "an IAM role ARN such as arn:aws:iam::123456789012:role/kvs-reader");
         }
         if (!SESSION_NAME_PATTERN.matcher(roleSessionName()).matches()) {
-            throw invalid(ROLE_SESSION_NAME, roleSessionName(), "2 to 64 characters of [A-Za-z0-9_+=,.@-]");
+            throw invalid(
+                    ROLE_SESSION_NAME,
+                    roleSessionName(),
+                    "2 to 64 characters of [A-Za-z0-9_+=,.@-]");
         }
         Duration duration = roleSessionDuration();
-        if (duration.compareTo(Duration.ofMinutes(15)) < 0 || duration.compareTo(Duration.ofHours(12)) > 0) {
+        if (duration.compareTo(Duration.ofMinutes(15)) < 0
+                || duration.compareTo(Duration.ofHours(12)) > 0) {
             throw invalid(ROLE_SESSION_DURATION, duration, "15 min to 12 h");
         }
-        roleExternalId().ifPresent(id -> {
-            if (!EXTERNAL_ID_PATTERN.matcher(id).matches()) {
-                // Not echoed: an external id is a shared secret of sorts.
-                throw new IllegalArgumentException("Invalid value for option '" + ROLE_EXTERNAL_ID.key()
-                        + "' (" + id.length() + " characters); allowed: 2 to 1224 characters of [A-Za-z0-9_+=,.@:/-]");
-            }
-        });
+        roleExternalId()
+                .ifPresent(
+                        id -> {
+                            if (!EXTERNAL_ID_PATTERN.matcher(id).matches()) {
+                                // Not echoed: an external id is a shared secret of sorts.
+                                throw new IllegalArgumentException(
+                                        "Invalid value for option '"
+                                                + ROLE_EXTERNAL_ID.key()
+                                                + "' ("
+                                                + id.length()
+                                                + " characters); allowed: 2 to 1224 characters of"
+                                                + " [A-Za-z0-9_+=,.@:/-]");
+                            }
+                        });
     }
 
     private void validateDiscovery() {
         Optional<String> prefix = config.getOptional(DISCOVERY_STREAM_PREFIX);
         if (prefix.isPresent() && !prefix.get().matches("[a-zA-Z0-9_.\\-]{1,256}")) {
-            throw invalid(DISCOVERY_STREAM_PREFIX, prefix.get(), "1 to 256 characters of a-z, A-Z, 0-9, '_', '.' and '-'");
+            throw invalid(
+                    DISCOVERY_STREAM_PREFIX,
+                    prefix.get(),
+                    "1 to 256 characters of a-z, A-Z, 0-9, '_', '.' and '-'");
         }
-        if (prefix.isEmpty() && (config.getOptional(DISCOVERY_TAGS).isPresent() || config.getOptional(DISCOVERY_CAMERA_ID_TAG).isPresent())) {
-            throw new IllegalArgumentException("Options '" + DISCOVERY_TAGS.key() + "' and '" + DISCOVERY_CAMERA_ID_TAG.key()
-                    + "' need '" + DISCOVERY_STREAM_PREFIX.key() + "'");
+        if (prefix.isEmpty()
+                && (config.getOptional(DISCOVERY_TAGS).isPresent()
+                        || config.getOptional(DISCOVERY_CAMERA_ID_TAG).isPresent())) {
+            throw new IllegalArgumentException(
+                    "Options '"
+                            + DISCOVERY_TAGS.key()
+                            + "' and '"
+                            + DISCOVERY_CAMERA_ID_TAG.key()
+                            + "' need '"
+                            + DISCOVERY_STREAM_PREFIX.key()
+                            + "'");
         }
     }
 
@@ -202,7 +283,8 @@ public final class KvsSourceConfig implements Serializable {
         }
     }
 
-    private static void checkRange(ConfigOption<?> option, long value, long min, long max, String unit) {
+    private static void checkRange(
+            ConfigOption<?> option, long value, long min, long max, String unit) {
         if (value < min || value > max) {
             String range = max == Long.MAX_VALUE ? "at least " + min : min + " to " + max;
             throw invalid(option, value, range + (unit.isEmpty() ? "" : " " + unit));
@@ -214,7 +296,8 @@ public final class KvsSourceConfig implements Serializable {
         try {
             config.get(option);
         } catch (IllegalArgumentException e) {
-            throw invalid(option, config.toMap().get(option.key()), "one of " + Arrays.toString(choices));
+            throw invalid(
+                    option, config.toMap().get(option.key()), "one of " + Arrays.toString(choices));
         }
     }
 
@@ -228,9 +311,15 @@ public final class KvsSourceConfig implements Serializable {
                         || region.matches("[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}"));
     }
 
-    private static IllegalArgumentException invalid(ConfigOption<?> option, Object value, String allowed) {
+    private static IllegalArgumentException invalid(
+            ConfigOption<?> option, Object value, String allowed) {
         return new IllegalArgumentException(
-                "Invalid value for option '" + option.key() + "': " + value + "; allowed: " + allowed);
+                "Invalid value for option '"
+                        + option.key()
+                        + "': "
+                        + value
+                        + "; allowed: "
+                        + allowed);
     }
 
     // ---- typed access -----------------------------------------------------------------------
@@ -260,7 +349,8 @@ public final class KvsSourceConfig implements Serializable {
         }
         try {
             URI uri = new URI(raw.get());
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            if (uri.getHost() == null
+                    || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
                 throw invalid(option, raw.get(), "an absolute http:// or https:// URI with a host");
             }
             return Optional.of(uri);
@@ -286,7 +376,8 @@ public final class KvsSourceConfig implements Serializable {
     }
 
     boolean hasStaticKeys() {
-        return config.getOptional(ACCESS_KEY_ID).isPresent() && config.getOptional(SECRET_ACCESS_KEY).isPresent();
+        return config.getOptional(ACCESS_KEY_ID).isPresent()
+                && config.getOptional(SECRET_ACCESS_KEY).isPresent();
     }
 
     boolean hasProfile() {
@@ -441,5 +532,4 @@ public final class KvsSourceConfig implements Serializable {
     public Duration httpTimeout() {
         return config.get(HTTP_TIMEOUT);
     }
-
 }

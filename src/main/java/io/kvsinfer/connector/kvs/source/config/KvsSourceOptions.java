@@ -32,8 +32,8 @@ public final class KvsSourceOptions {
                     .noDefaultValue()
                     .withDescription(
                             "Endpoint override for the Kinesis Video Streams control plane, for"
-                                    + " example a LocalKvs at http://127.0.0.1:4566. Plain HTTP is"
-                                    + " only allowed here; AWS itself is always reached over HTTPS.");
+                                + " example a LocalKvs at http://127.0.0.1:4566. Plain HTTP is only"
+                                + " allowed here; AWS itself is always reached over HTTPS.");
 
     public static final ConfigOption<CredentialsProviderType> CREDENTIALS_PROVIDER =
             key("source.kvs.credentials.provider")
@@ -59,21 +59,24 @@ public final class KvsSourceOptions {
             key("source.kvs.credentials.profile-name")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Named profile of the AWS config files, with provider PROFILE.");
+                    .withDescription(
+                            "Named profile of the AWS config files, with provider PROFILE.");
 
     public static final ConfigOption<String> ROLE_ARN =
             key("source.kvs.credentials.role-arn")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("IAM role to assume, with provider ASSUME_ROLE, for example"
-                            + " arn:aws:iam::123456789012:role/kvs-reader.");
+                    .withDescription(
+                            "IAM role to assume, with provider ASSUME_ROLE, for example"
+                                    + " arn:aws:iam::123456789012:role/kvs-reader.");
 
     public static final ConfigOption<String> ROLE_SESSION_NAME =
             key("source.kvs.credentials.role-session-name")
                     .stringType()
                     .defaultValue("flink-kvs-source")
-                    .withDescription("Session name of the assumed role (2 to 64 characters of"
-                            + " [A-Za-z0-9_+=,.@-]); shows in the stream owner's CloudTrail.");
+                    .withDescription(
+                            "Session name of the assumed role (2 to 64 characters of"
+                                + " [A-Za-z0-9_+=,.@-]); shows in the stream owner's CloudTrail.");
 
     public static final ConfigOption<String> ROLE_EXTERNAL_ID =
             key("source.kvs.credentials.role-external-id")
@@ -85,17 +88,19 @@ public final class KvsSourceOptions {
             key("source.kvs.credentials.role-session-duration")
                     .durationType()
                     .defaultValue(Duration.ofHours(1))
-                    .withDescription("Lifetime of each set of assumed-role credentials, 15 min to"
-                            + " 12 h (and at most the role's maximum session duration); they are"
-                            + " renewed before they expire.");
+                    .withDescription(
+                            "Lifetime of each set of assumed-role credentials, 15 min to 12 h (and"
+                                + " at most the role's maximum session duration); they are renewed"
+                                + " before they expire.");
 
     public static final ConfigOption<String> STS_ENDPOINT =
             key("source.kvs.sts-endpoint")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Endpoint override for STS with provider ASSUME_ROLE, for"
-                            + " example a LocalKvs. Plain HTTP is only allowed here; AWS itself is"
-                            + " always reached over HTTPS.");
+                    .withDescription(
+                            "Endpoint override for STS with provider ASSUME_ROLE, for example a"
+                                + " LocalKvs. Plain HTTP is only allowed here; AWS itself is always"
+                                + " reached over HTTPS.");
 
     // ---- sessions and backoff (the Python reader's options) --------------------------------
 
@@ -120,7 +125,8 @@ public final class KvsSourceOptions {
             key("source.kvs.reconnect-delay")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(5))
-                    .withDescription("First delay before reconnecting after a failure (reconnect_delay).");
+                    .withDescription(
+                            "First delay before reconnecting after a failure (reconnect_delay).");
 
     public static final ConfigOption<Duration> MAX_RECONNECT_DELAY =
             key("source.kvs.max-reconnect-delay")
@@ -179,8 +185,7 @@ public final class KvsSourceOptions {
             key("source.kvs.fragment-selector")
                     .enumType(FragmentSelectorType.class)
                     .defaultValue(FragmentSelectorType.PRODUCER_TIMESTAMP)
-                    .withDescription(
-                            "Which timestamps select fragments and become event time.");
+                    .withDescription("Which timestamps select fragments and become event time.");
 
     public static final ConfigOption<Integer> LIVE_PLAYLIST_FRAGMENTS =
             key("source.kvs.live-playlist-fragments")
@@ -204,9 +209,9 @@ public final class KvsSourceOptions {
                     .defaultValue(Duration.ofMillis(250))
                     .withDescription(
                             "How often a live playlist is re-fetched once the next fragment is due"
-                                    + " (one fragment duration after the last one appeared), until it"
-                                    + " appears. Keeps the source within this much of the live edge;"
-                                    + " KVS allows 5 media playlist requests per second per session.");
+                                + " (one fragment duration after the last one appeared), until it"
+                                + " appears. Keeps the source within this much of the live edge;"
+                                + " KVS allows 5 media playlist requests per second per session.");
 
     public static final ConfigOption<Duration> IDLE_POLL_INTERVAL =
             key("source.kvs.idle-poll-interval")
@@ -240,7 +245,8 @@ public final class KvsSourceOptions {
                     .noDefaultValue()
                     .withDescription(
                             "Tag whose value is a discovered stream's camera id; without it (or"
-                                    + " when a stream lacks the tag) the camera id is the stream name.");
+                                    + " when a stream lacks the tag) the camera id is the stream"
+                                    + " name.");
 
     public static final ConfigOption<Duration> DISCOVERY_INTERVAL =
             key("source.kvs.discovery.interval")
@@ -283,30 +289,32 @@ public final class KvsSourceOptions {
             key("source.kvs.output.pixel-format")
                     .enumType(PixelFormat.class)
                     .defaultValue(PixelFormat.BGR24)
-                    .withDescription("Pixel format of the frames: BGR24 (OpenCV's order), RGB24, or GRAY8 "
-                            + "(the stream's luma as coded, no colour conversion).");
+                    .withDescription(
+                            "Pixel format of the frames: BGR24 (OpenCV's order), RGB24, or GRAY8 "
+                                    + "(the stream's luma as coded, no colour conversion).");
 
     public static final ConfigOption<Integer> DECODER_THREADS =
             key("source.kvs.decoder.threads")
                     .intType()
                     .noDefaultValue()
                     .withDescription(
-                            "FFmpeg decoding threads per camera, 0 (FFmpeg picks one per core) to 64."
-                                    + " Unset (the default), each camera's decoder takes its share of the"
-                                    + " TaskManager's decode slots (source.kvs.decoder.concurrent-cameras)"
-                                    + " when it is set up: every core for a lone camera, one thread each once"
-                                    + " there are as many cameras as slots.");
+                            "FFmpeg decoding threads per camera, 0 (FFmpeg picks one per core) to"
+                                + " 64. Unset (the default), each camera's decoder takes its share"
+                                + " of the TaskManager's decode slots"
+                                + " (source.kvs.decoder.concurrent-cameras) when it is set up:"
+                                + " every core for a lone camera, one thread each once there are as"
+                                + " many cameras as slots.");
 
     public static final ConfigOption<Integer> DECODER_CONCURRENT_CAMERAS =
             key("source.kvs.decoder.concurrent-cameras")
                     .intType()
                     .defaultValue(0)
                     .withDescription(
-                            "How many cameras of one TaskManager process decode at the same moment, 0 (one"
-                                    + " per available processor) to 4096; the others wait their turn. Each"
-                                    + " camera decodes a run of frames before handing over, so the caches hold"
-                                    + " one decoder's pictures instead of dozens'. Sources with the same value"
-                                    + " share the limit.");
+                            "How many cameras of one TaskManager process decode at the same moment,"
+                                + " 0 (one per available processor) to 4096; the others wait their"
+                                + " turn. Each camera decodes a run of frames before handing over,"
+                                + " so the caches hold one decoder's pictures instead of dozens'."
+                                + " Sources with the same value share the limit.");
 
     // ---- bounds on what the network controls -----------------------------------------------
 
@@ -326,15 +334,18 @@ public final class KvsSourceOptions {
             key("source.kvs.decoder.max-decode-time")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
-                    .withDescription("Longest FFmpeg may spend on one fragment before it is treated as"
-                            + " corrupt and skipped, 1 s to 10 min.");
+                    .withDescription(
+                            "Longest FFmpeg may spend on one fragment before it is treated as"
+                                    + " corrupt and skipped, 1 s to 10 min.");
 
     public static final ConfigOption<Long> MAX_FRAME_PIXELS =
             key("source.kvs.decoder.max-frame-pixels")
                     .longType()
                     .defaultValue(7680L * 4320L)
-                    .withDescription("Largest picture (width x height) the decoder accepts, 4096 to"
-                            + " 134217728 (16K x 8K); larger pictures make the fragment corrupt.");
+                    .withDescription(
+                            "Largest picture (width x height) the decoder accepts, 4096 to"
+                                    + " 134217728 (16K x 8K); larger pictures make the fragment"
+                                    + " corrupt.");
 
     public static final ConfigOption<Duration> HTTP_TIMEOUT =
             key("source.kvs.http-timeout")

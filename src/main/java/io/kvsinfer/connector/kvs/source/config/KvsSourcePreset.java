@@ -7,17 +7,32 @@ import java.time.Duration;
 
 /**
  * The Python reader's three configuration presets. {@code TESTING} asks for 300 s sessions where
- * the Python reader asked for 60 s, because Kinesis Video Streams rejects sessions shorter than
- * 300 s.
+ * the Python reader asked for 60 s, because Kinesis Video Streams rejects sessions shorter than 300
+ * s.
  */
 @PublicEvolving
 public enum KvsSourcePreset {
     /** The defaults of every option. */
-    DEFAULT(Duration.ofSeconds(300), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60), 10),
+    DEFAULT(
+            Duration.ofSeconds(300),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(60),
+            10),
     /** Long sessions, patient reconnects, tolerant of errors. */
-    PRODUCTION(Duration.ofMinutes(30), Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofMinutes(5), 20),
+    PRODUCTION(
+            Duration.ofMinutes(30),
+            Duration.ofMinutes(2),
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(5),
+            20),
     /** Short sessions, quick reconnects, fail fast. */
-    TESTING(Duration.ofSeconds(300), Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(10), 5);
+    TESTING(
+            Duration.ofSeconds(300),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(10),
+            5);
 
     private final Duration sessionDuration;
     private final Duration urlRefreshMargin;

@@ -15,7 +15,8 @@ public enum PixelFormat {
     /**
      * The decoded picture's luma (Y) as the stream codes it, one byte a pixel, without any colour
      * conversion: most cameras code limited range, black at 16 and white at 235; streams that
-     * declare full range give 0 to 255. The cheapest format: no conversion, a third of BGR24's bytes.
+     * declare full range give 0 to 255. The cheapest format: no conversion, a third of BGR24's
+     * bytes.
      */
     GRAY8(1);
 

@@ -80,6 +80,8 @@ public final class StartingPosition implements Serializable {
 
     @Override
     public String toString() {
-        return kind == Kind.TIMESTAMP ? "TIMESTAMP(" + Instant.ofEpochMilli(timestampMillis) + ")" : kind.name();
+        return kind == Kind.TIMESTAMP
+                ? "TIMESTAMP(" + Instant.ofEpochMilli(timestampMillis) + ")"
+                : kind.name();
     }
 }

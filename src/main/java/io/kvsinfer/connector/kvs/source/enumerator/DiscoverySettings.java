@@ -8,8 +8,8 @@ import java.time.Duration;
 
 /**
  * How the enumerator discovers cameras: how often, and where cameras it finds start reading.
- * Cameras found by the first discovery start where the job starts; cameras found later start at
- * the time of the discovery before, so that nothing they recorded since then is missed.
+ * Cameras found by the first discovery start where the job starts; cameras found later start at the
+ * time of the discovery before, so that nothing they recorded since then is missed.
  */
 @Internal
 final class DiscoverySettings {
@@ -22,7 +22,11 @@ final class DiscoverySettings {
     private final StartingPosition initialStart;
     private final long stoppingTimestampMillis;
 
-    public DiscoverySettings(Duration interval, boolean bounded, StartingPosition initialStart, long stoppingTimestampMillis) {
+    public DiscoverySettings(
+            Duration interval,
+            boolean bounded,
+            StartingPosition initialStart,
+            long stoppingTimestampMillis) {
         this.once = bounded || interval.isZero() || interval.isNegative();
         this.interval = once ? RETRY_INTERVAL : interval;
         this.initialStart = initialStart;

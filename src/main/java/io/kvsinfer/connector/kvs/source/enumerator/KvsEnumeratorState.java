@@ -23,7 +23,8 @@ public final class KvsEnumeratorState {
     private final Map<String, String> discoveredCameras;
     private final long lastDiscoveryMillis;
 
-    public KvsEnumeratorState(Map<String, Integer> assignedOwners, List<KvsStreamSplit> unassigned) {
+    public KvsEnumeratorState(
+            Map<String, Integer> assignedOwners, List<KvsStreamSplit> unassigned) {
         this(assignedOwners, unassigned, Map.of(), -1);
     }
 
@@ -34,7 +35,8 @@ public final class KvsEnumeratorState {
             long lastDiscoveryMillis) {
         this.assignedOwners = Collections.unmodifiableMap(new LinkedHashMap<>(assignedOwners));
         this.unassigned = List.copyOf(unassigned);
-        this.discoveredCameras = Collections.unmodifiableMap(new LinkedHashMap<>(discoveredCameras));
+        this.discoveredCameras =
+                Collections.unmodifiableMap(new LinkedHashMap<>(discoveredCameras));
         this.lastDiscoveryMillis = lastDiscoveryMillis;
     }
 
@@ -63,18 +65,28 @@ public final class KvsEnumeratorState {
             return false;
         }
         KvsEnumeratorState that = (KvsEnumeratorState) o;
-        return assignedOwners.equals(that.assignedOwners) && unassigned.equals(that.unassigned)
-                && discoveredCameras.equals(that.discoveredCameras) && lastDiscoveryMillis == that.lastDiscoveryMillis;
+        return assignedOwners.equals(that.assignedOwners)
+                && unassigned.equals(that.unassigned)
+                && discoveredCameras.equals(that.discoveredCameras)
+                && lastDiscoveryMillis == that.lastDiscoveryMillis;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(assignedOwners, unassigned, discoveredCameras, lastDiscoveryMillis);
+        return java.util.Objects.hash(
+                assignedOwners, unassigned, discoveredCameras, lastDiscoveryMillis);
     }
 
     @Override
     public String toString() {
-        return "KvsEnumeratorState{assigned=" + assignedOwners + ", unassigned=" + unassigned
-                + ", discovered=" + discoveredCameras + ", lastDiscovery=" + lastDiscoveryMillis + "}";
+        return "KvsEnumeratorState{assigned="
+                + assignedOwners
+                + ", unassigned="
+                + unassigned
+                + ", discovered="
+                + discoveredCameras
+                + ", lastDiscovery="
+                + lastDiscoveryMillis
+                + "}";
     }
 }

@@ -19,9 +19,11 @@ import java.util.Map;
  * the time of the last discovery; version 1 checkpoints are still read (with nothing discovered).
  */
 @Internal
-public final class KvsEnumeratorStateSerializer implements SimpleVersionedSerializer<KvsEnumeratorState> {
+public final class KvsEnumeratorStateSerializer
+        implements SimpleVersionedSerializer<KvsEnumeratorState> {
 
     public static final int CURRENT_VERSION = 2;
+
     /** Sanity bound on counts read from a checkpoint, so corrupt bytes fail clearly. */
     private static final int MAX_ENTRIES = 1_000_000;
 
@@ -55,7 +57,9 @@ public final class KvsEnumeratorStateSerializer implements SimpleVersionedSerial
     public KvsEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
         if (version != 1 && version != 2) {
             throw new IOException(
-                    "Unknown KvsEnumeratorState serializer version " + version + "; this build reads versions 1 and 2");
+                    "Unknown KvsEnumeratorState serializer version "
+                            + version
+                            + "; this build reads versions 1 and 2");
         }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         int assignedCount = readCount(in.readInt(), "assigned cameras");
@@ -78,14 +82,22 @@ public final class KvsEnumeratorStateSerializer implements SimpleVersionedSerial
             lastDiscovery = in.readLong();
         }
         if (in.available() > 0) {
-            throw new IOException("Corrupt KvsEnumeratorState: " + in.available() + " trailing bytes");
+            throw new IOException(
+                    "Corrupt KvsEnumeratorState: " + in.available() + " trailing bytes");
         }
         return new KvsEnumeratorState(owners, unassigned, discovered, lastDiscovery);
     }
 
     private static int readCount(int count, String what) throws IOException {
         if (count < 0 || count > MAX_ENTRIES) {
-            throw new IOException("Corrupt KvsEnumeratorState: " + count + " " + what + " (allowed 0 to " + MAX_ENTRIES + ")");
+            throw new IOException(
+                    "Corrupt KvsEnumeratorState: "
+                            + count
+                            + " "
+                            + what
+                            + " (allowed 0 to "
+                            + MAX_ENTRIES
+                            + ")");
         }
         return count;
     }

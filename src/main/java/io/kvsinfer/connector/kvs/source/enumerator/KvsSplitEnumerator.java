@@ -25,15 +25,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Hands out one split per camera. Cameras are heavy, so each new split goes to the reader that
- * owns the fewest cameras (by count, regardless of which readers registered first). A split that
- * comes back from a failed reader returns to the same subtask when it re-registers, because that
- * subtask may already have been told that no more splits will come.
+ * Hands out one split per camera. Cameras are heavy, so each new split goes to the reader that owns
+ * the fewest cameras (by count, regardless of which readers registered first). A split that comes
+ * back from a failed reader returns to the same subtask when it re-registers, because that subtask
+ * may already have been told that no more splits will come.
  *
- * <p>With discovery, the enumerator periodically lists the matching streams: new ones become
- * splits at once, and cameras whose stream was deleted or no longer matches are finished through
- * their reader. Discovery failures (throttling included) are logged, counted and retried at the
- * next interval; they never fail the job.
+ * <p>With discovery, the enumerator periodically lists the matching streams: new ones become splits
+ * at once, and cameras whose stream was deleted or no longer matches are finished through their
+ * reader. Discovery failures (throttling included) are logged, counted and retried at the next
+ * interval; they never fail the job.
  */
 @Internal
 final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnumeratorState> {
@@ -41,22 +41,31 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
 
     public static final String DISCOVERY_ERRORS = "discovery_errors_total";
     public static final String DISCOVERED_CAMERAS = "discovered_cameras";
-    /** A removed camera comes back only after this many discovery rounds, so its old split is gone. */
+
+    /**
+     * A removed camera comes back only after this many discovery rounds, so its old split is gone.
+     */
     private static final int ROUNDS_BEFORE_RETURN = 2;
 
     private final SplitEnumeratorContext<KvsStreamSplit> context;
     @Nullable private final StreamDiscovery discovery;
     @Nullable private final DiscoverySettings discoverySettings;
     private final Set<String> staticCameras = new HashSet<>();
+
     /** Camera id to owning subtask, for every split handed out or planned. */
     private final Map<String, Integer> owners = new LinkedHashMap<>();
+
     /** Splits waiting for their owner to register, by owner. */
     private final Map<Integer, List<KvsStreamSplit>> pendingByOwner = new LinkedHashMap<>();
+
     /** Splits not yet given an owner. */
     private final List<KvsStreamSplit> unplanned = new ArrayList<>();
+
     private final Set<Integer> toldNoMoreSplits = new HashSet<>();
+
     /** Discovered cameras that are being read: camera id to stream name. */
     private final Map<String, String> discovered = new LinkedHashMap<>();
+
     private final Map<String, Integer> removedInRound = new HashMap<>();
     private long lastDiscoveryMillis;
     private int discoveryRound;
@@ -85,7 +94,8 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
             unplanned.addAll(restored.unassigned());
             discovered.putAll(restored.discoveredCameras());
             lastDiscoveryMillis = restored.lastDiscoveryMillis();
-            discoveryComplete = discovery != null && discoverySettings.once() && lastDiscoveryMillis >= 0;
+            discoveryComplete =
+                    discovery != null && discoverySettings.once() && lastDiscoveryMillis >= 0;
         } else {
             unplanned.addAll(staticSplits);
             lastDiscoveryMillis = -1;
@@ -116,7 +126,9 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
     private void onDiscovered(@Nullable Discovery result, @Nullable Throwable error) {
         if (error != null) {
             discoveryErrors.inc();
-            LOG.warn("Discovering streams failed; trying again in {}: {}", discoverySettings.interval(),
+            LOG.warn(
+                    "Discovering streams failed; trying again in {}: {}",
+                    discoverySettings.interval(),
                     SessionTokenRedactor.redact(String.valueOf(error.getMessage())));
             return;
         }
@@ -124,16 +136,18 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
             return;
         }
         discoveryRound++;
-        StartingPosition start = lastDiscoveryMillis < 0
-                ? discoverySettings.initialStart()
-                : StartingPosition.fromTimestamp(lastDiscoveryMillis);
+        StartingPosition start =
+                lastDiscoveryMillis < 0
+                        ? discoverySettings.initialStart()
+                        : StartingPosition.fromTimestamp(lastDiscoveryMillis);
         Map<String, String> found = new LinkedHashMap<>();
         for (DiscoveredStream stream : result.streams) {
             if (!staticCameras.contains(stream.cameraId())) {
                 found.put(stream.cameraId(), stream.streamName());
             }
         }
-        for (Iterator<Map.Entry<String, String>> it = discovered.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, String>> it = discovered.entrySet().iterator();
+                it.hasNext(); ) {
             Map.Entry<String, String> camera = it.next();
             if (!camera.getValue().equals(found.get(camera.getKey()))) {
                 it.remove();
@@ -143,14 +157,24 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
         for (Map.Entry<String, String> camera : found.entrySet()) {
             String cameraId = camera.getKey();
             Integer removed = removedInRound.get(cameraId);
-            if (discovered.containsKey(cameraId) || (removed != null && discoveryRound - removed < ROUNDS_BEFORE_RETURN)) {
+            if (discovered.containsKey(cameraId)
+                    || (removed != null && discoveryRound - removed < ROUNDS_BEFORE_RETURN)) {
                 continue;
             }
             removedInRound.remove(cameraId);
-            LOG.info("Discovered camera {} (stream {}), starting at {}", cameraId, camera.getValue(), start);
+            LOG.info(
+                    "Discovered camera {} (stream {}), starting at {}",
+                    cameraId,
+                    camera.getValue(),
+                    start);
             discovered.put(cameraId, camera.getValue());
-            unplanned.add(new KvsStreamSplit(cameraId, camera.getValue(), start,
-                    discoverySettings.stoppingTimestampMillis(), null));
+            unplanned.add(
+                    new KvsStreamSplit(
+                            cameraId,
+                            camera.getValue(),
+                            start,
+                            discoverySettings.stoppingTimestampMillis(),
+                            null));
         }
         lastDiscoveryMillis = result.startedAtMillis;
         discoveryComplete = discoverySettings.once();
@@ -172,7 +196,11 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
         }
         Integer owner = owners.remove(cameraId);
         if (owner != null && context.registeredReaders().containsKey(owner)) {
-            LOG.info("Camera {}'s stream was deleted or no longer matches; finishing it on subtask {}", cameraId, owner);
+            LOG.info(
+                    "Camera {}'s stream was deleted or no longer matches; finishing it on subtask"
+                            + " {}",
+                    cameraId,
+                    owner);
             context.sendEventToSourceReader(owner, new FinishCameraEvent(cameraId));
         }
     }
@@ -184,9 +212,13 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
 
     @Override
     public void addSplitsBack(List<KvsStreamSplit> splits, int subtaskId) {
-        LOG.info("{} camera(s) returned by subtask {}; they go back to it when it re-registers", splits.size(), subtaskId);
+        LOG.info(
+                "{} camera(s) returned by subtask {}; they go back to it when it re-registers",
+                splits.size(),
+                subtaskId);
         for (KvsStreamSplit split : splits) {
-            if (!staticCameras.contains(split.splitId()) && !discovered.containsKey(split.splitId())) {
+            if (!staticCameras.contains(split.splitId())
+                    && !discovered.containsKey(split.splitId())) {
                 continue;
             }
             owners.put(split.splitId(), subtaskId);

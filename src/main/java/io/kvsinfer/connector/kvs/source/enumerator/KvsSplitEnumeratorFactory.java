@@ -41,14 +41,23 @@ public final class KvsSplitEnumeratorFactory {
         }
         AwsCredentialsProvider provider =
                 credentials != null ? credentials.get() : CredentialsProviders.fromConfig(config);
-        StreamDiscovery discovery = new KvsStreamDiscovery(
-                        ControlPlaneClients.create(config.region(), provider, config.endpoint(),
-                                config.httpTimeout().multipliedBy(2)),
-                        config.discoveryPrefix().get(), config.discoveryTags(),
-                        config.discoveryCameraIdTag().orElse(null))
-                .closing(() -> CredentialsProviders.closeQuietly(provider));
-        DiscoverySettings settings = new DiscoverySettings(config.discoveryInterval(), bounded,
-                config.startingPosition(), config.stoppingTimestamp().orElse(KvsStreamSplit.NO_STOPPING_TIMESTAMP));
+        StreamDiscovery discovery =
+                new KvsStreamDiscovery(
+                                ControlPlaneClients.create(
+                                        config.region(),
+                                        provider,
+                                        config.endpoint(),
+                                        config.httpTimeout().multipliedBy(2)),
+                                config.discoveryPrefix().get(),
+                                config.discoveryTags(),
+                                config.discoveryCameraIdTag().orElse(null))
+                        .closing(() -> CredentialsProviders.closeQuietly(provider));
+        DiscoverySettings settings =
+                new DiscoverySettings(
+                        config.discoveryInterval(),
+                        bounded,
+                        config.startingPosition(),
+                        config.stoppingTimestamp().orElse(KvsStreamSplit.NO_STOPPING_TIMESTAMP));
         return new KvsSplitEnumerator(context, cameras, checkpoint, discovery, settings);
     }
 }

@@ -4,15 +4,14 @@ import org.apache.flink.annotation.Internal;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideo.model.ComparisonOperator;
 import software.amazon.awssdk.services.kinesisvideo.model.ListStreamsRequest;
 import software.amazon.awssdk.services.kinesisvideo.model.ListTagsForStreamRequest;
 import software.amazon.awssdk.services.kinesisvideo.model.ListTagsForStreamResponse;
+import software.amazon.awssdk.services.kinesisvideo.model.Status;
 import software.amazon.awssdk.services.kinesisvideo.model.StreamInfo;
 import software.amazon.awssdk.services.kinesisvideo.model.StreamNameCondition;
-import software.amazon.awssdk.services.kinesisvideo.model.Status;
 
 import javax.annotation.Nullable;
 
@@ -36,7 +35,10 @@ final class KvsStreamDiscovery implements StreamDiscovery {
     @Nullable private final String cameraIdTag;
     @Nullable private AutoCloseable owned;
 
-    public KvsStreamDiscovery(KinesisVideoClient client, String prefix, Map<String, String> requiredTags,
+    public KvsStreamDiscovery(
+            KinesisVideoClient client,
+            String prefix,
+            Map<String, String> requiredTags,
             @Nullable String cameraIdTag) {
         this.client = client;
         this.prefix = prefix;
@@ -46,12 +48,14 @@ final class KvsStreamDiscovery implements StreamDiscovery {
 
     @Override
     public List<DiscoveredStream> discover() {
-        ListStreamsRequest request = ListStreamsRequest.builder()
-                .streamNameCondition(StreamNameCondition.builder()
-                        .comparisonOperator(ComparisonOperator.BEGINS_WITH)
-                        .comparisonValue(prefix)
-                        .build())
-                .build();
+        ListStreamsRequest request =
+                ListStreamsRequest.builder()
+                        .streamNameCondition(
+                                StreamNameCondition.builder()
+                                        .comparisonOperator(ComparisonOperator.BEGINS_WITH)
+                                        .comparisonValue(prefix)
+                                        .build())
+                        .build();
         Map<String, DiscoveredStream> byCamera = new LinkedHashMap<>();
         for (StreamInfo stream : client.listStreamsPaginator(request).streamInfoList()) {
             if (stream.status() != Status.ACTIVE) {
@@ -61,11 +65,20 @@ final class KvsStreamDiscovery implements StreamDiscovery {
             if (!tags.entrySet().containsAll(requiredTags.entrySet())) {
                 continue;
             }
-            String cameraId = cameraIdTag != null && tags.containsKey(cameraIdTag) ? tags.get(cameraIdTag) : stream.streamName();
-            DiscoveredStream previous = byCamera.putIfAbsent(cameraId, new DiscoveredStream(cameraId, stream.streamName()));
+            String cameraId =
+                    cameraIdTag != null && tags.containsKey(cameraIdTag)
+                            ? tags.get(cameraIdTag)
+                            : stream.streamName();
+            DiscoveredStream previous =
+                    byCamera.putIfAbsent(
+                            cameraId, new DiscoveredStream(cameraId, stream.streamName()));
             if (previous != null) {
-                LOG.warn("Streams {} and {} both have camera id '{}'; reading only {}", previous.streamName(),
-                        stream.streamName(), cameraId, previous.streamName());
+                LOG.warn(
+                        "Streams {} and {} both have camera id '{}'; reading only {}",
+                        previous.streamName(),
+                        stream.streamName(),
+                        cameraId,
+                        previous.streamName());
             }
         }
         return new ArrayList<>(byCamera.values());
@@ -79,8 +92,12 @@ final class KvsStreamDiscovery implements StreamDiscovery {
         Map<String, String> tags = new HashMap<>();
         String next = null;
         do {
-            ListTagsForStreamResponse page = client.listTagsForStream(ListTagsForStreamRequest.builder()
-                    .streamARN(stream.streamARN()).nextToken(next).build());
+            ListTagsForStreamResponse page =
+                    client.listTagsForStream(
+                            ListTagsForStreamRequest.builder()
+                                    .streamARN(stream.streamARN())
+                                    .nextToken(next)
+                                    .build());
             if (page.tags() != null) {
                 tags.putAll(page.tags());
             }
@@ -89,7 +106,10 @@ final class KvsStreamDiscovery implements StreamDiscovery {
         return tags;
     }
 
-    /** Closes also {@code owned} (the credentials provider the client was built with) after the client. */
+    /**
+     * Closes also {@code owned} (the credentials provider the client was built with) after the
+     * client.
+     */
     public KvsStreamDiscovery closing(AutoCloseable owned) {
         this.owned = owned;
         return this;

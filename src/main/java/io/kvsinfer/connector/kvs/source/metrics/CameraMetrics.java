@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The metrics of one camera, named in {@link KvsSourceMetrics}: the group {@code
  * kvs_hls.camera_id.<id>} of the reader's metric group, which the Prometheus reporter exports with
- * the label {@code camera_id}. Updated from the camera's fetcher thread; read by the reporter thread.
+ * the label {@code camera_id}. Updated from the camera's fetcher thread; read by the reporter
+ * thread.
  */
 @Internal
 public final class CameraMetrics {
@@ -30,10 +31,15 @@ public final class CameraMetrics {
     private volatile long lastFrameTimestampMillis = -1;
     private volatile long fetchLagMillis = -1;
 
-    /** @param numBytesIn the reader's standard {@code numBytesIn} counter, fed with fragment bytes */
+    /**
+     * @param numBytesIn the reader's standard {@code numBytesIn} counter, fed with fragment bytes
+     */
     public CameraMetrics(MetricGroup readerGroup, String cameraId, Counter numBytesIn) {
         this.numBytesIn = numBytesIn;
-        this.group = readerGroup.addGroup(KvsSourceMetrics.GROUP).addGroup(KvsSourceMetrics.CAMERA_KEY, cameraId);
+        this.group =
+                readerGroup
+                        .addGroup(KvsSourceMetrics.GROUP)
+                        .addGroup(KvsSourceMetrics.CAMERA_KEY, cameraId);
         this.frames = group.counter(KvsSourceMetrics.FRAMES);
         this.fragments = group.counter(KvsSourceMetrics.FRAGMENTS);
         this.bytes = group.counter(KvsSourceMetrics.BYTES);
@@ -44,7 +50,12 @@ public final class CameraMetrics {
         this.idlePolls = group.counter(KvsSourceMetrics.IDLE_POLLS);
         group.gauge(KvsSourceMetrics.CONNECTION_STATE, () -> state.code());
         // Seconds as a double, like the Python reader's kvs_hls_last_frame_timestamp.
-        group.gauge(KvsSourceMetrics.LAST_FRAME_TIMESTAMP, () -> lastFrameTimestampMillis < 0 ? Double.NaN : lastFrameTimestampMillis / 1000.0);
+        group.gauge(
+                KvsSourceMetrics.LAST_FRAME_TIMESTAMP,
+                () ->
+                        lastFrameTimestampMillis < 0
+                                ? Double.NaN
+                                : lastFrameTimestampMillis / 1000.0);
         group.gauge(KvsSourceMetrics.FETCH_LAG, () -> fetchLagMillis);
     }
 
@@ -117,10 +128,14 @@ public final class CameraMetrics {
         return fetchLagMillis;
     }
 
-    /** Removes the camera's metrics when its split ends, so a finished camera leaves no stale series. */
+    /**
+     * Removes the camera's metrics when its split ends, so a finished camera leaves no stale
+     * series.
+     */
     public void close() {
         state = ConnectionState.DISCONNECTED;
-        // MetricGroup has no close(); Flink's runtime groups do. Without it the series stay until the task ends.
+        // MetricGroup has no close(); Flink's runtime groups do. Without it the series stay until
+        // the task ends.
         if (group instanceof org.apache.flink.runtime.metrics.groups.AbstractMetricGroup) {
             ((org.apache.flink.runtime.metrics.groups.AbstractMetricGroup<?>) group).close();
         } else {

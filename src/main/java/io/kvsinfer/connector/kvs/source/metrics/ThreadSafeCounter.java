@@ -5,8 +5,8 @@ import org.apache.flink.metrics.Counter;
 
 /**
  * A counter many threads may add to: Flink's {@code numBytesIn} is a plain counter, but every
- * camera's fetcher thread adds the bytes of its fragments to it, and unsynchronized increments
- * lose updates.
+ * camera's fetcher thread adds the bytes of its fragments to it, and unsynchronized increments lose
+ * updates.
  */
 @Internal
 public final class ThreadSafeCounter implements Counter {

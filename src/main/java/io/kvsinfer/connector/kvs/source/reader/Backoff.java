@@ -8,8 +8,8 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Exponential backoff with jitter, counting failures in a row. The n-th consecutive failure waits
- * {@code initial * multiplier^(n-1)}, capped at {@code max}, minus up to 20% random jitter so
- * that many cameras failing together do not reconnect in lock step.
+ * {@code initial * multiplier^(n-1)}, capped at {@code max}, minus up to 20% random jitter so that
+ * many cameras failing together do not reconnect in lock step.
  */
 @Internal
 final class Backoff {
@@ -22,11 +22,27 @@ final class Backoff {
     private final DoubleSupplier random;
     private int consecutiveFailures;
 
-    public Backoff(Duration initial, Duration max, double multiplier, int maxConsecutiveErrors, DoubleSupplier random) {
-        Preconditions.checkArgument(!initial.isNegative() && !initial.isZero(), "initial delay must be > 0, but was %s", initial);
-        Preconditions.checkArgument(max.compareTo(initial) >= 0, "max delay %s must be >= initial delay %s", max, initial);
-        Preconditions.checkArgument(multiplier >= 1.0, "multiplier must be >= 1.0, but was %s", multiplier);
-        Preconditions.checkArgument(maxConsecutiveErrors >= 1, "maxConsecutiveErrors must be >= 1, but was %s", maxConsecutiveErrors);
+    public Backoff(
+            Duration initial,
+            Duration max,
+            double multiplier,
+            int maxConsecutiveErrors,
+            DoubleSupplier random) {
+        Preconditions.checkArgument(
+                !initial.isNegative() && !initial.isZero(),
+                "initial delay must be > 0, but was %s",
+                initial);
+        Preconditions.checkArgument(
+                max.compareTo(initial) >= 0,
+                "max delay %s must be >= initial delay %s",
+                max,
+                initial);
+        Preconditions.checkArgument(
+                multiplier >= 1.0, "multiplier must be >= 1.0, but was %s", multiplier);
+        Preconditions.checkArgument(
+                maxConsecutiveErrors >= 1,
+                "maxConsecutiveErrors must be >= 1, but was %s",
+                maxConsecutiveErrors);
         this.initial = initial;
         this.max = max;
         this.multiplier = multiplier;

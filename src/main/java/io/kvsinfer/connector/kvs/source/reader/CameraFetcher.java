@@ -36,9 +36,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Reads one camera: opens HLS sessions as the {@link SessionPlanner} decides, follows the playlist,
  * fetches each fragment (the next one while the current one decodes), decodes it and maps the
- * selected frames. Failures reconnect with backoff; after {@code maxConsecutiveErrors} in a row
- * the camera fails the job. Runs on the camera's own fetcher thread; not thread-safe except
- * {@link #wakeUp()}.
+ * selected frames. Failures reconnect with backoff; after {@code maxConsecutiveErrors} in a row the
+ * camera fails the job. Runs on the camera's own fetcher thread; not thread-safe except {@link
+ * #wakeUp()}.
  */
 @Internal
 final class CameraFetcher<T> implements AutoCloseable {
@@ -46,6 +46,7 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     /** A live camera with no new fragment for this long is idle for event time. */
     static final long LIVE_IDLE_AFTER_NANOS = Duration.ofSeconds(10).toNanos();
+
     /** KVS lists at most this many fragments in an on-demand playlist; a full one continues. */
     static final int ON_DEMAND_MAX_RESULTS = 1000;
 
@@ -62,16 +63,24 @@ final class CameraFetcher<T> implements AutoCloseable {
     private final ReadCursor cursor;
     private final Backoff backoff;
     private final FragmentPrefetcher prefetcher;
-    /** Found by discovery rather than added by name: a deleted stream then ends the camera, not the job. */
+
+    /**
+     * Found by discovery rather than added by name: a deleted stream then ends the camera, not the
+     * job.
+     */
     private final boolean discovered;
+
     /** When the backoff after a failure ends (System.nanoTime()); 0 when no backoff is running. */
     private long retryAtNanos;
 
     private SessionPlan plan;
+
     /** The session the next playlist comes from; null when the next plan needs a new one. */
     private HlsSessionHandle session;
+
     /** The session whose token the queued fragments' URLs carry. */
     private HlsSessionHandle listingSession;
+
     private final ArrayDeque<HlsSegment> queue = new ArrayDeque<>();
     private final Set<String> queued = new HashSet<>();
     private long verifiedUntilWhenDrained = Long.MIN_VALUE;
@@ -83,8 +92,10 @@ final class CameraFetcher<T> implements AutoCloseable {
     private boolean reconnecting;
     private boolean idleSignalled;
     private boolean startAnnounced;
+
     /** The camera just signalled idle; the next fetch waits the idle poll interval first. */
     private boolean idleWaitPending;
+
     private long lastNewFragmentNanos = System.nanoTime();
 
     CameraFetcher(
@@ -105,20 +116,41 @@ final class CameraFetcher<T> implements AutoCloseable {
         this.http = http;
         this.metrics = metrics;
         this.clock = clock;
-        this.planner = new SessionPlanner(split.startingPosition(), split.stoppingTimestampMillis());
-        this.backoff = new Backoff(
-                config.reconnectDelay(), config.maxReconnectDelay(), config.backoffMultiplier(),
-                config.maxConsecutiveErrors(), () -> ThreadLocalRandom.current().nextDouble());
+        this.planner =
+                new SessionPlanner(split.startingPosition(), split.stoppingTimestampMillis());
+        this.backoff =
+                new Backoff(
+                        config.reconnectDelay(),
+                        config.maxReconnectDelay(),
+                        config.backoffMultiplier(),
+                        config.maxConsecutiveErrors(),
+                        () -> ThreadLocalRandom.current().nextDouble());
         this.prefetcher = new FragmentPrefetcher(http, config.maxFragmentBytes());
 
         FragmentPosition position = split.position().orElse(null);
-        long startFilter = split.startingPosition().kind() == StartingPosition.Kind.TIMESTAMP && position == null
-                ? split.startingPosition().timestampMillis() : -1;
-        FrameSelector selector = new FrameSelector(
-                config.samplingMode(), config.samplingFps(), startFilter, split.stoppingTimestampMillis(),
-                position == null ? -1 : position.lastEmittedTimestampMillis());
-        this.frames = new FragmentFrames<>(split.cameraId(), split.stream(), decoder, config.outputPixelFormat(), mapper, selector,
-                DecodeSlots.shared(config.decoderConcurrentCameras()), metrics, clock);
+        long startFilter =
+                split.startingPosition().kind() == StartingPosition.Kind.TIMESTAMP
+                                && position == null
+                        ? split.startingPosition().timestampMillis()
+                        : -1;
+        FrameSelector selector =
+                new FrameSelector(
+                        config.samplingMode(),
+                        config.samplingFps(),
+                        startFilter,
+                        split.stoppingTimestampMillis(),
+                        position == null ? -1 : position.lastEmittedTimestampMillis());
+        this.frames =
+                new FragmentFrames<>(
+                        split.cameraId(),
+                        split.stream(),
+                        decoder,
+                        config.outputPixelFormat(),
+                        mapper,
+                        selector,
+                        DecodeSlots.shared(config.decoderConcurrentCameras()),
+                        metrics,
+                        clock);
         if (position != null) {
             this.cursor = ReadCursor.restoredAt(position.fragmentTimestampMillis());
             this.restoreFragmentNumber = position.fragmentNumber();
@@ -136,7 +168,9 @@ final class CameraFetcher<T> implements AutoCloseable {
         return finished;
     }
 
-    /** Reads the next batch: up to a few frames, an idle signal, or nothing after a bounded wait. */
+    /**
+     * Reads the next batch: up to a few frames, an idle signal, or nothing after a bounded wait.
+     */
     List<CameraRecord<T>> fetch() {
         List<CameraRecord<T>> out = new ArrayList<>();
         if (!backoffIsOver()) {
@@ -155,7 +189,8 @@ final class CameraFetcher<T> implements AutoCloseable {
                     refill(out);
                 }
                 if (!queue.isEmpty() && !startAnnounced) {
-                    // Announce where the camera starts before fetching and decoding its first fragment,
+                    // Announce where the camera starts before fetching and decoding its first
+                    // fragment,
                     // which can take a while, so that event time accounts for this camera at once.
                     startAnnounced = true;
                     out.add(CameraRecord.nothingBefore(startOf(queue.peekFirst())));
@@ -173,7 +208,8 @@ final class CameraFetcher<T> implements AutoCloseable {
             onFailure(ReadFailures.toSourceException(e));
             return out;
         }
-        // Progress is a fragment decoded to its end; a corrupt one counts as a failure like any other.
+        // Progress is a fragment decoded to its end; a corrupt one counts as a failure like any
+        // other.
         if (frames.fragmentsCorrupt() > corruptBefore) {
             onCorruptFragment();
         } else if (frames.fragmentsDecoded() > decodedBefore) {
@@ -183,8 +219,8 @@ final class CameraFetcher<T> implements AutoCloseable {
     }
 
     /**
-     * Waits out the backoff of the last failure. A wake-up (alignment, a new split, shutdown) ends the
-     * wait early so Flink gets control back; the next fetch waits for the rest.
+     * Waits out the backoff of the last failure. A wake-up (alignment, a new split, shutdown) ends
+     * the wait early so Flink gets control back; the next fetch waits for the rest.
      */
     private boolean backoffIsOver() {
         if (retryAtNanos == 0) {
@@ -203,15 +239,19 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     /**
      * Queued fragments are fetched with the token of the session that listed them; a long backfill
-     * drains its queue for longer than a session lives, so it is listed again before the token expires.
+     * drains its queue for longer than a session lives, so it is listed again before the token
+     * expires.
      */
     private void renewListingSessionIfExpiring() {
-        if (listingSession == null || queue.isEmpty()
+        if (listingSession == null
+                || queue.isEmpty()
                 || !listingSession.expiresWithin(clock.instant(), config.urlRefreshMargin())) {
             return;
         }
-        LOG.info("Camera {}: renewing the HLS session before it expires, {} fragments still to read",
-                cameraId(), queue.size());
+        LOG.info(
+                "Camera {}: renewing the HLS session before it expires, {} fragments still to read",
+                cameraId(),
+                queue.size());
         metrics.urlRefreshed();
         dropSession();
     }
@@ -231,7 +271,10 @@ final class CameraFetcher<T> implements AutoCloseable {
             return;
         }
         if (session != null && session.expiresWithin(clock.instant(), config.urlRefreshMargin())) {
-            LOG.info("Camera {}: renewing the HLS session {} before it expires", cameraId(), config.urlRefreshMargin());
+            LOG.info(
+                    "Camera {}: renewing the HLS session {} before it expires",
+                    cameraId(),
+                    config.urlRefreshMargin());
             metrics.urlRefreshed();
             session = null;
         }
@@ -251,8 +294,10 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (restoreFragmentNumber != null) {
             return planner.restored(cursor.lastStartMillis() + 1, now);
         }
-        long earliest = split.startingPosition().kind() == StartingPosition.Kind.EARLIEST
-                ? now - sessions.dataRetention(stream).toMillis() : 0;
+        long earliest =
+                split.startingPosition().kind() == StartingPosition.Kind.EARLIEST
+                        ? now - sessions.dataRetention(stream).toMillis()
+                        : 0;
         return planner.initial(now, earliest);
     }
 
@@ -261,10 +306,16 @@ final class CameraFetcher<T> implements AutoCloseable {
         metrics.state(reconnecting ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING);
         try {
             java.time.Instant expiresAt = clock.instant().plus(config.sessionDuration());
-            session = new HlsSessionHandle(
-                    plan, sessions.openSession(stream, SessionRequests.forPlan(plan, config)), expiresAt, http,
-                    config.maxPlaylistBytes(), config.maxFragmentBytes(),
-                    new LivePollSchedule(config.playlistPollInterval(), config.liveEdgePollInterval()));
+            session =
+                    new HlsSessionHandle(
+                            plan,
+                            sessions.openSession(stream, SessionRequests.forPlan(plan, config)),
+                            expiresAt,
+                            http,
+                            config.maxPlaylistBytes(),
+                            config.maxFragmentBytes(),
+                            new LivePollSchedule(
+                                    config.playlistPollInterval(), config.liveEdgePollInterval()));
         } catch (KvsApiException e) {
             if (e.kind() != KvsApiException.Kind.NO_FRAGMENTS) {
                 throw e;
@@ -295,7 +346,8 @@ final class CameraFetcher<T> implements AutoCloseable {
             reconnecting = false;
         }
         if (signalIdle(out)) {
-            // Hand the idle signal over before waiting, so event time stops waiting for this camera now.
+            // Hand the idle signal over before waiting, so event time stops waiting for this camera
+            // now.
             idleWaitPending = true;
         } else {
             sleeper.sleep(config.idlePollInterval());
@@ -307,7 +359,10 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (idleSignalled) {
             return false;
         }
-        LOG.info("Camera {} (stream {}) has no recent fragments; marking it idle", cameraId(), split.stream());
+        LOG.info(
+                "Camera {} (stream {}) has no recent fragments; marking it idle",
+                cameraId(),
+                split.stream());
         idleSignalled = true;
         out.add(CameraRecord.idle());
         return true;
@@ -332,7 +387,11 @@ final class CameraFetcher<T> implements AutoCloseable {
         }
         SessionPlan gap = planner.gapBefore(startOf(segments.get(0)), cursor);
         if (gap != null) {
-            LOG.info("Camera {}: the live window starts after the last fragment read; reading {} from the archive", cameraId(), gap);
+            LOG.info(
+                    "Camera {}: the live window starts after the last fragment read; reading {}"
+                            + " from the archive",
+                    cameraId(),
+                    gap);
             plan = gap;
             session = null;
             return;
@@ -361,11 +420,13 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (truncated) {
             plan = SessionPlan.catchUp(startOf(segments.get(segments.size() - 1)), done.toMillis());
         } else {
-            // Known to be covered only once the listed fragments are read; a failure before then re-plans.
+            // Known to be covered only once the listed fragments are read; a failure before then
+            // re-plans.
             verifiedUntilWhenDrained = done.toMillis();
             plan = planner.afterCatchUp(done, clock.millis());
         }
-        // The queued fragments are read with this session's token; the next range needs a new session.
+        // The queued fragments are read with this session's token; the next range needs a new
+        // session.
         session = null;
     }
 
@@ -379,8 +440,13 @@ final class CameraFetcher<T> implements AutoCloseable {
     private long startOf(HlsSegment segment) {
         long pdt = segment.programDateTimeMillis();
         if (pdt < 0) {
-            throw new HlsStreamException("Camera " + cameraId() + " (stream " + split.stream()
-                    + "): playlist has no PROGRAM-DATE-TIME for fragment " + segment.fragmentNumber());
+            throw new HlsStreamException(
+                    "Camera "
+                            + cameraId()
+                            + " (stream "
+                            + split.stream()
+                            + "): playlist has no PROGRAM-DATE-TIME for fragment "
+                            + segment.fragmentNumber());
         }
         return pdt;
     }
@@ -389,7 +455,10 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private void startNextFragment() {
         HlsSegment next = queue.peekFirst();
-        byte[] init = next.initSegmentUri() == null ? null : listingSession.initSegment(next.initSegmentUri());
+        byte[] init =
+                next.initSegmentUri() == null
+                        ? null
+                        : listingSession.initSegment(next.initSegmentUri());
         byte[] bytes = prefetcher.take(next);
         queue.removeFirst();
         queued.remove(next.fragmentNumber());
@@ -400,7 +469,12 @@ final class CameraFetcher<T> implements AutoCloseable {
         cursor.taken(next.fragmentNumber(), startOf(next), next.durationMillis());
         metrics.fragmentRead(bytes.length);
         boolean restoring = next.fragmentNumber().equals(restoreFragmentNumber);
-        frames.open(next.fragmentNumber(), startOf(next), init, bytes, restoring ? restoreSkipFrames : 0);
+        frames.open(
+                next.fragmentNumber(),
+                startOf(next),
+                init,
+                bytes,
+                restoring ? restoreSkipFrames : 0);
         restoreFragmentNumber = restoring ? null : restoreFragmentNumber;
         endIfPastStop();
     }
@@ -416,7 +490,10 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private void endIfPastStop() {
         if (!frames.hasFragment() && frames.isPastStop() && !finished) {
-            LOG.info("Camera {} reached its stopping timestamp {}", cameraId(), split.stoppingTimestampMillis());
+            LOG.info(
+                    "Camera {} reached its stopping timestamp {}",
+                    cameraId(),
+                    split.stoppingTimestampMillis());
             finished = true;
         }
     }
@@ -433,10 +510,14 @@ final class CameraFetcher<T> implements AutoCloseable {
             return;
         }
         if (e instanceof KvsConnectionException
-                && ((KvsConnectionException) e).reason() == KvsConnectionException.Reason.STREAM_NOT_FOUND
+                && ((KvsConnectionException) e).reason()
+                        == KvsConnectionException.Reason.STREAM_NOT_FOUND
                 && discovered) {
             // Discovered streams come and go: a deleted one ends its camera, not the job.
-            LOG.info("Camera {}: stream {} no longer exists; finishing the camera", cameraId(), split.stream());
+            LOG.info(
+                    "Camera {}: stream {} no longer exists; finishing the camera",
+                    cameraId(),
+                    split.stream());
             finished = true;
             return;
         }
@@ -444,7 +525,8 @@ final class CameraFetcher<T> implements AutoCloseable {
         dropSession();
         if (!e.isRetryable()) {
             metrics.state(ConnectionState.ERROR);
-            String message = "Camera " + cameraId() + " (stream " + split.stream() + "): " + e.getMessage();
+            String message =
+                    "Camera " + cameraId() + " (stream " + split.stream() + "): " + e.getMessage();
             throw e instanceof KvsConnectionException
                     ? new KvsConnectionException(((KvsConnectionException) e).reason(), message, e)
                     : new FrameSourceException(message, e);
@@ -452,38 +534,72 @@ final class CameraFetcher<T> implements AutoCloseable {
         Duration delay = backoff.onFailure();
         if (backoff.isExhausted()) {
             metrics.state(ConnectionState.ERROR);
-            throw new FrameSourceException("Camera " + cameraId() + " (stream " + split.stream() + ") failed "
-                    + backoff.consecutiveFailures() + " times in a row (max-consecutive-errors "
-                    + backoff.maxConsecutiveErrors() + "); last error: " + e.getMessage()
-                    + ". Check that the stream exists, has a producer, and that the credentials may read it.", e);
+            throw new FrameSourceException(
+                    "Camera "
+                            + cameraId()
+                            + " (stream "
+                            + split.stream()
+                            + ") failed "
+                            + backoff.consecutiveFailures()
+                            + " times in a row (max-consecutive-errors "
+                            + backoff.maxConsecutiveErrors()
+                            + "); last error: "
+                            + e.getMessage()
+                            + ". Check that the stream exists, has a producer, and that the"
+                            + " credentials may read it.",
+                    e);
         }
         reconnecting = true;
         metrics.state(ConnectionState.RECONNECTING);
-        LOG.warn("Camera {} (stream {}): {}; reconnecting in {} ms (failure {} of {})", cameraId(), split.stream(),
-                e.getMessage(), delay.toMillis(), backoff.consecutiveFailures(), backoff.maxConsecutiveErrors());
+        LOG.warn(
+                "Camera {} (stream {}): {}; reconnecting in {} ms (failure {} of {})",
+                cameraId(),
+                split.stream(),
+                e.getMessage(),
+                delay.toMillis(),
+                backoff.consecutiveFailures(),
+                backoff.maxConsecutiveErrors());
         retryAtNanos = System.nanoTime() + delay.toNanos();
     }
 
-    /** A fragment could not be decoded: skipped, and counted against the error limit like a failed fetch. */
+    /**
+     * A fragment could not be decoded: skipped, and counted against the error limit like a failed
+     * fetch.
+     */
     private void onCorruptFragment() {
         Duration delay = backoff.onFailure();
         if (backoff.isExhausted()) {
             metrics.state(ConnectionState.ERROR);
-            throw new FrameSourceException("Camera " + cameraId() + " (stream " + split.stream() + "): "
-                    + backoff.consecutiveFailures() + " fragments in a row could not be decoded"
-                    + " (max-consecutive-errors " + backoff.maxConsecutiveErrors() + "); last: "
-                    + frames.lastCorruption() + ". The stream's video is damaged or not H.264/H.265 that FFmpeg"
-                    + " can decode.");
+            throw new FrameSourceException(
+                    "Camera "
+                            + cameraId()
+                            + " (stream "
+                            + split.stream()
+                            + "): "
+                            + backoff.consecutiveFailures()
+                            + " fragments in a row could not be decoded"
+                            + " (max-consecutive-errors "
+                            + backoff.maxConsecutiveErrors()
+                            + "); last: "
+                            + frames.lastCorruption()
+                            + ". The stream's video is damaged or not H.264/H.265 that FFmpeg"
+                            + " can decode.");
         }
-        LOG.warn("Camera {} (stream {}): corrupt fragment skipped; going on in {} ms (failure {} of {})",
-                cameraId(), split.stream(), delay.toMillis(), backoff.consecutiveFailures(),
+        LOG.warn(
+                "Camera {} (stream {}): corrupt fragment skipped; going on in {} ms (failure {} of"
+                        + " {})",
+                cameraId(),
+                split.stream(),
+                delay.toMillis(),
+                backoff.consecutiveFailures(),
                 backoff.maxConsecutiveErrors());
         retryAtNanos = System.nanoTime() + delay.toNanos();
     }
 
     private static boolean causedByInterrupt(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+            if (t instanceof InterruptedException
+                    || t instanceof java.io.InterruptedIOException
                     || t instanceof java.nio.channels.ClosedByInterruptException) {
                 return true;
             }
@@ -491,7 +607,10 @@ final class CameraFetcher<T> implements AutoCloseable {
         return false;
     }
 
-    /** Forgets the session and the fragments it listed; the plan resumes after the last fragment read. */
+    /**
+     * Forgets the session and the fragments it listed; the plan resumes after the last fragment
+     * read.
+     */
     private void dropSession() {
         session = null;
         listingSession = null;
@@ -507,7 +626,9 @@ final class CameraFetcher<T> implements AutoCloseable {
         }
     }
 
-    /** Alignment paused or resumed the camera; a paused camera stops its batch at the next frame. */
+    /**
+     * Alignment paused or resumed the camera; a paused camera stops its batch at the next frame.
+     */
     void setPaused(boolean paused) {
         frames.setPaused(paused);
     }

@@ -9,15 +9,19 @@ import javax.annotation.Nullable;
 /**
  * What a camera's fetcher thread hands to the emitter: a frame with its event time and the split
  * position after it, either mapped or (for a {@link RecyclingFrameMapper}) still to be mapped by
- * the task thread; a signal that the camera went idle (no producer); or a signal that
- * the camera will emit nothing older than a timestamp, sent before its first frame so that event
- * time (and watermark alignment) accounts for a camera that is still opening its first fragment.
+ * the task thread; a signal that the camera went idle (no producer); or a signal that the camera
+ * will emit nothing older than a timestamp, sent before its first frame so that event time (and
+ * watermark alignment) accounts for a camera that is still opening its first fragment.
  */
 @Internal
 final class CameraRecord<T> {
 
     /** What a record carries. */
-    public enum Kind { FRAME, IDLE, NOTHING_BEFORE }
+    public enum Kind {
+        FRAME,
+        IDLE,
+        NOTHING_BEFORE
+    }
 
     private final Kind kind;
     @Nullable private final T value;
@@ -25,7 +29,11 @@ final class CameraRecord<T> {
     private final long timestampMillis;
     @Nullable private final FragmentPosition positionAfter;
 
-    private CameraRecord(Kind kind, @Nullable T value, @Nullable DecodedCameraFrame unmapped, long timestampMillis,
+    private CameraRecord(
+            Kind kind,
+            @Nullable T value,
+            @Nullable DecodedCameraFrame unmapped,
+            long timestampMillis,
             @Nullable FragmentPosition positionAfter) {
         this.kind = kind;
         this.value = value;
@@ -34,12 +42,14 @@ final class CameraRecord<T> {
         this.positionAfter = positionAfter;
     }
 
-    public static <T> CameraRecord<T> frame(T value, long timestampMillis, FragmentPosition positionAfter) {
+    public static <T> CameraRecord<T> frame(
+            T value, long timestampMillis, FragmentPosition positionAfter) {
         return new CameraRecord<>(Kind.FRAME, value, null, timestampMillis, positionAfter);
     }
 
     /** A frame the task thread maps; its pixels are held until then. */
-    static <T> CameraRecord<T> unmappedFrame(DecodedCameraFrame frame, long timestampMillis, FragmentPosition positionAfter) {
+    static <T> CameraRecord<T> unmappedFrame(
+            DecodedCameraFrame frame, long timestampMillis, FragmentPosition positionAfter) {
         return new CameraRecord<>(Kind.FRAME, null, frame, timestampMillis, positionAfter);
     }
 

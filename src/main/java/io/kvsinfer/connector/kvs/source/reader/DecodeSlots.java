@@ -11,15 +11,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Lets only a few cameras of this process decode at the same moment, about one per core. Each
- * camera has its own fetcher thread; with dozens of them runnable, every core would switch
- * decoders every frame or two, and each switch brings the next decoder's reference pictures back
- * from memory. A camera that gets a slot decodes a run of frames (to the end of its fragment, or
- * for {@link #MAX_RUN_MILLIS}) and then lets the camera that waited longest have it.
+ * camera has its own fetcher thread; with dozens of them runnable, every core would switch decoders
+ * every frame or two, and each switch brings the next decoder's reference pictures back from
+ * memory. A camera that gets a slot decodes a run of frames (to the end of its fragment, or for
+ * {@link #MAX_RUN_MILLIS}) and then lets the camera that waited longest have it.
  *
- * <p>Slots are shared by all sources of this class loader that ask for the same number, so that
- * the readers of several subtasks in one TaskManager share the cores between them. The slots also
- * know how many cameras read here, which sets how many threads a decoder gets by default: all the
- * slots (and one more) for a lone camera, one each once cameras are as many as slots.
+ * <p>Slots are shared by all sources of this class loader that ask for the same number, so that the
+ * readers of several subtasks in one TaskManager share the cores between them. The slots also know
+ * how many cameras read here, which sets how many threads a decoder gets by default: all the slots
+ * (and one more) for a lone camera, one each once cameras are as many as slots.
  */
 @Internal
 final class DecodeSlots {
@@ -39,7 +39,10 @@ final class DecodeSlots {
         this.free = new Semaphore(count, true);
     }
 
-    /** The slots of this process for {@code count} concurrent cameras; 0 means one per available processor. */
+    /**
+     * The slots of this process for {@code count} concurrent cameras; 0 means one per available
+     * processor.
+     */
     static DecodeSlots shared(int count) {
         int slots = count == 0 ? Runtime.getRuntime().availableProcessors() : count;
         return SHARED.computeIfAbsent(slots, DecodeSlots::new);
@@ -54,7 +57,10 @@ final class DecodeSlots {
         return free.availablePermits();
     }
 
-    /** A camera's hold on a slot, counted among the cameras until closed. Used by its fetcher thread only. */
+    /**
+     * A camera's hold on a slot, counted among the cameras until closed. Used by its fetcher thread
+     * only.
+     */
     Holder holder() {
         return new Holder();
     }
@@ -84,7 +90,10 @@ final class DecodeSlots {
             cameras.incrementAndGet();
         }
 
-        /** Holds a slot, waiting up to {@code timeoutMillis}; false if none came free (or interrupted). */
+        /**
+         * Holds a slot, waiting up to {@code timeoutMillis}; false if none came free (or
+         * interrupted).
+         */
         boolean acquire(long timeoutMillis) {
             if (holding) {
                 return true;
@@ -103,7 +112,10 @@ final class DecodeSlots {
             return holding;
         }
 
-        /** Whether this camera has decoded for its whole run and should let another camera have the slot. */
+        /**
+         * Whether this camera has decoded for its whole run and should let another camera have the
+         * slot.
+         */
         boolean runIsOver() {
             return holding && System.nanoTime() - since > MAX_RUN_MILLIS * 1_000_000L;
         }

@@ -20,10 +20,10 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * The frames of the fragment a camera is reading: decodes them, keeps the ones the
- * {@link FrameSelector} selects, maps them and hands them out in bounded batches. A corrupt
- * fragment is counted and skipped. Runs on the camera's fetcher thread; not thread-safe except
- * {@link #setPaused}.
+ * The frames of the fragment a camera is reading: decodes them, keeps the ones the {@link
+ * FrameSelector} selects, maps them and hands them out in bounded batches. A corrupt fragment is
+ * counted and skipped. Runs on the camera's fetcher thread; not thread-safe except {@link
+ * #setPaused}.
  *
  * <p>A {@link RecyclingFrameMapper} (the default one, which copies the pixels into a pooled array)
  * maps on the task thread instead, where its arrays come back: frames are handed out with their
@@ -39,15 +39,24 @@ import java.util.List;
 final class FragmentFrames<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FragmentFrames.class);
 
-    /** A batch ends after this many frames or bytes, whichever comes first, to bound queued memory. */
+    /**
+     * A batch ends after this many frames or bytes, whichever comes first, to bound queued memory.
+     */
     static final int MAX_BATCH_FRAMES = 32;
+
     static final long MAX_BATCH_BYTES = 8L << 20;
+
     /**
      * A batch also ends once it spans this much event time: watermark alignment can only pause a
-     * camera between batches, so the span bounds how far a paused camera overshoots the allowed drift.
+     * camera between batches, so the span bounds how far a paused camera overshoots the allowed
+     * drift.
      */
     static final long MAX_BATCH_SPAN_MILLIS = 250;
-    /** How long a batch waits for a decode slot before returning empty, so the fetcher stays responsive. */
+
+    /**
+     * How long a batch waits for a decode slot before returning empty, so the fetcher stays
+     * responsive.
+     */
     static final long SLOT_WAIT_MILLIS = 50;
 
     private final String cameraId;
@@ -65,15 +74,29 @@ final class FragmentFrames<T> implements AutoCloseable {
     @Nullable private String fragmentNumber;
     private long fragmentStart;
     private int skipFrames;
-    /** Fragments read to their end, and skipped as corrupt: how the fetcher tells progress from failure. */
+
+    /**
+     * Fragments read to their end, and skipped as corrupt: how the fetcher tells progress from
+     * failure.
+     */
     private long fragmentsDecoded;
+
     private long fragmentsCorrupt;
     @Nullable private String lastCorruption;
+
     /** Set while watermark alignment pauses the camera: a batch in progress ends early. */
     private volatile boolean paused;
 
-    FragmentFrames(String cameraId, String stream, FragmentDecoder decoder, PixelFormat pixelFormat,
-            FrameMapper<T> mapper, FrameSelector selector, DecodeSlots slots, CameraMetrics metrics, Clock clock) {
+    FragmentFrames(
+            String cameraId,
+            String stream,
+            FragmentDecoder decoder,
+            PixelFormat pixelFormat,
+            FrameMapper<T> mapper,
+            FrameSelector selector,
+            DecodeSlots slots,
+            CameraMetrics metrics,
+            Clock clock) {
         this.cameraId = cameraId;
         this.stream = stream;
         this.decoder = decoder;
@@ -91,7 +114,12 @@ final class FragmentFrames<T> implements AutoCloseable {
      * Starts on a fragment, skipping its first {@code skipFrames} frames (already emitted before a
      * restore); a corrupt fragment is counted and skipped, leaving no fragment open.
      */
-    void open(String fragmentNumber, long fragmentStart, @Nullable byte[] init, byte[] bytes, int skipFrames) {
+    void open(
+            String fragmentNumber,
+            long fragmentStart,
+            @Nullable byte[] init,
+            byte[] bytes,
+            int skipFrames) {
         try {
             decoder.open(init, bytes);
             this.fragmentNumber = fragmentNumber;
@@ -136,11 +164,18 @@ final class FragmentFrames<T> implements AutoCloseable {
     private void decodeBatch(List<CameraRecord<T>> out) {
         long bytes = 0;
         long batchStart = Long.MIN_VALUE;
-        while (fragmentNumber != null && out.size() < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES && !paused) {
+        while (fragmentNumber != null
+                && out.size() < MAX_BATCH_FRAMES
+                && bytes < MAX_BATCH_BYTES
+                && !paused) {
             DecodedFrame frame;
             try {
-                frame = decoder.next((index, offsetMillis, keyFrame) ->
-                        index >= skipFrames && selector.select(fragmentStart + offsetMillis, keyFrame));
+                frame =
+                        decoder.next(
+                                (index, offsetMillis, keyFrame) ->
+                                        index >= skipFrames
+                                                && selector.select(
+                                                        fragmentStart + offsetMillis, keyFrame));
             } catch (CorruptFragmentException e) {
                 skipCorrupt(fragmentNumber, e);
                 fragmentNumber = null;
@@ -152,13 +187,17 @@ final class FragmentFrames<T> implements AutoCloseable {
                 return;
             }
             long timestamp = fragmentStart + frame.offsetMillis();
-            FragmentPosition position = new FragmentPosition(
-                    fragmentNumber, fragmentStart, frame.indexInFragment() + 1, timestamp);
-            CameraRecord<T> record = mapOnTaskThread && decoder.canHoldFrame()
-                    ? CameraRecord.unmappedFrame(
-                            new DecodedCameraFrame(cameraId, stream, pixelFormat).wrap(frame.hold(), fragmentNumber, timestamp),
-                            timestamp, position)
-                    : mapped(frame, timestamp, position);
+            FragmentPosition position =
+                    new FragmentPosition(
+                            fragmentNumber, fragmentStart, frame.indexInFragment() + 1, timestamp);
+            CameraRecord<T> record =
+                    mapOnTaskThread && decoder.canHoldFrame()
+                            ? CameraRecord.unmappedFrame(
+                                    new DecodedCameraFrame(cameraId, stream, pixelFormat)
+                                            .wrap(frame.hold(), fragmentNumber, timestamp),
+                                    timestamp,
+                                    position)
+                            : mapped(frame, timestamp, position);
             metrics.frameFetched(timestamp, clock.millis());
             bytes += 3L * frame.width() * frame.height();
             if (record != null) {
@@ -176,7 +215,9 @@ final class FragmentFrames<T> implements AutoCloseable {
         slot.release();
     }
 
-    /** Alignment paused or resumed the camera; a paused camera stops its batch at the next frame. */
+    /**
+     * Alignment paused or resumed the camera; a paused camera stops its batch at the next frame.
+     */
     void setPaused(boolean paused) {
         this.paused = paused;
     }
@@ -193,8 +234,14 @@ final class FragmentFrames<T> implements AutoCloseable {
         try {
             return mapper.map(frame);
         } catch (Exception e) {
-            throw new FrameMapperException("Camera " + frame.cameraId() + ": the frame mapper failed on fragment "
-                    + frame.fragmentNumber() + " frame " + frame.indexInFragment(), e);
+            throw new FrameMapperException(
+                    "Camera "
+                            + frame.cameraId()
+                            + ": the frame mapper failed on fragment "
+                            + frame.fragmentNumber()
+                            + " frame "
+                            + frame.indexInFragment(),
+                    e);
         }
     }
 
@@ -218,7 +265,12 @@ final class FragmentFrames<T> implements AutoCloseable {
         fragmentsCorrupt++;
         lastCorruption = "fragment " + fragment + ": " + e.getMessage();
         metrics.decodeError();
-        LOG.warn("Camera {} (stream {}): skipping corrupt fragment {}: {}", cameraId, stream, fragment, e.getMessage());
+        LOG.warn(
+                "Camera {} (stream {}): skipping corrupt fragment {}: {}",
+                cameraId,
+                stream,
+                fragment,
+                e.getMessage());
     }
 
     @Override

@@ -43,15 +43,20 @@ final class FragmentPrefetcher {
                 return download.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new HlsFetchException("Interrupted while fetching fragment " + segment.fragmentNumber(), -1, e);
+                throw new HlsFetchException(
+                        "Interrupted while fetching fragment " + segment.fragmentNumber(), -1, e);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof HlsFetchException) {
                     throw (HlsFetchException) cause;
                 }
-                throw new HlsFetchException("Fetching fragment " + segment.fragmentNumber() + " failed: "
-                        + cause.getClass().getSimpleName() + ": "
-                        + SessionTokenRedactor.redact(String.valueOf(cause.getMessage())));
+                throw new HlsFetchException(
+                        "Fetching fragment "
+                                + segment.fragmentNumber()
+                                + " failed: "
+                                + cause.getClass().getSimpleName()
+                                + ": "
+                                + SessionTokenRedactor.redact(String.valueOf(cause.getMessage())));
             }
         }
         cancel();

@@ -7,9 +7,8 @@ import org.apache.flink.annotation.Internal;
 /**
  * Decides, before any colour conversion, whether a decoded frame leaves the source: it must lie in
  * the requested time range, must not have been emitted before a restore, and must pass sampling.
- * Frame-rate sampling keeps the first frame of each {@code 1/fps} slot of event time, which
- * depends only on timestamps, so a restored job samples exactly the frames the failed one would
- * have.
+ * Frame-rate sampling keeps the first frame of each {@code 1/fps} slot of event time, which depends
+ * only on timestamps, so a restored job samples exactly the frames the failed one would have.
  */
 @Internal
 final class FrameSelector {
@@ -26,7 +25,12 @@ final class FrameSelector {
      * @param stopMillis frames after this are dropped and end the camera (-1: none)
      * @param lastEmittedMillis timestamp of the last emitted frame before a restore, or -1
      */
-    FrameSelector(SamplingMode mode, double fps, long startMillis, long stopMillis, long lastEmittedMillis) {
+    FrameSelector(
+            SamplingMode mode,
+            double fps,
+            long startMillis,
+            long stopMillis,
+            long lastEmittedMillis) {
         this.mode = mode;
         this.fps = fps;
         this.startMillis = startMillis;
@@ -46,7 +50,9 @@ final class FrameSelector {
         if (mode == SamplingMode.KEY_FRAMES && !keyFrame) {
             return false;
         }
-        if (mode == SamplingMode.FPS && lastEmittedMillis >= 0 && slot(timestampMillis) <= slot(lastEmittedMillis)) {
+        if (mode == SamplingMode.FPS
+                && lastEmittedMillis >= 0
+                && slot(timestampMillis) <= slot(lastEmittedMillis)) {
             return false;
         }
         lastEmittedMillis = timestampMillis;

@@ -14,9 +14,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One open HLS streaming session of a camera: resolves the media playlist from the master
- * playlist once, fetches media playlists, and fetches each init segment once (KVS changes the
- * init segment's URI when the codec data changes, so the URI is the cache key).
+ * One open HLS streaming session of a camera: resolves the media playlist from the master playlist
+ * once, fetches media playlists, and fetches each init segment once (KVS changes the init segment's
+ * URI when the codec data changes, so the URI is the cache key).
  */
 @Internal
 final class HlsSessionHandle {
@@ -36,8 +36,14 @@ final class HlsSessionHandle {
      * @param expiresAt when the session expires by the reader's own clock, taken before it was
      *     requested so that it errs early
      */
-    HlsSessionHandle(SessionPlan plan, HlsSessionUrl url, Instant expiresAt, HlsHttpClient http,
-            long maxPlaylistBytes, long maxFragmentBytes, LivePollSchedule livePolls) {
+    HlsSessionHandle(
+            SessionPlan plan,
+            HlsSessionUrl url,
+            Instant expiresAt,
+            HlsHttpClient http,
+            long maxPlaylistBytes,
+            long maxFragmentBytes,
+            LivePollSchedule livePolls) {
         this.livePolls = livePolls;
         this.plan = plan;
         this.url = url;
@@ -55,11 +61,13 @@ final class HlsSessionHandle {
         if (mediaPlaylistUri == null) {
             URI master = url.masterPlaylistUri();
             mediaPlaylistUri =
-                    HlsPlaylistParser.parseMaster(http.fetchText(master, maxPlaylistBytes), master).mediaPlaylistUri();
+                    HlsPlaylistParser.parseMaster(http.fetchText(master, maxPlaylistBytes), master)
+                            .mediaPlaylistUri();
         }
         lastPollMillis = System.currentTimeMillis();
         livePolls.polled(lastPollMillis);
-        return HlsPlaylistParser.parseMedia(http.fetchText(mediaPlaylistUri, maxPlaylistBytes), mediaPlaylistUri);
+        return HlsPlaylistParser.parseMedia(
+                http.fetchText(mediaPlaylistUri, maxPlaylistBytes), mediaPlaylistUri);
     }
 
     /** Time until the next live playlist poll is due; zero if due now. */

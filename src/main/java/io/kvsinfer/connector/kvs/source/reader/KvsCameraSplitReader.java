@@ -27,8 +27,10 @@ final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T>, KvsS
 
     private final Function<KvsStreamSplit, CameraFetcher<T>> fetcherFactory;
     private final WakeableSleeper pauseSleeper = new WakeableSleeper();
+
     /** Set on the fetcher thread; read by Flink's threads in wakeUp() and finishCamera(). */
     private volatile CameraFetcher<T> camera;
+
     private volatile boolean paused;
 
     KvsCameraSplitReader(Function<KvsStreamSplit, CameraFetcher<T>> fetcherFactory) {
@@ -60,11 +62,20 @@ final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T>, KvsS
         if (change instanceof SplitsAddition) {
             for (KvsStreamSplit split : change.splits()) {
                 if (camera != null) {
-                    throw new IllegalStateException("A fetcher reads one camera; " + camera.cameraId()
-                            + " is assigned and " + split.splitId() + " was added");
+                    throw new IllegalStateException(
+                            "A fetcher reads one camera; "
+                                    + camera.cameraId()
+                                    + " is assigned and "
+                                    + split.splitId()
+                                    + " was added");
                 }
-                LOG.info("Starting camera {} (stream {}) from {}", split.cameraId(), split.stream(),
-                        split.position().map(Object::toString).orElse(split.startingPosition().toString()));
+                LOG.info(
+                        "Starting camera {} (stream {}) from {}",
+                        split.cameraId(),
+                        split.stream(),
+                        split.position()
+                                .map(Object::toString)
+                                .orElse(split.startingPosition().toString()));
                 camera = fetcherFactory.apply(split);
             }
         } else if (change instanceof SplitsRemoval) {
@@ -73,7 +84,8 @@ final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T>, KvsS
     }
 
     @Override
-    public void pauseOrResumeSplits(Collection<KvsStreamSplit> toPause, Collection<KvsStreamSplit> toResume) {
+    public void pauseOrResumeSplits(
+            Collection<KvsStreamSplit> toPause, Collection<KvsStreamSplit> toResume) {
         if (camera == null) {
             return;
         }

@@ -20,7 +20,8 @@ final class KvsClients implements AutoCloseable {
     private final HlsHttpClient http;
     private final AwsCredentialsProvider credentials;
 
-    private KvsClients(KvsSessionClient sessions, HlsHttpClient http, AwsCredentialsProvider credentials) {
+    private KvsClients(
+            KvsSessionClient sessions, HlsHttpClient http, AwsCredentialsProvider credentials) {
         this.sessions = sessions;
         this.http = http;
         this.credentials = credentials;
@@ -29,7 +30,12 @@ final class KvsClients implements AutoCloseable {
     static KvsClients create(KvsSourceConfig config, AwsCredentialsProvider credentials) {
         Duration timeout = config.httpTimeout();
         return new KvsClients(
-                new KvsSessionClient(config.region(), credentials, config.endpoint(), Clock.systemUTC(), timeout.multipliedBy(2)),
+                new KvsSessionClient(
+                        config.region(),
+                        credentials,
+                        config.endpoint(),
+                        Clock.systemUTC(),
+                        timeout.multipliedBy(2)),
                 new HlsHttpClient(timeout, timeout),
                 credentials);
     }

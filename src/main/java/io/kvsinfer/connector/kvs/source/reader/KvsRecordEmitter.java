@@ -1,8 +1,7 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
-import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
-
 import io.kvsinfer.connector.kvs.source.FrameMapper;
+import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -14,10 +13,10 @@ import org.apache.flink.util.Preconditions;
 import javax.annotation.Nullable;
 
 /**
- * Emits frames with their producer timestamp as event time and advances the camera's position,
- * so a checkpoint taken after this frame resumes right after it. An idle signal marks the
- * camera's output idle so a silent camera does not hold back event time; the next frame makes it
- * active again. The signal sent before a camera's first frame becomes a watermark just below that
+ * Emits frames with their producer timestamp as event time and advances the camera's position, so a
+ * checkpoint taken after this frame resumes right after it. An idle signal marks the camera's
+ * output idle so a silent camera does not hold back event time; the next frame makes it active
+ * again. The signal sent before a camera's first frame becomes a watermark just below that
  * fragment's start, so the camera takes part in event time (and watermark alignment) at once.
  *
  * <p>{@code SourceReaderBase} counts every element it takes from the fetchers in {@code
@@ -32,15 +31,19 @@ final class KvsRecordEmitter<T> implements RecordEmitter<CameraRecord<T>, T, Kvs
 
     /**
      * @param numRecordsIn the reader's {@code getIOMetricGroup().getNumRecordsInCounter()}
-     * @param mapper the source's mapper; if it recycles its records, each is handed back once emitted
+     * @param mapper the source's mapper; if it recycles its records, each is handed back once
+     *     emitted
      */
     public KvsRecordEmitter(Counter numRecordsIn, FrameMapper<T> mapper) {
-        this.numRecordsIn = Preconditions.checkNotNull(numRecordsIn, "numRecordsIn must not be null");
-        this.recycler = mapper instanceof RecyclingFrameMapper ? (RecyclingFrameMapper<T>) mapper : null;
+        this.numRecordsIn =
+                Preconditions.checkNotNull(numRecordsIn, "numRecordsIn must not be null");
+        this.recycler =
+                mapper instanceof RecyclingFrameMapper ? (RecyclingFrameMapper<T>) mapper : null;
     }
 
     @Override
-    public void emitRecord(CameraRecord<T> record, SourceOutput<T> output, KvsStreamSplitState state) {
+    public void emitRecord(
+            CameraRecord<T> record, SourceOutput<T> output, KvsStreamSplitState state) {
         switch (record.kind()) {
             case IDLE:
                 numRecordsIn.dec();
@@ -60,7 +63,8 @@ final class KvsRecordEmitter<T> implements RecordEmitter<CameraRecord<T>, T, Kvs
         }
     }
 
-    private void emitFrame(CameraRecord<T> record, SourceOutput<T> output, KvsStreamSplitState state) {
+    private void emitFrame(
+            CameraRecord<T> record, SourceOutput<T> output, KvsStreamSplitState state) {
         if (state.isIdle()) {
             state.setIdle(false);
             output.markActive();
@@ -75,10 +79,14 @@ final class KvsRecordEmitter<T> implements RecordEmitter<CameraRecord<T>, T, Kvs
         }
     }
 
-    /** Maps a frame the fetcher left to the task thread (a recycling mapper's), then frees its pixels. */
+    /**
+     * Maps a frame the fetcher left to the task thread (a recycling mapper's), then frees its
+     * pixels.
+     */
     @Nullable
     private T mapHere(DecodedCameraFrame frame) {
-        Preconditions.checkState(recycler != null, "a frame to map arrived without a recycling mapper");
+        Preconditions.checkState(
+                recycler != null, "a frame to map arrived without a recycling mapper");
         try {
             return FragmentFrames.map(recycler, frame);
         } finally {

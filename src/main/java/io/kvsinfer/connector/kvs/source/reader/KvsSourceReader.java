@@ -35,9 +35,12 @@ final class KvsSourceReader<T>
             SourceReaderContext context,
             FrameMapper<T> mapper,
             AutoCloseable sharedClients) {
-        super(fetcherManager,
-                new KvsRecordEmitter<>(context.metricGroup().getIOMetricGroup().getNumRecordsInCounter(), mapper),
-                config, context);
+        super(
+                fetcherManager,
+                new KvsRecordEmitter<>(
+                        context.metricGroup().getIOMetricGroup().getNumRecordsInCounter(), mapper),
+                config,
+                context);
         this.sharedClients = sharedClients;
         this.cameras = fetcherManager;
         releaseNativeReferencesWithTheJob(context.getUserCodeClassLoader());
@@ -54,10 +57,12 @@ final class KvsSourceReader<T>
      */
     private static void releaseNativeReferencesWithTheJob(UserCodeClassLoader loader) {
         if (FragmentDecoder.class.getClassLoader() instanceof FlinkUserCodeClassLoader) {
-            loader.registerReleaseHookIfAbsent("kvs-ffmpeg-callbacks", FragmentDecoder::releaseNativeCallbacks);
+            loader.registerReleaseHookIfAbsent(
+                    "kvs-ffmpeg-callbacks", FragmentDecoder::releaseNativeCallbacks);
         }
         if (Pointer.class.getClassLoader() instanceof FlinkUserCodeClassLoader) {
-            loader.registerReleaseHookIfAbsent("kvs-javacpp-deallocator", Pointer::interruptDeallocatorThread);
+            loader.registerReleaseHookIfAbsent(
+                    "kvs-javacpp-deallocator", Pointer::interruptDeallocatorThread);
         }
     }
 

@@ -36,24 +36,38 @@ public final class KvsSourceReaderFactory {
             @Nullable SerializableSupplier<AwsCredentialsProvider> credentials,
             Set<String> configuredCameras,
             SourceReaderContext context) {
-        AwsCredentialsProvider provider = credentials != null ? credentials.get() : CredentialsProviders.fromConfig(config);
+        AwsCredentialsProvider provider =
+                credentials != null ? credentials.get() : CredentialsProviders.fromConfig(config);
         KvsClients clients = KvsClients.create(config, provider);
         Configuration readerConfig = config.toConfiguration();
         DecodeSlots slots = DecodeSlots.shared(config.decoderConcurrentCameras());
         // Every camera's fetcher thread adds to the reader's one numBytesIn.
-        ThreadSafeCounter bytesIn = new ThreadSafeCounter(context.metricGroup().getIOMetricGroup().getNumBytesInCounter());
-        PerCameraFetcherManager<T> fetchers = new PerCameraFetcherManager<>(
-                () -> new KvsCameraSplitReader<T>(split -> new CameraFetcher<>(
-                        split,
-                        config,
-                        clients.sessions(),
-                        clients.http(),
-                        new FragmentDecoder(DecoderSettingsFactory.fromConfig(config, slots::threadsPerCamera)),
-                        mapper,
-                        new CameraMetrics(context.metricGroup(), split.cameraId(), bytesIn),
-                        Clock.systemUTC(),
-                        !configuredCameras.contains(split.cameraId()))),
-                readerConfig);
+        ThreadSafeCounter bytesIn =
+                new ThreadSafeCounter(
+                        context.metricGroup().getIOMetricGroup().getNumBytesInCounter());
+        PerCameraFetcherManager<T> fetchers =
+                new PerCameraFetcherManager<>(
+                        () ->
+                                new KvsCameraSplitReader<T>(
+                                        split ->
+                                                new CameraFetcher<>(
+                                                        split,
+                                                        config,
+                                                        clients.sessions(),
+                                                        clients.http(),
+                                                        new FragmentDecoder(
+                                                                DecoderSettingsFactory.fromConfig(
+                                                                        config,
+                                                                        slots::threadsPerCamera)),
+                                                        mapper,
+                                                        new CameraMetrics(
+                                                                context.metricGroup(),
+                                                                split.cameraId(),
+                                                                bytesIn),
+                                                        Clock.systemUTC(),
+                                                        !configuredCameras.contains(
+                                                                split.cameraId()))),
+                        readerConfig);
         return new KvsSourceReader<>(fetchers, readerConfig, context, mapper, clients);
     }
 }

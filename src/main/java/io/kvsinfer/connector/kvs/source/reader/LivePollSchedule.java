@@ -6,10 +6,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 
 /**
- * When to fetch a live playlist next. The next fragment of a live camera ends one fragment
- * duration after the newest listed one, and appears some delay after it ends (ingestion, plus any
- * skew between the producer's clock and ours). The schedule sleeps until the next fragment is due
- * and then polls at the fast live-edge interval until it appears, so a fragment is picked up within
+ * When to fetch a live playlist next. The next fragment of a live camera ends one fragment duration
+ * after the newest listed one, and appears some delay after it ends (ingestion, plus any skew
+ * between the producer's clock and ours). The schedule sleeps until the next fragment is due and
+ * then polls at the fast live-edge interval until it appears, so a fragment is picked up within
  * about one fast interval instead of within the (AWS-recommended) one-second interval, at a cost of
  * a few requests per fragment. The delay is learnt: the smallest delay observed over the last
  * fragments found while looking for them, each an upper bound of the true delay, so the start of
@@ -62,7 +62,8 @@ final class LivePollSchedule {
     void foundFragment(long polledAtMillis, long endMillis, long fragmentMillis) {
         lastPollMillis = polledAtMillis;
         if (nextDueMillis != UNSET && polledAtMillis >= nextDueMillis) {
-            // Found while looking for it: at most one fast interval (or one interval) after it appeared.
+            // Found while looking for it: at most one fast interval (or one interval) after it
+            // appeared.
             delays.addLast(polledAtMillis - endMillis);
             if (delays.size() > DELAYS_REMEMBERED) {
                 delays.removeFirst();

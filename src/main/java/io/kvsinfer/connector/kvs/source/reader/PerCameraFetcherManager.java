@@ -19,10 +19,12 @@ import java.util.function.Supplier;
  * thread would let one slow camera stall the others.
  */
 @Internal
-final class PerCameraFetcherManager<T> extends SplitFetcherManager<CameraRecord<T>, KvsStreamSplit> {
+final class PerCameraFetcherManager<T>
+        extends SplitFetcherManager<CameraRecord<T>, KvsStreamSplit> {
 
     PerCameraFetcherManager(
-            Supplier<SplitReader<CameraRecord<T>, KvsStreamSplit>> readerFactory, Configuration config) {
+            Supplier<SplitReader<CameraRecord<T>, KvsStreamSplit>> readerFactory,
+            Configuration config) {
         super(readerFactory, config);
     }
 
@@ -42,7 +44,8 @@ final class PerCameraFetcherManager<T> extends SplitFetcherManager<CameraRecord<
     /** Makes the camera's fetcher finish its split, as if the stream had ended. */
     void finishCamera(String cameraId) {
         Integer fetcherId = fetcherOfCamera.get(cameraId);
-        SplitFetcher<CameraRecord<T>, KvsStreamSplit> fetcher = fetcherId == null ? null : fetchers.get(fetcherId);
+        SplitFetcher<CameraRecord<T>, KvsStreamSplit> fetcher =
+                fetcherId == null ? null : fetchers.get(fetcherId);
         if (fetcher != null) {
             ((KvsCameraSplitReader<T>) fetcher.getSplitReader()).finishCamera(cameraId);
         }
@@ -52,7 +55,8 @@ final class PerCameraFetcherManager<T> extends SplitFetcherManager<CameraRecord<
     public void removeSplits(List<KvsStreamSplit> splits) {
         for (KvsStreamSplit split : splits) {
             Integer fetcherId = fetcherOfCamera.remove(split.splitId());
-            SplitFetcher<CameraRecord<T>, KvsStreamSplit> fetcher = fetcherId == null ? null : fetchers.get(fetcherId);
+            SplitFetcher<CameraRecord<T>, KvsStreamSplit> fetcher =
+                    fetcherId == null ? null : fetchers.get(fetcherId);
             if (fetcher != null) {
                 fetcher.removeSplits(Collections.singletonList(split));
             }

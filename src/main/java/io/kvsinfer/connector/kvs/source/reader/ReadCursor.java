@@ -20,8 +20,10 @@ final class ReadCursor {
     @Nullable private String lastNumber;
     private long lastStartMillis = Long.MIN_VALUE;
     private long lastEndMillis = Long.MIN_VALUE;
+
     /** Time up to which the archive is known to hold nothing more (after an empty catch-up). */
     private long verifiedUntilMillis = Long.MIN_VALUE;
+
     private final ArrayDeque<String> recentOrder = new ArrayDeque<>();
     private final Set<String> recent = new HashSet<>();
 
@@ -37,7 +39,9 @@ final class ReadCursor {
         return lastStartMillis == Long.MIN_VALUE;
     }
 
-    /** Whether a fragment listed in a playlist is new: not taken and not older than the last one. */
+    /**
+     * Whether a fragment listed in a playlist is new: not taken and not older than the last one.
+     */
     boolean isNew(String fragmentNumber, long startMillis) {
         return !recent.contains(fragmentNumber) && (isEmpty() || startMillis >= lastStartMillis);
     }

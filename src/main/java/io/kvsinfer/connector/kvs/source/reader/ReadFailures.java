@@ -26,12 +26,15 @@ final class ReadFailures {
             KvsApiException api = (KvsApiException) e;
             // The client's kinds are the public reasons, one to one.
             return new KvsConnectionException(
-                    KvsConnectionException.Reason.valueOf(api.kind().name()), api.getMessage(), api);
+                    KvsConnectionException.Reason.valueOf(api.kind().name()),
+                    api.getMessage(),
+                    api);
         }
         if (e instanceof HlsFetchException) {
             HlsFetchException fetch = (HlsFetchException) e;
             return new HlsStreamException(fetch.getMessage(), fetch.httpStatus(), fetch);
         }
-        throw new IllegalArgumentException("Not a failure of the HLS client: " + e.getClass().getName(), e);
+        throw new IllegalArgumentException(
+                "Not a failure of the HLS client: " + e.getClass().getName(), e);
     }
 }

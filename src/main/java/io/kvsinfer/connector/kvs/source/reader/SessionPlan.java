@@ -68,6 +68,8 @@ final class SessionPlan {
 
     @Override
     public String toString() {
-        return kind == Kind.CATCH_UP ? "CATCH_UP[" + fromMillis + ".." + toMillis + "]" : kind.name();
+        return kind == Kind.CATCH_UP
+                ? "CATCH_UP[" + fromMillis + ".." + toMillis + "]"
+                : kind.name();
     }
 }

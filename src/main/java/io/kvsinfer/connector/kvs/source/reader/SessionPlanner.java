@@ -7,20 +7,23 @@ import org.apache.flink.annotation.Internal;
 import java.time.Duration;
 
 /**
- * Decides which session a camera opens next. Live sessions only list the newest fragments and
- * never back-fill, so anything behind the live window (a start in the past, a restore, a long
- * outage) is read with on-demand sessions first, in ranges of at most 24 hours as KVS allows, and
- * the camera switches to live once it has caught up.
+ * Decides which session a camera opens next. Live sessions only list the newest fragments and never
+ * back-fill, so anything behind the live window (a start in the past, a restore, a long outage) is
+ * read with on-demand sessions first, in ranges of at most 24 hours as KVS allows, and the camera
+ * switches to live once it has caught up.
  */
 @Internal
 final class SessionPlanner {
 
     /** KVS rejects on-demand ranges longer than 24 hours. */
     static final long MAX_RANGE_MILLIS = Duration.ofHours(24).toMillis() - 1;
+
     /** A fragment that starts this long before a start timestamp may still hold frames after it. */
     static final long START_LOOKBACK_MILLIS = 10_000;
+
     /** Gaps between consecutive fragments up to this size are jitter, not missing fragments. */
     static final long GAP_TOLERANCE_MILLIS = 500;
+
     /** A catch-up that ends this close to now hands over to the live session. */
     static final long LIVE_HANDOVER_MILLIS = 30_000;
 
@@ -44,7 +47,8 @@ final class SessionPlanner {
             case EARLIEST:
                 return rangeFrom(earliestMillis, nowMillis);
             default:
-                return rangeFrom(Math.max(0, start.timestampMillis() - START_LOOKBACK_MILLIS), nowMillis);
+                return rangeFrom(
+                        Math.max(0, start.timestampMillis() - START_LOOKBACK_MILLIS), nowMillis);
         }
     }
 
@@ -63,10 +67,14 @@ final class SessionPlanner {
      * fragments after the cursor; if so the returned plan fills the gap, otherwise null.
      */
     SessionPlan gapBefore(long oldestStartMillis, ReadCursor cursor) {
-        if (cursor.isEmpty() || oldestStartMillis <= cursor.coveredUntilMillis() + GAP_TOLERANCE_MILLIS) {
+        if (cursor.isEmpty()
+                || oldestStartMillis <= cursor.coveredUntilMillis() + GAP_TOLERANCE_MILLIS) {
             return null;
         }
-        long from = Math.max(cursor.lastStartMillis(), cursor.coveredUntilMillis() - GAP_TOLERANCE_MILLIS);
+        long from =
+                Math.max(
+                        cursor.lastStartMillis(),
+                        cursor.coveredUntilMillis() - GAP_TOLERANCE_MILLIS);
         return SessionPlan.catchUp(from, oldestStartMillis - 1);
     }
 
@@ -83,7 +91,8 @@ final class SessionPlanner {
             if (fromMillis > stopMillis) {
                 return SessionPlan.finished();
             }
-            return SessionPlan.catchUp(fromMillis, Math.min(stopMillis, fromMillis + MAX_RANGE_MILLIS));
+            return SessionPlan.catchUp(
+                    fromMillis, Math.min(stopMillis, fromMillis + MAX_RANGE_MILLIS));
         }
         if (fromMillis >= nowMillis - LIVE_HANDOVER_MILLIS) {
             return SessionPlan.followLive();

@@ -20,14 +20,26 @@ final class SessionRequests {
     static HlsSessionRequest forPlan(SessionPlan plan, KvsSourceConfig config) {
         int expires = (int) config.sessionDuration().getSeconds();
         // The public options name the API's own values, so the names map one to one.
-        HLSFragmentSelectorType selector = HLSFragmentSelectorType.fromValue(config.fragmentSelector().name());
+        HLSFragmentSelectorType selector =
+                HLSFragmentSelectorType.fromValue(config.fragmentSelector().name());
         ContainerFormat container = ContainerFormat.fromValue(config.containerFormat().name());
         if (plan.isLive()) {
-            return new HlsSessionRequest(PlaybackMode.LIVE, selector, null, null,
-                    container, expires, config.livePlaylistFragments());
+            return new HlsSessionRequest(
+                    PlaybackMode.LIVE,
+                    selector,
+                    null,
+                    null,
+                    container,
+                    expires,
+                    config.livePlaylistFragments());
         }
-        return new HlsSessionRequest(PlaybackMode.ON_DEMAND, selector,
-                Instant.ofEpochMilli(plan.fromMillis()), Instant.ofEpochMilli(plan.toMillis()),
-                container, expires, CameraFetcher.ON_DEMAND_MAX_RESULTS);
+        return new HlsSessionRequest(
+                PlaybackMode.ON_DEMAND,
+                selector,
+                Instant.ofEpochMilli(plan.fromMillis()),
+                Instant.ofEpochMilli(plan.toMillis()),
+                container,
+                expires,
+                CameraFetcher.ON_DEMAND_MAX_RESULTS);
     }
 }

@@ -7,10 +7,10 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * How far a camera has been emitted: the last fragment that frames were taken from and how many
- * of its frames (in decode order) were already handled. Restoring from this position re-reads
- * that fragment, skips {@link #framesConsumed()} frames and continues with the next one, so every
- * frame leaves the source exactly once.
+ * How far a camera has been emitted: the last fragment that frames were taken from and how many of
+ * its frames (in decode order) were already handled. Restoring from this position re-reads that
+ * fragment, skips {@link #framesConsumed()} frames and continues with the next one, so every frame
+ * leaves the source exactly once.
  */
 @PublicEvolving
 public final class FragmentPosition implements Serializable {
@@ -68,11 +68,21 @@ public final class FragmentPosition implements Serializable {
 
     @Override
     public int hashCode() {
-        return Objects.hash(fragmentNumber, fragmentTimestampMillis, framesConsumed, lastEmittedTimestampMillis);
+        return Objects.hash(
+                fragmentNumber,
+                fragmentTimestampMillis,
+                framesConsumed,
+                lastEmittedTimestampMillis);
     }
 
     @Override
     public String toString() {
-        return "fragment " + fragmentNumber + " @" + fragmentTimestampMillis + " +" + framesConsumed + " frames";
+        return "fragment "
+                + fragmentNumber
+                + " @"
+                + fragmentTimestampMillis
+                + " +"
+                + framesConsumed
+                + " frames";
     }
 }

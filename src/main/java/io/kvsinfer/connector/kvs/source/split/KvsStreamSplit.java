@@ -12,9 +12,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One camera: a KVS stream read by one fetcher thread. The split id is the camera id. A split
- * that has been read carries its {@link FragmentPosition}; a new one starts at its
- * {@link StartingPosition}.
+ * One camera: a KVS stream read by one fetcher thread. The split id is the camera id. A split that
+ * has been read carries its {@link FragmentPosition}; a new one starts at its {@link
+ * StartingPosition}.
  */
 @PublicEvolving
 public final class KvsStreamSplit implements SourceSplit, java.io.Serializable {
@@ -73,7 +73,8 @@ public final class KvsStreamSplit implements SourceSplit, java.io.Serializable {
     }
 
     public KvsStreamSplit withPosition(@Nullable FragmentPosition newPosition) {
-        return new KvsStreamSplit(cameraId, stream, startingPosition, stoppingTimestampMillis, newPosition);
+        return new KvsStreamSplit(
+                cameraId, stream, startingPosition, stoppingTimestampMillis, newPosition);
     }
 
     @Override
@@ -96,8 +97,14 @@ public final class KvsStreamSplit implements SourceSplit, java.io.Serializable {
 
     @Override
     public String toString() {
-        return "KvsStreamSplit{camera=" + cameraId + ", stream=" + stream + ", start=" + startingPosition
+        return "KvsStreamSplit{camera="
+                + cameraId
+                + ", stream="
+                + stream
+                + ", start="
+                + startingPosition
                 + (isBounded() ? ", stop=" + stoppingTimestampMillis : "")
-                + (position != null ? ", position=" + position : "") + "}";
+                + (position != null ? ", position=" + position : "")
+                + "}";
     }
 }

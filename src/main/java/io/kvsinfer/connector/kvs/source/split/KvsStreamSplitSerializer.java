@@ -33,7 +33,9 @@ public final class KvsStreamSplitSerializer implements SimpleVersionedSerializer
     public KvsStreamSplit deserialize(int version, byte[] serialized) throws IOException {
         if (version != 1) {
             throw new IOException(
-                    "Unknown KvsStreamSplit serializer version " + version + "; this build reads version 1 only");
+                    "Unknown KvsStreamSplit serializer version "
+                            + version
+                            + "; this build reads version 1 only");
         }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         KvsStreamSplit split = read(in);
@@ -68,7 +70,8 @@ public final class KvsStreamSplitSerializer implements SimpleVersionedSerializer
         long startMillis = in.readLong();
         StartingPosition.Kind[] kinds = StartingPosition.Kind.values();
         if (kindOrdinal < 0 || kindOrdinal >= kinds.length) {
-            throw new IOException("Corrupt KvsStreamSplit: unknown starting position " + kindOrdinal);
+            throw new IOException(
+                    "Corrupt KvsStreamSplit: unknown starting position " + kindOrdinal);
         }
         StartingPosition start;
         switch (kinds[kindOrdinal]) {
@@ -84,7 +87,8 @@ public final class KvsStreamSplitSerializer implements SimpleVersionedSerializer
         long stop = in.readLong();
         FragmentPosition position = null;
         if (in.readBoolean()) {
-            position = new FragmentPosition(in.readUTF(), in.readLong(), in.readInt(), in.readLong());
+            position =
+                    new FragmentPosition(in.readUTF(), in.readLong(), in.readInt(), in.readLong());
         }
         return new KvsStreamSplit(cameraId, stream, start, stop, position);
     }

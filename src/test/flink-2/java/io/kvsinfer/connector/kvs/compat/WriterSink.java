@@ -17,5 +17,6 @@ public abstract class WriterSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public abstract SinkWriter<T> createWriter(WriterInitContext context) throws java.io.IOException;
+    public abstract SinkWriter<T> createWriter(WriterInitContext context)
+            throws java.io.IOException;
 }

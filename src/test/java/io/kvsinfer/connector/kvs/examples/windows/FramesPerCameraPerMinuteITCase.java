@@ -21,8 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FramesPerCameraPerMinuteITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     @Test
     void countsEveryFrameOfEveryCameraInItsMinute() throws Exception {
@@ -34,18 +38,34 @@ class FramesPerCameraPerMinuteITCase {
             kvs.createStream("w-silent");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
-            var source = FramesPerCameraPerMinute.ticks(sourceFor(kvs)
-                    .addStream("w-lobby").addStream("w-dock").addStream("w-silent")
-                    .setStartingPosition(StartingPosition.earliest())
-                    .setStoppingTimestamp(Instant.ofEpochMilli(start + 150_000 - 1)));
-            List<CameraMinute> minutes = FramesPerCameraPerMinute.countPerMinute(env, source).executeAndCollect(100);
+            var source =
+                    FramesPerCameraPerMinute.ticks(
+                            sourceFor(kvs)
+                                    .addStream("w-lobby")
+                                    .addStream("w-dock")
+                                    .addStream("w-silent")
+                                    .setStartingPosition(StartingPosition.earliest())
+                                    .setStoppingTimestamp(
+                                            Instant.ofEpochMilli(start + 150_000 - 1)));
+            List<CameraMinute> minutes =
+                    FramesPerCameraPerMinute.countPerMinute(env, source).executeAndCollect(100);
 
             // 10 fps: a full minute is 600 frames; lobby runs 2.5 min from a minute boundary,
             // dock 60 s from half a minute in.
-            assertThat(minutes).extracting(m -> m.cameraId + "@" + (m.minuteStartMillis - start) / 1000 + "s=" + m.frames)
+            assertThat(minutes)
+                    .extracting(
+                            m ->
+                                    m.cameraId
+                                            + "@"
+                                            + (m.minuteStartMillis - start) / 1000
+                                            + "s="
+                                            + m.frames)
                     .containsExactlyInAnyOrder(
-                            "w-lobby@0s=600", "w-lobby@60s=600", "w-lobby@120s=300",
-                            "w-dock@0s=300", "w-dock@60s=300");
+                            "w-lobby@0s=600",
+                            "w-lobby@60s=600",
+                            "w-lobby@120s=300",
+                            "w-dock@0s=300",
+                            "w-dock@60s=300");
         }
     }
 }

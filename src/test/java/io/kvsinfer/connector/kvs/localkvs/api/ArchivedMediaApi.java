@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The {@code kinesisvideoarchivedmedia} operations: GetHLSStreamingSessionURL and ListFragments. */
+/**
+ * The {@code kinesisvideoarchivedmedia} operations: GetHLSStreamingSessionURL and ListFragments.
+ */
 @Internal
 public final class ArchivedMediaApi {
 
@@ -51,7 +53,9 @@ public final class ArchivedMediaApi {
     }
 
     public void register(Map<KvsOperation, KvsHandler> handlers) {
-        handlers.put(KvsOperation.GET_HLS_STREAMING_SESSION_URL, ControlPlaneApi.json(this::getHlsSessionUrl));
+        handlers.put(
+                KvsOperation.GET_HLS_STREAMING_SESSION_URL,
+                ControlPlaneApi.json(this::getHlsSessionUrl));
         handlers.put(KvsOperation.LIST_FRAGMENTS, ControlPlaneApi.json(this::listFragments));
     }
 
@@ -61,19 +65,28 @@ public final class ArchivedMediaApi {
         StreamState stream = lookup.resolve(body);
         limits.charge("stream/" + stream.arn() + "/GetHLSStreamingSessionURL", 1, 25);
         if (stream.retentionHours() == 0) {
-            throw KvsError.noDataRetention("The stream " + stream.name() + " does not retain data.");
+            throw KvsError.noDataRetention(
+                    "The stream " + stream.name() + " does not retain data.");
         }
         for (FragmentedMedia media : stream.allMedia()) {
             if (!AVC.equals(media.codecId()) && !HEVC.equals(media.codecId())) {
                 throw KvsError.unsupportedMediaType(
-                        "Track 1 has codec " + media.codecId() + "; HLS needs " + AVC + " or " + HEVC + ".");
+                        "Track 1 has codec "
+                                + media.codecId()
+                                + "; HLS needs "
+                                + AVC
+                                + " or "
+                                + HEVC
+                                + ".");
             }
         }
         HlsSession session = sessions.open(stream, spec);
         JsonOut.string(
                 out,
                 "HLSStreamingSessionURL",
-                dataEndpoint.get() + "/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=" + session.token());
+                dataEndpoint.get()
+                        + "/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken="
+                        + session.token());
     }
 
     /** Field format checks come before the other rules, as in AWS's request validation. */
@@ -102,18 +115,22 @@ public final class ArchivedMediaApi {
             String type = selector.string("FragmentSelectorType");
             if (!"PRODUCER_TIMESTAMP".equals(type) && !"SERVER_TIMESTAMP".equals(type)) {
                 throw KvsError.invalidArgument(
-                        "FragmentSelectorType must be PRODUCER_TIMESTAMP or SERVER_TIMESTAMP but was '"
-                                + StreamLookup.abbreviate(type) + "'.");
+                        "FragmentSelectorType must be PRODUCER_TIMESTAMP or SERVER_TIMESTAMP but"
+                                + " was '"
+                                + StreamLookup.abbreviate(type)
+                                + "'.");
             }
             producer = "PRODUCER_TIMESTAMP".equals(type);
             JsonBody range = selector.object("TimestampRange");
             start = range == null ? null : range.timestampMillis("StartTimestamp");
             end = range == null ? null : range.timestampMillis("EndTimestamp");
             if (start == null || end == null) {
-                throw KvsError.invalidArgument("TimestampRange needs StartTimestamp and EndTimestamp.");
+                throw KvsError.invalidArgument(
+                        "TimestampRange needs StartTimestamp and EndTimestamp.");
             }
             if (end < start) {
-                throw KvsError.invalidArgument("EndTimestamp must not be earlier than StartTimestamp.");
+                throw KvsError.invalidArgument(
+                        "EndTimestamp must not be earlier than StartTimestamp.");
             }
         }
         String after = ControlPlaneApi.Pages.decodeToken(body.string("NextToken"));
@@ -134,7 +151,11 @@ public final class ArchivedMediaApi {
         }
         out.writeEndArray();
         if (matching.size() > n) {
-            JsonOut.string(out, "NextToken", ControlPlaneApi.Pages.encodeToken(Long.toString(matching.get(n - 1).sequence())));
+            JsonOut.string(
+                    out,
+                    "NextToken",
+                    ControlPlaneApi.Pages.encodeToken(
+                            Long.toString(matching.get(n - 1).sequence())));
         }
     }
 

@@ -5,7 +5,6 @@ import io.kvsinfer.connector.kvs.localkvs.http.JsonBody;
 import io.kvsinfer.connector.kvs.localkvs.http.JsonOut;
 import io.kvsinfer.connector.kvs.localkvs.http.KvsError;
 import io.kvsinfer.connector.kvs.localkvs.http.KvsHandler;
-import io.kvsinfer.connector.kvs.localkvs.http.KvsRequest;
 import io.kvsinfer.connector.kvs.localkvs.http.KvsResponse;
 import io.kvsinfer.connector.kvs.localkvs.http.RateLimits;
 import io.kvsinfer.connector.kvs.localkvs.store.StreamRegistry;
@@ -46,7 +45,8 @@ public final class ControlPlaneApi {
     private final RateLimits limits;
     private final Supplier<String> dataEndpoint;
 
-    public ControlPlaneApi(StreamRegistry registry, RateLimits limits, Supplier<String> dataEndpoint) {
+    public ControlPlaneApi(
+            StreamRegistry registry, RateLimits limits, Supplier<String> dataEndpoint) {
         this.registry = registry;
         this.lookup = new StreamLookup(registry);
         this.limits = limits;
@@ -82,12 +82,18 @@ public final class ControlPlaneApi {
         Integer retention = body.integer("DataRetentionInHours");
         if (retention != null && (retention < 0 || retention > MAX_RETENTION_HOURS)) {
             throw KvsError.invalidArgument(
-                    "DataRetentionInHours must be 0 to " + MAX_RETENTION_HOURS + " but was " + retention + ".");
+                    "DataRetentionInHours must be 0 to "
+                            + MAX_RETENTION_HOURS
+                            + " but was "
+                            + retention
+                            + ".");
         }
         Map<String, String> tags = body.stringMap("Tags");
         if (tags != null && tags.size() > MAX_TAGS) {
             throw new KvsError(
-                    400, "TagsPerResourceExceededLimitException", "A stream can have at most 50 tags.");
+                    400,
+                    "TagsPerResourceExceededLimitException",
+                    "A stream can have at most 50 tags.");
         }
         String mediaType = body.string("MediaType");
         StreamSpec spec =
@@ -109,7 +115,10 @@ public final class ControlPlaneApi {
     private String kmsKeyOrDefault(String kmsKeyId) {
         return kmsKeyId != null
                 ? kmsKeyId
-                : "arn:aws:kms:" + registry.settings().region() + ":" + registry.settings().accountId()
+                : "arn:aws:kms:"
+                        + registry.settings().region()
+                        + ":"
+                        + registry.settings().accountId()
                         + ":alias/aws/kinesisvideo";
     }
 
@@ -117,7 +126,10 @@ public final class ControlPlaneApi {
         StreamState stream = lookup.resolve(body);
         String currentVersion = body.string("CurrentVersion");
         if (currentVersion != null && !currentVersion.equals(stream.version())) {
-            throw new KvsError(400, "VersionMismatchException", "The stream version does not match CurrentVersion.");
+            throw new KvsError(
+                    400,
+                    "VersionMismatchException",
+                    "The stream version does not match CurrentVersion.");
         }
         registry.delete(stream.name());
     }
@@ -151,7 +163,9 @@ public final class ControlPlaneApi {
             String operator = condition.string("ComparisonOperator");
             if (operator != null && !"BEGINS_WITH".equals(operator)) {
                 throw KvsError.invalidArgument(
-                        "ComparisonOperator must be BEGINS_WITH but was '" + StreamLookup.abbreviate(operator) + "'.");
+                        "ComparisonOperator must be BEGINS_WITH but was '"
+                                + StreamLookup.abbreviate(operator)
+                                + "'.");
             }
             prefix = condition.string("ComparisonValue");
         }
@@ -188,7 +202,9 @@ public final class ControlPlaneApi {
         }
         if (stream.tags().size() + tags.size() > MAX_TAGS) {
             throw new KvsError(
-                    400, "TagsPerResourceExceededLimitException", "A stream can have at most 50 tags.");
+                    400,
+                    "TagsPerResourceExceededLimitException",
+                    "A stream can have at most 50 tags.");
         }
         stream.tag(tags);
     }
@@ -206,8 +222,11 @@ public final class ControlPlaneApi {
         String apiName = body.string("APIName");
         if (apiName == null || !API_NAMES.contains(apiName)) {
             throw KvsError.invalidArgument(
-                    "APIName must be one of " + new java.util.TreeSet<>(API_NAMES) + " but was '"
-                            + StreamLookup.abbreviate(apiName) + "'.");
+                    "APIName must be one of "
+                            + new java.util.TreeSet<>(API_NAMES)
+                            + " but was '"
+                            + StreamLookup.abbreviate(apiName)
+                            + "'.");
         }
         StreamState stream = lookup.resolve(body);
         limits.charge("stream/" + stream.name() + "/GetDataEndpoint", 1, 5);
@@ -231,7 +250,8 @@ public final class ControlPlaneApi {
         }
 
         static String encodeToken(String position) {
-            return Base64.getUrlEncoder().withoutPadding()
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString(("v1:" + position).getBytes(StandardCharsets.UTF_8));
         }
 
@@ -240,7 +260,8 @@ public final class ControlPlaneApi {
                 return null;
             }
             try {
-                String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+                String decoded =
+                        new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
                 if (decoded.startsWith("v1:")) {
                     return decoded.substring(3);
                 }

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
 /**
  * Validates a GetHLSStreamingSessionURL body field by field, with the rules and defaults of the
  * table in KVS_PROTOCOL.md, and applies the defaults. Enumerated fields take the values of the AWS
- * SDK's model of the API (not the connector's options), so a client that drifts from the API fails. Stream existence is checked afterwards.
+ * SDK's model of the API (not the connector's options), so a client that drifts from the API fails.
+ * Stream existence is checked afterwards.
  */
 @Internal
 public final class HlsSessionRequestParser {
@@ -33,14 +34,18 @@ public final class HlsSessionRequestParser {
     private HlsSessionRequestParser() {}
 
     public static HlsSessionSpec parse(JsonBody body) {
-        HLSPlaybackMode mode = enumValue(body, "PlaybackMode", HLSPlaybackMode.class, HLSPlaybackMode.LIVE);
+        HLSPlaybackMode mode =
+                enumValue(body, "PlaybackMode", HLSPlaybackMode.class, HLSPlaybackMode.LIVE);
         JsonBody selector = body.object("HLSFragmentSelector");
         HLSFragmentSelectorType selectorType = HLSFragmentSelectorType.SERVER_TIMESTAMP;
         JsonBody range = null;
         if (selector != null) {
-            selectorType = enumValue(
-                    selector, "FragmentSelectorType", HLSFragmentSelectorType.class,
-                    HLSFragmentSelectorType.SERVER_TIMESTAMP);
+            selectorType =
+                    enumValue(
+                            selector,
+                            "FragmentSelectorType",
+                            HLSFragmentSelectorType.class,
+                            HLSFragmentSelectorType.SERVER_TIMESTAMP);
             range = selector.object("TimestampRange");
         }
         Long start = range == null ? null : range.timestampMillis("StartTimestamp");
@@ -48,7 +53,11 @@ public final class HlsSessionRequestParser {
         checkRange(mode, range != null, start, end);
 
         ContainerFormat container =
-                enumValue(body, "ContainerFormat", ContainerFormat.class, ContainerFormat.FRAGMENTED_MP4);
+                enumValue(
+                        body,
+                        "ContainerFormat",
+                        ContainerFormat.class,
+                        ContainerFormat.FRAGMENTED_MP4);
         HLSDiscontinuityMode discontinuity =
                 enumValue(
                         body,
@@ -64,12 +73,22 @@ public final class HlsSessionRequestParser {
         Integer expires = body.integer("Expires");
         if (expires != null && (expires < MIN_EXPIRES || expires > MAX_EXPIRES)) {
             throw KvsError.invalidArgument(
-                    "Expires must be " + MIN_EXPIRES + " to " + MAX_EXPIRES + " seconds but was " + expires + ".");
+                    "Expires must be "
+                            + MIN_EXPIRES
+                            + " to "
+                            + MAX_EXPIRES
+                            + " seconds but was "
+                            + expires
+                            + ".");
         }
         Integer max = body.integer("MaxMediaPlaylistFragmentResults");
         if (max != null && (max < 1 || max > MAX_FRAGMENT_RESULTS)) {
             throw KvsError.invalidArgument(
-                    "MaxMediaPlaylistFragmentResults must be 1 to " + MAX_FRAGMENT_RESULTS + " but was " + max + ".");
+                    "MaxMediaPlaylistFragmentResults must be 1 to "
+                            + MAX_FRAGMENT_RESULTS
+                            + " but was "
+                            + max
+                            + ".");
         }
         return new HlsSessionSpec(
                 mode,
@@ -86,16 +105,19 @@ public final class HlsSessionRequestParser {
     private static void checkRange(HLSPlaybackMode mode, boolean hasRange, Long start, Long end) {
         if (mode == HLSPlaybackMode.LIVE) {
             if (hasRange) {
-                throw KvsError.invalidArgument("TimestampRange must not be set when PlaybackMode is LIVE.");
+                throw KvsError.invalidArgument(
+                        "TimestampRange must not be set when PlaybackMode is LIVE.");
             }
             return;
         }
         if (start == null) {
-            throw KvsError.invalidArgument("StartTimestamp is required when PlaybackMode is " + mode + ".");
+            throw KvsError.invalidArgument(
+                    "StartTimestamp is required when PlaybackMode is " + mode + ".");
         }
         if (end == null) {
             if (mode == HLSPlaybackMode.ON_DEMAND) {
-                throw KvsError.invalidArgument("EndTimestamp is required when PlaybackMode is ON_DEMAND.");
+                throw KvsError.invalidArgument(
+                        "EndTimestamp is required when PlaybackMode is ON_DEMAND.");
             }
             return;
         }
@@ -103,19 +125,23 @@ public final class HlsSessionRequestParser {
             throw KvsError.invalidArgument("EndTimestamp must be later than StartTimestamp.");
         }
         if (end - start > MAX_RANGE_MILLIS) {
-            throw KvsError.invalidArgument("EndTimestamp must be within 24 hours of StartTimestamp.");
+            throw KvsError.invalidArgument(
+                    "EndTimestamp must be within 24 hours of StartTimestamp.");
         }
     }
 
-    private static <E extends Enum<E>> E enumValue(JsonBody body, String field, Class<E> type, E defaultValue) {
+    private static <E extends Enum<E>> E enumValue(
+            JsonBody body, String field, Class<E> type, E defaultValue) {
         String value = body.string(field);
         if (value == null) {
             return defaultValue;
         }
-        // The SDK's model enums list what the API defines, plus a catch-all for values it does not know.
-        List<E> known = Arrays.stream(type.getEnumConstants())
-                .filter(constant -> !UNKNOWN.equals(constant.name()))
-                .collect(Collectors.toList());
+        // The SDK's model enums list what the API defines, plus a catch-all for values it does not
+        // know.
+        List<E> known =
+                Arrays.stream(type.getEnumConstants())
+                        .filter(constant -> !UNKNOWN.equals(constant.name()))
+                        .collect(Collectors.toList());
         for (E constant : known) {
             if (constant.toString().equals(value)) {
                 return constant;
@@ -126,6 +152,11 @@ public final class HlsSessionRequestParser {
 
     private static KvsError invalidEnum(String field, String value, String allowed) {
         return KvsError.invalidArgument(
-                field + " must be one of " + allowed + " but was '" + StreamLookup.abbreviate(value) + "'.");
+                field
+                        + " must be one of "
+                        + allowed
+                        + " but was '"
+                        + StreamLookup.abbreviate(value)
+                        + "'.");
     }
 }

@@ -15,7 +15,8 @@ public final class StreamLookup {
 
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,256}");
     private static final Pattern ARN =
-            Pattern.compile("arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+");
+            Pattern.compile(
+                    "arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+");
 
     private final StreamRegistry registry;
 
@@ -27,7 +28,8 @@ public final class StreamLookup {
         if (name == null || !NAME.matcher(name).matches()) {
             throw KvsError.invalidArgument(
                     "StreamName must be 1 to 256 characters of [a-zA-Z0-9_.-] but was '"
-                            + abbreviate(name) + "'.");
+                            + abbreviate(name)
+                            + "'.");
         }
     }
 

@@ -31,38 +31,77 @@ public final class StsApi {
     }
 
     private KvsResponse assumeRole(KvsRequest request) {
-        Map<String, String> form = QueryString.parse(new String(request.body(), StandardCharsets.UTF_8));
+        Map<String, String> form =
+                QueryString.parse(new String(request.body(), StandardCharsets.UTF_8));
         if (!"AssumeRole".equals(form.get("Action"))) {
-            throw new KvsError(400, "InvalidAction", "LocalKvs's STS answers only Action=AssumeRole, not "
-                    + form.get("Action") + ".");
+            throw new KvsError(
+                    400,
+                    "InvalidAction",
+                    "LocalKvs's STS answers only Action=AssumeRole, not "
+                            + form.get("Action")
+                            + ".");
         }
-        AssumableRoles.Issued credentials = roles.assume(
-                form.get("RoleArn"), form.get("RoleSessionName"), form.get("ExternalId"), form.get("DurationSeconds"));
+        AssumableRoles.Issued credentials =
+                roles.assume(
+                        form.get("RoleArn"),
+                        form.get("RoleSessionName"),
+                        form.get("ExternalId"),
+                        form.get("DurationSeconds"));
         String roleName = credentials.roleArn.substring(credentials.roleArn.indexOf(":role/") + 6);
         String account = credentials.roleArn.split(":")[4];
-        String xml = "<AssumeRoleResponse xmlns=\"" + NAMESPACE + "\">"
-                + "<AssumeRoleResult>"
-                + "<Credentials>"
-                + "<AccessKeyId>" + credentials.accessKeyId + "</AccessKeyId>"
-                + "<SecretAccessKey>" + credentials.secretAccessKey() + "</SecretAccessKey>"
-                + "<SessionToken>" + credentials.sessionToken() + "</SessionToken>"
-                + "<Expiration>" + DateTimeFormatter.ISO_INSTANT.format(credentials.expiration) + "</Expiration>"
-                + "</Credentials>"
-                + "<AssumedRoleUser>"
-                + "<AssumedRoleId>AROA" + credentials.accessKeyId.substring(4) + ":" + credentials.sessionName + "</AssumedRoleId>"
-                + "<Arn>arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + credentials.sessionName + "</Arn>"
-                + "</AssumedRoleUser>"
-                + "</AssumeRoleResult>"
-                + "<ResponseMetadata><RequestId>" + UUID.randomUUID() + "</RequestId></ResponseMetadata>"
-                + "</AssumeRoleResponse>";
+        String xml =
+                "<AssumeRoleResponse xmlns=\""
+                        + NAMESPACE
+                        + "\">"
+                        + "<AssumeRoleResult>"
+                        + "<Credentials>"
+                        + "<AccessKeyId>"
+                        + credentials.accessKeyId
+                        + "</AccessKeyId>"
+                        + "<SecretAccessKey>"
+                        + credentials.secretAccessKey()
+                        + "</SecretAccessKey>"
+                        + "<SessionToken>"
+                        + credentials.sessionToken()
+                        + "</SessionToken>"
+                        + "<Expiration>"
+                        + DateTimeFormatter.ISO_INSTANT.format(credentials.expiration)
+                        + "</Expiration>"
+                        + "</Credentials>"
+                        + "<AssumedRoleUser>"
+                        + "<AssumedRoleId>AROA"
+                        + credentials.accessKeyId.substring(4)
+                        + ":"
+                        + credentials.sessionName
+                        + "</AssumedRoleId>"
+                        + "<Arn>arn:aws:sts::"
+                        + account
+                        + ":assumed-role/"
+                        + roleName
+                        + "/"
+                        + credentials.sessionName
+                        + "</Arn>"
+                        + "</AssumedRoleUser>"
+                        + "</AssumeRoleResult>"
+                        + "<ResponseMetadata><RequestId>"
+                        + UUID.randomUUID()
+                        + "</RequestId></ResponseMetadata>"
+                        + "</AssumeRoleResponse>";
         return new KvsResponse("text/xml", xml.getBytes(StandardCharsets.UTF_8));
     }
 
     /** An STS error answer body. */
     public static byte[] errorXml(String code, String message, String requestId) {
-        String xml = "<ErrorResponse xmlns=\"" + NAMESPACE + "\"><Error><Type>Sender</Type><Code>" + escape(code)
-                + "</Code><Message>" + escape(message) + "</Message></Error><RequestId>" + requestId
-                + "</RequestId></ErrorResponse>";
+        String xml =
+                "<ErrorResponse xmlns=\""
+                        + NAMESPACE
+                        + "\"><Error><Type>Sender</Type><Code>"
+                        + escape(code)
+                        + "</Code><Message>"
+                        + escape(message)
+                        + "</Message></Error><RequestId>"
+                        + requestId
+                        + "</RequestId></ErrorResponse>";
         return xml.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -34,9 +34,12 @@ public final class FaultPlan {
         }
     }
 
-    private final Map<KvsOperation, Deque<Pending<Failure>>> failures = new EnumMap<>(KvsOperation.class);
-    private final Map<KvsOperation, Deque<Pending<Boolean>>> resets = new EnumMap<>(KvsOperation.class);
-    private final Map<KvsOperation, Deque<Pending<Duration>>> delays = new EnumMap<>(KvsOperation.class);
+    private final Map<KvsOperation, Deque<Pending<Failure>>> failures =
+            new EnumMap<>(KvsOperation.class);
+    private final Map<KvsOperation, Deque<Pending<Boolean>>> resets =
+            new EnumMap<>(KvsOperation.class);
+    private final Map<KvsOperation, Deque<Pending<Duration>>> delays =
+            new EnumMap<>(KvsOperation.class);
     private final Deque<Pending<Corruption>> corruptions = new ArrayDeque<>();
     private final Map<FaultKind, Long> injected = new EnumMap<>(FaultKind.class);
     private final Set<String> corruptedFragments = new LinkedHashSet<>();
@@ -69,7 +72,10 @@ public final class FaultPlan {
         return take(delays.get(op), FaultKind.DELAY);
     }
 
-    /** The corruption to apply to media fragment {@code fragmentNumber}, remembering that it was damaged. */
+    /**
+     * The corruption to apply to media fragment {@code fragmentNumber}, remembering that it was
+     * damaged.
+     */
     public synchronized Corruption takeCorruption(String fragmentNumber) {
         Corruption corruption = take(corruptions, FaultKind.CORRUPTION);
         if (corruption != null && fragmentNumber != null) {

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The most recently served fragment bytes, bounded by total size: several clients reading the
- * same live edge then cost one re-timing per fragment instead of one per request.
+ * The most recently served fragment bytes, bounded by total size: several clients reading the same
+ * live edge then cost one re-timing per fragment instead of one per request.
  */
 @Internal
 final class FragmentCache {

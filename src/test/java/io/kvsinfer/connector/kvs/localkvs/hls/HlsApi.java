@@ -48,7 +48,8 @@ public final class HlsApi {
         HlsSession session = sessions.require(request.query().get("SessionToken"));
         String track = request.query().get("TrackNumber");
         if (track != null && !"1".equals(track)) {
-            throw KvsError.invalidArgument("TrackNumber must be 1: the stream has one video track and no audio.");
+            throw KvsError.invalidArgument(
+                    "TrackNumber must be 1: the stream has one video track and no audio.");
         }
         if (session.stream().isDeleted()) {
             throw KvsError.notFound("The stream of this streaming session was deleted.");
@@ -67,14 +68,17 @@ public final class HlsApi {
         if (media == null) {
             throw KvsError.notFound(HlsWindow.NO_FRAGMENTS);
         }
-        return KvsResponse.playlist(PlaylistWriter.master(session, media, stats.peakBitsPerSecond(media)));
+        return KvsResponse.playlist(
+                PlaylistWriter.master(session, media, stats.peakBitsPerSecond(media)));
     }
 
     private KvsResponse mediaPlaylist(KvsRequest request) {
         HlsSession session = session(request, 5);
         // Each media playlist costs its MaxMediaPlaylistFragmentResults from the stream's budget.
         limits.charge(
-                "stream/" + session.stream().arn() + "/metadata", session.spec().maxFragmentResults(), 10_000);
+                "stream/" + session.stream().arn() + "/metadata",
+                session.spec().maxFragmentResults(),
+                10_000);
         HlsWindow window = HlsWindow.of(session, clock.millis());
         return KvsResponse.playlist(PlaylistWriter.media(session, window));
     }
@@ -94,7 +98,9 @@ public final class HlsApi {
     }
 
     private static int parseInitId(String param) {
-        if (param.isEmpty() || param.length() > 9 || !param.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (param.isEmpty()
+                || param.length() > 9
+                || !param.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw KvsError.invalidArgument("InitId is not valid.");
         }
         return Integer.parseInt(param);
@@ -112,21 +118,28 @@ public final class HlsApi {
         StreamState stream = session.stream();
         FragmentRecord record = stream.find(number);
         if (record == null || !session.covers(record)) {
-            throw KvsError.notFound("The requested fragment was not found in this streaming session.");
+            throw KvsError.notFound(
+                    "The requested fragment was not found in this streaming session.");
         }
         limits.charge("stream/" + stream.arn() + "/fragments", 1, 500);
         FragmentedMedia media = stream.media(record.initId());
         if (media == null) {
-            throw KvsError.notFound("The requested fragment was not found in this streaming session.");
+            throw KvsError.notFound(
+                    "The requested fragment was not found in this streaming session.");
         }
         boolean ts = request.operation() == KvsOperation.GET_TS_FRAGMENT;
         String key = stream.arn() + (ts ? "/ts/" : "/mp4/") + record.sequence();
         byte[] bytes =
                 cache.get(
                         key,
-                        () -> ts
-                                ? media.tsFragment(record.mediaIndex(), record.producerMillis())
-                                : media.mp4Fragment(record.mediaIndex(), record.producerMillis(), record.sequence() + 1));
+                        () ->
+                                ts
+                                        ? media.tsFragment(
+                                                record.mediaIndex(), record.producerMillis())
+                                        : media.mp4Fragment(
+                                                record.mediaIndex(),
+                                                record.producerMillis(),
+                                                record.sequence() + 1));
         return new KvsResponse(ts ? "video/mp2t" : "video/mp4", bytes);
     }
 }

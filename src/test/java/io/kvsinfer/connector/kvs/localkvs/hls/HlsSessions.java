@@ -38,7 +38,8 @@ public final class HlsSessions {
         if (spec.mode() == HLSPlaybackMode.LIVE) {
             List<FragmentRecord> window = stream.newest(spec.maxFragmentResults());
             HlsWindow.checkLive(window, clock.millis());
-            return create(stream, spec, window.get(0).sequence(), window.get(window.size() - 1).initId());
+            return create(
+                    stream, spec, window.get(0).sequence(), window.get(window.size() - 1).initId());
         }
         // The range check does not depend on the session, so a probe session can run it.
         HlsSession probe = new HlsSession("", stream, spec, clock.millis(), 0, 0);
@@ -55,7 +56,8 @@ public final class HlsSessions {
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         HlsSession session =
-                new HlsSession(token, stream, spec, clock.millis(), firstLiveSequence, primaryInitId);
+                new HlsSession(
+                        token, stream, spec, clock.millis(), firstLiveSequence, primaryInitId);
         sessions.put(token, session);
         return session;
     }

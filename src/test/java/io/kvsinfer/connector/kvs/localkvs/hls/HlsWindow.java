@@ -23,7 +23,8 @@ public record HlsWindow(List<FragmentRecord> fragments, long mediaSequence, bool
     /** LIVE sessions die when the newest fragment is older than this. */
     static final long LIVE_SILENCE_MILLIS = 30_000L;
 
-    static final String NO_FRAGMENTS = "No fragments found in the stream for the streaming request.";
+    static final String NO_FRAGMENTS =
+            "No fragments found in the stream for the streaming request.";
 
     /** The window {@code session} shows at {@code nowMillis}. */
     public static HlsWindow of(HlsSession session, long nowMillis) {
@@ -39,7 +40,8 @@ public record HlsWindow(List<FragmentRecord> fragments, long mediaSequence, bool
                         window.add(r);
                     }
                 }
-                long first = window.isEmpty() ? session.firstLiveSequence() : window.get(0).sequence();
+                long first =
+                        window.isEmpty() ? session.firstLiveSequence() : window.get(0).sequence();
                 return new HlsWindow(window, first + 1, false);
             case LIVE_REPLAY:
                 return replay(session, selectInRange(session), nowMillis);
@@ -68,7 +70,9 @@ public record HlsWindow(List<FragmentRecord> fragments, long mediaSequence, bool
                 selected.add(r);
             }
         }
-        selected.sort(Comparator.comparingLong(session::timestampOf).thenComparingLong(FragmentRecord::sequence));
+        selected.sort(
+                Comparator.comparingLong(session::timestampOf)
+                        .thenComparingLong(FragmentRecord::sequence));
         return selected;
     }
 
@@ -76,7 +80,8 @@ public record HlsWindow(List<FragmentRecord> fragments, long mediaSequence, bool
      * LIVE_REPLAY paces the replay: fragment i becomes visible once the session is as old as the
      * fragments before it are long, so it grows by one fragment per fragment duration.
      */
-    private static HlsWindow replay(HlsSession session, List<FragmentRecord> selected, long nowMillis) {
+    private static HlsWindow replay(
+            HlsSession session, List<FragmentRecord> selected, long nowMillis) {
         long elapsed = nowMillis - session.createdMillis();
         long played = 0;
         int visible = 0;
@@ -90,7 +95,12 @@ public record HlsWindow(List<FragmentRecord> fragments, long mediaSequence, bool
         boolean ended =
                 end != null
                         && visible == selected.size()
-                        && nowMillis >= end + (selected.isEmpty() ? 0 : selected.get(selected.size() - 1).durationMillis());
+                        && nowMillis
+                                >= end
+                                        + (selected.isEmpty()
+                                                ? 0
+                                                : selected.get(selected.size() - 1)
+                                                        .durationMillis());
         return new HlsWindow(new ArrayList<>(selected.subList(from, visible)), from + 1L, ended);
     }
 }

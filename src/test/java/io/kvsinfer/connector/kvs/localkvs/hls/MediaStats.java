@@ -22,7 +22,8 @@ public final class MediaStats {
      */
     static final long MEASURE_START_MILLIS = 86_400_000L;
 
-    private final Map<FragmentedMedia, long[]> sizes = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<FragmentedMedia, long[]> sizes =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     public long size(FragmentedMedia media, int index) {
         return sizes(media)[index];

@@ -22,22 +22,36 @@ final class PlaylistWriter {
     static final long DISCONTINUITY_TOLERANCE_MILLIS = 50;
 
     private static final DateTimeFormatter PROGRAM_DATE_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+                    .withZone(ZoneOffset.UTC);
 
     private PlaylistWriter() {}
 
     static String master(HlsSession session, FragmentedMedia media, long bandwidth) {
         return "#EXTM3U\n"
                 + "#EXT-X-VERSION:1\n"
-                + "#EXT-X-STREAM-INF:CODECS=\"" + media.hlsCodecs() + "\""
-                + ",RESOLUTION=" + media.width() + "x" + media.height()
-                + ",FRAME-RATE=" + frameRate(media.frameRate())
-                + ",BANDWIDTH=" + bandwidth + "\n"
-                + "getHLSMediaPlaylist.m3u8?SessionToken=" + session.token() + "&TrackNumber=1\n";
+                + "#EXT-X-STREAM-INF:CODECS=\""
+                + media.hlsCodecs()
+                + "\""
+                + ",RESOLUTION="
+                + media.width()
+                + "x"
+                + media.height()
+                + ",FRAME-RATE="
+                + frameRate(media.frameRate())
+                + ",BANDWIDTH="
+                + bandwidth
+                + "\n"
+                + "getHLSMediaPlaylist.m3u8?SessionToken="
+                + session.token()
+                + "&TrackNumber=1\n";
     }
 
     private static String frameRate(double fps) {
-        BigDecimal rounded = BigDecimal.valueOf(fps).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+        BigDecimal rounded =
+                BigDecimal.valueOf(fps)
+                        .setScale(3, java.math.RoundingMode.HALF_UP)
+                        .stripTrailingZeros();
         return rounded.scale() < 1 ? rounded.setScale(1).toPlainString() : rounded.toPlainString();
     }
 
@@ -66,7 +80,9 @@ final class PlaylistWriter {
                     discontinuity = true;
                     break;
                 case ON_DISCONTINUITY:
-                    discontinuity = initChanged || (previous != null && isGapOrOverlap(session, previous, r));
+                    discontinuity =
+                            initChanged
+                                    || (previous != null && isGapOrOverlap(session, previous, r));
                     break;
                 case NEVER:
                 default:
@@ -81,13 +97,19 @@ final class PlaylistWriter {
             }
             if (spec.displayTimestamp()) {
                 out.append("#EXT-X-PROGRAM-DATE-TIME:")
-                        .append(PROGRAM_DATE_TIME.format(Instant.ofEpochMilli(session.timestampOf(r))))
+                        .append(
+                                PROGRAM_DATE_TIME.format(
+                                        Instant.ofEpochMilli(session.timestampOf(r))))
                         .append('\n');
             }
-            out.append("#EXTINF:").append(BigDecimal.valueOf(r.durationMillis(), 3).toPlainString()).append(",\n");
+            out.append("#EXTINF:")
+                    .append(BigDecimal.valueOf(r.durationMillis(), 3).toPlainString())
+                    .append(",\n");
             out.append(mp4 ? "getMP4MediaFragment.mp4" : "getTSFragment.ts")
-                    .append("?FragmentNumber=").append(r.fragmentNumber())
-                    .append("&SessionToken=").append(session.token())
+                    .append("?FragmentNumber=")
+                    .append(r.fragmentNumber())
+                    .append("&SessionToken=")
+                    .append(session.token())
                     .append("&TrackNumber=1\n");
             previous = r;
         }
@@ -97,12 +119,15 @@ final class PlaylistWriter {
         return out.toString();
     }
 
-    private static boolean isGapOrOverlap(HlsSession session, FragmentRecord previous, FragmentRecord next) {
+    private static boolean isGapOrOverlap(
+            HlsSession session, FragmentRecord previous, FragmentRecord next) {
         long expected = session.timestampOf(previous) + previous.durationMillis();
         return Math.abs(session.timestampOf(next) - expected) > DISCONTINUITY_TOLERANCE_MILLIS;
     }
 
-    /** The plain URL serves the session's first init segment; others carry their id so URLs differ. */
+    /**
+     * The plain URL serves the session's first init segment; others carry their id so URLs differ.
+     */
     static String initUri(HlsSession session, int initId) {
         String uri = "getMP4InitFragment.mp4?SessionToken=" + session.token() + "&TrackNumber=1";
         return initId == session.primaryInitId() ? uri : uri + "&InitId=" + initId;

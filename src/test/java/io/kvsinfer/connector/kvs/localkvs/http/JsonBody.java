@@ -7,7 +7,6 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
 
 import java.io.IOException;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -22,7 +21,8 @@ import java.util.Map;
 @Internal
 public final class JsonBody {
 
-    private static final JsonNodeParser PARSER = JsonNode.parserBuilder().removeErrorLocations(true).build();
+    private static final JsonNodeParser PARSER =
+            JsonNode.parserBuilder().removeErrorLocations(true).build();
 
     private final Map<String, JsonNode> fields;
     private final String path;
@@ -32,7 +32,9 @@ public final class JsonBody {
         this.path = path;
     }
 
-    /** Parses a request body; an empty body is an empty object, as the SDK may send for no input. */
+    /**
+     * Parses a request body; an empty body is an empty object, as the SDK may send for no input.
+     */
     public static JsonBody parse(byte[] body) {
         if (body.length == 0) {
             return new JsonBody(Map.of(), "");
@@ -67,8 +69,7 @@ public final class JsonBody {
     }
 
     private KvsError wrongType(String name, String expected) {
-        return KvsError.serialization(
-                "Field " + path + name + " must be " + expected + ".");
+        return KvsError.serialization("Field " + path + name + " must be " + expected + ".");
     }
 
     public boolean has(String name) {

@@ -3,9 +3,9 @@ package io.kvsinfer.connector.kvs.localkvs.http;
 import org.apache.flink.annotation.Internal;
 
 /**
- * An AWS-style error answer: HTTP status, error code (sent in {@code x-amzn-ErrorType}) and
- * message (sent as {@code {"Message": ...}}). Thrown by handlers; carries no stack trace because
- * it is an answer, not a bug.
+ * An AWS-style error answer: HTTP status, error code (sent in {@code x-amzn-ErrorType}) and message
+ * (sent as {@code {"Message": ...}}). Thrown by handlers; carries no stack trace because it is an
+ * answer, not a bug.
  */
 @Internal
 public final class KvsError extends RuntimeException {

@@ -5,10 +5,11 @@ import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
 import io.kvsinfer.connector.kvs.localkvs.api.StsApi;
 import io.kvsinfer.connector.kvs.localkvs.fault.FaultPlan;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Pattern;
 
 /**
- * The one HTTP server behind both the control plane and the data endpoint. It maps each path to
- * an operation, counts it, applies injected faults, runs the handler and writes the answer. Any
+ * The one HTTP server behind both the control plane and the data endpoint. It maps each path to an
+ * operation, counts it, applies injected faults, runs the handler and writes the answer. Any
  * failure becomes an AWS-style error answer; nothing a client sends can take the server down.
  */
 @Internal
@@ -58,8 +59,12 @@ public final class KvsHttpServer implements AutoCloseable {
     private final ExecutorService executor;
 
     public KvsHttpServer(
-            String host, int port, Map<KvsOperation, KvsHandler> handlers, FaultPlan faults,
-            RequestAuthorizer authorizer) throws IOException {
+            String host,
+            int port,
+            Map<KvsOperation, KvsHandler> handlers,
+            FaultPlan faults,
+            RequestAuthorizer authorizer)
+            throws IOException {
         enableNoDelay();
         this.handlers = new EnumMap<>(handlers);
         this.faults = faults;
@@ -74,9 +79,9 @@ public final class KvsHttpServer implements AutoCloseable {
      * Turns on TCP_NODELAY for the JDK HTTP server unless the user chose otherwise. The server
      * writes the response headers and the body separately; with Nagle's algorithm on, a body that
      * does not fill a segment waits for the client's delayed ACK of the headers, about 40 ms on
-     * Linux, so every playlist, init segment and small fragment took 40+ ms on loopback instead
-     * of about 1 ms. The JDK reads the property once, when its first HTTP server is created in
-     * the JVM, so a JDK HTTP server created earlier by something else keeps the default.
+     * Linux, so every playlist, init segment and small fragment took 40+ ms on loopback instead of
+     * about 1 ms. The JDK reads the property once, when its first HTTP server is created in the
+     * JVM, so a JDK HTTP server created earlier by something else keeps the default.
      */
     private static void enableNoDelay() {
         if (System.getProperty(NO_DELAY_PROPERTY) == null) {
@@ -94,7 +99,8 @@ public final class KvsHttpServer implements AutoCloseable {
                         TimeUnit.SECONDS,
                         new LinkedBlockingQueue<>(),
                         r -> {
-                            Thread t = new Thread(r, "localkvs-http-" + threadIds.incrementAndGet());
+                            Thread t =
+                                    new Thread(r, "localkvs-http-" + threadIds.incrementAndGet());
                             t.setDaemon(true);
                             return t;
                         });
@@ -136,12 +142,15 @@ public final class KvsHttpServer implements AutoCloseable {
         KvsOperation op = KvsOperation.forPath(path);
         try {
             if (op == null) {
-                throw new KvsError(404, "UnknownOperationException", "Unknown operation " + path + ".");
+                throw new KvsError(
+                        404, "UnknownOperationException", "Unknown operation " + path + ".");
             }
             requestCounts.incrementAndGet(op.ordinal());
             if (!op.method().equals(exchange.getRequestMethod())) {
                 throw new KvsError(
-                        405, "MethodNotAllowedException", op.path() + " only answers " + op.method() + ".");
+                        405,
+                        "MethodNotAllowedException",
+                        op.path() + " only answers " + op.method() + ".");
             }
             serve(exchange, op, rawQuery);
         } catch (KvsError e) {
@@ -153,7 +162,12 @@ public final class KvsHttpServer implements AutoCloseable {
         } catch (ConnectionReset e) {
             throw e; // lets HttpServer drop the connection mid-body
         } catch (RuntimeException e) {
-            LOG.warn("LocalKvs failed to answer {} {} (request {})", exchange.getRequestMethod(), path, requestId, e);
+            LOG.warn(
+                    "LocalKvs failed to answer {} {} (request {})",
+                    exchange.getRequestMethod(),
+                    path,
+                    requestId,
+                    e);
             sendError(exchange, 500, "InternalFailure", "LocalKvs failed to answer the request.");
         }
     }
@@ -171,9 +185,14 @@ public final class KvsHttpServer implements AutoCloseable {
         }
         FaultPlan.Failure failure = faults.takeFailure(op);
         if (failure != null) {
-            throw new KvsError(failure.status(), failure.errorCode(), "Injected fault: " + failure.errorCode() + ".");
+            throw new KvsError(
+                    failure.status(),
+                    failure.errorCode(),
+                    "Injected fault: " + failure.errorCode() + ".");
         }
-        authorizer.authorize(op, exchange.getRequestHeaders().getFirst("Authorization"),
+        authorizer.authorize(
+                op,
+                exchange.getRequestHeaders().getFirst("Authorization"),
                 exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"));
         byte[] body = readBody(exchange);
         Map<String, String> query = QueryString.parse(rawQuery);
@@ -229,8 +248,8 @@ public final class KvsHttpServer implements AutoCloseable {
     }
 
     /**
-     * Reads and drops a refused body (up to a bound) so the client, still sending, reads our
-     * answer instead of a connection reset.
+     * Reads and drops a refused body (up to a bound) so the client, still sending, reads our answer
+     * instead of a connection reset.
      */
     private static void drain(InputStream in) throws IOException {
         long skipped = 0;
@@ -243,7 +262,9 @@ public final class KvsHttpServer implements AutoCloseable {
 
     private static KvsError tooLarge() {
         return new KvsError(
-                413, "RequestEntityTooLargeException", "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
+                413,
+                "RequestEntityTooLargeException",
+                "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
     }
 
     private static void sleep(Duration delay) {
@@ -262,7 +283,8 @@ public final class KvsHttpServer implements AutoCloseable {
     }
 
     /** An error in the AWS Query protocol's XML, as STS answers. */
-    private static void sendQueryError(HttpExchange exchange, int status, String code, String message, String requestId)
+    private static void sendQueryError(
+            HttpExchange exchange, int status, String code, String message, String requestId)
             throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/xml");
         send(exchange, status, StsApi.errorXml(code, message, requestId));

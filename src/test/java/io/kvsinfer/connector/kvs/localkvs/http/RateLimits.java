@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * AWS's per-second quotas, as fixed one-second windows on the injected clock (so tests with a
- * fixed clock see exact counts). Does nothing unless enforcement is on.
+ * AWS's per-second quotas, as fixed one-second windows on the injected clock (so tests with a fixed
+ * clock see exact counts). Does nothing unless enforcement is on.
  */
 @Internal
 public final class RateLimits {
@@ -48,10 +48,12 @@ public final class RateLimits {
     /** Forgets windows older than the current second, so memory stays flat. */
     public void purge() {
         long second = Math.floorDiv(clock.millis(), 1000L);
-        windows.values().removeIf(w -> {
-            synchronized (w) {
-                return w[0] < second - 1;
-            }
-        });
+        windows.values()
+                .removeIf(
+                        w -> {
+                            synchronized (w) {
+                                return w[0] < second - 1;
+                            }
+                        });
     }
 }

@@ -24,17 +24,20 @@ import java.util.regex.Pattern;
 
 /**
  * LocalKvs's STS: roles that may be assumed (optionally only with an external id), the temporary
- * credentials it issued, and, once a role is required, the check that every KVS API call is
- * signed with unexpired credentials of that role. It checks the access key id and the session
- * token a request carries, not the SigV4 signature itself.
+ * credentials it issued, and, once a role is required, the check that every KVS API call is signed
+ * with unexpired credentials of that role. It checks the access key id and the session token a
+ * request carries, not the SigV4 signature itself.
  */
 @PublicEvolving
 public final class AssumableRoles {
 
     /** What AWS accepts as a role ARN (any partition), for clear errors. */
-    static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+    static final Pattern ROLE_ARN =
+            Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
-    private static final Pattern ACCESS_KEY_IN_AUTHORIZATION = Pattern.compile("Credential=([A-Z0-9]{16,128})/");
+    private static final Pattern ACCESS_KEY_IN_AUTHORIZATION =
+            Pattern.compile("Credential=([A-Z0-9]{16,128})/");
     private static final Duration MIN_DURATION = Duration.ofSeconds(900);
     private static final Duration MAX_DURATION = Duration.ofHours(12);
 
@@ -51,16 +54,22 @@ public final class AssumableRoles {
         this.clock = clock;
     }
 
-    /** Lets callers assume {@code roleArn}; with an {@code externalId}, only callers that give it. */
+    /**
+     * Lets callers assume {@code roleArn}; with an {@code externalId}, only callers that give it.
+     */
     public AssumableRoles allow(String roleArn, @Nullable String externalId) {
-        Preconditions.checkArgument(ROLE_ARN.matcher(roleArn).matches(), "not a role ARN: %s", roleArn);
+        Preconditions.checkArgument(
+                ROLE_ARN.matcher(roleArn).matches(), "not a role ARN: %s", roleArn);
         allowed.put(roleArn, new AllowedRole(externalId));
         return this;
     }
 
-    /** From now on, every KVS API call must be signed with unexpired credentials of {@code roleArn}. */
+    /**
+     * From now on, every KVS API call must be signed with unexpired credentials of {@code roleArn}.
+     */
     public AssumableRoles requireForKvs(String roleArn) {
-        Preconditions.checkArgument(allowed.containsKey(roleArn), "role %s is not allowed yet", roleArn);
+        Preconditions.checkArgument(
+                allowed.containsKey(roleArn), "role %s is not allowed yet", roleArn);
         this.requiredRole = roleArn;
         return this;
     }
@@ -70,7 +79,8 @@ public final class AssumableRoles {
      * minimum, so that tests see credentials refreshed within seconds.
      */
     public AssumableRoles capLifetime(Duration lifetime) {
-        Preconditions.checkArgument(!lifetime.isNegative() && !lifetime.isZero(), "lifetime must be positive");
+        Preconditions.checkArgument(
+                !lifetime.isNegative() && !lifetime.isZero(), "lifetime must be positive");
         this.lifetimeCap = lifetime;
         return this;
     }
@@ -96,30 +106,52 @@ public final class AssumableRoles {
     }
 
     /** Temporary credentials for {@code roleArn}; throws the error STS would answer. */
-    public Issued assume(String roleArn, String sessionName, @Nullable String externalId, @Nullable String durationSeconds) {
+    public Issued assume(
+            String roleArn,
+            String sessionName,
+            @Nullable String externalId,
+            @Nullable String durationSeconds) {
         if (roleArn == null || !ROLE_ARN.matcher(roleArn).matches()) {
-            throw validation("Value '" + roleArn + "' at 'roleArn' failed to satisfy constraint: must be a role ARN");
+            throw validation(
+                    "Value '"
+                            + roleArn
+                            + "' at 'roleArn' failed to satisfy constraint: must be a role ARN");
         }
         if (sessionName == null || !SESSION_NAME.matcher(sessionName).matches()) {
-            throw validation("Value '" + sessionName + "' at 'roleSessionName' failed to satisfy constraint:"
-                    + " Member must satisfy regular expression pattern: [\\w+=,.@-]*, length 2 to 64");
+            throw validation(
+                    "Value '"
+                            + sessionName
+                            + "' at 'roleSessionName' failed to satisfy constraint: Member must"
+                            + " satisfy regular expression pattern: [\\w+=,.@-]*, length 2 to 64");
         }
         Duration duration = parseDuration(durationSeconds);
         AllowedRole role = allowed.get(roleArn);
         if (role == null || (role.externalId != null && !role.externalId.equals(externalId))) {
-            throw new KvsError(403, "AccessDenied",
+            throw new KvsError(
+                    403,
+                    "AccessDenied",
                     "User is not authorized to perform: sts:AssumeRole on resource: " + roleArn);
         }
-        Instant expiration = clock.instant().plus(duration.compareTo(lifetimeCap) < 0 ? duration : lifetimeCap);
-        Issued credentials = new Issued(roleArn, sessionName, "ASIA" + randomUpper(16), randomToken(30),
-                randomToken(96), expiration);
+        Instant expiration =
+                clock.instant().plus(duration.compareTo(lifetimeCap) < 0 ? duration : lifetimeCap);
+        Issued credentials =
+                new Issued(
+                        roleArn,
+                        sessionName,
+                        "ASIA" + randomUpper(16),
+                        randomToken(30),
+                        randomToken(96),
+                        expiration);
         issued.put(credentials.accessKeyId, credentials);
         assumeRoleCalls.incrementAndGet();
         return credentials;
     }
 
     /** Checks the credentials of a KVS API call once a role is required. */
-    public void authorize(KvsOperation operation, @Nullable String authorization, @Nullable String securityToken) {
+    public void authorize(
+            KvsOperation operation,
+            @Nullable String authorization,
+            @Nullable String securityToken) {
         String role = requiredRole;
         if (role == null || operation.isHls() || operation == KvsOperation.ASSUME_ROLE) {
             return;
@@ -127,14 +159,25 @@ public final class AssumableRoles {
         Matcher key = ACCESS_KEY_IN_AUTHORIZATION.matcher(Objects.toString(authorization, ""));
         Issued credentials = key.find() ? issued.get(key.group(1)) : null;
         if (credentials == null || !credentials.sessionToken.equals(securityToken)) {
-            throw refuse(403, "UnrecognizedClientException", "The security token included in the request is invalid.");
+            throw refuse(
+                    403,
+                    "UnrecognizedClientException",
+                    "The security token included in the request is invalid.");
         }
         if (!clock.instant().isBefore(credentials.expiration)) {
-            throw refuse(403, "ExpiredTokenException", "The security token included in the request is expired.");
+            throw refuse(
+                    403,
+                    "ExpiredTokenException",
+                    "The security token included in the request is expired.");
         }
         if (!credentials.roleArn.equals(role)) {
-            throw refuse(403, "AccessDeniedException", "User: assumed role " + credentials.roleArn
-                    + " is not authorized to perform: kinesisvideo:" + operation.name());
+            throw refuse(
+                    403,
+                    "AccessDeniedException",
+                    "User: assumed role "
+                            + credentials.roleArn
+                            + " is not authorized to perform: kinesisvideo:"
+                            + operation.name());
         }
     }
 
@@ -155,8 +198,11 @@ public final class AssumableRoles {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw validation("Value '" + durationSeconds + "' at 'durationSeconds' failed to satisfy constraint:"
-                + " Member must have value between 900 and 43200");
+        throw validation(
+                "Value '"
+                        + durationSeconds
+                        + "' at 'durationSeconds' failed to satisfy constraint:"
+                        + " Member must have value between 900 and 43200");
     }
 
     private static KvsError validation(String message) {
@@ -196,7 +242,12 @@ public final class AssumableRoles {
         final String sessionToken;
         public final Instant expiration;
 
-        Issued(String roleArn, String sessionName, String accessKeyId, String secretAccessKey, String sessionToken,
+        Issued(
+                String roleArn,
+                String sessionName,
+                String accessKeyId,
+                String secretAccessKey,
+                String sessionToken,
                 Instant expiration) {
             this.roleArn = roleArn;
             this.sessionName = sessionName;

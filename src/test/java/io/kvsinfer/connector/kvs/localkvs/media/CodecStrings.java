@@ -59,12 +59,15 @@ final class CodecStrings {
         if (avcC.end() - p < 4) {
             throw new IllegalArgumentException("avcC is too short");
         }
-        return String.format("%s.%02x%02x%02x", entryType, init[p + 1] & 0xFF, init[p + 2] & 0xFF, init[p + 3] & 0xFF);
+        return String.format(
+                "%s.%02x%02x%02x",
+                entryType, init[p + 1] & 0xFF, init[p + 2] & 0xFF, init[p + 3] & 0xFF);
     }
 
     /**
      * {@code hvc1.[space]profile.compat.Tlevel.constraints} as in ISO/IEC 14496-15 annex E: the
-     * compatibility flags bit-reversed in hex, the constraint bytes with trailing zero bytes dropped.
+     * compatibility flags bit-reversed in hex, the constraint bytes with trailing zero bytes
+     * dropped.
      */
     private static String hevc(byte[] init, String entryType, IsoBoxes.Box hvcC) {
         int p = hvcC.payload();

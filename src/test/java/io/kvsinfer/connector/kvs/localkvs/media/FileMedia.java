@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A user's own footage as LocalKvs media: the first video track of an MP4, MPEG-TS or Matroska
- * file (H.264 or H.265), remuxed without re-encoding into fragments cut at key frames of about
- * the target duration (a fragment ends at the first key frame at or after the target, so files
- * with sparse key frames give longer fragments). Tracks other than the first video are dropped.
+ * A user's own footage as LocalKvs media: the first video track of an MP4, MPEG-TS or Matroska file
+ * (H.264 or H.265), remuxed without re-encoding into fragments cut at key frames of about the
+ * target duration (a fragment ends at the first key frame at or after the target, so files with
+ * sparse key frames give longer fragments). Tracks other than the first video are dropped.
  */
 @PublicEvolving
 public final class FileMedia {
@@ -34,9 +34,11 @@ public final class FileMedia {
      * @throws IOException naming the file and the problem: missing, unreadable, not media, no video
      *     track, a codec other than H.264/H.265, or no key frame to start a fragment at
      */
-    public static FragmentedMedia load(Path file, Duration targetFragmentDuration) throws IOException {
+    public static FragmentedMedia load(Path file, Duration targetFragmentDuration)
+            throws IOException {
         Preconditions.checkNotNull(file, "file must not be null");
-        Preconditions.checkNotNull(targetFragmentDuration, "targetFragmentDuration must not be null");
+        Preconditions.checkNotNull(
+                targetFragmentDuration, "targetFragmentDuration must not be null");
         Preconditions.checkArgument(
                 !targetFragmentDuration.isNegative()
                         && targetFragmentDuration.compareTo(Duration.ofMillis(100)) >= 0

@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.localkvs.media;
 
 import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
+
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -21,11 +22,11 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.kvsinfer.connector.kvs.localkvs.media.SyntheticCameraTest.START;
 import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.concat;
 import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.decode;
 import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.indices;
 import static io.kvsinfer.connector.kvs.testing.ReferenceDecoding.range;
-import static io.kvsinfer.connector.kvs.localkvs.media.SyntheticCameraTest.START;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
@@ -38,7 +39,10 @@ class FileMediaTest {
     private static final Path H265 = FIXTURES.resolve("h265-320x240-15fps.mp4");
     private static final Path H264_MKV = FIXTURES.resolve("h264-bframes-320x240-15fps.mkv");
 
-    /** Ticks of clock jitter the source allows: none for MP4; Matroska rounds times to 1 ms, so 2 ms between two frames. */
+    /**
+     * Ticks of clock jitter the source allows: none for MP4; Matroska rounds times to 1 ms, so 2 ms
+     * between two frames.
+     */
     private static long tolerance(String fixture) {
         return fixture.endsWith(".mkv") ? 180 : 0;
     }
@@ -60,7 +64,8 @@ class FileMediaTest {
         byte[] init = media.initSegment();
         IsoBoxes.Box moov = IsoBoxes.children(init, 0, init.length).get(1);
         IsoBoxes.Box stsd = IsoBoxes.path(init, moov, "trak/mdia/minf/stbl/stsd");
-        assertThat(IsoBoxes.children(init, stsd.payload() + 8, stsd.end()).get(0).type()).isEqualTo("hvc1");
+        assertThat(IsoBoxes.children(init, stsd.payload() + 8, stsd.end()).get(0).type())
+                .isEqualTo("hvc1");
     }
 
     @Test
@@ -86,19 +91,26 @@ class FileMediaTest {
         for (int i = 0; i < 3; i++) {
             long start = START + 2000L * i;
             byte[] fragment = media.mp4Fragment(i, start, i + 1);
-            List<ReferenceDecoding.Decoded> frames = decode(concat(media.initSegment(), fragment), "mp4");
+            List<ReferenceDecoding.Decoded> frames =
+                    decode(concat(media.initSegment(), fragment), "mp4");
             assertThat(indices(frames)).as("fragment %s", i).isEqualTo(range(30 * i, 30));
             // Frames come out in presentation order; the first is presented exactly at the start.
             assertThat(frames.get(0).pts()).isEqualTo(start * 90);
             for (int k = 0; k < 30; k++) {
                 // Matroska's millisecond clock leaves some jitter per frame.
-                assertThat(frames.get(k).pts()).isCloseTo(start * 90 + k * 6000L, org.assertj.core.data.Offset.offset(tolerance(fixture)));
+                assertThat(frames.get(k).pts())
+                        .isCloseTo(
+                                start * 90 + k * 6000L,
+                                org.assertj.core.data.Offset.offset(tolerance(fixture)));
             }
             parts.add(fragment);
         }
         List<ReferenceDecoding.Decoded> all = decode(concat(parts.toArray(new byte[0][])), "mp4");
         assertThat(indices(all)).isEqualTo(range(0, 90));
-        assertThat(all.get(89).pts()).isCloseTo(START * 90 + 89 * 6000L, org.assertj.core.data.Offset.offset(tolerance(fixture)));
+        assertThat(all.get(89).pts())
+                .isCloseTo(
+                        START * 90 + 89 * 6000L,
+                        org.assertj.core.data.Offset.offset(tolerance(fixture)));
     }
 
     @ParameterizedTest
@@ -109,10 +121,13 @@ class FileMediaTest {
             long start = START + 2000L * i;
             List<ReferenceDecoding.Decoded> frames = decode(media.tsFragment(i, start), "mpegts");
             assertThat(indices(frames)).as("fragment %s", i).isEqualTo(range(30 * i, 30));
-            assertThat(Math.floorMod(frames.get(0).pts(), 1L << 33)).isEqualTo(Math.floorMod(start * 90, 1L << 33));
+            assertThat(Math.floorMod(frames.get(0).pts(), 1L << 33))
+                    .isEqualTo(Math.floorMod(start * 90, 1L << 33));
             for (int k = 0; k < 30; k++) {
                 assertThat(Math.floorMod(frames.get(k).pts(), 1L << 33))
-                        .isCloseTo(Math.floorMod(start * 90 + k * 6000L, 1L << 33), org.assertj.core.data.Offset.offset(tolerance(fixture)));
+                        .isCloseTo(
+                                Math.floorMod(start * 90 + k * 6000L, 1L << 33),
+                                org.assertj.core.data.Offset.offset(tolerance(fixture)));
             }
         }
     }
@@ -126,14 +141,17 @@ class FileMediaTest {
         assertThat(media.codecId()).isEqualTo("V_MPEG/ISO/AVC");
         assertThat(media.hlsCodecs()).startsWith("avc1.");
         assertThat(media.fragmentCount()).isEqualTo(3);
-        assertThat(List.of(media.frameCount(0), media.frameCount(1), media.frameCount(2))).containsExactly(40, 40, 10);
+        assertThat(List.of(media.frameCount(0), media.frameCount(1), media.frameCount(2)))
+                .containsExactly(40, 40, 10);
         // Matroska keeps milliseconds: 40 frames of 66.67 ms come out as 2666 or 2667 ms.
         assertThat(media.durationMillis(0)).isBetween(2666L, 2667L);
         int first = 0;
         for (int i = 0; i < 3; i++) {
-            List<ReferenceDecoding.Decoded> frames = decode(concat(media.initSegment(), media.mp4Fragment(i, START, 1)), "mp4");
+            List<ReferenceDecoding.Decoded> frames =
+                    decode(concat(media.initSegment(), media.mp4Fragment(i, START, 1)), "mp4");
             assertThat(indices(frames)).isEqualTo(range(first, media.frameCount(i)));
-            assertThat(indices(decode(media.tsFragment(i, START), "mpegts"))).isEqualTo(range(first, media.frameCount(i)));
+            assertThat(indices(decode(media.tsFragment(i, START), "mpegts")))
+                    .isEqualTo(range(first, media.frameCount(i)));
             first += media.frameCount(i);
         }
     }
@@ -154,7 +172,8 @@ class FileMediaTest {
         assertThat(media.fragmentCount()).isEqualTo(5);
         for (int i = 0; i < 5; i++) {
             assertThat(media.frameCount(i)).isEqualTo(30);
-            List<ReferenceDecoding.Decoded> frames = decode(concat(media.initSegment(), media.mp4Fragment(i, START, 1)), "mp4");
+            List<ReferenceDecoding.Decoded> frames =
+                    decode(concat(media.initSegment(), media.mp4Fragment(i, START, 1)), "mp4");
             assertThat(indices(frames)).isEqualTo(range(30 * i, 30));
         }
     }
@@ -208,10 +227,17 @@ class FileMediaTest {
                 p.pts(i * 1024L).dts(i * 1024L).duration(1024).flags(0);
                 packets.add(p);
             }
-            assertThatThrownBy(() -> Fragmenter.group(
-                            packets, av_make_q(1, 15360), 15, Fragmenter.Cut.byDuration(2_000_000), "clip.ts"))
+            assertThatThrownBy(
+                            () ->
+                                    Fragmenter.group(
+                                            packets,
+                                            av_make_q(1, 15360),
+                                            15,
+                                            Fragmenter.Cut.byDuration(2_000_000),
+                                            "clip.ts"))
                     .isInstanceOf(IOException.class)
-                    .hasMessage("clip.ts: no key frames in 5 video frames, so no fragment can start");
+                    .hasMessage(
+                            "clip.ts: no key frames in 5 video frames, so no fragment can start");
         } finally {
             packets.forEach(p -> av_packet_free(p));
         }
@@ -224,12 +250,14 @@ class FileMediaTest {
                 .hasMessageContaining("targetFragmentDuration is PT0.005S");
     }
 
-    private static void recordSynthetic(Path file, String format, String codec, int frames, int gop) throws Exception {
+    private static void recordSynthetic(Path file, String format, String codec, int frames, int gop)
+            throws Exception {
         FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toString(), 320, 240, 0);
         try (Frame frame = new Frame(320, 240, Frame.DEPTH_UBYTE, 3)) {
             recorder.setFormat(format);
             recorder.setVideoCodecName(codec);
-            recorder.setPixelFormat(codec.equals("mjpeg") ? avutil.AV_PIX_FMT_YUVJ420P : avutil.AV_PIX_FMT_YUV420P);
+            recorder.setPixelFormat(
+                    codec.equals("mjpeg") ? avutil.AV_PIX_FMT_YUVJ420P : avutil.AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(15);
             recorder.setGopSize(gop);
             recorder.setVideoBitrate(300_000);
@@ -255,7 +283,10 @@ class FileMediaTest {
     private static byte[] wav(int samples) {
         ByteBuffer b = ByteBuffer.allocate(44 + 2 * samples).order(ByteOrder.LITTLE_ENDIAN);
         b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * samples);
-        b.put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1);
+        b.put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII))
+                .putInt(16)
+                .putShort((short) 1)
+                .putShort((short) 1);
         b.putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16);
         b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * samples);
         for (int i = 0; i < samples; i++) {

@@ -3,16 +3,19 @@ package io.kvsinfer.connector.kvs.localkvs.media;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
- * Encoded video cut into fragments that each start with a key frame, ready to be served by
- * LocalKvs in a loop. Encoding happens once; serving a fragment only re-times bytes that already
- * exist, which keeps a live LocalKvs stream cheap.
+ * Encoded video cut into fragments that each start with a key frame, ready to be served by LocalKvs
+ * in a loop. Encoding happens once; serving a fragment only re-times bytes that already exist,
+ * which keeps a live LocalKvs stream cheap.
  *
  * <p>Implementations are immutable and thread-safe.
  */
 @PublicEvolving
 public interface FragmentedMedia {
 
-    /** Matroska codec id of track 1, as KVS reports it: {@code V_MPEG/ISO/AVC} or {@code V_MPEG/ISO/HEVC}. */
+    /**
+     * Matroska codec id of track 1, as KVS reports it: {@code V_MPEG/ISO/AVC} or {@code
+     * V_MPEG/ISO/HEVC}.
+     */
     String codecId();
 
     /** RFC 6381 codec string for the HLS master playlist, for example {@code avc1.42c01f}. */

@@ -2,6 +2,7 @@ package io.kvsinfer.connector.kvs.localkvs.media;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.Preconditions;
+
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -41,15 +42,17 @@ import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
  * key frame: one fMP4 init segment plus, per fragment, {@code moof}+{@code mdat} bytes and a
  * standalone MPEG-TS segment. Runs once per media; the result is served by {@link PreparedMedia}.
  *
- * <p>The fMP4 output (see {@link InMemoryMuxer}) is split by walking its top-level boxes: the
- * init segment is {@code ftyp}+{@code moov}, each fragment one {@code moof} with its {@code mdat}.
+ * <p>The fMP4 output (see {@link InMemoryMuxer}) is split by walking its top-level boxes: the init
+ * segment is {@code ftyp}+{@code moov}, each fragment one {@code moof} with its {@code mdat}.
  */
 @Internal
 final class Fragmenter {
 
     private static final AVRational MICROS = av_make_q(1, 1_000_000);
 
-    /** Where fragments end: at a key frame after a target duration, or after an exact frame count. */
+    /**
+     * Where fragments end: at a key frame after a target duration, or after an exact frame count.
+     */
     record Cut(long targetMicros, int framesPerFragment) {
         static Cut byDuration(long targetMicros) {
             Preconditions.checkArgument(
@@ -58,7 +61,8 @@ final class Fragmenter {
         }
 
         static Cut byFrames(int frames) {
-            Preconditions.checkArgument(frames > 0, "frames per fragment is %s but must be positive", frames);
+            Preconditions.checkArgument(
+                    frames > 0, "frames per fragment is %s but must be positive", frames);
             return new Cut(0, frames);
         }
     }
@@ -69,15 +73,24 @@ final class Fragmenter {
         String name = file.toString();
         AVFormatContext in = new AVFormatContext(null);
         // A file: URL, so that a name like "x:y.mp4" is never taken for another FFmpeg protocol.
-        check(avformat_open_input(in, "file:" + file.toAbsolutePath(), null, null), name, "cannot be opened as media");
+        check(
+                avformat_open_input(in, "file:" + file.toAbsolutePath(), null, null),
+                name,
+                "cannot be opened as media");
         List<AVPacket> packets = new ArrayList<>();
         try {
-            check(avformat_find_stream_info(in, (PointerPointer<?>) null), name, "has unreadable stream information");
+            check(
+                    avformat_find_stream_info(in, (PointerPointer<?>) null),
+                    name,
+                    "has unreadable stream information");
             AVStream video = firstVideo(in, name);
             AVCodecParameters par = video.codecpar();
             if (par.codec_id() != AV_CODEC_ID_H264 && par.codec_id() != AV_CODEC_ID_HEVC) {
-                throw new IOException(name + ": video codec " + avcodec_get_name(par.codec_id()).getString()
-                        + " is not supported; KVS HLS serves only H.264 and H.265");
+                throw new IOException(
+                        name
+                                + ": video codec "
+                                + avcodec_get_name(par.codec_id()).getString()
+                                + " is not supported; KVS HLS serves only H.264 and H.265");
             }
             readPackets(in, video.index(), packets, name);
             AVRational timeBase = video.time_base();
@@ -99,13 +112,18 @@ final class Fragmenter {
             if (st.codecpar().codec_type() == AVMEDIA_TYPE_VIDEO) {
                 return st;
             }
-            found.append(found.length() == 0 ? "" : ", ").append(avcodec_get_name(st.codecpar().codec_id()).getString());
+            found.append(found.length() == 0 ? "" : ", ")
+                    .append(avcodec_get_name(st.codecpar().codec_id()).getString());
         }
-        throw new IOException(name + ": no video track (streams found: "
-                + (found.length() == 0 ? "none" : found) + ")");
+        throw new IOException(
+                name
+                        + ": no video track (streams found: "
+                        + (found.length() == 0 ? "none" : found)
+                        + ")");
     }
 
-    private static void readPackets(AVFormatContext in, int streamIndex, List<AVPacket> out, String name)
+    private static void readPackets(
+            AVFormatContext in, int streamIndex, List<AVPacket> out, String name)
             throws IOException {
         AVPacket pkt = av_packet_alloc();
         try {
@@ -144,7 +162,8 @@ final class Fragmenter {
         for (AVPacket p : packets) {
             boolean key = (p.flags() & AV_PKT_FLAG_KEY) != 0;
             if (presentation(p) == AV_NOPTS_VALUE) {
-                throw new IOException(name + ": a video frame has no timestamp; cannot cut fragments by time");
+                throw new IOException(
+                        name + ": a video frame has no timestamp; cannot cut fragments by time");
             }
             long micros = av_rescale_q(presentation(p), timeBase, MICROS);
             boolean cutHere;
@@ -153,8 +172,11 @@ final class Fragmenter {
             } else if (cut.framesPerFragment() > 0) {
                 cutHere = current.size() == cut.framesPerFragment();
                 if (cutHere && !key) {
-                    throw new IOException(name + ": frame " + (groups.size() * cut.framesPerFragment())
-                            + " should start a fragment but is not a key frame");
+                    throw new IOException(
+                            name
+                                    + ": frame "
+                                    + (groups.size() * cut.framesPerFragment())
+                                    + " should start a fragment but is not a key frame");
                 }
             } else {
                 cutHere = key && micros - groupStart >= cut.targetMicros() - halfFrameMicros;
@@ -169,8 +191,13 @@ final class Fragmenter {
             }
         }
         if (groups.isEmpty()) {
-            throw new IOException(name + ": " + (packets.isEmpty() ? "no video frames" : "no key frames in "
-                    + packets.size() + " video frames") + ", so no fragment can start");
+            throw new IOException(
+                    name
+                            + ": "
+                            + (packets.isEmpty()
+                                    ? "no video frames"
+                                    : "no key frames in " + packets.size() + " video frames")
+                            + ", so no fragment can start");
         }
         return groups;
     }
@@ -180,7 +207,11 @@ final class Fragmenter {
     }
 
     private static PreparedMedia mux(
-            String name, AVCodecParameters par, AVRational timeBase, double frameRate, List<List<AVPacket>> groups)
+            String name,
+            AVCodecParameters par,
+            AVRational timeBase,
+            double frameRate,
+            List<List<AVPacket>> groups)
             throws IOException {
         boolean hevc = par.codec_id() == AV_CODEC_ID_HEVC;
         byte[] mp4 = InMemoryMuxer.remux(name, "mp4", par, timeBase, groups, hevc);
@@ -200,8 +231,14 @@ final class Fragmenter {
             }
         }
         if (init == null || mp4Fragments.size() != groups.size()) {
-            throw new IOException(name + ": expected an init and " + groups.size() + " fragments from the muxer, got "
-                    + (init == null ? "no init" : "an init") + " and " + mp4Fragments.size());
+            throw new IOException(
+                    name
+                            + ": expected an init and "
+                            + groups.size()
+                            + " fragments from the muxer, got "
+                            + (init == null ? "no init" : "an init")
+                            + " and "
+                            + mp4Fragments.size());
         }
         long timescale = trackTimescale(init);
         CodecStrings.Codec codec = CodecStrings.fromInit(init);
@@ -212,23 +249,38 @@ final class Fragmenter {
             Mp4FragmentTiming timing = Mp4FragmentTiming.of(fragment);
             List<AVPacket> group = groups.get(i);
             if (timing.sampleCount() != group.size()) {
-                throw new IOException(name + ": fragment " + i + " has " + timing.sampleCount() + " samples, "
-                        + group.size() + " packets were written");
+                throw new IOException(
+                        name
+                                + ": fragment "
+                                + i
+                                + " has "
+                                + timing.sampleCount()
+                                + " samples, "
+                                + group.size()
+                                + " packets were written");
             }
             byte[] ts = InMemoryMuxer.remux(name, "mpegts", par, timeBase, List.of(group), hevc);
             TsTiming.markDiscontinuities(ts);
-            fragments.add(new PreparedMedia.Fragment(
-                    fragment,
-                    timing,
-                    ts,
-                    TsTiming.of(ts),
-                    group.size(),
-                    Math.round(timing.durationTicks() * 1000.0 / timescale),
-                    timing.originalDecodeTime()));
+            fragments.add(
+                    new PreparedMedia.Fragment(
+                            fragment,
+                            timing,
+                            ts,
+                            TsTiming.of(ts),
+                            group.size(),
+                            Math.round(timing.durationTicks() * 1000.0 / timescale),
+                            timing.originalDecodeTime()));
         }
         double rate = frameRate > 0 ? frameRate : averageRate(fragments);
         return new PreparedMedia(
-                codec.codecId(), codec.hlsCodecs(), par.width(), par.height(), rate, init, timescale, fragments);
+                codec.codecId(),
+                codec.hlsCodecs(),
+                par.width(),
+                par.height(),
+                rate,
+                init,
+                timescale,
+                fragments);
     }
 
     private static double averageRate(List<PreparedMedia.Fragment> fragments) {

@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.localkvs.media;
 
 import org.apache.flink.annotation.Internal;
+
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -38,9 +39,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
  * Remuxes packets (no re-encoding) into an mp4 or mpegts byte array in memory, through FFmpeg's
  * dynamic buffer I/O, so no temporary files are involved.
  *
- * <p>fMP4 uses {@code frag_custom+empty_moov+default_base_moof}: we flush exactly where a
- * fragment must end instead of trusting the muxer's own cutting rules. The track timescale is
- * 90 kHz, so epoch milliseconds convert exactly and fit a 64-bit {@code tfdt} for millennia.
+ * <p>fMP4 uses {@code frag_custom+empty_moov+default_base_moof}: we flush exactly where a fragment
+ * must end instead of trusting the muxer's own cutting rules. The track timescale is 90 kHz, so
+ * epoch milliseconds convert exactly and fit a 64-bit {@code tfdt} for millennia.
  */
 @Internal
 final class InMemoryMuxer {
@@ -62,13 +63,19 @@ final class InMemoryMuxer {
             boolean hevc)
             throws IOException {
         AVFormatContext out = new AVFormatContext(null);
-        check(avformat_alloc_output_context2(out, null, format, null), name, "cannot create a " + format + " muxer");
+        check(
+                avformat_alloc_output_context2(out, null, format, null),
+                name,
+                "cannot create a " + format + " muxer");
         AVIOContext pb = new AVIOContext(null);
         boolean ioOpen = false;
         AVPacket copy = av_packet_alloc();
         try {
             AVStream st = avformat_new_stream(out, null);
-            check(avcodec_parameters_copy(st.codecpar(), par), name, "cannot copy codec parameters");
+            check(
+                    avcodec_parameters_copy(st.codecpar(), par),
+                    name,
+                    "cannot copy codec parameters");
             // Let the muxer pick its own tag, except HEVC in MP4: hvc1 (parameter sets out of band)
             // is what Apple's HLS and KVS use.
             st.codecpar().codec_tag(hevc && format.equals("mp4") ? mkTag('h', 'v', 'c', '1') : 0);
@@ -82,7 +89,10 @@ final class InMemoryMuxer {
                 av_dict_set(options, "video_track_timescale", Integer.toString(TIMESCALE), 0);
             }
             try {
-                check(avformat_write_header(out, options), name, "cannot write a " + format + " header");
+                check(
+                        avformat_write_header(out, options),
+                        name,
+                        "cannot write a " + format + " header");
             } finally {
                 av_dict_free(options);
             }

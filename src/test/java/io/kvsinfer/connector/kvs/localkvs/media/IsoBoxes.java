@@ -7,13 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads ISO-BMFF (MP4) box headers with strict bounds: every size is checked against its parent,
- * so malformed input fails with a clear message instead of reading out of range.
+ * Reads ISO-BMFF (MP4) box headers with strict bounds: every size is checked against its parent, so
+ * malformed input fails with a clear message instead of reading out of range.
  */
 @Internal
 final class IsoBoxes {
 
-    /** A box occupying {@code [start, end)} of its buffer; its payload starts at {@code payload}. */
+    /**
+     * A box occupying {@code [start, end)} of its buffer; its payload starts at {@code payload}.
+     */
     record Box(String type, int start, int payload, int end) {
         int size() {
             return end - start;
@@ -26,7 +28,13 @@ final class IsoBoxes {
     static List<Box> children(byte[] data, int from, int to) {
         if (from < 0 || to > data.length || from > to) {
             throw new IllegalArgumentException(
-                    "range [" + from + ", " + to + ") is outside the " + data.length + " bytes given");
+                    "range ["
+                            + from
+                            + ", "
+                            + to
+                            + ") is outside the "
+                            + data.length
+                            + " bytes given");
         }
         List<Box> boxes = new ArrayList<>();
         int pos = from;
@@ -50,14 +58,26 @@ final class IsoBoxes {
             if (child.type().equals(type)) {
                 if (found != null) {
                     throw new IllegalArgumentException(
-                            "box '" + parent.type() + "' at " + parent.start() + " holds more than one '" + type + "'");
+                            "box '"
+                                    + parent.type()
+                                    + "' at "
+                                    + parent.start()
+                                    + " holds more than one '"
+                                    + type
+                                    + "'");
                 }
                 found = child;
             }
         }
         if (found == null) {
             throw new IllegalArgumentException(
-                    "box '" + parent.type() + "' at " + parent.start() + " holds no '" + type + "'");
+                    "box '"
+                            + parent.type()
+                            + "' at "
+                            + parent.start()
+                            + " holds no '"
+                            + type
+                            + "'");
         }
         return found;
     }
@@ -74,14 +94,19 @@ final class IsoBoxes {
     private static Box readHeader(byte[] data, int pos, int limit) {
         if (limit - pos < 8) {
             throw new IllegalArgumentException(
-                    "truncated box header at " + pos + ": " + (limit - pos) + " bytes left, 8 needed");
+                    "truncated box header at "
+                            + pos
+                            + ": "
+                            + (limit - pos)
+                            + " bytes left, 8 needed");
         }
         long size = u32(data, pos);
         String type = type(data, pos + 4);
         int header = 8;
         if (size == 1) {
             if (limit - pos < 16) {
-                throw new IllegalArgumentException("truncated 64-bit size of box '" + type + "' at " + pos);
+                throw new IllegalArgumentException(
+                        "truncated 64-bit size of box '" + type + "' at " + pos);
             }
             size = u64(data, pos + 8);
             header = 16;
@@ -91,8 +116,17 @@ final class IsoBoxes {
         }
         if (size < header || size > limit - pos) {
             throw new IllegalArgumentException(
-                    "box '" + type + "' at " + pos + " has size " + size + " but only " + (limit - pos)
-                            + " bytes are available (and at least " + header + " are needed)");
+                    "box '"
+                            + type
+                            + "' at "
+                            + pos
+                            + " has size "
+                            + size
+                            + " but only "
+                            + (limit - pos)
+                            + " bytes are available (and at least "
+                            + header
+                            + " are needed)");
         }
         return new Box(type, pos, pos + header, (int) (pos + size));
     }
@@ -125,7 +159,13 @@ final class IsoBoxes {
     static void checkRange(byte[] data, int pos, int length) {
         if (pos < 0 || pos > data.length - length) {
             throw new IllegalArgumentException(
-                    "field of " + length + " bytes at " + pos + " is outside the " + data.length + " bytes given");
+                    "field of "
+                            + length
+                            + " bytes at "
+                            + pos
+                            + " is outside the "
+                            + data.length
+                            + " bytes given");
         }
     }
 

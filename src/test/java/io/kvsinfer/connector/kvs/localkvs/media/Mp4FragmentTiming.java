@@ -8,9 +8,9 @@ import static io.kvsinfer.connector.kvs.localkvs.media.IsoBoxes.u32;
 
 /**
  * Where the times of one fMP4 media fragment ({@code moof} + {@code mdat}) live, found once so that
- * re-timing a copy is two fixed-offset writes: {@code mfhd.sequence_number} and the 64-bit
- * {@code tfdt.baseMediaDecodeTime}. Composition offsets in {@code trun} stay as they are, since
- * they are relative to the decode times.
+ * re-timing a copy is two fixed-offset writes: {@code mfhd.sequence_number} and the 64-bit {@code
+ * tfdt.baseMediaDecodeTime}. Composition offsets in {@code trun} stay as they are, since they are
+ * relative to the decode times.
  */
 @Internal
 final class Mp4FragmentTiming {
@@ -31,7 +31,10 @@ final class Mp4FragmentTiming {
     private final long originalDecodeTime;
     private final int sampleCount;
     private final long durationTicks;
-    /** Presentation time of the earliest presented sample, relative to the fragment's decode base. */
+
+    /**
+     * Presentation time of the earliest presented sample, relative to the fragment's decode base.
+     */
     private final long firstPresentationOffset;
 
     private Mp4FragmentTiming(
@@ -49,7 +52,10 @@ final class Mp4FragmentTiming {
         this.firstPresentationOffset = firstPresentationOffset;
     }
 
-    /** Reads the timing of a fragment that holds exactly one {@code moof} (one track) and its {@code mdat}. */
+    /**
+     * Reads the timing of a fragment that holds exactly one {@code moof} (one track) and its {@code
+     * mdat}.
+     */
     static Mp4FragmentTiming of(byte[] fragment) {
         List<IsoBoxes.Box> top = IsoBoxes.children(fragment, 0, fragment.length);
         if (top.isEmpty() || !top.get(0).type().equals("moof")) {
@@ -84,11 +90,19 @@ final class Mp4FragmentTiming {
             int pos = trun.payload() + 8;
             pos += (flags & TRUN_DATA_OFFSET) != 0 ? 4 : 0;
             pos += (flags & TRUN_FIRST_SAMPLE_FLAGS) != 0 ? 4 : 0;
-            int perSample = 4 * Integer.bitCount(flags & (TRUN_DURATION | TRUN_SIZE | TRUN_FLAGS | TRUN_CTO));
+            int perSample =
+                    4
+                            * Integer.bitCount(
+                                    flags & (TRUN_DURATION | TRUN_SIZE | TRUN_FLAGS | TRUN_CTO));
             if (count < 0 || count * perSample > trun.end() - pos) {
                 throw new IllegalArgumentException(
-                        "trun at " + trun.start() + " claims " + count + " samples that do not fit in its "
-                                + trun.size() + " bytes");
+                        "trun at "
+                                + trun.start()
+                                + " claims "
+                                + count
+                                + " samples that do not fit in its "
+                                + trun.size()
+                                + " bytes");
             }
             for (long s = 0; s < count; s++) {
                 long duration = defaultDuration;
@@ -134,7 +148,8 @@ final class Mp4FragmentTiming {
             return -1;
         }
         if (pos + 4 > tfhd.end()) {
-            throw new IllegalArgumentException("tfhd at " + tfhd.start() + " is too short for its flags");
+            throw new IllegalArgumentException(
+                    "tfhd at " + tfhd.start() + " is too short for its flags");
         }
         return u32(fragment, pos);
     }
@@ -142,8 +157,15 @@ final class Mp4FragmentTiming {
     private static void checkFits(IsoBoxes.Box box, int payloadBytes) {
         if (box.end() - box.payload() < payloadBytes) {
             throw new IllegalArgumentException(
-                    "box '" + box.type() + "' at " + box.start() + " has " + (box.end() - box.payload())
-                            + " payload bytes, at least " + payloadBytes + " needed");
+                    "box '"
+                            + box.type()
+                            + "' at "
+                            + box.start()
+                            + " has "
+                            + (box.end() - box.payload())
+                            + " payload bytes, at least "
+                            + payloadBytes
+                            + " needed");
         }
     }
 
@@ -155,8 +177,11 @@ final class Mp4FragmentTiming {
         long decodeBase = startTicks - firstPresentationOffset;
         if (decodeBase < 0) {
             throw new IllegalArgumentException(
-                    "start " + startTicks + " ticks is before the fragment's composition offset of "
-                            + firstPresentationOffset + " ticks");
+                    "start "
+                            + startTicks
+                            + " ticks is before the fragment's composition offset of "
+                            + firstPresentationOffset
+                            + " ticks");
         }
         byte[] copy = fragment.clone();
         IsoBoxes.putU32(copy, sequenceOffset, sequenceNumber & 0xFFFFFFFFL);

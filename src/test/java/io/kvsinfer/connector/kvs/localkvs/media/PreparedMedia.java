@@ -42,7 +42,8 @@ final class PreparedMedia implements FragmentedMedia {
             long timescale,
             List<Fragment> fragments) {
         Preconditions.checkArgument(!fragments.isEmpty(), "fragments must not be empty");
-        Preconditions.checkArgument(timescale > 0, "timescale is %s but must be positive", timescale);
+        Preconditions.checkArgument(
+                timescale > 0, "timescale is %s but must be positive", timescale);
         this.codecId = codecId;
         this.hlsCodecs = hlsCodecs;
         this.width = width;
@@ -111,7 +112,8 @@ final class PreparedMedia implements FragmentedMedia {
     public byte[] tsFragment(int index, long startMillis) {
         checkStart(startMillis);
         Fragment f = fragment(index);
-        return f.tsTiming().retime(f.ts(), Math.floorMod(Math.multiplyExact(startMillis, 90L), TsTiming.WRAP));
+        return f.tsTiming()
+                .retime(f.ts(), Math.floorMod(Math.multiplyExact(startMillis, 90L), TsTiming.WRAP));
     }
 
     /** The track timescale of the init segment: units of {@code tfdt} and {@code trun}. */
@@ -126,12 +128,25 @@ final class PreparedMedia implements FragmentedMedia {
 
     private static void checkStart(long startMillis) {
         Preconditions.checkArgument(
-                startMillis >= 0, "startMillis is %s but must be an epoch time, not negative", startMillis);
+                startMillis >= 0,
+                "startMillis is %s but must be an epoch time, not negative",
+                startMillis);
     }
 
     @Override
     public String toString() {
-        return "PreparedMedia{" + codecId + " " + hlsCodecs + " " + width + "x" + height + "@" + frameRate
-                + ", " + fragments.size() + " fragments}";
+        return "PreparedMedia{"
+                + codecId
+                + " "
+                + hlsCodecs
+                + " "
+                + width
+                + "x"
+                + height
+                + "@"
+                + frameRate
+                + ", "
+                + fragments.size()
+                + " fragments}";
     }
 }

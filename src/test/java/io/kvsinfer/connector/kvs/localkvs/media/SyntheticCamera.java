@@ -4,6 +4,7 @@ import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.util.Preconditions;
+
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
@@ -54,7 +55,9 @@ public final class SyntheticCamera {
 
     private SyntheticCamera() {}
 
-    /** A loop of {@value #DEFAULT_LOOP_FRAGMENTS} fragments of {@value #DEFAULT_FRAGMENT_SECONDS} s. */
+    /**
+     * A loop of {@value #DEFAULT_LOOP_FRAGMENTS} fragments of {@value #DEFAULT_FRAGMENT_SECONDS} s.
+     */
     public static FragmentedMedia encode(int width, int height, int fps) {
         return encode(width, height, fps, DEFAULT_FRAGMENT_SECONDS, DEFAULT_LOOP_FRAGMENTS);
     }
@@ -63,7 +66,8 @@ public final class SyntheticCamera {
      * A loop of {@code loopFragments} fragments of {@code fragmentSeconds} seconds each, encoded on
      * the first call for these parameters and taken from the cache afterwards.
      */
-    public static FragmentedMedia encode(int width, int height, int fps, int fragmentSeconds, int loopFragments) {
+    public static FragmentedMedia encode(
+            int width, int height, int fps, int fragmentSeconds, int loopFragments) {
         checkPicture(width, height, fps);
         Preconditions.checkArgument(
                 fragmentSeconds >= 1 && fragmentSeconds <= 10,
@@ -74,7 +78,8 @@ public final class SyntheticCamera {
                 "loopFragments is %s but must be within 1..60",
                 loopFragments);
         Key key = new Key(width, height, fps, fragmentSeconds, loopFragments);
-        // One lock for all: encodes are CPU-bound, running two at once gains nothing on small hosts.
+        // One lock for all: encodes are CPU-bound, running two at once gains nothing on small
+        // hosts.
         synchronized (CACHE) {
             FragmentedMedia media = CACHE.get(key);
             if (media == null) {
@@ -90,12 +95,14 @@ public final class SyntheticCamera {
      * FrameIndexCode} over the same moving pattern as {@link #encode}. The frames are cut into
      * fragments of {@code framesPerFragment} frames, each starting with a key frame; the last
      * fragment holds the remaining frames (fewer when the count does not divide evenly), so the
-     * media has exactly {@code values.length} frames and no padding. Not cached: every call encodes.
+     * media has exactly {@code values.length} frames and no padding. Not cached: every call
+     * encodes.
      *
      * <p>Served by {@code LocalKvsStream.appendArchived(media, start, media.fragmentCount())}, a
      * stream then holds exactly these frames, in this order, {@code 1000 / fps} ms apart.
      */
-    public static FragmentedMedia encodeValues(int width, int height, int fps, int framesPerFragment, int[] values) {
+    public static FragmentedMedia encodeValues(
+            int width, int height, int fps, int framesPerFragment, int[] values) {
         checkPicture(width, height, fps);
         Preconditions.checkNotNull(values, "values must not be null");
         Preconditions.checkArgument(
@@ -105,12 +112,32 @@ public final class SyntheticCamera {
         Preconditions.checkArgument(
                 framesPerFragment >= 1 && framesPerFragment <= 10 * fps,
                 "framesPerFragment is %s but must be within 1..%s (10 s at %s fps)",
-                framesPerFragment, 10 * fps, fps);
+                framesPerFragment,
+                10 * fps,
+                fps);
         int[] copy = values.clone();
         int expectedFragments = (copy.length + framesPerFragment - 1) / framesPerFragment;
-        String what = "values " + width + "x" + height + "@" + fps + " (" + copy.length + " frames, "
-                + framesPerFragment + " per fragment)";
-        return encodeToMedia(what, width, height, fps, framesPerFragment, copy.length, i -> copy[i], expectedFragments);
+        String what =
+                "values "
+                        + width
+                        + "x"
+                        + height
+                        + "@"
+                        + fps
+                        + " ("
+                        + copy.length
+                        + " frames, "
+                        + framesPerFragment
+                        + " per fragment)";
+        return encodeToMedia(
+                what,
+                width,
+                height,
+                fps,
+                framesPerFragment,
+                copy.length,
+                i -> copy[i],
+                expectedFragments);
     }
 
     private static void checkPicture(int width, int height, int fps) {
@@ -122,32 +149,54 @@ public final class SyntheticCamera {
                 height >= 48 && height <= 2304 && height % 2 == 0,
                 "height is %s but must be even and within 48..2304",
                 height);
-        Preconditions.checkArgument(fps >= 1 && fps <= 120, "fps is %s but must be within 1..120", fps);
+        Preconditions.checkArgument(
+                fps >= 1 && fps <= 120, "fps is %s but must be within 1..120", fps);
     }
 
     private static FragmentedMedia encodeUncached(Key key) {
         int framesPerFragment = key.fps() * key.fragmentSeconds();
         return encodeToMedia(
-                "synthetic camera " + key, key.width(), key.height(), key.fps(), framesPerFragment,
-                framesPerFragment * key.loopFragments(), i -> i, key.loopFragments());
+                "synthetic camera " + key,
+                key.width(),
+                key.height(),
+                key.fps(),
+                framesPerFragment,
+                framesPerFragment * key.loopFragments(),
+                i -> i,
+                key.loopFragments());
     }
 
     /** Renders {@code frames} frames (frame i carries {@code code(i)}), encodes and cuts them. */
     private static FragmentedMedia encodeToMedia(
-            String what, int width, int height, int fps, int framesPerFragment, int frames,
-            IntUnaryOperator code, int expectedFragments) {
+            String what,
+            int width,
+            int height,
+            int fps,
+            int framesPerFragment,
+            int frames,
+            IntUnaryOperator code,
+            int expectedFragments) {
         long started = System.nanoTime();
         Path file = null;
         try {
             file = Files.createTempFile("synthetic-camera-", ".mp4");
             record(file, width, height, fps, framesPerFragment, frames, code);
-            PreparedMedia media = Fragmenter.fragment(file, Fragmenter.Cut.byFrames(framesPerFragment));
+            PreparedMedia media =
+                    Fragmenter.fragment(file, Fragmenter.Cut.byFrames(framesPerFragment));
             if (media.fragmentCount() != expectedFragments) {
-                throw new IllegalStateException("encoded " + media.fragmentCount() + " fragments, expected "
-                        + expectedFragments + " for " + what);
+                throw new IllegalStateException(
+                        "encoded "
+                                + media.fragmentCount()
+                                + " fragments, expected "
+                                + expectedFragments
+                                + " for "
+                                + what);
             }
-            LOG.info("Encoded {} in {} ms ({} bytes per fragment on average)",
-                    what, (System.nanoTime() - started) / 1_000_000, averageSize(media));
+            LOG.info(
+                    "Encoded {} in {} ms ({} bytes per fragment on average)",
+                    what,
+                    (System.nanoTime() - started) / 1_000_000,
+                    averageSize(media));
             return media;
         } catch (IOException e) {
             throw new UncheckedIOException("encoding " + what + " failed", e);
@@ -171,7 +220,13 @@ public final class SyntheticCamera {
     }
 
     private static void record(
-            Path file, int width, int height, int fps, int framesPerFragment, int frames, IntUnaryOperator code)
+            Path file,
+            int width,
+            int height,
+            int fps,
+            int framesPerFragment,
+            int frames,
+            IntUnaryOperator code)
             throws IOException {
         FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toString(), width, height, 0);
         try (Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3)) {
@@ -181,7 +236,8 @@ public final class SyntheticCamera {
             recorder.setFrameRate(fps);
             // A key frame at every fragment start; openh264 may add more inside, which is harmless.
             recorder.setGopSize(framesPerFragment);
-            // About 4 Mbit/s at 1080p30, the bandwidth KVS examples show; a floor for tiny pictures.
+            // About 4 Mbit/s at 1080p30, the bandwidth KVS examples show; a floor for tiny
+            // pictures.
             recorder.setVideoBitrate((int) Math.max(200_000L, (long) width * height * fps / 16));
             recorder.start();
             byte[] bgr = new byte[width * height * 3];
@@ -222,7 +278,8 @@ public final class SyntheticCamera {
                 int p = row + 3 * x;
                 bgr[p] = (byte) ((x + shift) * 255 / width);
                 bgr[p + 1] = (byte) green;
-                bgr[p + 2] = (byte) ((((x + shift) >> 5) ^ tileY) & 1) == 0 ? (byte) 40 : (byte) 200;
+                bgr[p + 2] =
+                        (byte) ((((x + shift) >> 5) ^ tileY) & 1) == 0 ? (byte) 40 : (byte) 200;
             }
         }
         FrameIndexCode.stamp(bgr, width, height, width * 3, value);

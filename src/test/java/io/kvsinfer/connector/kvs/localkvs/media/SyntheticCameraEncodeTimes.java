@@ -2,8 +2,8 @@ package io.kvsinfer.connector.kvs.localkvs.media;
 
 /**
  * Prints how long encoding one synthetic camera loop takes and how large its fragments are. Not a
- * test (timings on a shared machine are noise); run by hand:
- * {@code java -cp target/test-classes:target/classes:<test classpath> ...SyntheticCameraEncodeTimes}.
+ * test (timings on a shared machine are noise); run by hand: {@code java -cp
+ * target/test-classes:target/classes:<test classpath> ...SyntheticCameraEncodeTimes}.
  */
 public final class SyntheticCameraEncodeTimes {
 
@@ -26,9 +26,18 @@ public final class SyntheticCameraEncodeTimes {
             }
             long serveMicros = (System.nanoTime() - serveStart) / 1000 / serves;
             System.out.printf(
-                    "%dx%d@%d: %d frames encoded+fragmented in %d ms; %s; fMP4 fragment avg %d bytes, TS avg %d bytes, init %d bytes; mp4Fragment() %d us%n",
-                    c[0], c[1], c[2], c[2] * 2 * media.fragmentCount(), millis, media.hlsCodecs(),
-                    mp4 / media.fragmentCount(), ts / media.fragmentCount(), media.initSegment().length, serveMicros);
+                    "%dx%d@%d: %d frames encoded+fragmented in %d ms; %s; fMP4 fragment avg %d"
+                            + " bytes, TS avg %d bytes, init %d bytes; mp4Fragment() %d us%n",
+                    c[0],
+                    c[1],
+                    c[2],
+                    c[2] * 2 * media.fragmentCount(),
+                    millis,
+                    media.hlsCodecs(),
+                    mp4 / media.fragmentCount(),
+                    ts / media.fragmentCount(),
+                    media.initSegment().length,
+                    serveMicros);
         }
     }
 }

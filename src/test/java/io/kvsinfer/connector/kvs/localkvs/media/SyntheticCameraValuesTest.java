@@ -1,6 +1,5 @@
 package io.kvsinfer.connector.kvs.localkvs.media;
 
-import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -49,8 +48,13 @@ class SyntheticCameraValuesTest {
         assertThat(media.height()).isEqualTo(48);
         assertThat(media.frameRate()).isEqualTo(10.0);
         assertThat(media.fragmentCount()).isEqualTo(3);
-        assertThat(List.of(media.frameCount(0), media.frameCount(1), media.frameCount(2))).containsExactly(10, 10, 3);
-        assertThat(List.of(media.durationMillis(0), media.durationMillis(1), media.durationMillis(2)))
+        assertThat(List.of(media.frameCount(0), media.frameCount(1), media.frameCount(2)))
+                .containsExactly(10, 10, 3);
+        assertThat(
+                        List.of(
+                                media.durationMillis(0),
+                                media.durationMillis(1),
+                                media.durationMillis(2)))
                 .containsExactly(1000L, 1000L, 300L);
 
         List<byte[]> parts = new ArrayList<>();
@@ -60,9 +64,11 @@ class SyntheticCameraValuesTest {
             parts.add(media.mp4Fragment(i, start, i + 1));
             start += media.durationMillis(i);
         }
-        assertThat(indices(decode(concat(parts.toArray(new byte[0][])), "mp4"))).isEqualTo(asList(values));
+        assertThat(indices(decode(concat(parts.toArray(new byte[0][])), "mp4")))
+                .isEqualTo(asList(values));
         // Each fragment alone, as MPEG-TS: it starts with a key frame and holds exactly its values.
-        assertThat(indices(decode(media.tsFragment(2, START), "mpegts"))).isEqualTo(asList(values).subList(20, 23));
+        assertThat(indices(decode(media.tsFragment(2, START), "mpegts")))
+                .isEqualTo(asList(values).subList(20, 23));
     }
 
     @Test
@@ -71,7 +77,11 @@ class SyntheticCameraValuesTest {
         FragmentedMedia media = SyntheticCamera.encodeValues(96, 72, 15, 15, values);
         assertThat(media.fragmentCount()).isEqualTo(2);
         assertThat(media.frameCount(1)).isEqualTo(15);
-        assertThat(indices(decode(concat(media.initSegment(), media.mp4Fragment(1, START, 1)), "mp4")))
+        assertThat(
+                        indices(
+                                decode(
+                                        concat(media.initSegment(), media.mp4Fragment(1, START, 1)),
+                                        "mp4")))
                 .isEqualTo(asList(values).subList(15, 30));
     }
 
@@ -91,7 +101,8 @@ class SyntheticCameraValuesTest {
         FragmentedMedia second = SyntheticCamera.encodeValues(64, 48, 10, 10, values);
         assertThat(second).isNotSameAs(first);
         assertThat(indices(decode(first.tsFragment(0, START), "mpegts"))).containsExactly(1, 2, 3);
-        assertThat(indices(decode(second.tsFragment(0, START), "mpegts"))).containsExactly(99, 2, 3);
+        assertThat(indices(decode(second.tsFragment(0, START), "mpegts")))
+                .containsExactly(99, 2, 3);
     }
 
     @Test

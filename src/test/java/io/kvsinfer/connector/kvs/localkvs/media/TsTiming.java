@@ -20,13 +20,16 @@ final class TsTiming {
 
     /** Offsets of 5-byte PTS/DTS fields and of 6-byte PCR fields, with their original values. */
     private final int[] timestampOffsets;
+
     private final long[] timestampValues;
     private final int[] pcrOffsets;
     private final long[] pcrBases;
+
     /** The earliest video PTS: the presentation time of the segment's first frame. */
     private final long firstPts;
 
-    private TsTiming(int[] tsOffsets, long[] tsValues, int[] pcrOffsets, long[] pcrBases, long firstPts) {
+    private TsTiming(
+            int[] tsOffsets, long[] tsValues, int[] pcrOffsets, long[] pcrBases, long firstPts) {
         this.timestampOffsets = tsOffsets;
         this.timestampValues = tsValues;
         this.pcrOffsets = pcrOffsets;
@@ -37,7 +40,9 @@ final class TsTiming {
     static TsTiming of(byte[] ts) {
         if (ts.length == 0 || ts.length % PACKET_SIZE != 0) {
             throw new IllegalArgumentException(
-                    "an MPEG-TS segment must be whole 188-byte packets, got " + ts.length + " bytes");
+                    "an MPEG-TS segment must be whole 188-byte packets, got "
+                            + ts.length
+                            + " bytes");
         }
         int packets = ts.length / PACKET_SIZE;
         int[] tsOffsets = new int[2 * packets];
@@ -57,7 +62,8 @@ final class TsTiming {
             if ((adaptation & 0x2) != 0) {
                 int length = ts[p + 4] & 0xFF;
                 if (length > PACKET_SIZE - 5) {
-                    throw new IllegalArgumentException("adaptation field too long in packet at " + p);
+                    throw new IllegalArgumentException(
+                            "adaptation field too long in packet at " + p);
                 }
                 if (length >= 7 && (ts[p + 5] & 0x10) != 0) {
                     pcrOffsets[npcr] = p + 6;
@@ -65,7 +71,9 @@ final class TsTiming {
                 }
                 payload = p + 5 + length;
             }
-            if (!payloadStart || (adaptation & 0x1) == 0 || !isPesStart(ts, payload, p + PACKET_SIZE)) {
+            if (!payloadStart
+                    || (adaptation & 0x1) == 0
+                    || !isPesStart(ts, payload, p + PACKET_SIZE)) {
                 continue;
             }
             int streamId = ts[payload + 3] & 0xFF;
@@ -100,8 +108,8 @@ final class TsTiming {
     /**
      * Sets the discontinuity indicator on the first packet of each PES stream that has an
      * adaptation field. Each segment is muxed alone, so its continuity counters restart; without
-     * the flag a demuxer reading segments back to back (as HLS clients do) marks the first frame
-     * of every segment corrupt. Returns how many packets were marked.
+     * the flag a demuxer reading segments back to back (as HLS clients do) marks the first frame of
+     * every segment corrupt. Returns how many packets were marked.
      */
     static int markDiscontinuities(byte[] ts) {
         Set<Integer> seen = new HashSet<>();
@@ -122,12 +130,16 @@ final class TsTiming {
         return marked;
     }
 
-    /** A copy of {@code ts} whose first frame is presented at {@code startPts} (90 kHz, taken modulo 2^33). */
+    /**
+     * A copy of {@code ts} whose first frame is presented at {@code startPts} (90 kHz, taken modulo
+     * 2^33).
+     */
     byte[] retime(byte[] ts, long startPts) {
         long shift = startPts - firstPts;
         byte[] copy = ts.clone();
         for (int i = 0; i < timestampOffsets.length; i++) {
-            writeTimestamp(copy, timestampOffsets[i], Math.floorMod(timestampValues[i] + shift, WRAP));
+            writeTimestamp(
+                    copy, timestampOffsets[i], Math.floorMod(timestampValues[i] + shift, WRAP));
         }
         for (int i = 0; i < pcrOffsets.length; i++) {
             writePcrBase(copy, pcrOffsets[i], Math.floorMod(pcrBases[i] + shift, WRAP));
@@ -140,20 +152,27 @@ final class TsTiming {
     }
 
     private static boolean isPesStart(byte[] ts, int pos, int packetEnd) {
-        return pos + 9 <= packetEnd && ts[pos] == 0 && ts[pos + 1] == 0 && ts[pos + 2] == 1
+        return pos + 9 <= packetEnd
+                && ts[pos] == 0
+                && ts[pos + 1] == 0
+                && ts[pos + 2] == 1
                 // Stream ids with the optional PES header that carries PTS/DTS.
                 && ((ts[pos + 3] & 0xFF) >= 0xBD)
-                && (ts[pos + 3] & 0xFF) != 0xBE && (ts[pos + 3] & 0xFF) != 0xBF
+                && (ts[pos + 3] & 0xFF) != 0xBE
+                && (ts[pos + 3] & 0xFF) != 0xBF
                 && (ts[pos + 6] & 0xC0) == 0x80;
     }
 
     private static void checkInPacket(int end, int packet, String what) {
         if (end > packet + PACKET_SIZE) {
-            throw new IllegalArgumentException(what + " crosses the end of the packet at " + packet);
+            throw new IllegalArgumentException(
+                    what + " crosses the end of the packet at " + packet);
         }
     }
 
-    /** The PTS as seen after {@code reference}: lets the minimum ignore one wrap inside a segment. */
+    /**
+     * The PTS as seen after {@code reference}: lets the minimum ignore one wrap inside a segment.
+     */
     private static long unwrapNear(long pts, long reference) {
         if (reference == Long.MAX_VALUE) {
             return pts;

@@ -44,8 +44,10 @@ class TsTimingTest {
         byte[] moved = timing.retime(ts, start);
         TsTiming again = TsTiming.of(moved);
         assertThat(again.firstPts()).isEqualTo(start);
-        assertThat(TsTiming.readTimestamp(moved, 4 + 8 + 9 + 5)).isEqualTo(Math.floorMod(start + dts - pts, WRAP));
-        assertThat(TsTiming.readPcrBase(moved, 6)).isEqualTo(Math.floorMod(start + pcr - pts, WRAP));
+        assertThat(TsTiming.readTimestamp(moved, 4 + 8 + 9 + 5))
+                .isEqualTo(Math.floorMod(start + dts - pts, WRAP));
+        assertThat(TsTiming.readPcrBase(moved, 6))
+                .isEqualTo(Math.floorMod(start + pcr - pts, WRAP));
         assertThat(timing.retime(ts, pts)).isEqualTo(ts);
         // The original is untouched.
         assertThat(TsTiming.of(ts).firstPts()).isEqualTo(pts);
@@ -61,12 +63,15 @@ class TsTimingTest {
 
     @Test
     void rejectsMalformedSegments() {
-        assertThatThrownBy(() -> TsTiming.of(new byte[100])).hasMessageContaining("whole 188-byte packets, got 100");
-        assertThatThrownBy(() -> TsTiming.of(new byte[188])).hasMessage("no sync byte at packet offset 0");
+        assertThatThrownBy(() -> TsTiming.of(new byte[100]))
+                .hasMessageContaining("whole 188-byte packets, got 100");
+        assertThatThrownBy(() -> TsTiming.of(new byte[188]))
+                .hasMessage("no sync byte at packet offset 0");
         byte[] noVideo = new byte[188];
         noVideo[0] = 0x47;
         noVideo[3] = 0x10;
-        assertThatThrownBy(() -> TsTiming.of(noVideo)).hasMessageContaining("no video PES with a PTS");
+        assertThatThrownBy(() -> TsTiming.of(noVideo))
+                .hasMessageContaining("no video PES with a PTS");
     }
 
     /**

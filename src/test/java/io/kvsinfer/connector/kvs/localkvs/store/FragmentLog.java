@@ -8,9 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The fragments of one stream in ingestion order: a ring buffer that appends at the tail and
- * evicts at the head, so retention costs nothing per fragment and sequence lookups are O(1).
- * Not thread-safe; {@link StreamState} guards it.
+ * The fragments of one stream in ingestion order: a ring buffer that appends at the tail and evicts
+ * at the head, so retention costs nothing per fragment and sequence lookups are O(1). Not
+ * thread-safe; {@link StreamState} guards it.
  */
 @Internal
 final class FragmentLog {

@@ -5,9 +5,9 @@ import org.apache.flink.annotation.Internal;
 import java.math.BigInteger;
 
 /**
- * Makes fragment numbers shaped like KVS's: 47-digit decimal strings that grow by a huge stride,
- * so clients that parse them as a long fail here as they would against AWS. A number maps back to
- * its sequence without a lookup table.
+ * Makes fragment numbers shaped like KVS's: 47-digit decimal strings that grow by a huge stride, so
+ * clients that parse them as a long fail here as they would against AWS. A number maps back to its
+ * sequence without a lookup table.
  */
 @Internal
 public final class FragmentNumbers {
@@ -33,7 +33,9 @@ public final class FragmentNumbers {
         return base.add(STRIDE.multiply(BigInteger.valueOf(sequence))).toString();
     }
 
-    /** The sequence {@code number} was made from, or -1 if it is not one of this stream's numbers. */
+    /**
+     * The sequence {@code number} was made from, or -1 if it is not one of this stream's numbers.
+     */
     public long sequenceOf(String number) {
         if (number == null || number.isEmpty() || number.length() > MAX_DIGITS) {
             return -1;

@@ -5,9 +5,9 @@ import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import org.apache.flink.annotation.Internal;
 
 /**
- * A camera appending fragments back to back in real time. Fragments are materialized lazily:
- * {@link #catchUp} appends every fragment whose end time has passed, so the cost per fragment is
- * one small record whether the stream is read often, rarely or never. Guarded by the stream lock.
+ * A camera appending fragments back to back in real time. Fragments are materialized lazily: {@link
+ * #catchUp} appends every fragment whose end time has passed, so the cost per fragment is one small
+ * record whether the stream is read often, rarely or never. Guarded by the stream lock.
  */
 @Internal
 public final class LiveProducerState {
@@ -53,7 +53,9 @@ public final class LiveProducerState {
         paused = true;
     }
 
-    /** Resumes at {@code nowMillis}: the fragment in progress at pause time is lost, leaving a gap. */
+    /**
+     * Resumes at {@code nowMillis}: the fragment in progress at pause time is lost, leaving a gap.
+     */
     void resume(long nowMillis) {
         if (paused) {
             paused = false;

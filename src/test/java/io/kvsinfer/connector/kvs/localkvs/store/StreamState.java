@@ -46,8 +46,15 @@ public final class StreamState {
     StreamState(StreamSpec spec, long ordinal, StoreSettings settings) {
         this.name = spec.name();
         this.creationMillis = settings.clock().millis();
-        this.arn = "arn:aws:kinesisvideo:" + settings.region() + ":" + settings.accountId()
-                + ":stream/" + name + "/" + creationMillis;
+        this.arn =
+                "arn:aws:kinesisvideo:"
+                        + settings.region()
+                        + ":"
+                        + settings.accountId()
+                        + ":stream/"
+                        + name
+                        + "/"
+                        + creationMillis;
         this.version = Long.toString(0x5EED0000L + ordinal * 7919L, 36).toUpperCase();
         this.settings = settings;
         this.numbers = new FragmentNumbers(ordinal);
@@ -158,8 +165,7 @@ public final class StreamState {
     public synchronized List<FragmentRecord> appendArchived(
             FragmentedMedia media, long startMillis, int count) {
         checkMedia(media);
-        Preconditions.checkArgument(
-                count >= 0, "count must be >= 0 but was %s.", count);
+        Preconditions.checkArgument(count >= 0, "count must be >= 0 but was %s.", count);
         Preconditions.checkState(!deleted, "Stream %s is deleted.", name);
         List<FragmentRecord> added = new ArrayList<>(count);
         long start = startMillis;

@@ -20,7 +20,8 @@ class KvsHlsSourceBuilderTest {
 
     @Test
     void defaultsAreThePythonReadersAndTheSourceIsUnbounded() {
-        KvsHlsSource<VideoFrame> source = KvsHlsSource.builder().addCamera("cam-1", "my-kvs-stream").build();
+        KvsHlsSource<VideoFrame> source =
+                KvsHlsSource.builder().addCamera("cam-1", "my-kvs-stream").build();
         assertThat(source.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
         KvsSourceConfig config = new KvsSourceConfig(new Configuration());
         assertThat(config.region()).isEqualTo("us-east-1");
@@ -51,43 +52,74 @@ class KvsHlsSourceBuilderTest {
 
     @Test
     void stoppingTimestampMakesItBounded() {
-        KvsHlsSource<VideoFrame> source = KvsHlsSource.builder().addCamera("cam-1", "s")
-                .setStartingPosition(StartingPosition.fromTimestamp(Instant.parse("2026-11-23T10:00:00Z")))
-                .setStoppingTimestamp(Instant.parse("2026-11-23T11:00:00Z"))
-                .build();
+        KvsHlsSource<VideoFrame> source =
+                KvsHlsSource.builder()
+                        .addCamera("cam-1", "s")
+                        .setStartingPosition(
+                                StartingPosition.fromTimestamp(
+                                        Instant.parse("2026-11-23T10:00:00Z")))
+                        .setStoppingTimestamp(Instant.parse("2026-11-23T11:00:00Z"))
+                        .build();
         assertThat(source.getBoundedness()).isEqualTo(Boundedness.BOUNDED);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "source.kvs.hls-session-duration|60 s|Invalid value for option 'source.kvs.hls-session-duration': 60; allowed: 300 to 43200 seconds",
-        "source.kvs.hls-session-duration|50000 s|allowed: 300 to 43200 seconds",
-        "source.kvs.max-consecutive-errors|0|'source.kvs.max-consecutive-errors': 0; allowed: 1 to 1000",
-        "source.kvs.backoff-multiplier|0.5|'source.kvs.backoff-multiplier': 0.5; allowed: 1.0 to 10.0",
-        "source.kvs.reconnect-delay|0 s|'source.kvs.reconnect-delay': PT0S; allowed: a duration above 0",
-        "source.kvs.max-reconnect-delay|1 s|'source.kvs.max-reconnect-delay': PT1S; allowed: at least source.kvs.reconnect-delay",
-        "source.kvs.url-refresh-margin|200 s|'source.kvs.url-refresh-margin': PT3M20S; allowed: at most half of",
-        "source.kvs.live-playlist-fragments|5001|allowed: 1 to 5000",
-        "source.kvs.live-edge-poll-interval|100 ms|'source.kvs.live-edge-poll-interval': PT0.1S; allowed: 200 ms (KVS allows 5 playlist requests per second) to source.kvs.playlist-poll-interval (PT1S)",
-        "source.kvs.live-edge-poll-interval|2 s|'source.kvs.live-edge-poll-interval': PT2S; allowed: 200 ms",
-        "source.kvs.decoder.threads|-1|allowed: 0 to 64",
-        "source.kvs.decoder.concurrent-cameras|-1|'source.kvs.decoder.concurrent-cameras': -1; allowed: 0 to 4096",
-        "source.kvs.decoder.max-decode-time|500 ms|'source.kvs.decoder.max-decode-time': PT0.5S; allowed: 1 s to 10 min",
-        "source.kvs.decoder.max-frame-pixels|100|'source.kvs.decoder.max-frame-pixels': 100; allowed: 4096 to 134217728 pixels",
-        "source.kvs.sampling.mode|FPS|'source.kvs.sampling.fps' is required",
-        "source.kvs.endpoint|ftp://x|'source.kvs.endpoint': ftp://x; allowed: an absolute http:// or https:// URI",
-        "source.kvs.starting-position|TIMESTAMP|'source.kvs.starting-timestamp' is required",
-        "source.kvs.credentials.provider|BASIC|are required with source.kvs.credentials.provider=BASIC",
-        "source.kvs.max-fragment-size|10 b|'source.kvs.max-fragment-size': 10; allowed: 1024 to 2147483648 bytes",
-        "source.kvs.credentials.provider|ASSUME_ROLE|'source.kvs.credentials.role-arn' is required with source.kvs.credentials.provider=ASSUME_ROLE",
-        "source.kvs.sts-endpoint|localhost:4566|'source.kvs.sts-endpoint': localhost:4566; allowed: an absolute http:// or https:// URI",
-        "source.kvs.output.pixel-format|YUV420P|'source.kvs.output.pixel-format': YUV420P; allowed: one of [BGR24, RGB24, GRAY8]",
-        "source.kvs.container-format|MP4|'source.kvs.container-format': MP4; allowed: one of [FRAGMENTED_MP4, MPEG_TS]",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "source.kvs.hls-session-duration|60 s|Invalid value for option"
+                        + " 'source.kvs.hls-session-duration': 60; allowed: 300 to 43200 seconds",
+                "source.kvs.hls-session-duration|50000 s|allowed: 300 to 43200 seconds",
+                "source.kvs.max-consecutive-errors|0|'source.kvs.max-consecutive-errors': 0;"
+                        + " allowed: 1 to 1000",
+                "source.kvs.backoff-multiplier|0.5|'source.kvs.backoff-multiplier': 0.5; allowed:"
+                        + " 1.0 to 10.0",
+                "source.kvs.reconnect-delay|0 s|'source.kvs.reconnect-delay': PT0S; allowed: a"
+                        + " duration above 0",
+                "source.kvs.max-reconnect-delay|1 s|'source.kvs.max-reconnect-delay': PT1S;"
+                        + " allowed: at least source.kvs.reconnect-delay",
+                "source.kvs.url-refresh-margin|200 s|'source.kvs.url-refresh-margin': PT3M20S;"
+                        + " allowed: at most half of",
+                "source.kvs.live-playlist-fragments|5001|allowed: 1 to 5000",
+                "source.kvs.live-edge-poll-interval|100 ms|'source.kvs.live-edge-poll-interval':"
+                        + " PT0.1S; allowed: 200 ms (KVS allows 5 playlist requests per second) to"
+                        + " source.kvs.playlist-poll-interval (PT1S)",
+                "source.kvs.live-edge-poll-interval|2 s|'source.kvs.live-edge-poll-interval': PT2S;"
+                        + " allowed: 200 ms",
+                "source.kvs.decoder.threads|-1|allowed: 0 to 64",
+                "source.kvs.decoder.concurrent-cameras|-1|'source.kvs.decoder.concurrent-cameras':"
+                        + " -1; allowed: 0 to 4096",
+                "source.kvs.decoder.max-decode-time|500 ms|'source.kvs.decoder.max-decode-time':"
+                        + " PT0.5S; allowed: 1 s to 10 min",
+                "source.kvs.decoder.max-frame-pixels|100|'source.kvs.decoder.max-frame-pixels':"
+                        + " 100; allowed: 4096 to 134217728 pixels",
+                "source.kvs.sampling.mode|FPS|'source.kvs.sampling.fps' is required",
+                "source.kvs.endpoint|ftp://x|'source.kvs.endpoint': ftp://x; allowed: an absolute"
+                        + " http:// or https:// URI",
+                "source.kvs.starting-position|TIMESTAMP|'source.kvs.starting-timestamp' is"
+                        + " required",
+                "source.kvs.credentials.provider|BASIC|are required with"
+                        + " source.kvs.credentials.provider=BASIC",
+                "source.kvs.max-fragment-size|10 b|'source.kvs.max-fragment-size': 10; allowed:"
+                        + " 1024 to 2147483648 bytes",
+                "source.kvs.credentials.provider|ASSUME_ROLE|'source.kvs.credentials.role-arn' is"
+                        + " required with source.kvs.credentials.provider=ASSUME_ROLE",
+                "source.kvs.sts-endpoint|localhost:4566|'source.kvs.sts-endpoint': localhost:4566;"
+                        + " allowed: an absolute http:// or https:// URI",
+                "source.kvs.output.pixel-format|YUV420P|'source.kvs.output.pixel-format': YUV420P;"
+                        + " allowed: one of [BGR24, RGB24, GRAY8]",
+                "source.kvs.container-format|MP4|'source.kvs.container-format': MP4; allowed: one"
+                        + " of [FRAGMENTED_MP4, MPEG_TS]",
+            })
     void invalidOptionsNameTheOptionTheValueAndTheRange(String key, String value, String message) {
         Configuration conf = new Configuration();
         conf.setString(key, value);
-        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "s").setConfiguration(conf).build())
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setConfiguration(conf)
+                                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
     }
@@ -95,47 +127,93 @@ class KvsHlsSourceBuilderTest {
     @Test
     void invalidCamerasAreRejectedWithTheValue() {
         assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "bad name!"))
-                .hasMessageContaining("'bad name!'").hasMessageContaining("stream name");
-        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "a").addCamera("cam-1", "b"))
+                .hasMessageContaining("'bad name!'")
+                .hasMessageContaining("stream name");
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "a")
+                                        .addCamera("cam-1", "b"))
                 .hasMessageContaining("camera id 'cam-1' is used twice");
         assertThatThrownBy(() -> KvsHlsSource.builder().build())
                 .hasMessageContaining("no camera was added");
         assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("c", "s").sampleFps(0).build())
-                .hasMessageContaining("'source.kvs.sampling.fps': 0.0; allowed: above 0 and at most 1000");
-        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("c", "s").setOutputSize(640, 0).build())
+                .hasMessageContaining(
+                        "'source.kvs.sampling.fps': 0.0; allowed: above 0 and at most 1000");
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("c", "s")
+                                        .setOutputSize(640, 0)
+                                        .build())
                 .hasMessageContaining("both width and height");
-        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("c", "s")
-                        .setStoppingTimestamp(Instant.parse("2026-01-01T00:00:00Z")).build())
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("c", "s")
+                                        .setStoppingTimestamp(Instant.parse("2026-01-01T00:00:00Z"))
+                                        .build())
                 .hasMessageContaining("needs a starting position of EARLIEST or TIMESTAMP");
     }
 
     @Test
     void assumedRolesAreValidatedWithoutEchoingTheExternalId() {
         String role = "arn:aws:iam::123456789012:role/kvs-reader";
-        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "s")
-                .setAssumeRole("arn:aws:iam::123:role/x", "flink", null).build())
-                .hasMessageContaining("'source.kvs.credentials.role-arn': arn:aws:iam::123:role/x; allowed: an IAM role ARN");
-        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "s")
-                .setAssumeRole(role, "a b", null).build())
-                .hasMessageContaining("'source.kvs.credentials.role-session-name': a b; allowed: 2 to 64 characters");
-        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "s")
-                .setAssumeRole(role, "flink", "secret id with spaces").build())
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setAssumeRole("arn:aws:iam::123:role/x", "flink", null)
+                                        .build())
+                .hasMessageContaining(
+                        "'source.kvs.credentials.role-arn': arn:aws:iam::123:role/x; allowed: an"
+                                + " IAM role ARN");
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setAssumeRole(role, "a b", null)
+                                        .build())
+                .hasMessageContaining(
+                        "'source.kvs.credentials.role-session-name': a b; allowed: 2 to 64"
+                                + " characters");
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setAssumeRole(role, "flink", "secret id with spaces")
+                                        .build())
                 .hasMessageContaining("'source.kvs.credentials.role-external-id' (21 characters)")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret id"));
         Configuration conf = new Configuration();
         conf.setString("source.kvs.credentials.role-session-duration", "10 min");
-        assertThatThrownBy(() -> KvsHlsSource.builder().addCamera("cam-1", "s")
-                .setAssumeRole(role, "flink", null).setConfiguration(conf).build())
-                .hasMessageContaining("'source.kvs.credentials.role-session-duration': PT10M; allowed: 15 min to 12 h");
-        // Static keys set after the role stay the keys that call STS; the provider stays ASSUME_ROLE.
-        assertThat(KvsHlsSource.builder().addCamera("cam-1", "s").setAssumeRole(role, "flink", "ext-1")
-                .setStaticCredentials("AKID", "secret").build()).isNotNull();
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setAssumeRole(role, "flink", null)
+                                        .setConfiguration(conf)
+                                        .build())
+                .hasMessageContaining(
+                        "'source.kvs.credentials.role-session-duration': PT10M; allowed: 15 min to"
+                                + " 12 h");
+        // Static keys set after the role stay the keys that call STS; the provider stays
+        // ASSUME_ROLE.
+        assertThat(
+                        KvsHlsSource.builder()
+                                .addCamera("cam-1", "s")
+                                .setAssumeRole(role, "flink", "ext-1")
+                                .setStaticCredentials("AKID", "secret")
+                                .build())
+                .isNotNull();
     }
 
     @Test
     void acceptsStreamArns() {
         KvsHlsSource.builder()
-                .addCamera("cam-1", "arn:aws:kinesisvideo:us-east-1:123456789012:stream/my-stream/1700000000000")
+                .addCamera(
+                        "cam-1",
+                        "arn:aws:kinesisvideo:us-east-1:123456789012:stream/my-stream/1700000000000")
                 .build();
     }
 }

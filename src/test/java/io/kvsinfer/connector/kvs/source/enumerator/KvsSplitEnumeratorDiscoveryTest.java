@@ -23,13 +23,14 @@ class KvsSplitEnumeratorDiscoveryTest {
     private final AtomicReference<Object> answer = new AtomicReference<>(List.of());
 
     @SuppressWarnings("unchecked")
-    private final StreamDiscovery discovery = () -> {
-        Object next = answer.get();
-        if (next instanceof Exception) {
-            throw (Exception) next;
-        }
-        return (List<DiscoveredStream>) next;
-    };
+    private final StreamDiscovery discovery =
+            () -> {
+                Object next = answer.get();
+                if (next instanceof Exception) {
+                    throw (Exception) next;
+                }
+                return (List<DiscoveredStream>) next;
+            };
 
     private static List<DiscoveredStream> streams(String... names) {
         List<DiscoveredStream> list = new ArrayList<>();
@@ -39,7 +40,8 @@ class KvsSplitEnumeratorDiscoveryTest {
         return list;
     }
 
-    private static List<KvsStreamSplit> assigned(MockSplitEnumeratorContext<KvsStreamSplit> context) {
+    private static List<KvsStreamSplit> assigned(
+            MockSplitEnumeratorContext<KvsStreamSplit> context) {
         List<KvsStreamSplit> all = new ArrayList<>();
         for (SplitsAssignment<KvsStreamSplit> assignment : context.getSplitsAssignmentSequence()) {
             assignment.assignment().values().forEach(all::addAll);
@@ -47,10 +49,15 @@ class KvsSplitEnumeratorDiscoveryTest {
         return all;
     }
 
-    private KvsSplitEnumerator enumerator(MockSplitEnumeratorContext<KvsStreamSplit> context, KvsEnumeratorState restored,
+    private KvsSplitEnumerator enumerator(
+            MockSplitEnumeratorContext<KvsStreamSplit> context,
+            KvsEnumeratorState restored,
             boolean bounded) {
-        DiscoverySettings settings = new DiscoverySettings(Duration.ofSeconds(60), bounded, StartingPosition.latest(), -1);
-        KvsSplitEnumerator enumerator = new KvsSplitEnumerator(context, List.of(), restored, discovery, settings);
+        DiscoverySettings settings =
+                new DiscoverySettings(
+                        Duration.ofSeconds(60), bounded, StartingPosition.latest(), -1);
+        KvsSplitEnumerator enumerator =
+                new KvsSplitEnumerator(context, List.of(), restored, discovery, settings);
         enumerator.start();
         for (int i = 0; i < context.currentParallelism(); i++) {
             context.registerReader(new ReaderInfo(i, "host"));
@@ -61,24 +68,34 @@ class KvsSplitEnumeratorDiscoveryTest {
 
     @Test
     void newStreamsBecomeSplitsAndGoneStreamsAreFinished() throws Throwable {
-        try (MockSplitEnumeratorContext<KvsStreamSplit> context = new MockSplitEnumeratorContext<>(2)) {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
             KvsSplitEnumerator enumerator = enumerator(context, null, false);
             answer.set(streams("cam-a", "cam-b"));
             context.runPeriodicCallable(0);
-            assertThat(assigned(context)).extracting(KvsStreamSplit::splitId).containsExactly("cam-a", "cam-b");
+            assertThat(assigned(context))
+                    .extracting(KvsStreamSplit::splitId)
+                    .containsExactly("cam-a", "cam-b");
             // The first discovery starts where the job starts.
-            assertThat(assigned(context)).allSatisfy(s -> assertThat(s.startingPosition()).isEqualTo(StartingPosition.latest()));
+            assertThat(assigned(context))
+                    .allSatisfy(
+                            s ->
+                                    assertThat(s.startingPosition())
+                                            .isEqualTo(StartingPosition.latest()));
             assertThat(context.hasNoMoreSplits(0)).isFalse();
 
             answer.set(streams("cam-b", "cam-c"));
             context.runPeriodicCallable(0);
             KvsStreamSplit added = assigned(context).get(2);
             assertThat(added.splitId()).isEqualTo("cam-c");
-            // Later discoveries start at the time of the discovery before, so nothing recorded since is missed.
+            // Later discoveries start at the time of the discovery before, so nothing recorded
+            // since is missed.
             assertThat(added.startingPosition().kind()).isEqualTo(StartingPosition.Kind.TIMESTAMP);
             Map<Integer, List<SourceEvent>> events = context.getSentSourceEvent();
             assertThat(events.values().stream().flatMap(List::stream))
-                    .singleElement().isInstanceOfSatisfying(FinishCameraEvent.class,
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                            FinishCameraEvent.class,
                             e -> assertThat(e.cameraId()).isEqualTo("cam-a"));
 
             KvsEnumeratorState state = enumerator.snapshotState(1);
@@ -89,20 +106,24 @@ class KvsSplitEnumeratorDiscoveryTest {
 
     @Test
     void failedDiscoveriesAreCountedAndRetriedWithoutFailing() throws Throwable {
-        try (MockSplitEnumeratorContext<KvsStreamSplit> context = new MockSplitEnumeratorContext<>(1)) {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(1)) {
             enumerator(context, null, false);
             answer.set(new RuntimeException("ClientLimitExceededException: throttled"));
             context.runPeriodicCallable(0);
             assertThat(assigned(context)).isEmpty();
             answer.set(streams("cam-a"));
             context.runPeriodicCallable(0);
-            assertThat(assigned(context)).extracting(KvsStreamSplit::splitId).containsExactly("cam-a");
+            assertThat(assigned(context))
+                    .extracting(KvsStreamSplit::splitId)
+                    .containsExactly("cam-a");
         }
     }
 
     @Test
     void boundedSourcesDiscoverOnceAndThenEnd() throws Throwable {
-        try (MockSplitEnumeratorContext<KvsStreamSplit> context = new MockSplitEnumeratorContext<>(2)) {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
             enumerator(context, null, true);
             assertThat(context.hasNoMoreSplits(0)).isFalse();
             answer.set(streams("cam-a"));
@@ -111,28 +132,35 @@ class KvsSplitEnumeratorDiscoveryTest {
             assertThat(context.hasNoMoreSplits(1)).isTrue();
             answer.set(streams("cam-a", "cam-b"));
             context.runPeriodicCallable(0);
-            assertThat(assigned(context)).extracting(KvsStreamSplit::splitId).containsExactly("cam-a");
+            assertThat(assigned(context))
+                    .extracting(KvsStreamSplit::splitId)
+                    .containsExactly("cam-a");
         }
     }
 
     @Test
     void restoredDiscoveryNeitherLosesNorRepeatsCameras() throws Throwable {
         KvsEnumeratorState state;
-        try (MockSplitEnumeratorContext<KvsStreamSplit> context = new MockSplitEnumeratorContext<>(2)) {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
             KvsSplitEnumerator enumerator = enumerator(context, null, false);
             answer.set(streams("cam-a", "cam-b"));
             context.runPeriodicCallable(0);
             state = enumerator.snapshotState(7);
         }
         KvsEnumeratorStateSerializer serializer = new KvsEnumeratorStateSerializer();
-        KvsEnumeratorState restored = serializer.deserialize(serializer.getVersion(), serializer.serialize(state));
+        KvsEnumeratorState restored =
+                serializer.deserialize(serializer.getVersion(), serializer.serialize(state));
         assertThat(restored).isEqualTo(state);
-        try (MockSplitEnumeratorContext<KvsStreamSplit> context = new MockSplitEnumeratorContext<>(2)) {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
             enumerator(context, restored, false);
             answer.set(streams("cam-a", "cam-b", "cam-c"));
             context.runPeriodicCallable(0);
             // cam-a and cam-b live in the readers' restored state; only cam-c is new.
-            assertThat(assigned(context)).extracting(KvsStreamSplit::splitId).containsExactly("cam-c");
+            assertThat(assigned(context))
+                    .extracting(KvsStreamSplit::splitId)
+                    .containsExactly("cam-c");
         }
     }
 }

@@ -22,23 +22,35 @@ class KvsSplitEnumeratorTest {
     private static List<KvsStreamSplit> cameras(int count) {
         List<KvsStreamSplit> splits = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            splits.add(new KvsStreamSplit("cam-" + i, "stream-" + i, StartingPosition.latest(), -1, null));
+            splits.add(
+                    new KvsStreamSplit(
+                            "cam-" + i, "stream-" + i, StartingPosition.latest(), -1, null));
         }
         return splits;
     }
 
-    private static Map<Integer, List<String>> assignments(MockSplitEnumeratorContext<KvsStreamSplit> context) {
+    private static Map<Integer, List<String>> assignments(
+            MockSplitEnumeratorContext<KvsStreamSplit> context) {
         Map<Integer, List<String>> bySubtask = new HashMap<>();
         for (SplitsAssignment<KvsStreamSplit> assignment : context.getSplitsAssignmentSequence()) {
-            assignment.assignment().forEach((subtask, splits) ->
-                    splits.forEach(s -> bySubtask.computeIfAbsent(subtask, k -> new ArrayList<>()).add(s.splitId())));
+            assignment
+                    .assignment()
+                    .forEach(
+                            (subtask, splits) ->
+                                    splits.forEach(
+                                            s ->
+                                                    bySubtask
+                                                            .computeIfAbsent(
+                                                                    subtask, k -> new ArrayList<>())
+                                                            .add(s.splitId())));
         }
         return bySubtask;
     }
 
     @Test
     void balancesCamerasByCountWhateverTheRegistrationOrder() throws Exception {
-        try (MockSplitEnumeratorContext<KvsStreamSplit> context = new MockSplitEnumeratorContext<>(3)) {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(3)) {
             KvsSplitEnumerator enumerator = new KvsSplitEnumerator(context, cameras(7), null);
             enumerator.start();
             // Reader 2 registers alone first: it must not receive every camera.
@@ -62,7 +74,8 @@ class KvsSplitEnumeratorTest {
 
     @Test
     void readersWithoutCamerasAreToldThereAreNoMore() throws Exception {
-        try (MockSplitEnumeratorContext<KvsStreamSplit> context = new MockSplitEnumeratorContext<>(4)) {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(4)) {
             KvsSplitEnumerator enumerator = new KvsSplitEnumerator(context, cameras(2), null);
             enumerator.start();
             for (int i = 0; i < 4; i++) {
@@ -78,17 +91,30 @@ class KvsSplitEnumeratorTest {
 
     @Test
     void splitsAddedBackReturnToTheirSubtaskWithTheirPosition() throws Exception {
-        try (MockSplitEnumeratorContext<KvsStreamSplit> context = new MockSplitEnumeratorContext<>(2)) {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
             KvsSplitEnumerator enumerator = new KvsSplitEnumerator(context, cameras(4), null);
             enumerator.start();
             for (int i = 0; i < 2; i++) {
                 context.registerReader(new ReaderInfo(i, "host"));
                 enumerator.addReader(i);
             }
-            KvsStreamSplit returned = assignments(context).get(1).stream().findFirst()
-                    .map(id -> new KvsStreamSplit(id, "s", StartingPosition.latest(), -1,
-                            new FragmentPosition("91343852333185057105875891022195998207386831087", 1000L, 5, 1160L)))
-                    .orElseThrow();
+            KvsStreamSplit returned =
+                    assignments(context).get(1).stream()
+                            .findFirst()
+                            .map(
+                                    id ->
+                                            new KvsStreamSplit(
+                                                    id,
+                                                    "s",
+                                                    StartingPosition.latest(),
+                                                    -1,
+                                                    new FragmentPosition(
+                                                            "91343852333185057105875891022195998207386831087",
+                                                            1000L,
+                                                            5,
+                                                            1160L)))
+                            .orElseThrow();
             context.unregisterReader(1);
             enumerator.addSplitsBack(List.of(returned), 1);
             int before = context.getSplitsAssignmentSequence().size();
@@ -96,7 +122,8 @@ class KvsSplitEnumeratorTest {
             context.registerReader(new ReaderInfo(1, "host"));
             enumerator.addReader(1);
 
-            SplitsAssignment<KvsStreamSplit> last = context.getSplitsAssignmentSequence().get(before);
+            SplitsAssignment<KvsStreamSplit> last =
+                    context.getSplitsAssignmentSequence().get(before);
             assertThat(last.assignment()).containsOnlyKeys(1);
             assertThat(last.assignment().get(1)).containsExactly(returned);
         }
@@ -105,7 +132,8 @@ class KvsSplitEnumeratorTest {
     @Test
     void restoredEnumeratorDoesNotAssignCamerasTwice() throws Exception {
         KvsEnumeratorState state;
-        try (MockSplitEnumeratorContext<KvsStreamSplit> context = new MockSplitEnumeratorContext<>(2)) {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
             KvsSplitEnumerator enumerator = new KvsSplitEnumerator(context, cameras(3), null);
             enumerator.start();
             context.registerReader(new ReaderInfo(0, "host"));
@@ -117,10 +145,12 @@ class KvsSplitEnumeratorTest {
         assertThat(state.unassigned()).hasSize(1);
 
         KvsEnumeratorStateSerializer serializer = new KvsEnumeratorStateSerializer();
-        KvsEnumeratorState restored = serializer.deserialize(serializer.getVersion(), serializer.serialize(state));
+        KvsEnumeratorState restored =
+                serializer.deserialize(serializer.getVersion(), serializer.serialize(state));
         assertThat(restored).isEqualTo(state);
 
-        try (MockSplitEnumeratorContext<KvsStreamSplit> context = new MockSplitEnumeratorContext<>(2)) {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
             KvsSplitEnumerator enumerator = new KvsSplitEnumerator(context, cameras(3), restored);
             enumerator.start();
             for (int i = 0; i < 2; i++) {
@@ -128,7 +158,8 @@ class KvsSplitEnumeratorTest {
                 enumerator.addReader(i);
             }
             Map<Integer, List<String>> result = assignments(context);
-            assertThat(result.values().stream().flatMap(List::stream)).containsExactly(state.unassigned().get(0).splitId());
+            assertThat(result.values().stream().flatMap(List::stream))
+                    .containsExactly(state.unassigned().get(0).splitId());
             assertThat(result).containsOnlyKeys(1);
         }
     }

@@ -2,6 +2,7 @@ package io.kvsinfer.connector.kvs.source.metrics;
 
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -22,20 +23,23 @@ class CameraMetricsTest {
         List<Thread> threads = new ArrayList<>();
         List<CameraMetrics> metrics = new ArrayList<>();
         for (int c = 0; c < cameras; c++) {
-            CameraMetrics camera = new CameraMetrics(new UnregisteredMetricsGroup(), "cam-" + c, shared);
+            CameraMetrics camera =
+                    new CameraMetrics(new UnregisteredMetricsGroup(), "cam-" + c, shared);
             metrics.add(camera);
             int bytes = 1000 + c;
-            Thread thread = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                for (int f = 0; f < fragments; f++) {
-                    camera.fragmentRead(bytes);
-                }
-            });
+            Thread thread =
+                    new Thread(
+                            () -> {
+                                try {
+                                    go.await();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                    return;
+                                }
+                                for (int f = 0; f < fragments; f++) {
+                                    camera.fragmentRead(bytes);
+                                }
+                            });
             thread.start();
             threads.add(thread);
         }
@@ -47,7 +51,8 @@ class CameraMetricsTest {
         for (int c = 0; c < cameras; c++) {
             served += (long) (1000 + c) * fragments;
         }
-        // Without the lock, 16 threads incrementing one plain counter lose a good share of their updates.
+        // Without the lock, 16 threads incrementing one plain counter lose a good share of their
+        // updates.
         assertThat(numBytesIn.getCount()).isEqualTo(served);
         metrics.forEach(CameraMetrics::close);
     }

@@ -11,7 +11,8 @@ class BackoffTest {
 
     @Test
     void growsExponentiallyUpToTheCapAndResetsOnSuccess() {
-        Backoff backoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), 2.0, 10, () -> 0.0);
+        Backoff backoff =
+                new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), 2.0, 10, () -> 0.0);
         assertThat(backoff.onFailure()).isEqualTo(Duration.ofSeconds(5));
         assertThat(backoff.onFailure()).isEqualTo(Duration.ofSeconds(10));
         assertThat(backoff.onFailure()).isEqualTo(Duration.ofSeconds(20));
@@ -26,14 +27,17 @@ class BackoffTest {
 
     @Test
     void jitterShortensDelaysByAtMostTwentyPercent() {
-        Backoff backoff = new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(10), 2.0, 10, () -> 0.999999);
+        Backoff backoff =
+                new Backoff(
+                        Duration.ofSeconds(10), Duration.ofSeconds(10), 2.0, 10, () -> 0.999999);
         Duration delay = backoff.onFailure();
         assertThat(delay).isBetween(Duration.ofMillis(8000), Duration.ofMillis(8001));
     }
 
     @Test
     void isExhaustedAfterMaxConsecutiveErrors() {
-        Backoff backoff = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 3, () -> 0.5);
+        Backoff backoff =
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 3, () -> 0.5);
         backoff.onFailure();
         backoff.onFailure();
         assertThat(backoff.isExhausted()).isFalse();
@@ -45,9 +49,23 @@ class BackoffTest {
     void rejectsNonsense() {
         assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), 2, 1, () -> 0))
                 .hasMessageContaining("initial delay");
-        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 1, () -> 0))
+        assertThatThrownBy(
+                        () ->
+                                new Backoff(
+                                        Duration.ofSeconds(2),
+                                        Duration.ofSeconds(1),
+                                        2,
+                                        1,
+                                        () -> 0))
                 .hasMessageContaining("max delay");
-        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 0.5, 1, () -> 0))
+        assertThatThrownBy(
+                        () ->
+                                new Backoff(
+                                        Duration.ofSeconds(1),
+                                        Duration.ofSeconds(1),
+                                        0.5,
+                                        1,
+                                        () -> 0))
                 .hasMessageContaining("multiplier");
     }
 }

@@ -48,8 +48,7 @@ class CameraFetcherFailuresTest {
 
     private static final int FPS = 15;
 
-    @RegisterExtension
-    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+    @RegisterExtension static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
 
     private static FragmentedMedia camera;
     private static CameraFetchers fetchers;
@@ -84,25 +83,39 @@ class CameraFetcherFailuresTest {
     /** An archived stream, read from its start: fragments are there at once. */
     private static String archivedStream(int fragments) {
         String name = "fail-" + (++streams);
-        kvs().createStream(name).appendArchived(camera, System.currentTimeMillis() - 600_000, fragments);
+        kvs().createStream(name)
+                .appendArchived(camera, System.currentTimeMillis() - 600_000, fragments);
         return name;
     }
 
-    private CameraFetcher<FrameKey> fetcherFor(String stream, boolean discovered, Consumer<KvsConsumer> options) {
+    private CameraFetcher<FrameKey> fetcherFor(
+            String stream, boolean discovered, Consumer<KvsConsumer> options) {
         return fetcherFor(stream, discovered, options, Clock.systemUTC());
     }
 
     private CameraFetcher<FrameKey> fetcherFor(
             String stream, boolean discovered, Consumer<KvsConsumer> options, Clock clock) {
-        KvsSourceConfig config = CameraFetchers.config(conf -> options.accept(new KvsConsumer(conf)));
+        KvsSourceConfig config =
+                CameraFetchers.config(conf -> options.accept(new KvsConsumer(conf)));
         return fetcherFor(stream, discovered, config, CameraFetchers.decoder(config), clock);
     }
 
     private CameraFetcher<FrameKey> fetcherFor(
-            String stream, boolean discovered, KvsSourceConfig config, FragmentDecoder decoder, Clock clock) {
+            String stream,
+            boolean discovered,
+            KvsSourceConfig config,
+            FragmentDecoder decoder,
+            Clock clock) {
         metrics = CameraFetchers.metrics(stream);
-        fetcher = fetchers.create(new KvsStreamSplit(stream, stream, StartingPosition.earliest(), -1, null), config,
-                decoder, new PixelIndexMapper(), metrics, clock, discovered);
+        fetcher =
+                fetchers.create(
+                        new KvsStreamSplit(stream, stream, StartingPosition.earliest(), -1, null),
+                        config,
+                        decoder,
+                        new PixelIndexMapper(),
+                        metrics,
+                        clock,
+                        discovered);
         return fetcher;
     }
 
@@ -119,25 +132,44 @@ class CameraFetcherFailuresTest {
         }
     }
 
-    enum Operation { INIT_FRAGMENT, MEDIA_FRAGMENT, TS_FRAGMENT, DECODE }
+    enum Operation {
+        INIT_FRAGMENT,
+        MEDIA_FRAGMENT,
+        TS_FRAGMENT,
+        DECODE
+    }
 
     @ParameterizedTest
     @EnumSource(Operation.class)
-    void persistentFailuresOfEveryOperationFailTheCameraAfterTheLimitWithGrowingDelays(Operation operation) {
+    void persistentFailuresOfEveryOperationFailTheCameraAfterTheLimitWithGrowingDelays(
+            Operation operation) {
         String stream = archivedStream(20);
-        fetcherFor(stream, false, o -> {
-            if (operation == Operation.TS_FRAGMENT) {
-                o.conf.set(KvsSourceOptions.CONTAINER_FORMAT, ContainerFormat.MPEG_TS);
-            }
-        });
+        fetcherFor(
+                stream,
+                false,
+                o -> {
+                    if (operation == Operation.TS_FRAGMENT) {
+                        o.conf.set(KvsSourceOptions.CONTAINER_FORMAT, ContainerFormat.MPEG_TS);
+                    }
+                });
         LongSupplier failures;
         switch (operation) {
             case INIT_FRAGMENT:
-                kvs().faults().failNext(KvsOperation.GET_MP4_INIT_FRAGMENT, 1000, 403, "NotAuthorizedException");
+                kvs().faults()
+                        .failNext(
+                                KvsOperation.GET_MP4_INIT_FRAGMENT,
+                                1000,
+                                403,
+                                "NotAuthorizedException");
                 failures = () -> kvs().requestCount(KvsOperation.GET_MP4_INIT_FRAGMENT);
                 break;
             case MEDIA_FRAGMENT:
-                kvs().faults().failNext(KvsOperation.GET_MP4_MEDIA_FRAGMENT, 1000, 403, "NotAuthorizedException");
+                kvs().faults()
+                        .failNext(
+                                KvsOperation.GET_MP4_MEDIA_FRAGMENT,
+                                1000,
+                                403,
+                                "NotAuthorizedException");
                 failures = () -> kvs().requestCount(KvsOperation.GET_MP4_MEDIA_FRAGMENT);
                 break;
             case TS_FRAGMENT:
@@ -159,22 +191,28 @@ class CameraFetcherFailuresTest {
                 thrown.set(e);
             }
             long now = failures.getAsLong();
-            // With prefetching a fragment may be asked for twice per attempt; count attempts by time.
+            // With prefetching a fragment may be asked for twice per attempt; count attempts by
+            // time.
             if (now > before) {
                 before = now;
                 failedAt.add(System.nanoTime());
             }
         }
-        assertThat(thrown.get()).as("the camera fails within 30 s").isNotNull()
+        assertThat(thrown.get())
+                .as("the camera fails within 30 s")
+                .isNotNull()
                 .hasMessageContaining("Camera " + stream)
                 .hasMessageContaining("max-consecutive-errors 4");
         assertThat(metrics.state()).isEqualTo(ConnectionState.ERROR);
-        assertThat(failedAt).as("one failure per attempt, four attempts").hasSizeGreaterThanOrEqualTo(4);
+        assertThat(failedAt)
+                .as("one failure per attempt, four attempts")
+                .hasSizeGreaterThanOrEqualTo(4);
         List<Long> gapsMillis = new ArrayList<>();
         for (int i = 1; i < failedAt.size(); i++) {
             gapsMillis.add((failedAt.get(i) - failedAt.get(i - 1)) / 1_000_000);
         }
-        // 200, 400, 800 ms less up to 20 % jitter: each wait at least the jittered delay, and growing.
+        // 200, 400, 800 ms less up to 20 % jitter: each wait at least the jittered delay, and
+        // growing.
         assertThat(gapsMillis.get(0)).isGreaterThanOrEqualTo(160);
         assertThat(gapsMillis.get(1)).isGreaterThanOrEqualTo(320).isGreaterThan(gapsMillis.get(0));
         assertThat(gapsMillis.get(2)).isGreaterThanOrEqualTo(640).isGreaterThan(gapsMillis.get(1));
@@ -185,11 +223,13 @@ class CameraFetcherFailuresTest {
         String stream = archivedStream(10);
         fetcherFor(stream, false, o -> {});
         kvs().faults().corruptNext(1000, Corruption.GARBAGE);
-        assertThatThrownBy(() -> {
-            for (int i = 0; i < 200; i++) {
-                fetcher.fetch();
-            }
-        }).isInstanceOf(FrameSourceException.class)
+        assertThatThrownBy(
+                        () -> {
+                            for (int i = 0; i < 200; i++) {
+                                fetcher.fetch();
+                            }
+                        })
+                .isInstanceOf(FrameSourceException.class)
                 .hasMessageContaining("4 fragments in a row could not be decoded")
                 .hasMessageContaining("Camera " + stream);
         assertThat(metrics.decodeErrorsCount()).isEqualTo(4);
@@ -202,54 +242,75 @@ class CameraFetcherFailuresTest {
         FragmentDecoder decoder = CameraFetchers.decoder(config);
         fetcherFor(stream, false, config, decoder, Clock.systemUTC());
         decoder.close();
-        assertThatThrownBy(() -> {
-            for (int i = 0; i < 10; i++) {
-                fetcher.fetch();
-            }
-        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(
+                        () -> {
+                            for (int i = 0; i < 10; i++) {
+                                fetcher.fetch();
+                            }
+                        })
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
         assertThat(metrics.readErrorsCount()).isZero();
         assertThat(metrics.reconnectsCount()).isZero();
     }
 
     @Test
     void aConfiguredCameraWithoutItsStreamIsAnErrorAndADiscoveredOneEnds() {
-        fetcherFor("no-such-stream", false, o -> o.conf.set(KvsSourceOptions.DISCOVERY_STREAM_PREFIX, "no-"));
+        fetcherFor(
+                "no-such-stream",
+                false,
+                o -> o.conf.set(KvsSourceOptions.DISCOVERY_STREAM_PREFIX, "no-"));
         assertThatThrownBy(() -> fetcher.fetch())
-                .isInstanceOfSatisfying(KvsConnectionException.class,
-                        e -> assertThat(e.reason()).isEqualTo(KvsConnectionException.Reason.STREAM_NOT_FOUND))
+                .isInstanceOfSatisfying(
+                        KvsConnectionException.class,
+                        e ->
+                                assertThat(e.reason())
+                                        .isEqualTo(KvsConnectionException.Reason.STREAM_NOT_FOUND))
                 .hasMessageContaining("Camera no-such-stream (stream no-such-stream)")
                 .hasMessageContaining("Check the stream name and the region");
         fetcher.close();
 
-        fetcherFor("no-such-stream", true, o -> o.conf.set(KvsSourceOptions.DISCOVERY_STREAM_PREFIX, "no-"));
+        fetcherFor(
+                "no-such-stream",
+                true,
+                o -> o.conf.set(KvsSourceOptions.DISCOVERY_STREAM_PREFIX, "no-"));
         assertThat(fetcher.fetch()).isEmpty();
-        assertThat(fetcher.isFinished()).as("a discovered stream that was deleted ends its camera").isTrue();
+        assertThat(fetcher.isFinished())
+                .as("a discovered stream that was deleted ends its camera")
+                .isTrue();
     }
 
     @Test
     void aWakeUpDoesNotCutABackoffShort() throws Exception {
         String stream = archivedStream(5);
-        fetcherFor(stream, false, o -> o.conf.set(KvsSourceOptions.RECONNECT_DELAY, Duration.ofMillis(1500)));
+        fetcherFor(
+                stream,
+                false,
+                o -> o.conf.set(KvsSourceOptions.RECONNECT_DELAY, Duration.ofMillis(1500)));
         kvs().faults().failNext(KvsOperation.GET_HLS_MEDIA_PLAYLIST, 1, 500, "InternalFailure");
         long playlists = kvs().requestCount(KvsOperation.GET_HLS_MEDIA_PLAYLIST);
         while (metrics.readErrorsCount() == 0) {
             fetcher.fetch();
         }
         long failedAt = System.nanoTime();
-        Thread waker = new Thread(() -> {
-            for (int i = 0; i < 5; i++) {
-                sleep(150);
-                fetcher.wakeUp();
-            }
-        });
+        Thread waker =
+                new Thread(
+                        () -> {
+                            for (int i = 0; i < 5; i++) {
+                                sleep(150);
+                                fetcher.wakeUp();
+                            }
+                        });
         waker.start();
         List<FrameKey> frames = new ArrayList<>();
         while (frames.isEmpty()) {
-            fetcher.fetch().forEach(r -> {
-                if (r.kind() == CameraRecord.Kind.FRAME) {
-                    frames.add(r.value());
-                }
-            });
+            fetcher.fetch()
+                    .forEach(
+                            r -> {
+                                if (r.kind() == CameraRecord.Kind.FRAME) {
+                                    frames.add(r.value());
+                                }
+                            });
             if (kvs().requestCount(KvsOperation.GET_HLS_MEDIA_PLAYLIST) > playlists + 1) {
                 break;
             }
@@ -268,22 +329,37 @@ class CameraFetcherFailuresTest {
         SkippableClock clock = new SkippableClock();
         KvsSourceConfig config = CameraFetchers.config(o -> {});
         metrics = CameraFetchers.metrics("long-session");
-        fetcher = fetchers.create(new KvsStreamSplit("long-session", "long-session", StartingPosition.earliest(),
-                written.get(written.size() - 1).producerEndMillis() - 1, null), config, CameraFetchers.decoder(config),
-                new PixelIndexMapper(), metrics, clock, false);
+        fetcher =
+                fetchers.create(
+                        new KvsStreamSplit(
+                                "long-session",
+                                "long-session",
+                                StartingPosition.earliest(),
+                                written.get(written.size() - 1).producerEndMillis() - 1,
+                                null),
+                        config,
+                        CameraFetchers.decoder(config),
+                        new PixelIndexMapper(),
+                        metrics,
+                        clock,
+                        false);
         List<FrameKey> frames = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 60_000;
         boolean skipped = false;
         while (!fetcher.isFinished()) {
             assertThat(System.currentTimeMillis()).isLessThan(deadline);
-            fetcher.fetch().stream().filter(r -> r.kind() == CameraRecord.Kind.FRAME).forEach(r -> frames.add(r.value()));
+            fetcher.fetch().stream()
+                    .filter(r -> r.kind() == CameraRecord.Kind.FRAME)
+                    .forEach(r -> frames.add(r.value()));
             if (!skipped && frames.size() > 20) {
-                // The listing session's 300 s are nearly gone while 30-odd fragments wait in the queue.
+                // The listing session's 300 s are nearly gone while 30-odd fragments wait in the
+                // queue.
                 clock.skip(Duration.ofSeconds(290));
                 skipped = true;
             }
         }
-        assertThat(new FrameSequenceVerifier(written, 5).assertContiguous(frames)).hasSize(40 * tiny.frameCount(0));
+        assertThat(new FrameSequenceVerifier(written, 5).assertContiguous(frames))
+                .hasSize(40 * tiny.frameCount(0));
         assertThat(metrics.urlRefreshesCount()).isPositive();
         assertThat(metrics.reconnectsCount()).isZero();
         assertThat(metrics.readErrorsCount()).isZero();
@@ -296,18 +372,32 @@ class CameraFetcherFailuresTest {
         var written = kvs().createStream("slow").appendArchived(tiny, start, 6);
         KvsSourceConfig config = CameraFetchers.config(o -> {});
         metrics = CameraFetchers.metrics("slow");
-        fetcher = fetchers.create(new KvsStreamSplit("slow", "slow", StartingPosition.earliest(),
-                written.get(written.size() - 1).producerEndMillis() - 1, null), config, CameraFetchers.decoder(config),
-                new PixelIndexMapper(), metrics, Clock.systemUTC(), false);
+        fetcher =
+                fetchers.create(
+                        new KvsStreamSplit(
+                                "slow",
+                                "slow",
+                                StartingPosition.earliest(),
+                                written.get(written.size() - 1).producerEndMillis() - 1,
+                                null),
+                        config,
+                        CameraFetchers.decoder(config),
+                        new PixelIndexMapper(),
+                        metrics,
+                        Clock.systemUTC(),
+                        false);
         // The fetchers' HTTP client gives up after 3 s; this answer takes 5.
         kvs().faults().delay(KvsOperation.GET_MP4_MEDIA_FRAGMENT, Duration.ofSeconds(5), 1);
         List<FrameKey> frames = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 60_000;
         while (!fetcher.isFinished()) {
             assertThat(System.currentTimeMillis()).isLessThan(deadline);
-            fetcher.fetch().stream().filter(r -> r.kind() == CameraRecord.Kind.FRAME).forEach(r -> frames.add(r.value()));
+            fetcher.fetch().stream()
+                    .filter(r -> r.kind() == CameraRecord.Kind.FRAME)
+                    .forEach(r -> frames.add(r.value()));
         }
-        assertThat(new FrameSequenceVerifier(written, 5).assertContiguous(frames)).hasSize(6 * tiny.frameCount(0));
+        assertThat(new FrameSequenceVerifier(written, 5).assertContiguous(frames))
+                .hasSize(6 * tiny.frameCount(0));
         assertThat(metrics.readErrorsCount()).isEqualTo(1);
         assertThat(metrics.reconnectsCount()).isEqualTo(1);
     }
@@ -318,15 +408,17 @@ class CameraFetcherFailuresTest {
         fetcherFor(stream, false, o -> {});
         kvs().faults().delay(KvsOperation.GET_HLS_MEDIA_PLAYLIST, Duration.ofSeconds(2), 1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread task = new Thread(() -> {
-            try {
-                for (int i = 0; i < 3; i++) {
-                    fetcher.fetch();
-                }
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        });
+        Thread task =
+                new Thread(
+                        () -> {
+                            try {
+                                for (int i = 0; i < 3; i++) {
+                                    fetcher.fetch();
+                                }
+                            } catch (Throwable t) {
+                                failure.set(t);
+                            }
+                        });
         task.start();
         sleep(700);
         task.interrupt();
@@ -334,7 +426,9 @@ class CameraFetcherFailuresTest {
         assertThat(task.isAlive()).isFalse();
         assertThat(failure.get()).isNull();
         assertThat(metrics.readErrorsCount()).isZero();
-        assertThat(metrics.state()).isNotEqualTo(ConnectionState.RECONNECTING).isNotEqualTo(ConnectionState.ERROR);
+        assertThat(metrics.state())
+                .isNotEqualTo(ConnectionState.RECONNECTING)
+                .isNotEqualTo(ConnectionState.ERROR);
     }
 
     private static void sleep(long millis) {

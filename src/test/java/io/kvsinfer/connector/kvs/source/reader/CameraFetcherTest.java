@@ -1,6 +1,5 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
-import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
 import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
 import io.kvsinfer.connector.kvs.hls.KvsSessionClient;
 import io.kvsinfer.connector.kvs.localkvs.Corruption;
@@ -22,21 +21,19 @@ import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
-import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
+import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
 
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.SimpleCounter;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -57,8 +54,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CameraFetcherTest {
 
     private static final int FPS = 15;
-    @RegisterExtension
-    static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+    @RegisterExtension static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
 
     private static LocalKvs kvs;
     private static FragmentedMedia camera;
@@ -72,9 +68,13 @@ class CameraFetcherTest {
     static void start() {
         kvs = LOCAL_KVS.kvs();
         camera = SyntheticCamera.encode(320, 240, FPS);
-        sessions = new KvsSessionClient("us-east-1",
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
-                Optional.of(kvs.endpoint()), Clock.systemUTC());
+        sessions =
+                new KvsSessionClient(
+                        "us-east-1",
+                        StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
+                        Optional.of(kvs.endpoint()),
+                        Clock.systemUTC());
         http = new HlsHttpClient(Duration.ofSeconds(2), Duration.ofSeconds(3));
     }
 
@@ -105,30 +105,51 @@ class CameraFetcherTest {
         return fetcherFor(stream, options, Clock.systemUTC());
     }
 
-    private CameraFetcher<FrameKey> fetcherFor(String stream, Consumer<Configuration> options, Clock clock) {
-        return fetcherFor(new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null), options, clock);
+    private CameraFetcher<FrameKey> fetcherFor(
+            String stream, Consumer<Configuration> options, Clock clock) {
+        return fetcherFor(
+                new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null),
+                options,
+                clock);
     }
 
-    private CameraFetcher<FrameKey> fetcherFor(KvsStreamSplit split, Consumer<Configuration> options, Clock clock) {
+    private CameraFetcher<FrameKey> fetcherFor(
+            KvsStreamSplit split, Consumer<Configuration> options, Clock clock) {
         fetcher = fetcherFor(split, options, clock, new PixelIndexMapper());
         return fetcher;
     }
 
-    private <T> CameraFetcher<T> fetcherFor(KvsStreamSplit split, Consumer<Configuration> options, Clock clock,
+    private <T> CameraFetcher<T> fetcherFor(
+            KvsStreamSplit split,
+            Consumer<Configuration> options,
+            Clock clock,
             FrameMapper<T> mapper) {
         KvsSourceConfig config = CameraFetchers.config(options);
         metrics = CameraFetchers.metrics(split.stream());
-        return new CameraFetcher<>(split, config, sessions, http, CameraFetchers.decoder(config), mapper, metrics, clock,
+        return new CameraFetcher<>(
+                split,
+                config,
+                sessions,
+                http,
+                CameraFetchers.decoder(config),
+                mapper,
+                metrics,
+                clock,
                 false);
     }
 
-    /** Fetches until {@code count} frames arrived, running {@code fault} once after {@code faultAfter} frames. */
+    /**
+     * Fetches until {@code count} frames arrived, running {@code fault} once after {@code
+     * faultAfter} frames.
+     */
     private List<FrameKey> read(int count, int faultAfter, Runnable fault) {
         List<FrameKey> frames = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 60_000;
         boolean injected = false;
         while (frames.size() < count) {
-            assertThat(System.currentTimeMillis()).as("frames arrive in time; got %s", frames.size()).isLessThan(deadline);
+            assertThat(System.currentTimeMillis())
+                    .as("frames arrive in time; got %s", frames.size())
+                    .isLessThan(deadline);
             for (CameraRecord<FrameKey> record : fetcher.fetch()) {
                 if (record.kind() == CameraRecord.Kind.FRAME) {
                     frames.add(record.value());
@@ -143,51 +164,71 @@ class CameraFetcherTest {
     }
 
     private static List<Long> assertContiguous(String stream, List<FrameKey> frames) {
-        return new FrameSequenceVerifier(kvs.stream(stream).fragments(), FPS).assertContiguous(frames);
+        return new FrameSequenceVerifier(kvs.stream(stream).fragments(), FPS)
+                .assertContiguous(frames);
     }
 
     @Test
-    void theDefaultMapperCopiesOnTheTaskThreadAndOnTheFetcherOnceAFewFramesAreHeld() throws Exception {
+    void theDefaultMapperCopiesOnTheTaskThreadAndOnTheFetcherOnceAFewFramesAreHeld()
+            throws Exception {
         String stream = liveStream();
-        try (CameraFetcher<VideoFrame> pooled = fetcherFor(
-                new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null), c -> {}, Clock.systemUTC(),
-                new PooledVideoFrameMapper())) {
+        try (CameraFetcher<VideoFrame> pooled =
+                fetcherFor(
+                        new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null),
+                        c -> {},
+                        Clock.systemUTC(),
+                        new PooledVideoFrameMapper())) {
             List<CameraRecord<VideoFrame>> waiting = new ArrayList<>();
             long deadline = System.currentTimeMillis() + 30_000;
             while (waiting.size() < 4) {
-                assertThat(System.currentTimeMillis()).as("four frames in time").isLessThan(deadline);
+                assertThat(System.currentTimeMillis())
+                        .as("four frames in time")
+                        .isLessThan(deadline);
                 for (CameraRecord<VideoFrame> record : pooled.fetch()) {
                     if (record.kind() == CameraRecord.Kind.FRAME) {
                         waiting.add(record);
                     }
                 }
             }
-            assertThat(waiting.subList(0, 2)).as("held, to be mapped by the emitter on the task thread")
+            assertThat(waiting.subList(0, 2))
+                    .as("held, to be mapped by the emitter on the task thread")
                     .allMatch(r -> r.value() == null && r.unmapped() != null);
-            assertThat(waiting.subList(2, waiting.size())).as("mapped on the fetcher while two frames are held")
+            assertThat(waiting.subList(2, waiting.size()))
+                    .as("mapped on the fetcher while two frames are held")
                     .allMatch(r -> r.value() != null && r.unmapped() == null);
 
             List<FrameKey> emitted = new ArrayList<>();
-            KvsRecordEmitter<VideoFrame> emitter = new KvsRecordEmitter<>(new SimpleCounter(), new PooledVideoFrameMapper());
-            KvsStreamSplitState state = new KvsStreamSplitState(new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null));
+            KvsRecordEmitter<VideoFrame> emitter =
+                    new KvsRecordEmitter<>(new SimpleCounter(), new PooledVideoFrameMapper());
+            KvsStreamSplitState state =
+                    new KvsStreamSplitState(
+                            new KvsStreamSplit(
+                                    stream, stream, StartingPosition.latest(), -1, null));
             SourceOutput<VideoFrame> output = new PixelIndexOutput(emitted);
             waiting.forEach(record -> emitter.emitRecord(record, output, state));
             boolean heldAgain = false;
             while (emitted.size() < 3 * FPS) {
-                assertThat(System.currentTimeMillis()).as("frames in time; got %s", emitted.size()).isLessThan(deadline + 30_000);
+                assertThat(System.currentTimeMillis())
+                        .as("frames in time; got %s", emitted.size())
+                        .isLessThan(deadline + 30_000);
                 for (CameraRecord<VideoFrame> record : pooled.fetch()) {
                     heldAgain |= record.unmapped() != null;
                     emitter.emitRecord(record, output, state);
                 }
             }
-            assertThat(heldAgain).as("frames are held again once the emitter released the first ones").isTrue();
+            assertThat(heldAgain)
+                    .as("frames are held again once the emitter released the first ones")
+                    .isTrue();
             assertContiguous(stream, emitted);
             assertThat(state.toSplit().position()).isPresent();
         }
         fetcher = null;
     }
 
-    /** Reads each emitted frame's stamped index from its pixels before the emitter recycles the array. */
+    /**
+     * Reads each emitted frame's stamped index from its pixels before the emitter recycles the
+     * array.
+     */
     private static final class PixelIndexOutput implements SourceOutput<VideoFrame> {
         private final List<FrameKey> frames;
 
@@ -203,9 +244,20 @@ class CameraFetcherTest {
         @Override
         public void collect(VideoFrame frame, long timestamp) {
             assertThat(timestamp).isEqualTo(frame.getTimestampMillis());
-            int index = FrameIndexCode.read(frame.getData(), frame.getWidth(), frame.getHeight(), 3 * frame.getWidth())
-                    .orElseThrow();
-            frames.add(new FrameKey(frame.getCameraId(), timestamp, index, frame.getWidth(), frame.getHeight()));
+            int index =
+                    FrameIndexCode.read(
+                                    frame.getData(),
+                                    frame.getWidth(),
+                                    frame.getHeight(),
+                                    3 * frame.getWidth())
+                            .orElseThrow();
+            frames.add(
+                    new FrameKey(
+                            frame.getCameraId(),
+                            timestamp,
+                            index,
+                            frame.getWidth(),
+                            frame.getHeight()));
         }
 
         @Override
@@ -267,11 +319,25 @@ class CameraFetcherTest {
     void serverErrorsResetsAndSlowAnswersLoseNothing() throws Exception {
         String stream = liveStream();
         fetcherFor(stream, c -> {});
-        assertContiguous(stream, read(5 * FPS, 5, () -> {
-            kvs.faults().failNext(KvsOperation.GET_MP4_MEDIA_FRAGMENT, 2, 500, "InternalFailure");
-            kvs.faults().resetNext(KvsOperation.GET_MP4_MEDIA_FRAGMENT, 1);
-            kvs.faults().delay(KvsOperation.GET_HLS_MEDIA_PLAYLIST, Duration.ofMillis(1500), 2);
-        }));
+        assertContiguous(
+                stream,
+                read(
+                        5 * FPS,
+                        5,
+                        () -> {
+                            kvs.faults()
+                                    .failNext(
+                                            KvsOperation.GET_MP4_MEDIA_FRAGMENT,
+                                            2,
+                                            500,
+                                            "InternalFailure");
+                            kvs.faults().resetNext(KvsOperation.GET_MP4_MEDIA_FRAGMENT, 1);
+                            kvs.faults()
+                                    .delay(
+                                            KvsOperation.GET_HLS_MEDIA_PLAYLIST,
+                                            Duration.ofMillis(1500),
+                                            2);
+                        }));
         assertThat(metrics.readErrorsCount()).isGreaterThanOrEqualTo(3);
         assertThat(metrics.reconnectsCount()).isEqualTo(metrics.readErrorsCount());
     }
@@ -280,10 +346,20 @@ class CameraFetcherTest {
     void throttledSessionRequestsBackOffAndRecover() throws Exception {
         String stream = liveStream();
         fetcherFor(stream, c -> {});
-        assertContiguous(stream, read(3 * FPS, 5, () -> {
-            kvs.faults().failNext(KvsOperation.GET_HLS_STREAMING_SESSION_URL, 2, 400, "ClientLimitExceededException");
-            kvs.faults().expireAllSessions();
-        }));
+        assertContiguous(
+                stream,
+                read(
+                        3 * FPS,
+                        5,
+                        () -> {
+                            kvs.faults()
+                                    .failNext(
+                                            KvsOperation.GET_HLS_STREAMING_SESSION_URL,
+                                            2,
+                                            400,
+                                            "ClientLimitExceededException");
+                            kvs.faults().expireAllSessions();
+                        }));
         assertThat(metrics.readErrorsCount()).isGreaterThanOrEqualTo(3);
     }
 
@@ -291,10 +367,13 @@ class CameraFetcherTest {
     void corruptFragmentsAreCountedAndSkipped() throws Exception {
         String stream = liveStream();
         fetcherFor(stream, c -> {});
-        List<FrameKey> frames = read(5 * FPS, 1, () -> kvs.faults().corruptNext(1, Corruption.GARBAGE));
+        List<FrameKey> frames =
+                read(5 * FPS, 1, () -> kvs.faults().corruptNext(1, Corruption.GARBAGE));
         assertThat(metrics.decodeErrorsCount()).isEqualTo(1);
-        // Frames around the corrupt fragment are all there; exactly one fragment's frames are missing.
-        FrameSequenceVerifier verifier = new FrameSequenceVerifier(kvs.stream(stream).fragments(), FPS);
+        // Frames around the corrupt fragment are all there; exactly one fragment's frames are
+        // missing.
+        FrameSequenceVerifier verifier =
+                new FrameSequenceVerifier(kvs.stream(stream).fragments(), FPS);
         List<Long> indices = new ArrayList<>();
         frames.forEach(f -> indices.add(verifier.streamIndexOf(f)));
         long gaps = 0;
@@ -312,14 +391,20 @@ class CameraFetcherTest {
         Thread.sleep(2100);
         fetcherFor(name, c -> {});
         // The producer pauses for 3 s while the fetcher keeps polling on this thread.
-        Thread resumer = new Thread(() -> {
-            sleep(3000);
-            producer.resume();
-        });
-        List<FrameKey> frames = read(6 * FPS, 5, () -> {
-            producer.pause();
-            resumer.start();
-        });
+        Thread resumer =
+                new Thread(
+                        () -> {
+                            sleep(3000);
+                            producer.resume();
+                        });
+        List<FrameKey> frames =
+                read(
+                        6 * FPS,
+                        5,
+                        () -> {
+                            producer.pause();
+                            resumer.start();
+                        });
         resumer.join();
         assertContiguous(name, frames);
         assertThat(metrics.readErrorsCount()).as("a pause is no error").isZero();
@@ -361,15 +446,20 @@ class CameraFetcherTest {
         String stream = liveStream();
         fetcherFor(stream, c -> c.set(KvsSourceOptions.MAX_CONSECUTIVE_ERRORS, 3));
         kvs.faults().failNext(KvsOperation.GET_HLS_MEDIA_PLAYLIST, 100, 500, "InternalFailure");
-        assertThatThrownBy(() -> {
-            for (int i = 0; i < 20; i++) {
-                fetcher.fetch();
-            }
-        }).isInstanceOf(FrameSourceException.class)
+        assertThatThrownBy(
+                        () -> {
+                            for (int i = 0; i < 20; i++) {
+                                fetcher.fetch();
+                            }
+                        })
+                .isInstanceOf(FrameSourceException.class)
                 .hasMessageContaining("Camera " + stream)
                 .hasMessageContaining("failed 3 times in a row")
                 .hasMessageContaining("HTTP 500")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern("SessionToken=(?!\\*\\*\\*)"));
+                .satisfies(
+                        e ->
+                                assertThat(e.getMessage())
+                                        .doesNotContainPattern("SessionToken=(?!\\*\\*\\*)"));
     }
 
     @Test
@@ -379,19 +469,27 @@ class CameraFetcherTest {
         int fragments = CameraFetcher.ON_DEMAND_MAX_RESULTS + 50;
         var written = kvs.createStream("long-backfill").appendArchived(tiny, start, fragments);
         long stop = written.get(written.size() - 1).producerEndMillis() - 1;
-        fetcherFor(new KvsStreamSplit("long-backfill", "long-backfill", StartingPosition.earliest(), stop, null),
-                c -> {}, Clock.systemUTC());
+        fetcherFor(
+                new KvsStreamSplit(
+                        "long-backfill", "long-backfill", StartingPosition.earliest(), stop, null),
+                c -> {},
+                Clock.systemUTC());
         List<FrameKey> frames = new ArrayList<>();
         List<CameraRecord<FrameKey>> first = fetcher.fetch();
-        assertThat(first).as("the camera announces where it starts before its first frame")
-                .singleElement().satisfies(r -> {
-                    assertThat(r.kind()).isEqualTo(CameraRecord.Kind.NOTHING_BEFORE);
-                    assertThat(r.timestampMillis()).isEqualTo(start);
-                });
+        assertThat(first)
+                .as("the camera announces where it starts before its first frame")
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.kind()).isEqualTo(CameraRecord.Kind.NOTHING_BEFORE);
+                            assertThat(r.timestampMillis()).isEqualTo(start);
+                        });
         long deadline = System.currentTimeMillis() + 120_000;
         while (!fetcher.isFinished()) {
             assertThat(System.currentTimeMillis()).isLessThan(deadline);
-            fetcher.fetch().stream().filter(r -> r.kind() == CameraRecord.Kind.FRAME).forEach(r -> frames.add(r.value()));
+            fetcher.fetch().stream()
+                    .filter(r -> r.kind() == CameraRecord.Kind.FRAME)
+                    .forEach(r -> frames.add(r.value()));
         }
         List<Long> indices = new FrameSequenceVerifier(written, 2).assertContiguous(frames);
         assertThat(indices).hasSize(fragments * 4);
@@ -402,8 +500,11 @@ class CameraFetcherTest {
     void unknownStreamsFailFast() {
         fetcherFor("no-such-stream", c -> {});
         assertThatThrownBy(() -> fetcher.fetch())
-                .isInstanceOfSatisfying(KvsConnectionException.class,
-                        e -> assertThat(e.reason()).isEqualTo(KvsConnectionException.Reason.STREAM_NOT_FOUND))
+                .isInstanceOfSatisfying(
+                        KvsConnectionException.class,
+                        e ->
+                                assertThat(e.reason())
+                                        .isEqualTo(KvsConnectionException.Reason.STREAM_NOT_FOUND))
                 .hasMessageContaining("no-such-stream");
     }
 

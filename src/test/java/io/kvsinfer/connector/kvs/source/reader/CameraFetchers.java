@@ -29,9 +29,13 @@ final class CameraFetchers implements AutoCloseable {
     final HlsHttpClient http;
 
     CameraFetchers(URI endpoint) {
-        sessions = new KvsSessionClient("us-east-1",
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
-                Optional.of(endpoint), Clock.systemUTC());
+        sessions =
+                new KvsSessionClient(
+                        "us-east-1",
+                        StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
+                        Optional.of(endpoint),
+                        Clock.systemUTC());
         http = new HlsHttpClient(Duration.ofSeconds(2), Duration.ofSeconds(3));
     }
 
@@ -46,9 +50,16 @@ final class CameraFetchers implements AutoCloseable {
         return new KvsSourceConfig(conf);
     }
 
-    <T> CameraFetcher<T> create(KvsStreamSplit split, KvsSourceConfig config, FragmentDecoder decoder,
-            FrameMapper<T> mapper, CameraMetrics metrics, Clock clock, boolean discovered) {
-        return new CameraFetcher<>(split, config, sessions, http, decoder, mapper, metrics, clock, discovered);
+    <T> CameraFetcher<T> create(
+            KvsStreamSplit split,
+            KvsSourceConfig config,
+            FragmentDecoder decoder,
+            FrameMapper<T> mapper,
+            CameraMetrics metrics,
+            Clock clock,
+            boolean discovered) {
+        return new CameraFetcher<>(
+                split, config, sessions, http, decoder, mapper, metrics, clock, discovered);
     }
 
     static CameraMetrics metrics(String camera) {

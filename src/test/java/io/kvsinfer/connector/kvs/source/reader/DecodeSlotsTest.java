@@ -66,16 +66,22 @@ class DecodeSlotsTest {
 
     @Test
     void sourcesAskingForTheSameCountShareSlotsAndZeroMeansOnePerProcessor() {
-        assertThat(DecodeSlots.shared(3)).isSameAs(DecodeSlots.shared(3)).isNotSameAs(DecodeSlots.shared(5));
-        assertThat(DecodeSlots.shared(0).count()).isEqualTo(Runtime.getRuntime().availableProcessors());
-        assertThatThrownBy(() -> new DecodeSlots(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThat(DecodeSlots.shared(3))
+                .isSameAs(DecodeSlots.shared(3))
+                .isNotSameAs(DecodeSlots.shared(5));
+        assertThat(DecodeSlots.shared(0).count())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThatThrownBy(() -> new DecodeSlots(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("decode slots must be positive, but were 0");
     }
 
     @Test
     void aLoneCameraGetsEverySlotAsDecoderThreadsAndACrowdOneEach() {
         DecodeSlots slots = new DecodeSlots(4);
-        assertThat(slots.threadsPerCamera()).as("no camera yet: every slot and one more").isEqualTo(5);
+        assertThat(slots.threadsPerCamera())
+                .as("no camera yet: every slot and one more")
+                .isEqualTo(5);
         DecodeSlots.Holder first = slots.holder();
         assertThat(slots.threadsPerCamera()).isEqualTo(5);
         DecodeSlots.Holder second = slots.holder();

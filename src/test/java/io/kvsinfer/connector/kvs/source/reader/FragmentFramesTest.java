@@ -12,6 +12,7 @@ import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
 
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,9 +35,16 @@ class FragmentFramesTest {
     }
 
     private static FragmentFrames<VideoFrame> camera(String id, DecodeSlots slots) {
-        return new FragmentFrames<>(id, id, new FragmentDecoder(DecoderSettings.builder().build()), PixelFormat.BGR24,
-                new PooledVideoFrameMapper(), new FrameSelector(SamplingMode.ALL_FRAMES, 0, -1, -1, -1), slots,
-                new CameraMetrics(new UnregisteredMetricsGroup(), id, new SimpleCounter()), Clock.systemUTC());
+        return new FragmentFrames<>(
+                id,
+                id,
+                new FragmentDecoder(DecoderSettings.builder().build()),
+                PixelFormat.BGR24,
+                new PooledVideoFrameMapper(),
+                new FrameSelector(SamplingMode.ALL_FRAMES, 0, -1, -1, -1),
+                slots,
+                new CameraMetrics(new UnregisteredMetricsGroup(), id, new SimpleCounter()),
+                Clock.systemUTC());
     }
 
     private static void open(FragmentFrames<VideoFrame> frames) {
@@ -46,7 +54,8 @@ class FragmentFramesTest {
     @Test
     void aCameraKeepsItsSlotForItsFragmentThenTheWaitingCameraDecodes() {
         DecodeSlots slots = new DecodeSlots(1);
-        try (FragmentFrames<VideoFrame> a = camera("a", slots); FragmentFrames<VideoFrame> b = camera("b", slots)) {
+        try (FragmentFrames<VideoFrame> a = camera("a", slots);
+                FragmentFrames<VideoFrame> b = camera("b", slots)) {
             open(a);
             open(b);
             List<CameraRecord<VideoFrame>> fromA = new ArrayList<>();
@@ -106,13 +115,16 @@ class FragmentFramesTest {
             assertThat(records.subList(2, records.size())).allMatch(r -> r.value() != null);
             List<Integer> indexes = new ArrayList<>();
             for (CameraRecord<VideoFrame> r : records) {
-                byte[] bgr = r.unmapped() != null ? r.unmapped().toPackedArray() : r.value().getData();
+                byte[] bgr =
+                        r.unmapped() != null ? r.unmapped().toPackedArray() : r.value().getData();
                 indexes.add(FrameIndexCode.read(bgr, 320, 240, 3 * 320).orElseThrow());
                 release(r);
             }
             assertThat(indexes).hasSize(media.frameCount(0));
             for (int i = 0; i < indexes.size(); i++) {
-                assertThat(indexes.get(i)).as("frame %s's stamped index", i).isEqualTo(indexes.get(0) + i);
+                assertThat(indexes.get(i))
+                        .as("frame %s's stamped index", i)
+                        .isEqualTo(indexes.get(0) + i);
             }
         }
     }

@@ -36,7 +36,8 @@ class FrameSelectorTest {
 
         FrameSelector before = new FrameSelector(SamplingMode.FPS, 3.0, -1, -1, -1);
         List<Long> first = select(before, 0, 2_000, 40);
-        FrameSelector after = new FrameSelector(SamplingMode.FPS, 3.0, -1, -1, before.lastEmittedMillis());
+        FrameSelector after =
+                new FrameSelector(SamplingMode.FPS, 3.0, -1, -1, before.lastEmittedMillis());
         List<Long> second = select(after, 2_040, 5_000, 40);
         first.addAll(second);
         assertThat(first).isEqualTo(expected);

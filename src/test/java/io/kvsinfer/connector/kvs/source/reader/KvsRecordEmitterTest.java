@@ -52,8 +52,11 @@ class KvsRecordEmitterTest {
 
     /** What SourceReaderBase does with every element from the fetchers: count it, then emit it. */
     private static void pollOne(
-            KvsRecordEmitter<String> emitter, Counter numRecordsIn, CameraRecord<String> record,
-            Output output, KvsStreamSplitState state) {
+            KvsRecordEmitter<String> emitter,
+            Counter numRecordsIn,
+            CameraRecord<String> record,
+            Output output,
+            KvsStreamSplitState state) {
         numRecordsIn.inc();
         emitter.emitRecord(record, output, state);
     }
@@ -63,11 +66,22 @@ class KvsRecordEmitterTest {
         Counter numRecordsIn = new SimpleCounter();
         KvsRecordEmitter<String> emitter = new KvsRecordEmitter<>(numRecordsIn, frame -> "unused");
         Output output = new Output();
-        KvsStreamSplitState state = new KvsStreamSplitState(
-                new KvsStreamSplit("cam", "stream", StartingPosition.earliest(), KvsStreamSplit.NO_STOPPING_TIMESTAMP, null));
+        KvsStreamSplitState state =
+                new KvsStreamSplitState(
+                        new KvsStreamSplit(
+                                "cam",
+                                "stream",
+                                StartingPosition.earliest(),
+                                KvsStreamSplit.NO_STOPPING_TIMESTAMP,
+                                null));
 
         pollOne(emitter, numRecordsIn, CameraRecord.nothingBefore(5000), output, state);
-        pollOne(emitter, numRecordsIn, CameraRecord.frame("a", 5000, new FragmentPosition("1", 5000, 1, 5000)), output, state);
+        pollOne(
+                emitter,
+                numRecordsIn,
+                CameraRecord.frame("a", 5000, new FragmentPosition("1", 5000, 1, 5000)),
+                output,
+                state);
 
         assertThat(output.events).containsExactly("watermark 4999");
         assertThat(output.records).containsExactly("a");
@@ -80,14 +94,30 @@ class KvsRecordEmitterTest {
         Counter numRecordsIn = new SimpleCounter();
         KvsRecordEmitter<String> emitter = new KvsRecordEmitter<>(numRecordsIn, frame -> "unused");
         Output output = new Output();
-        KvsStreamSplitState state = new KvsStreamSplitState(
-                new KvsStreamSplit("cam", "stream", StartingPosition.earliest(), KvsStreamSplit.NO_STOPPING_TIMESTAMP, null));
+        KvsStreamSplitState state =
+                new KvsStreamSplitState(
+                        new KvsStreamSplit(
+                                "cam",
+                                "stream",
+                                StartingPosition.earliest(),
+                                KvsStreamSplit.NO_STOPPING_TIMESTAMP,
+                                null));
 
-        pollOne(emitter, numRecordsIn, CameraRecord.frame("a", 1000, new FragmentPosition("1", 1000, 1, 1000)), output, state);
+        pollOne(
+                emitter,
+                numRecordsIn,
+                CameraRecord.frame("a", 1000, new FragmentPosition("1", 1000, 1, 1000)),
+                output,
+                state);
         pollOne(emitter, numRecordsIn, CameraRecord.idle(), output, state);
         assertThat(state.isIdle()).isTrue();
         pollOne(emitter, numRecordsIn, CameraRecord.idle(), output, state);
-        pollOne(emitter, numRecordsIn, CameraRecord.frame("b", 1100, new FragmentPosition("1", 1000, 2, 1100)), output, state);
+        pollOne(
+                emitter,
+                numRecordsIn,
+                CameraRecord.frame("b", 1100, new FragmentPosition("1", 1000, 2, 1100)),
+                output,
+                state);
 
         assertThat(output.records).containsExactly("a", "b");
         assertThat(output.events).containsExactly("idle", "active");

@@ -8,7 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LivePollScheduleTest {
 
-    private final LivePollSchedule schedule = new LivePollSchedule(Duration.ofSeconds(1), Duration.ofMillis(250));
+    private final LivePollSchedule schedule =
+            new LivePollSchedule(Duration.ofSeconds(1), Duration.ofMillis(250));
 
     @Test
     void theFirstPollIsDueAtOnceAndThenEveryIntervalUntilAFragmentAppears() {
@@ -20,7 +21,8 @@ class LivePollScheduleTest {
 
     @Test
     void afterAFragmentItSleepsUntilTheNextEndsThenPollsFast() {
-        // The newest fragment ended at 10 000 and was seen at 11 700 (first sighting: no delay learnt).
+        // The newest fragment ended at 10 000 and was seen at 11 700 (first sighting: no delay
+        // learnt).
         schedule.foundFragment(11_700, 10_000, 2000);
         assertThat(schedule.untilNextPoll(11_700)).isEqualTo(Duration.ofMillis(300));
         schedule.polled(12_000);
@@ -32,12 +34,15 @@ class LivePollScheduleTest {
     @Test
     void theSearchStartsOneFastIntervalBeforeTheSmallestDelayObserved() {
         schedule.foundFragment(11_700, 10_000, 2000);
-        // Looked from 12 000 on, found at 12 750: the fragment appeared 500 to 750 ms after it ended.
+        // Looked from 12 000 on, found at 12 750: the fragment appeared 500 to 750 ms after it
+        // ended.
         schedule.foundFragment(12_750, 12_000, 2000);
-        assertThat(schedule.untilNextPoll(12_750)).isEqualTo(Duration.ofMillis(2000 + 750 - 250 - 750));
+        assertThat(schedule.untilNextPoll(12_750))
+                .isEqualTo(Duration.ofMillis(2000 + 750 - 250 - 750));
         // A poll long before the search window does not teach anything.
         schedule.foundFragment(14_400, 14_000, 2000);
-        assertThat(schedule.untilNextPoll(14_400)).isEqualTo(Duration.ofMillis(16_000 + 750 - 250 - 14_400));
+        assertThat(schedule.untilNextPoll(14_400))
+                .isEqualTo(Duration.ofMillis(16_000 + 750 - 250 - 14_400));
     }
 
     @Test
@@ -52,7 +57,8 @@ class LivePollScheduleTest {
 
     @Test
     void theFastIntervalNeverExceedsTheNormalOne() {
-        LivePollSchedule slowFast = new LivePollSchedule(Duration.ofMillis(300), Duration.ofMillis(500));
+        LivePollSchedule slowFast =
+                new LivePollSchedule(Duration.ofMillis(300), Duration.ofMillis(500));
         slowFast.foundFragment(0, 0, 2000);
         slowFast.polled(2100);
         assertThat(slowFast.untilNextPoll(2100)).isEqualTo(Duration.ofMillis(300));

@@ -22,25 +22,55 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PooledVideoFrameMapperTest {
 
-    /** A decoded frame whose rows are padded, as FFmpeg's are, and whose bytes say which frame it is. */
-    private record PaddedFrame(PixelFormat pixelFormat, int width, int height, int stride, byte fill) implements CameraFrame {
+    /**
+     * A decoded frame whose rows are padded, as FFmpeg's are, and whose bytes say which frame it
+     * is.
+     */
+    private record PaddedFrame(
+            PixelFormat pixelFormat, int width, int height, int stride, byte fill)
+            implements CameraFrame {
         PaddedFrame(int width, int height, int stride, byte fill) {
             this(PixelFormat.BGR24, width, height, stride, fill);
         }
 
-        @Override public String cameraId() { return "cam"; }
-        @Override public String stream() { return "stream"; }
-        @Override public long timestampMillis() { return 1000L + fill; }
-        @Override public String fragmentNumber() { return "1"; }
-        @Override public int indexInFragment() { return fill; }
-        @Override public boolean isKeyFrame() { return fill == 0; }
+        @Override
+        public String cameraId() {
+            return "cam";
+        }
+
+        @Override
+        public String stream() {
+            return "stream";
+        }
+
+        @Override
+        public long timestampMillis() {
+            return 1000L + fill;
+        }
+
+        @Override
+        public String fragmentNumber() {
+            return "1";
+        }
+
+        @Override
+        public int indexInFragment() {
+            return fill;
+        }
+
+        @Override
+        public boolean isKeyFrame() {
+            return fill == 0;
+        }
 
         @Override
         public ByteBuffer pixels() {
             ByteBuffer buffer = ByteBuffer.allocateDirect(stride * height);
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < stride; x++) {
-                    buffer.put(y * stride + x, x < pixelFormat.bytesPerPixel() * width ? fill : (byte) -1);
+                    buffer.put(
+                            y * stride + x,
+                            x < pixelFormat.bytesPerPixel() * width ? fill : (byte) -1);
                 }
             }
             return buffer;
@@ -63,21 +93,39 @@ class PooledVideoFrameMapperTest {
             firstBytes.add(record.getData()[0]);
         }
 
-        @Override public void emitWatermark(Watermark watermark) {}
-        @Override public void markIdle() {}
-        @Override public void markActive() {}
+        @Override
+        public void emitWatermark(Watermark watermark) {}
+
+        @Override
+        public void markIdle() {}
+
+        @Override
+        public void markActive() {}
     }
 
     private final PooledVideoFrameMapper mapper = new PooledVideoFrameMapper();
-    private final KvsRecordEmitter<VideoFrame> emitter = new KvsRecordEmitter<>(new SimpleCounter(), mapper);
-    private final KvsStreamSplitState state = new KvsStreamSplitState(
-            new KvsStreamSplit("cam", "stream", StartingPosition.earliest(), KvsStreamSplit.NO_STOPPING_TIMESTAMP, null));
+    private final KvsRecordEmitter<VideoFrame> emitter =
+            new KvsRecordEmitter<>(new SimpleCounter(), mapper);
+    private final KvsStreamSplitState state =
+            new KvsStreamSplitState(
+                    new KvsStreamSplit(
+                            "cam",
+                            "stream",
+                            StartingPosition.earliest(),
+                            KvsStreamSplit.NO_STOPPING_TIMESTAMP,
+                            null));
     private final Output output = new Output();
 
     private VideoFrame emit(CameraFrame frame) {
         VideoFrame record = mapper.map(frame);
-        emitter.emitRecord(CameraRecord.frame(record, frame.timestampMillis(),
-                new FragmentPosition("1", 1000, frame.indexInFragment() + 1, frame.timestampMillis())), output, state);
+        emitter.emitRecord(
+                CameraRecord.frame(
+                        record,
+                        frame.timestampMillis(),
+                        new FragmentPosition(
+                                "1", 1000, frame.indexInFragment() + 1, frame.timestampMillis())),
+                output,
+                state);
         return record;
     }
 

@@ -22,7 +22,8 @@ class SessionPlannerTest {
     @Test
     void timestampInThePastCatchesUpWithLookback() {
         long start = NOW - 2 * HOUR;
-        SessionPlan plan = new SessionPlanner(StartingPosition.fromTimestamp(start), -1).initial(NOW, 0);
+        SessionPlan plan =
+                new SessionPlanner(StartingPosition.fromTimestamp(start), -1).initial(NOW, 0);
         assertThat(plan.kind()).isEqualTo(SessionPlan.Kind.CATCH_UP);
         assertThat(plan.fromMillis()).isEqualTo(start - SessionPlanner.START_LOOKBACK_MILLIS);
         assertThat(plan.toMillis()).isEqualTo(NOW);
@@ -30,7 +31,8 @@ class SessionPlannerTest {
 
     @Test
     void recentTimestampFollowsLiveDirectly() {
-        SessionPlan plan = new SessionPlanner(StartingPosition.fromTimestamp(NOW - 5_000), -1).initial(NOW, 0);
+        SessionPlan plan =
+                new SessionPlanner(StartingPosition.fromTimestamp(NOW - 5_000), -1).initial(NOW, 0);
         assertThat(plan.kind()).isEqualTo(SessionPlan.Kind.FOLLOW_LIVE);
     }
 
@@ -40,7 +42,8 @@ class SessionPlannerTest {
         long stop = NOW - HOUR;
         SessionPlanner planner = new SessionPlanner(StartingPosition.fromTimestamp(start), stop);
         SessionPlan first = planner.initial(NOW, 0);
-        assertThat(first.toMillis() - first.fromMillis()).isEqualTo(SessionPlanner.MAX_RANGE_MILLIS);
+        assertThat(first.toMillis() - first.fromMillis())
+                .isEqualTo(SessionPlanner.MAX_RANGE_MILLIS);
         SessionPlan second = planner.afterCatchUp(first, NOW);
         assertThat(second.fromMillis()).isEqualTo(first.toMillis() + 1);
         SessionPlan third = planner.afterCatchUp(second, NOW);

@@ -14,10 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The seed's basic pattern, the Flink way: read cameras live and print one line per frame.
- * Without arguments it starts an in-process LocalKvs with a synthetic camera; with
- * {@code --stream NAME [--region R] [--endpoint URL]} it reads that stream with the default AWS
- * credential chain. Stop it with Ctrl-C.
+ * The seed's basic pattern, the Flink way: read cameras live and print one line per frame. Without
+ * arguments it starts an in-process LocalKvs with a synthetic camera; with {@code --stream NAME
+ * [--region R] [--endpoint URL]} it reads that stream with the default AWS credential chain. Stop
+ * it with Ctrl-C.
  */
 public final class PrintFrames {
 
@@ -31,7 +31,8 @@ public final class PrintFrames {
             local = LocalKvs.builder().build().start();
             local.createStream("lobby").startLive(SyntheticCamera.encode(320, 240, 10));
             stream = "lobby";
-            builder.setEndpoint(local.endpoint()).setStaticCredentials("AKIDEXAMPLE", "local-secret");
+            builder.setEndpoint(local.endpoint())
+                    .setStaticCredentials("AKIDEXAMPLE", "local-secret");
         } else {
             builder.setRegion(option(args, "--region", "us-east-1"));
             String endpoint = option(args, "--endpoint", null);
@@ -41,10 +42,24 @@ public final class PrintFrames {
         }
         try {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.fromSource(builder.addStream(stream).build(), CameraWatermarks.<VideoFrame>forCameras(Duration.ZERO), "cameras")
-                    .map(f -> f.getCameraId() + " " + Instant.ofEpochMilli(f.getTimestampMillis()) + " fragment "
-                            + f.getFragmentNumber() + " frame " + f.getIndexInFragment() + " " + f.getWidth() + "x"
-                            + f.getHeight() + (f.isKeyFrame() ? " key" : ""))
+            env.fromSource(
+                            builder.addStream(stream).build(),
+                            CameraWatermarks.<VideoFrame>forCameras(Duration.ZERO),
+                            "cameras")
+                    .map(
+                            f ->
+                                    f.getCameraId()
+                                            + " "
+                                            + Instant.ofEpochMilli(f.getTimestampMillis())
+                                            + " fragment "
+                                            + f.getFragmentNumber()
+                                            + " frame "
+                                            + f.getIndexInFragment()
+                                            + " "
+                                            + f.getWidth()
+                                            + "x"
+                                            + f.getHeight()
+                                            + (f.isKeyFrame() ? " key" : ""))
                     .print();
             env.execute("print frames");
         } finally {

@@ -37,26 +37,35 @@ public final class FrameIndexFilesJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(checkpointInterval);
         env.getConfig().enableObjectReuse();
-        KvsHlsSourceBuilder<String> builder = KvsHlsSource.builder()
-                .setEndpoint(endpoint)
-                .setStaticCredentials("AKIDEXAMPLE", "local-secret")
-                .setFrameMapper(new FrameIndexLine(), String.class);
+        KvsHlsSourceBuilder<String> builder =
+                KvsHlsSource.builder()
+                        .setEndpoint(endpoint)
+                        .setStaticCredentials("AKIDEXAMPLE", "local-secret")
+                        .setFrameMapper(new FrameIndexLine(), String.class);
         Arrays.stream(cameras).forEach(builder::addStream);
         env.setParallelism(cameras.length);
-        env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "cameras").uid("kvs-cameras")
-                .sinkTo(FileSink.forRowFormat(new Path(output), new SimpleStringEncoder<String>())
-                        .withRollingPolicy(OnCheckpointRollingPolicy.build())
-                        .build()).uid("frame-index-files");
+        env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "cameras")
+                .uid("kvs-cameras")
+                .sinkTo(
+                        FileSink.forRowFormat(new Path(output), new SimpleStringEncoder<String>())
+                                .withRollingPolicy(OnCheckpointRollingPolicy.build())
+                                .build())
+                .uid("frame-index-files");
         env.execute("frame index files");
     }
 
-    /** {@code camera,timestamp,index}: the index the synthetic camera drew into the picture, or -1. */
+    /**
+     * {@code camera,timestamp,index}: the index the synthetic camera drew into the picture, or -1.
+     */
     static final class FrameIndexLine implements FrameMapper<String> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public String map(CameraFrame frame) {
-            int index = FrameIndexCode.read(frame.pixels(), frame.width(), frame.height(), frame.stride()).orElse(-1);
+            int index =
+                    FrameIndexCode.read(
+                                    frame.pixels(), frame.width(), frame.height(), frame.stride())
+                            .orElse(-1);
             return frame.cameraId() + "," + frame.timestampMillis() + "," + index;
         }
     }
@@ -64,8 +73,11 @@ public final class FrameIndexFilesJob {
     private static String required(String[] args, String name) {
         String value = option(args, name, null);
         if (value == null) {
-            throw new IllegalArgumentException("Missing " + name + "; usage: --endpoint URL --cameras a,b,c --output DIR"
-                    + " [--checkpoint-interval MS]");
+            throw new IllegalArgumentException(
+                    "Missing "
+                            + name
+                            + "; usage: --endpoint URL --cameras a,b,c --output DIR"
+                            + " [--checkpoint-interval MS]");
         }
         return value;
     }

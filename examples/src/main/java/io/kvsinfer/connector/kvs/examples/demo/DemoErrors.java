@@ -26,11 +26,13 @@ final class DemoErrors {
 
     private static final Pattern CAMERA = Pattern.compile("Camera (.+?) \\(stream (.+?)\\)");
     private static final Pattern FOR_STREAM = Pattern.compile(" for stream (\\S+) failed");
-    private static final String CREDENTIALS_HINT = "run 'aws configure', set AWS_PROFILE, or export"
-            + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+    private static final String CREDENTIALS_HINT =
+            "run 'aws configure', set AWS_PROFILE, or export"
+                    + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
 
     /** Where the streams are: "region us-east-1" or "http://127.0.0.1:4566". */
     private final String where;
+
     private final String region;
 
     DemoErrors(String region, String endpoint) {
@@ -48,29 +50,42 @@ final class DemoErrors {
         }
         HlsStreamException hls = find(chain, HlsStreamException.class);
         if (hls != null) {
-            return "Reading the HLS video of stream '" + stream + "' failed (" + oneLine(hls.getMessage())
-                    + "): check the network connection and that the stream's producer is running, then try again.";
+            return "Reading the HLS video of stream '"
+                    + stream
+                    + "' failed ("
+                    + oneLine(hls.getMessage())
+                    + "): check the network connection and that the stream's producer is running,"
+                    + " then try again.";
         }
         FrameSourceException source = find(chain, FrameSourceException.class);
         if (source != null) {
             return trimPeriod(oneLine(source.getMessage())) + ".";
         }
         Throwable root = chain.get(chain.size() - 1);
-        return "The Flink job failed (" + root.getClass().getSimpleName() + ": " + oneLine(root.getMessage())
+        return "The Flink job failed ("
+                + root.getClass().getSimpleName()
+                + ": "
+                + oneLine(root.getMessage())
                 + "); the log has the details.";
     }
 
     /** The sentence for a failed check of a stream with the AWS SDK before the job starts. */
     String preflightFailed(String stream, Throwable failure) {
         List<Throwable> chain = chain(failure);
-        if (chain.stream().anyMatch(t -> t instanceof UnknownHostException || t instanceof ConnectException
-                || t instanceof java.net.SocketTimeoutException || t instanceof java.net.http.HttpTimeoutException)) {
+        if (chain.stream()
+                .anyMatch(
+                        t ->
+                                t instanceof UnknownHostException
+                                        || t instanceof ConnectException
+                                        || t instanceof java.net.SocketTimeoutException
+                                        || t instanceof java.net.http.HttpTimeoutException)) {
             return forReason(KvsConnectionException.Reason.UNAVAILABLE, stream, "");
         }
         Throwable first = chain.get(0);
         String type = first.getClass().getSimpleName();
         String message = String.valueOf(first.getMessage());
-        if (first instanceof SdkClientException && message.toLowerCase(java.util.Locale.ROOT).contains("credentials")) {
+        if (first instanceof SdkClientException
+                && message.toLowerCase(java.util.Locale.ROOT).contains("credentials")) {
             return noCredentials();
         }
         switch (type) {
@@ -82,17 +97,26 @@ final class DemoErrors {
             case "ClientLimitExceededException":
                 return forReason(KvsConnectionException.Reason.THROTTLED, stream, "");
             case "InvalidArgumentException":
-                return forReason(KvsConnectionException.Reason.INVALID_ARGUMENT, stream, oneLine(message));
+                return forReason(
+                        KvsConnectionException.Reason.INVALID_ARGUMENT, stream, oneLine(message));
             default:
                 break;
         }
-        if (first instanceof SdkServiceException && ((SdkServiceException) first).statusCode() == 403) {
+        if (first instanceof SdkServiceException
+                && ((SdkServiceException) first).statusCode() == 403) {
             return forReason(KvsConnectionException.Reason.ACCESS_DENIED, stream, "");
         }
         if (first instanceof SdkClientException) {
             return forReason(KvsConnectionException.Reason.UNAVAILABLE, stream, oneLine(message));
         }
-        return "Checking stream '" + stream + "' at " + where + " failed (" + type + ": " + oneLine(message)
+        return "Checking stream '"
+                + stream
+                + "' at "
+                + where
+                + " failed ("
+                + type
+                + ": "
+                + oneLine(message)
                 + "); check --region, --endpoint and the stream name.";
     }
 
@@ -104,28 +128,54 @@ final class DemoErrors {
         String detailPart = detail.isEmpty() ? "" : " (" + detail + ")";
         switch (reason) {
             case STREAM_NOT_FOUND:
-                return "Stream '" + stream + "' does not exist at " + where + ": check the name"
-                        + (where.startsWith("region ") ? " with 'aws kinesisvideo list-streams --region " + region
-                                + "' or pass the right --region." : " and --endpoint.");
+                return "Stream '"
+                        + stream
+                        + "' does not exist at "
+                        + where
+                        + ": check the name"
+                        + (where.startsWith("region ")
+                                ? " with 'aws kinesisvideo list-streams --region "
+                                        + region
+                                        + "' or pass the right --region."
+                                : " and --endpoint.");
             case ACCESS_DENIED:
-                return "Access to stream '" + stream + "' was denied: use AWS credentials (" + CREDENTIALS_HINT
-                        + ") that allow kinesisvideo:GetDataEndpoint and kinesisvideo:GetHLSStreamingSessionURL.";
+                return "Access to stream '"
+                        + stream
+                        + "' was denied: use AWS credentials ("
+                        + CREDENTIALS_HINT
+                        + ") that allow kinesisvideo:GetDataEndpoint and"
+                        + " kinesisvideo:GetHLSStreamingSessionURL.";
             case THROTTLED:
-                return "Kinesis Video Streams throttled the requests for stream '" + stream
+                return "Kinesis Video Streams throttled the requests for stream '"
+                        + stream
                         + "': read fewer streams at once or try again in a minute.";
             case INVALID_ARGUMENT:
-                return "Kinesis Video Streams rejected the request for stream '" + stream + "'" + detailPart
+                return "Kinesis Video Streams rejected the request for stream '"
+                        + stream
+                        + "'"
+                        + detailPart
                         + ": check the stream name and the flags.";
             case UNSUPPORTED_MEDIA:
-                return "Stream '" + stream + "' cannot be played over HLS" + detailPart
+                return "Stream '"
+                        + stream
+                        + "' cannot be played over HLS"
+                        + detailPart
                         + ": it needs H.264 or H.265 video and a data retention above 0 hours.";
             case NO_FRAGMENTS:
-                return "Stream '" + stream + "' has no video in the requested time: start its producer or use a"
+                return "Stream '"
+                        + stream
+                        + "' has no video in the requested time: start its producer or use a"
                         + " larger --replay-seconds.";
             case UNAVAILABLE:
             default:
-                return "Could not reach Kinesis Video Streams at " + where + " for stream '" + stream + "'" + detailPart
-                        + ": check the network connection, --region and --endpoint, then try again.";
+                return "Could not reach Kinesis Video Streams at "
+                        + where
+                        + " for stream '"
+                        + stream
+                        + "'"
+                        + detailPart
+                        + ": check the network connection, --region and --endpoint, then try"
+                        + " again.";
         }
     }
 
@@ -159,10 +209,14 @@ final class DemoErrors {
     static List<Throwable> chain(Throwable failure) {
         List<Throwable> chain = new ArrayList<>();
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        for (Throwable t = failure; t != null && !seen.containsKey(t) && chain.size() < 64; t = t.getCause()) {
+        for (Throwable t = failure;
+                t != null && !seen.containsKey(t) && chain.size() < 64;
+                t = t.getCause()) {
             seen.put(t, true);
             if (t instanceof SerializedThrowable) {
-                Throwable restored = ((SerializedThrowable) t).deserializeError(DemoErrors.class.getClassLoader());
+                Throwable restored =
+                        ((SerializedThrowable) t)
+                                .deserializeError(DemoErrors.class.getClassLoader());
                 if (restored != t) {
                     t = restored;
                     seen.put(t, true);

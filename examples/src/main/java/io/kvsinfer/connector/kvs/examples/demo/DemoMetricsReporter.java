@@ -15,19 +15,22 @@ import java.util.Set;
 
 /**
  * A Flink metric reporter that hands the source's per-camera metrics (group {@code kvs_hls},
- * variable {@code camera_id}) to the demo's console: reconnects and connection state are only
- * known to the source, not visible in its records. Configured by {@link KvsDemo} with
- * {@code metrics.reporter.demo.factory.class} and {@code metrics.reporter.demo.run}; found by
- * Flink through {@code META-INF/services}. The console reads the metrics whenever it draws, so no
+ * variable {@code camera_id}) to the demo's console: reconnects and connection state are only known
+ * to the source, not visible in its records. Configured by {@link KvsDemo} with {@code
+ * metrics.reporter.demo.factory.class} and {@code metrics.reporter.demo.run}; found by Flink
+ * through {@code META-INF/services}. The console reads the metrics whenever it draws, so no
  * reporting interval is needed.
  */
 public final class DemoMetricsReporter implements MetricReporter {
 
     static final String RUN_PROPERTY = "run";
     private static final String CAMERA_VARIABLE = "<" + KvsSourceMetrics.CAMERA_KEY + ">";
-    static final Set<String> WANTED = Set.of(
-            KvsSourceMetrics.RECONNECTS, KvsSourceMetrics.CONNECTION_STATE, KvsSourceMetrics.READ_ERRORS,
-            KvsSourceMetrics.DECODE_ERRORS);
+    static final Set<String> WANTED =
+            Set.of(
+                    KvsSourceMetrics.RECONNECTS,
+                    KvsSourceMetrics.CONNECTION_STATE,
+                    KvsSourceMetrics.READ_ERRORS,
+                    KvsSourceMetrics.DECODE_ERRORS);
 
     private String runId;
 
@@ -71,7 +74,10 @@ public final class DemoMetricsReporter implements MetricReporter {
         return cameraId == null || run == null ? null : run.camera(cameraId);
     }
 
-    /** Registered in {@code META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory}. */
+    /**
+     * Registered in {@code
+     * META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory}.
+     */
     public static final class Factory implements MetricReporterFactory {
         @Override
         public MetricReporter createMetricReporter(Properties properties) {

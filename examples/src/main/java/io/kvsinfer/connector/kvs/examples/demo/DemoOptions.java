@@ -9,33 +9,45 @@ import java.util.Map;
 /** The demo's command line, parsed and checked. Every mistake is a {@link UsageException}. */
 final class DemoOptions {
 
-    static final String USAGE = String.join("\n",
-            "usage: examples/run-demo.sh [options]",
-            "",
-            "With no options: starts LocalKvs with three synthetic cameras and reads them with a Flink job.",
-            "",
-            "Streams (instead of the built-in LocalKvs):",
-            "  --stream-name NAME     read this Kinesis Video Stream (repeatable; camera id = NAME)",
-            "  --camera ID=STREAM     read STREAM (name or ARN) as camera ID (repeatable)",
-            "  --region REGION        AWS region of the streams (default: AWS_REGION, the profile, or us-east-1)",
-            "  --endpoint URL         a KVS-compatible endpoint, such as examples/local-kvs.sh (http://127.0.0.1:4566)",
-            "",
-            "Reading:",
-            "  --fps F                emit at most F frames per second per camera",
-            "  --keyframes-only       emit key frames only (decodes far less)",
-            "  --size WxH             scale frames to this size, e.g. 320x180",
-            "  --replay-seconds N     read the last N seconds as a bounded replay, then exit",
-            "  --max-frames N         stop after N frames per camera and print a summary",
-            "",
-            "Output:",
-            "  --out DIR              where snapshots and the contact sheet go (default target/demo)",
-            "  --help                 this text",
-            "",
-            "AWS credentials come from the default chain (environment, AWS_PROFILE, ~/.aws, instance role).",
-            "Ctrl-C stops the demo and prints the summary.");
+    static final String USAGE =
+            String.join(
+                    "\n",
+                    "usage: examples/run-demo.sh [options]",
+                    "",
+                    "With no options: starts LocalKvs with three synthetic cameras and reads them"
+                            + " with a Flink job.",
+                    "",
+                    "Streams (instead of the built-in LocalKvs):",
+                    "  --stream-name NAME     read this Kinesis Video Stream (repeatable; camera id"
+                            + " = NAME)",
+                    "  --camera ID=STREAM     read STREAM (name or ARN) as camera ID (repeatable)",
+                    "  --region REGION        AWS region of the streams (default: AWS_REGION, the"
+                            + " profile, or us-east-1)",
+                    "  --endpoint URL         a KVS-compatible endpoint, such as"
+                            + " examples/local-kvs.sh (http://127.0.0.1:4566)",
+                    "",
+                    "Reading:",
+                    "  --fps F                emit at most F frames per second per camera",
+                    "  --keyframes-only       emit key frames only (decodes far less)",
+                    "  --size WxH             scale frames to this size, e.g. 320x180",
+                    "  --replay-seconds N     read the last N seconds as a bounded replay, then"
+                            + " exit",
+                    "  --max-frames N         stop after N frames per camera and print a summary",
+                    "",
+                    "Output:",
+                    "  --out DIR              where snapshots and the contact sheet go (default"
+                            + " target/demo)",
+                    "  --help                 this text",
+                    "",
+                    "AWS credentials come from the default chain (environment, AWS_PROFILE, ~/.aws,"
+                            + " instance role).",
+                    "Ctrl-C stops the demo and prints the summary.");
 
-    /** Camera id to stream name or ARN, in command-line order; empty means the built-in LocalKvs. */
+    /**
+     * Camera id to stream name or ARN, in command-line order; empty means the built-in LocalKvs.
+     */
     final Map<String, String> cameras;
+
     final String region;
     final URI endpoint;
     final double fps;
@@ -47,8 +59,18 @@ final class DemoOptions {
     final Path outDir;
     final boolean help;
 
-    private DemoOptions(Map<String, String> cameras, String region, URI endpoint, double fps, boolean keyFramesOnly,
-            int width, int height, long replaySeconds, long maxFrames, Path outDir, boolean help) {
+    private DemoOptions(
+            Map<String, String> cameras,
+            String region,
+            URI endpoint,
+            double fps,
+            boolean keyFramesOnly,
+            int width,
+            int height,
+            long replaySeconds,
+            long maxFrames,
+            Path outDir,
+            boolean help) {
         this.cameras = Collections.unmodifiableMap(cameras);
         this.region = region;
         this.endpoint = endpoint;
@@ -93,8 +115,18 @@ final class DemoOptions {
             switch (flag) {
                 case "--help":
                 case "-h":
-                    return new DemoOptions(cameras, region, endpoint, fps, keyFramesOnly, width, height,
-                            replaySeconds, maxFrames, outDir, true);
+                    return new DemoOptions(
+                            cameras,
+                            region,
+                            endpoint,
+                            fps,
+                            keyFramesOnly,
+                            width,
+                            height,
+                            replaySeconds,
+                            maxFrames,
+                            outDir,
+                            true);
                 case "--keyframes-only":
                     if (inlineValue != null) {
                         throw new UsageException("--keyframes-only takes no value.");
@@ -110,7 +142,8 @@ final class DemoOptions {
             } else if (i + 1 < args.length) {
                 value = args[++i];
             } else if (isFlag(flag)) {
-                throw new UsageException(flag + " needs a value; run-demo.sh --help shows the options.");
+                throw new UsageException(
+                        flag + " needs a value; run-demo.sh --help shows the options.");
             } else {
                 throw unknown(flag);
             }
@@ -121,14 +154,24 @@ final class DemoOptions {
                 case "--camera":
                     int sep = value.indexOf('=');
                     if (sep <= 0 || sep == value.length() - 1) {
-                        throw new UsageException("--camera must look like cam-1=my-stream (camera id = stream name or ARN),"
-                                + " but was '" + value + "'.");
+                        throw new UsageException(
+                                "--camera must look like cam-1=my-stream (camera id = stream name"
+                                        + " or ARN), but was '"
+                                        + value
+                                        + "'.");
                     }
-                    addCamera(cameras, value.substring(0, sep).trim(), value.substring(sep + 1).trim(), flag);
+                    addCamera(
+                            cameras,
+                            value.substring(0, sep).trim(),
+                            value.substring(sep + 1).trim(),
+                            flag);
                     break;
                 case "--region":
                     if (!value.matches("[a-z]{2}(-[a-z]+)+-\\d{1,2}")) {
-                        throw new UsageException("--region must be an AWS region such as us-east-1, but was '" + value + "'.");
+                        throw new UsageException(
+                                "--region must be an AWS region such as us-east-1, but was '"
+                                        + value
+                                        + "'.");
                     }
                     region = value;
                     break;
@@ -141,7 +184,10 @@ final class DemoOptions {
                 case "--size":
                     String[] wh = value.toLowerCase(java.util.Locale.ROOT).split("x");
                     if (wh.length != 2) {
-                        throw new UsageException("--size must look like 640x360 (width x height), but was '" + value + "'.");
+                        throw new UsageException(
+                                "--size must look like 640x360 (width x height), but was '"
+                                        + value
+                                        + "'.");
                     }
                     width = (int) parseLong("--size width", wh[0], 16, 16384);
                     height = (int) parseLong("--size height", wh[1], 16, 16384);
@@ -163,14 +209,27 @@ final class DemoOptions {
             }
         }
         if (fps > 0 && keyFramesOnly) {
-            throw new UsageException("--fps and --keyframes-only exclude each other; use one of them.");
+            throw new UsageException(
+                    "--fps and --keyframes-only exclude each other; use one of them.");
         }
         if (cameras.isEmpty() && (region != null || endpoint != null)) {
-            throw new UsageException((region != null ? "--region" : "--endpoint")
-                    + " needs the streams to read: add --stream-name NAME or --camera ID=STREAM.");
+            throw new UsageException(
+                    (region != null ? "--region" : "--endpoint")
+                            + " needs the streams to read: add --stream-name NAME or --camera"
+                            + " ID=STREAM.");
         }
-        return new DemoOptions(cameras, region, endpoint, fps, keyFramesOnly, width, height, replaySeconds,
-                maxFrames, outDir, false);
+        return new DemoOptions(
+                cameras,
+                region,
+                endpoint,
+                fps,
+                keyFramesOnly,
+                width,
+                height,
+                replaySeconds,
+                maxFrames,
+                outDir,
+                false);
     }
 
     private static boolean isFlag(String flag) {
@@ -191,16 +250,21 @@ final class DemoOptions {
     }
 
     private static UsageException unknown(String flag) {
-        return new UsageException("Unknown option '" + flag + "'; run-demo.sh --help shows the options.");
+        return new UsageException(
+                "Unknown option '" + flag + "'; run-demo.sh --help shows the options.");
     }
 
-    private static void addCamera(Map<String, String> cameras, String id, String stream, String flag) {
+    private static void addCamera(
+            Map<String, String> cameras, String id, String stream, String flag) {
         if (id.isEmpty() || stream.isEmpty()) {
             throw new UsageException(flag + " needs a stream name, but was empty.");
         }
         if (cameras.containsKey(id)) {
-            throw new UsageException("Camera '" + id + "' is given twice; give each stream once or name the cameras"
-                    + " with --camera ID=STREAM.");
+            throw new UsageException(
+                    "Camera '"
+                            + id
+                            + "' is given twice; give each stream once or name the cameras"
+                            + " with --camera ID=STREAM.");
         }
         cameras.put(id, stream);
     }
@@ -212,9 +276,14 @@ final class DemoOptions {
         } catch (IllegalArgumentException e) {
             uri = null;
         }
-        if (uri == null || uri.getHost() == null
-                || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
-            throw new UsageException("--endpoint must be a URL such as http://127.0.0.1:4566, but was '" + value + "'.");
+        if (uri == null
+                || uri.getHost() == null
+                || !("http".equalsIgnoreCase(uri.getScheme())
+                        || "https".equalsIgnoreCase(uri.getScheme()))) {
+            throw new UsageException(
+                    "--endpoint must be a URL such as http://127.0.0.1:4566, but was '"
+                            + value
+                            + "'.");
         }
         return uri;
     }
@@ -227,7 +296,13 @@ final class DemoOptions {
             parsed = Double.NaN;
         }
         if (!(parsed > 0 && parsed <= max)) {
-            throw new UsageException(flag + " must be a number above 0 and at most " + fmt(max) + ", but was '" + value + "'.");
+            throw new UsageException(
+                    flag
+                            + " must be a number above 0 and at most "
+                            + fmt(max)
+                            + ", but was '"
+                            + value
+                            + "'.");
         }
         return parsed;
     }
@@ -240,8 +315,15 @@ final class DemoOptions {
             throw new UsageException(flag + " must be a whole number, but was '" + value + "'.");
         }
         if (parsed < min || parsed > max) {
-            throw new UsageException(flag + " must be " + (max == Long.MAX_VALUE / 2 ? "at least " + min
-                    : "from " + min + " to " + max) + ", but was " + parsed + ".");
+            throw new UsageException(
+                    flag
+                            + " must be "
+                            + (max == Long.MAX_VALUE / 2
+                                    ? "at least " + min
+                                    : "from " + min + " to " + max)
+                            + ", but was "
+                            + parsed
+                            + ".");
         }
         return parsed;
     }

@@ -10,10 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * What the console shows of one demo run, shared in this JVM between the Flink job (the
- * {@link ProgressSink} and the {@link DemoMetricsReporter}, which run in the local MiniCluster
- * inside the same process) and the demo's console thread. Runs are looked up by id, so the
- * serializable sink and the reporter's configuration carry only a string.
+ * What the console shows of one demo run, shared in this JVM between the Flink job (the {@link
+ * ProgressSink} and the {@link DemoMetricsReporter}, which run in the local MiniCluster inside the
+ * same process) and the demo's console thread. Runs are looked up by id, so the serializable sink
+ * and the reporter's configuration carry only a string.
  */
 final class DemoRun implements AutoCloseable {
 
@@ -25,7 +25,8 @@ final class DemoRun implements AutoCloseable {
 
     DemoRun(Map<String, String> camerasToStreams, long maxFrames) {
         this.maxFrames = maxFrames <= 0 ? Long.MAX_VALUE : maxFrames;
-        camerasToStreams.forEach((id, stream) -> cameras.put(id, new Camera(id, stream, this.maxFrames)));
+        camerasToStreams.forEach(
+                (id, stream) -> cameras.put(id, new Camera(id, stream, this.maxFrames)));
         RUNS.put(id, this);
     }
 
@@ -43,7 +44,8 @@ final class DemoRun implements AutoCloseable {
     }
 
     boolean allReachedMaxFrames() {
-        return maxFrames != Long.MAX_VALUE && cameras.values().stream().allMatch(c -> c.snapshot().frames >= maxFrames);
+        return maxFrames != Long.MAX_VALUE
+                && cameras.values().stream().allMatch(c -> c.snapshot().frames >= maxFrames);
     }
 
     @Override
@@ -51,7 +53,10 @@ final class DemoRun implements AutoCloseable {
         RUNS.remove(id);
     }
 
-    /** One camera's progress: frames from the sink, reconnects and connection state from the metrics. */
+    /**
+     * One camera's progress: frames from the sink, reconnects and connection state from the
+     * metrics.
+     */
     static final class Camera {
         final String id;
         final String stream;
@@ -98,7 +103,9 @@ final class DemoRun implements AutoCloseable {
             metrics.put(name, value);
         }
 
-        /** Keeps the last value of a metric Flink removed (the camera finished or the job ended). */
+        /**
+         * Keeps the last value of a metric Flink removed (the camera finished or the job ended).
+         */
         void freezeMetric(String name) {
             Supplier<Object> current = metrics.get(name);
             if (current != null) {
@@ -107,7 +114,10 @@ final class DemoRun implements AutoCloseable {
             }
         }
 
-        /** Whether the source's metrics of this camera reached the demo (through {@link DemoMetricsReporter}). */
+        /**
+         * Whether the source's metrics of this camera reached the demo (through {@link
+         * DemoMetricsReporter}).
+         */
         boolean hasMetrics() {
             return !metrics.isEmpty();
         }
@@ -119,8 +129,14 @@ final class DemoRun implements AutoCloseable {
         }
 
         synchronized Snapshot snapshot() {
-            return new Snapshot(frames, firstArrivalNanos, lastArrivalNanos, firstTimestampMillis, lastTimestampMillis,
-                    lastLagMillis, latest);
+            return new Snapshot(
+                    frames,
+                    firstArrivalNanos,
+                    lastArrivalNanos,
+                    firstTimestampMillis,
+                    lastTimestampMillis,
+                    lastLagMillis,
+                    latest);
         }
     }
 
@@ -134,8 +150,14 @@ final class DemoRun implements AutoCloseable {
         final long lastLagMillis;
         final VideoFrame latest;
 
-        Snapshot(long frames, long firstArrivalNanos, long lastArrivalNanos, long firstTimestampMillis,
-                long lastTimestampMillis, long lastLagMillis, VideoFrame latest) {
+        Snapshot(
+                long frames,
+                long firstArrivalNanos,
+                long lastArrivalNanos,
+                long firstTimestampMillis,
+                long lastTimestampMillis,
+                long lastLagMillis,
+                VideoFrame latest) {
             this.frames = frames;
             this.firstArrivalNanos = firstArrivalNanos;
             this.lastArrivalNanos = lastArrivalNanos;
@@ -147,8 +169,8 @@ final class DemoRun implements AutoCloseable {
 
         /**
          * Frames per second from the camera's first frame to its last, by the frames' timestamps:
-         * the rate the job received video at, start-up excluded. (Wall-clock arrival would mislead on
-         * short live runs: HLS delivers a whole fragment, two seconds of frames, at once.)
+         * the rate the job received video at, start-up excluded. (Wall-clock arrival would mislead
+         * on short live runs: HLS delivers a whole fragment, two seconds of frames, at once.)
          */
         double fps() {
             long span = lastTimestampMillis - firstTimestampMillis;
@@ -164,7 +186,9 @@ final class DemoRun implements AutoCloseable {
             return frames < 2 || arrival <= 0 ? 0 : (frames - 1) * 1e9 / arrival;
         }
 
-        /** Seconds of video per wall-clock second between the first and the last frame's arrival. */
+        /**
+         * Seconds of video per wall-clock second between the first and the last frame's arrival.
+         */
         double speed() {
             long arrival = lastArrivalNanos - firstArrivalNanos;
             long video = lastTimestampMillis - firstTimestampMillis;

@@ -48,8 +48,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The demo behind {@code examples/run-demo.sh}: reads cameras with {@link KvsHlsSource} in a Flink
  * job on a local MiniCluster in this process and shows per-camera progress, JPEG snapshots, a
  * contact sheet and a summary. With no arguments it starts LocalKvs with three synthetic cameras;
- * {@code --stream-name}/{@code --camera} read real Kinesis Video Streams instead. Run with
- * {@code --help} for the options.
+ * {@code --stream-name}/{@code --camera} read real Kinesis Video Streams instead. Run with {@code
+ * --help} for the options.
  *
  * <p>{@link #run(String...)} returns the exit code (0 done, 1 failed, 2 bad command line), so tests
  * can call it; {@link #main} adds the Ctrl-C handling and exits with it.
@@ -69,6 +69,7 @@ public final class KvsDemo {
     private final boolean ansi;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
+
     /** Cameras whose source metrics reached the console in the last run; for tests. */
     final List<String> camerasWithMetrics = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -81,8 +82,10 @@ public final class KvsDemo {
     public static void main(String[] args) {
         String term = System.getenv("TERM");
         boolean ansi = System.console() != null && !"dumb".equals(term);
-        // FFmpeg and openh264 talk on stderr at INFO and WARNING; the demo's console is for its own lines.
-        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+        // FFmpeg and openh264 talk on stderr at INFO and WARNING; the demo's console is for its own
+        // lines.
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(
+                org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
         KvsDemo demo = new KvsDemo(System.out, System.err, ansi);
         Thread hook = new Thread(demo::stopAndAwait, "kvs-demo-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -99,13 +102,14 @@ public final class KvsDemo {
 
     /**
      * The local MiniCluster closes asynchronously after its job ends. Exiting while its Pekko actor
-     * system still runs lets Pekko's JVM shutdown hook race Flink's clean-up hooks and print a stack
-     * trace, so wait (briefly) until its threads are gone.
+     * system still runs lets Pekko's JVM shutdown hook race Flink's clean-up hooks and print a
+     * stack trace, so wait (briefly) until its threads are gone.
      */
     private static void awaitMiniClusterShutdown() {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline
-                && Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().contains("pekko"))) {
+                && Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.isAlive() && t.getName().contains("pekko"))) {
             sleep(50);
         }
     }
@@ -120,7 +124,9 @@ public final class KvsDemo {
         }
     }
 
-    /** Runs the demo; returns 0 when it ran to its end, 1 when it failed, 2 for a bad command line. */
+    /**
+     * Runs the demo; returns 0 when it ran to its end, 1 when it failed, 2 for a bad command line.
+     */
     public int run(String... args) {
         try {
             return runChecked(args);
@@ -147,8 +153,12 @@ public final class KvsDemo {
         try {
             Files.createDirectories(options.outDir);
         } catch (IOException e) {
-            throw new DemoFailure("Cannot create the output directory " + options.outDir + " (" + e.getMessage()
-                    + "): pass a writable directory with --out.");
+            throw new DemoFailure(
+                    "Cannot create the output directory "
+                            + options.outDir
+                            + " ("
+                            + e.getMessage()
+                            + "): pass a writable directory with --out.");
         }
         long nowMillis = System.currentTimeMillis();
         LocalKvs kvs = null;
@@ -178,7 +188,11 @@ public final class KvsDemo {
         final DemoErrors errors;
         final String description;
 
-        Setup(KvsHlsSourceBuilder<VideoFrame> builder, Map<String, String> cameras, DemoErrors errors, String description) {
+        Setup(
+                KvsHlsSourceBuilder<VideoFrame> builder,
+                Map<String, String> cameras,
+                DemoErrors errors,
+                String description) {
             this.builder = builder;
             this.cameras = cameras;
             this.errors = errors;
@@ -187,23 +201,31 @@ public final class KvsDemo {
     }
 
     private LocalKvs startLocalKvs(DemoOptions options, long nowMillis) {
-        out.printf("Starting LocalKvs with %d synthetic cameras (%dx%d, %d fps)...%n",
+        out.printf(
+                "Starting LocalKvs with %d synthetic cameras (%dx%d, %d fps)...%n",
                 SYNTHETIC_CAMERAS, SYNTHETIC_WIDTH, SYNTHETIC_HEIGHT, SYNTHETIC_FPS);
         out.flush();
-        FragmentedMedia media = SyntheticCamera.encode(SYNTHETIC_WIDTH, SYNTHETIC_HEIGHT, SYNTHETIC_FPS);
+        FragmentedMedia media =
+                SyntheticCamera.encode(SYNTHETIC_WIDTH, SYNTHETIC_HEIGHT, SYNTHETIC_FPS);
         LocalKvs kvs = LocalKvs.builder().build().start();
         try {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < SYNTHETIC_CAMERAS; i++) {
                 String name = "cam-" + (i + 1);
                 names.add(name);
-                // Each camera starts the loop at another fragment, so the three show different pictures.
+                // Each camera starts the loop at another fragment, so the three show different
+                // pictures.
                 FragmentedMedia camera = new RotatedMedia(media, i);
                 var stream = kvs.createStream(name);
                 if (options.bounded()) {
-                    // Something to replay: the last --replay-seconds (and a bit) of this camera, recorded at once.
+                    // Something to replay: the last --replay-seconds (and a bit) of this camera,
+                    // recorded at once.
                     long fragmentMillis = camera.durationMillis(0);
-                    int count = (int) Math.min(10_000, options.replaySeconds * 1000 / fragmentMillis + 1);
+                    int count =
+                            (int)
+                                    Math.min(
+                                            10_000,
+                                            options.replaySeconds * 1000 / fragmentMillis + 1);
                     stream.appendArchived(camera, nowMillis - count * fragmentMillis, count);
                 }
                 stream.startLive(camera);
@@ -218,7 +240,10 @@ public final class KvsDemo {
         }
     }
 
-    /** A live read starts at the newest fragment: wait for each camera's first one (2 s) rather than idle-polling. */
+    /**
+     * A live read starts at the newest fragment: wait for each camera's first one (2 s) rather than
+     * idle-polling.
+     */
     private static void awaitFirstFragments(LocalKvs kvs, List<String> names) {
         long deadline = System.nanoTime() + 15_000_000_000L;
         while (System.nanoTime() < deadline) {
@@ -227,31 +252,40 @@ public final class KvsDemo {
             }
             sleep(100);
         }
-        throw new DemoFailure("LocalKvs produced no video within 15 s: the machine may be overloaded; try again.");
+        throw new DemoFailure(
+                "LocalKvs produced no video within 15 s: the machine may be overloaded; try"
+                        + " again.");
     }
 
     private Setup builtInSetup(LocalKvs kvs) {
         Map<String, String> cameras = new LinkedHashMap<>();
-        KvsHlsSourceBuilder<VideoFrame> builder = KvsHlsSource.builder()
-                .setEndpoint(kvs.endpoint())
-                .setStaticCredentials(PLACEHOLDER_KEY, PLACEHOLDER_SECRET)
-                .applyPreset(KvsSourcePreset.TESTING)
-                .setOption(KvsSourceOptions.IDLE_POLL_INTERVAL, Duration.ofSeconds(1));
+        KvsHlsSourceBuilder<VideoFrame> builder =
+                KvsHlsSource.builder()
+                        .setEndpoint(kvs.endpoint())
+                        .setStaticCredentials(PLACEHOLDER_KEY, PLACEHOLDER_SECRET)
+                        .applyPreset(KvsSourcePreset.TESTING)
+                        .setOption(KvsSourceOptions.IDLE_POLL_INTERVAL, Duration.ofSeconds(1));
         for (String name : kvs.streamNames()) {
             cameras.put(name, name);
             builder.addCamera(name, name);
         }
-        return new Setup(builder, cameras, new DemoErrors("us-east-1", kvs.endpoint().toString()),
+        return new Setup(
+                builder,
+                cameras,
+                new DemoErrors("us-east-1", kvs.endpoint().toString()),
                 "LocalKvs at " + kvs.endpoint() + " with " + cameras.size() + " synthetic cameras");
     }
 
     private Setup externalSetup(DemoOptions options) {
         String region = options.region != null ? options.region : defaultRegion();
-        DemoErrors errors = new DemoErrors(region, options.endpoint == null ? null : options.endpoint.toString());
-        KvsHlsSourceBuilder<VideoFrame> builder = KvsHlsSource.builder()
-                .setRegion(region)
-                // Quick reconnects and an early give-up suit an interactive demo.
-                .applyPreset(KvsSourcePreset.TESTING);
+        DemoErrors errors =
+                new DemoErrors(
+                        region, options.endpoint == null ? null : options.endpoint.toString());
+        KvsHlsSourceBuilder<VideoFrame> builder =
+                KvsHlsSource.builder()
+                        .setRegion(region)
+                        // Quick reconnects and an early give-up suit an interactive demo.
+                        .applyPreset(KvsSourcePreset.TESTING);
         try {
             options.cameras.forEach(builder::addCamera);
         } catch (IllegalArgumentException e) {
@@ -262,9 +296,19 @@ public final class KvsDemo {
             builder.setEndpoint(options.endpoint);
         }
         preflight(options, region, credentials, errors);
-        String where = options.endpoint != null ? options.endpoint.toString() : "Kinesis Video Streams in " + region;
-        return new Setup(builder, options.cameras, errors, where + ", " + options.cameras.size() + " camera"
-                + (options.cameras.size() == 1 ? "" : "s"));
+        String where =
+                options.endpoint != null
+                        ? options.endpoint.toString()
+                        : "Kinesis Video Streams in " + region;
+        return new Setup(
+                builder,
+                options.cameras,
+                errors,
+                where
+                        + ", "
+                        + options.cameras.size()
+                        + " camera"
+                        + (options.cameras.size() == 1 ? "" : "s"));
     }
 
     private static String defaultRegion() {
@@ -275,8 +319,12 @@ public final class KvsDemo {
         }
     }
 
-    /** The default chain; against --endpoint without any credentials, placeholders (LocalKvs takes any). */
-    private AwsCredentialsProvider credentials(DemoOptions options, DemoErrors errors, KvsHlsSourceBuilder<VideoFrame> builder) {
+    /**
+     * The default chain; against --endpoint without any credentials, placeholders (LocalKvs takes
+     * any).
+     */
+    private AwsCredentialsProvider credentials(
+            DemoOptions options, DemoErrors errors, KvsHlsSourceBuilder<VideoFrame> builder) {
         DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
         try {
             chain.resolveCredentials();
@@ -285,32 +333,48 @@ public final class KvsDemo {
             if (options.endpoint == null) {
                 throw new DemoFailure(errors.noCredentials());
             }
-            out.println("No AWS credentials found; using placeholder credentials for " + options.endpoint + ".");
+            out.println(
+                    "No AWS credentials found; using placeholder credentials for "
+                            + options.endpoint
+                            + ".");
             builder.setStaticCredentials(PLACEHOLDER_KEY, PLACEHOLDER_SECRET);
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(PLACEHOLDER_KEY, PLACEHOLDER_SECRET));
+            return StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(PLACEHOLDER_KEY, PLACEHOLDER_SECRET));
         }
     }
 
-    /** One GetDataEndpoint per stream before Flink starts: unknown streams, denied access and no network fail in a second. */
-    private static void preflight(DemoOptions options, String region, AwsCredentialsProvider credentials, DemoErrors errors) {
-        KinesisVideoClientBuilder client = KinesisVideoClient.builder()
-                .region(Region.of(region))
-                .credentialsProvider(credentials)
-                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(20)).apiCallAttemptTimeout(Duration.ofSeconds(5)));
+    /**
+     * One GetDataEndpoint per stream before Flink starts: unknown streams, denied access and no
+     * network fail in a second.
+     */
+    private static void preflight(
+            DemoOptions options,
+            String region,
+            AwsCredentialsProvider credentials,
+            DemoErrors errors) {
+        KinesisVideoClientBuilder client =
+                KinesisVideoClient.builder()
+                        .region(Region.of(region))
+                        .credentialsProvider(credentials)
+                        .overrideConfiguration(
+                                o ->
+                                        o.apiCallTimeout(Duration.ofSeconds(20))
+                                                .apiCallAttemptTimeout(Duration.ofSeconds(5)));
         if (options.endpoint != null) {
             client.endpointOverride(options.endpoint);
         }
         try (KinesisVideoClient kvs = client.build()) {
             for (String stream : options.cameras.values()) {
                 try {
-                    kvs.getDataEndpoint(b -> {
-                        if (stream.startsWith("arn:")) {
-                            b.streamARN(stream);
-                        } else {
-                            b.streamName(stream);
-                        }
-                        b.apiName(APIName.GET_HLS_STREAMING_SESSION_URL);
-                    });
+                    kvs.getDataEndpoint(
+                            b -> {
+                                if (stream.startsWith("arn:")) {
+                                    b.streamARN(stream);
+                                } else {
+                                    b.streamName(stream);
+                                }
+                                b.apiName(APIName.GET_HLS_STREAMING_SESSION_URL);
+                            });
                 } catch (SdkException e) {
                     throw new DemoFailure(errors.preflightFailed(stream, e));
                 }
@@ -318,7 +382,8 @@ public final class KvsDemo {
         }
     }
 
-    private static void applyReadingOptions(KvsHlsSourceBuilder<VideoFrame> builder, DemoOptions options, long nowMillis) {
+    private static void applyReadingOptions(
+            KvsHlsSourceBuilder<VideoFrame> builder, DemoOptions options, long nowMillis) {
         if (options.fps > 0) {
             builder.sampleFps(options.fps);
         }
@@ -329,7 +394,9 @@ public final class KvsDemo {
             builder.setOutputSize(options.width, options.height);
         }
         if (options.bounded()) {
-            builder.setStartingPosition(StartingPosition.fromTimestamp(nowMillis - options.replaySeconds * 1000))
+            builder.setStartingPosition(
+                            StartingPosition.fromTimestamp(
+                                    nowMillis - options.replaySeconds * 1000))
                     .setStoppingTimestamp(Instant.ofEpochMilli(nowMillis));
         }
     }
@@ -345,14 +412,26 @@ public final class KvsDemo {
         }
         try (DemoRun run = new DemoRun(setup.cameras, options.maxFrames)) {
             Configuration conf = new Configuration();
-            conf.set(ConfigOptions.key("metrics.reporter.demo.factory.class").stringType().noDefaultValue(),
+            conf.set(
+                    ConfigOptions.key("metrics.reporter.demo.factory.class")
+                            .stringType()
+                            .noDefaultValue(),
                     DemoMetricsReporter.Factory.class.getName());
-            conf.set(ConfigOptions.key("metrics.reporter.demo." + DemoMetricsReporter.RUN_PROPERTY).stringType()
-                    .noDefaultValue(), run.id);
+            conf.set(
+                    ConfigOptions.key("metrics.reporter.demo." + DemoMetricsReporter.RUN_PROPERTY)
+                            .stringType()
+                            .noDefaultValue(),
+                    run.id);
             // A failure should end the demo with its reason, not restart the job over and over.
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            int parallelism = Math.max(1, Math.min(setup.cameras.size(), Runtime.getRuntime().availableProcessors()));
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            int parallelism =
+                    Math.max(
+                            1,
+                            Math.min(
+                                    setup.cameras.size(),
+                                    Runtime.getRuntime().availableProcessors()));
             env.setParallelism(parallelism);
             // The sink only looks at frames: no need to copy each between the chained operators.
             env.getConfig().enableObjectReuse();
@@ -364,15 +443,33 @@ public final class KvsDemo {
             try {
                 snapshots.clearEarlierRuns();
             } catch (IOException e) {
-                throw new DemoFailure("Cannot clear old snapshots in " + snapshots.dir() + " (" + e.getMessage()
-                        + "): pass a writable directory with --out.");
+                throw new DemoFailure(
+                        "Cannot clear old snapshots in "
+                                + snapshots.dir()
+                                + " ("
+                                + e.getMessage()
+                                + "): pass a writable directory with --out.");
             }
-            out.println("Reading " + setup.description + (options.bounded()
-                    ? ", the last " + options.replaySeconds + " s as a bounded replay" : ", live") + ".");
-            out.println("Flink job on a local MiniCluster (parallelism " + parallelism + "); snapshots every "
-                    + Snapshots.INTERVAL_NANOS / 1_000_000_000L + " s in " + display(snapshots.dir())
-                    + (options.maxFrames > 0 ? "; stops after " + options.maxFrames + " frames per camera" : "")
-                    + "; Ctrl-C stops.");
+            out.println(
+                    "Reading "
+                            + setup.description
+                            + (options.bounded()
+                                    ? ", the last "
+                                            + options.replaySeconds
+                                            + " s as a bounded replay"
+                                    : ", live")
+                            + ".");
+            out.println(
+                    "Flink job on a local MiniCluster (parallelism "
+                            + parallelism
+                            + "); snapshots every "
+                            + Snapshots.INTERVAL_NANOS / 1_000_000_000L
+                            + " s in "
+                            + display(snapshots.dir())
+                            + (options.maxFrames > 0
+                                    ? "; stops after " + options.maxFrames + " frames per camera"
+                                    : "")
+                            + "; Ctrl-C stops.");
             out.flush();
 
             JobClient job;
@@ -386,8 +483,12 @@ public final class KvsDemo {
         }
     }
 
-    /** Draws progress and saves snapshots until the job ends, every camera has --max-frames, or Ctrl-C; then stops the job. */
-    private String watch(JobClient job, DemoRun run, DemoOptions options, Setup setup, Snapshots snapshots) {
+    /**
+     * Draws progress and saves snapshots until the job ends, every camera has --max-frames, or
+     * Ctrl-C; then stops the job.
+     */
+    private String watch(
+            JobClient job, DemoRun run, DemoOptions options, Setup setup, Snapshots snapshots) {
         CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
         long start = System.nanoTime();
         ProgressView view = new ProgressView(out, ansi, run, start);
@@ -399,15 +500,22 @@ public final class KvsDemo {
                 if (stopRequested.get()) {
                     ending = "Stopped (Ctrl-C).";
                 } else if (run.allReachedMaxFrames()) {
-                    ending = "Stopped after " + options.maxFrames + " frames per camera (--max-frames).";
+                    ending =
+                            "Stopped after "
+                                    + options.maxFrames
+                                    + " frames per camera (--max-frames).";
                 } else if (result.isDone()) {
                     Throwable failure = failureOf(result);
                     if (failure != null) {
                         view.finish(run, nowNanos, System.currentTimeMillis());
                         throw new DemoFailure(setup.errors.jobFailed(failure));
                     }
-                    ending = options.bounded() ? "The replay of the last " + options.replaySeconds + " s is complete."
-                            : "The job finished.";
+                    ending =
+                            options.bounded()
+                                    ? "The replay of the last "
+                                            + options.replaySeconds
+                                            + " s is complete."
+                                    : "The job finished.";
                 }
                 saveSnapshots(snapshots, run, nowNanos, false);
                 view.tick(run, nowNanos, System.currentTimeMillis());
@@ -427,30 +535,46 @@ public final class KvsDemo {
     }
 
     private int finish(DemoRun run, DemoOptions options, Snapshots snapshots, String ending) {
-        run.cameras().stream().filter(DemoRun.Camera::hasMetrics).forEach(c -> camerasWithMetrics.add(c.id));
+        run.cameras().stream()
+                .filter(DemoRun.Camera::hasMetrics)
+                .forEach(c -> camerasWithMetrics.add(c.id));
         saveSnapshots(snapshots, run, System.nanoTime(), true);
         Path sheet = options.outDir.resolve("contact-sheet.png");
         List<String> ids = new ArrayList<>();
         List<VideoFrame> latest = new ArrayList<>();
-        run.cameras().forEach(c -> {
-            ids.add(c.id);
-            latest.add(c.snapshot().latest);
-        });
+        run.cameras()
+                .forEach(
+                        c -> {
+                            ids.add(c.id);
+                            latest.add(c.snapshot().latest);
+                        });
         try {
             Pictures.writePng(Pictures.contactSheet(ids, latest), sheet);
         } catch (IOException e) {
-            throw new DemoFailure("Cannot write " + sheet + " (" + e.getMessage() + "): pass a writable directory with --out.");
+            throw new DemoFailure(
+                    "Cannot write "
+                            + sheet
+                            + " ("
+                            + e.getMessage()
+                            + "): pass a writable directory with --out.");
         }
         out.println();
         out.println(ending);
         Summary.table(run, options.bounded()).forEach(out::println);
-        out.println("fps: frames per second of video from each camera's first frame to its last"
-                + (options.bounded() ? "; speed: seconds of video read per second." : "."));
-        out.println("Snapshots: " + display(snapshots.dir()) + " (" + snapshots.written() + " written)   Contact sheet: "
-                + display(sheet));
+        out.println(
+                "fps: frames per second of video from each camera's first frame to its last"
+                        + (options.bounded() ? "; speed: seconds of video read per second." : "."));
+        out.println(
+                "Snapshots: "
+                        + display(snapshots.dir())
+                        + " ("
+                        + snapshots.written()
+                        + " written)   Contact sheet: "
+                        + display(sheet));
         if (Pictures.fontMissing) {
-            out.println("(This Java has no fonts, so the pictures carry no labels; install fontconfig and a font such as"
-                    + " fonts-dejavu-core.)");
+            out.println(
+                    "(This Java has no fonts, so the pictures carry no labels; install fontconfig"
+                            + " and a font such as fonts-dejavu-core.)");
         }
         String log = System.getProperty("kvs.demo.log");
         if (log != null) {
@@ -458,8 +582,13 @@ public final class KvsDemo {
         }
         for (DemoRun.Camera camera : run.cameras()) {
             if (camera.snapshot().frames == 0) {
-                out.println("Camera " + camera.id + " received no frames: check that stream " + camera.stream
-                        + " has a producer" + (options.bounded() ? " and video in the replayed time." : "."));
+                out.println(
+                        "Camera "
+                                + camera.id
+                                + " received no frames: check that stream "
+                                + camera.stream
+                                + " has a producer"
+                                + (options.bounded() ? " and video in the replayed time." : "."));
             }
         }
         out.println(Summary.json(run));
@@ -467,12 +596,17 @@ public final class KvsDemo {
         return 0;
     }
 
-    private static void saveSnapshots(Snapshots snapshots, DemoRun run, long nowNanos, boolean force) {
+    private static void saveSnapshots(
+            Snapshots snapshots, DemoRun run, long nowNanos, boolean force) {
         try {
             snapshots.save(run, nowNanos, force);
         } catch (IOException e) {
-            throw new DemoFailure("Cannot write snapshots to " + snapshots.dir() + " (" + e.getMessage()
-                    + "): pass a writable directory with --out.");
+            throw new DemoFailure(
+                    "Cannot write snapshots to "
+                            + snapshots.dir()
+                            + " ("
+                            + e.getMessage()
+                            + "): pass a writable directory with --out.");
         }
     }
 

@@ -22,8 +22,12 @@ import java.util.List;
 /** JPEG snapshots and the contact sheet, with {@code javax.imageio} and Java2D only. */
 final class Pictures {
 
-    /** Size of one camera's tile on the contact sheet; frames are scaled to fit, keeping their aspect. */
+    /**
+     * Size of one camera's tile on the contact sheet; frames are scaled to fit, keeping their
+     * aspect.
+     */
     static final int TILE_WIDTH = 640;
+
     static final int TILE_HEIGHT = 360;
 
     static final DateTimeFormatter LABEL_TIME =
@@ -33,17 +37,25 @@ final class Pictures {
 
     private Pictures() {}
 
-    /** The frame's BGR24 pixels as an image, without conversion: TYPE_3BYTE_BGR stores exactly that. */
+    /**
+     * The frame's BGR24 pixels as an image, without conversion: TYPE_3BYTE_BGR stores exactly that.
+     */
     static BufferedImage toImage(VideoFrame frame) {
-        BufferedImage image = new BufferedImage(frame.getWidth(), frame.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage image =
+                new BufferedImage(
+                        frame.getWidth(), frame.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        System.arraycopy(frame.getData(), 0, target, 0, Math.min(target.length, frame.getData().length));
+        System.arraycopy(
+                frame.getData(), 0, target, 0, Math.min(target.length, frame.getData().length));
         return image;
     }
 
     /** A file name for a snapshot of this camera at this frame time, safe for any camera id. */
     static String snapshotName(String cameraId, long timestampMillis) {
-        return safeName(cameraId) + "-" + FILE_TIME.format(Instant.ofEpochMilli(timestampMillis)) + ".jpg";
+        return safeName(cameraId)
+                + "-"
+                + FILE_TIME.format(Instant.ofEpochMilli(timestampMillis))
+                + ".jpg";
     }
 
     static String safeName(String cameraId) {
@@ -59,7 +71,10 @@ final class Pictures {
         Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Columns of the contact sheet for this many cameras: one row up to three, then a square-ish grid. */
+    /**
+     * Columns of the contact sheet for this many cameras: one row up to three, then a square-ish
+     * grid.
+     */
     static int columns(int cameras) {
         return cameras <= 3 ? Math.max(1, cameras) : (int) Math.ceil(Math.sqrt(cameras));
     }
@@ -69,17 +84,24 @@ final class Pictures {
         return Math.max(1, (cameras + columns - 1) / columns);
     }
 
-    /** One tile per camera, in order: the latest frame (or a grey tile) with the camera id and frame time. */
+    /**
+     * One tile per camera, in order: the latest frame (or a grey tile) with the camera id and frame
+     * time.
+     */
     static BufferedImage contactSheet(List<String> cameraIds, List<VideoFrame> latest) {
         int columns = columns(cameraIds.size());
         int rows = rows(cameraIds.size());
-        BufferedImage sheet = new BufferedImage(columns * TILE_WIDTH, rows * TILE_HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage sheet =
+                new BufferedImage(
+                        columns * TILE_WIDTH, rows * TILE_HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = sheet.createGraphics();
         try {
             g.setColor(new Color(24, 24, 24));
             g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(
+                    RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(
+                    RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             for (int i = 0; i < cameraIds.size(); i++) {
                 int x = (i % columns) * TILE_WIDTH;
                 int y = (i / columns) * TILE_HEIGHT;
@@ -91,7 +113,11 @@ final class Pictures {
                     label = cameraIds.get(i) + "   no frames";
                 } else {
                     drawFitted(g, toImage(frame), x, y);
-                    label = cameraIds.get(i) + "   " + LABEL_TIME.format(Instant.ofEpochMilli(frame.getTimestampMillis()));
+                    label =
+                            cameraIds.get(i)
+                                    + "   "
+                                    + LABEL_TIME.format(
+                                            Instant.ofEpochMilli(frame.getTimestampMillis()));
                 }
                 drawLabel(g, label, x, y);
             }
@@ -119,7 +145,10 @@ final class Pictures {
     }
 
     private static void drawFitted(Graphics2D g, BufferedImage image, int x, int y) {
-        double scale = Math.min((double) TILE_WIDTH / image.getWidth(), (double) TILE_HEIGHT / image.getHeight());
+        double scale =
+                Math.min(
+                        (double) TILE_WIDTH / image.getWidth(),
+                        (double) TILE_HEIGHT / image.getHeight());
         int w = Math.max(1, (int) Math.round(image.getWidth() * scale));
         int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
         g.drawImage(image, x + (TILE_WIDTH - w) / 2, y + (TILE_HEIGHT - h) / 2, w, h, null);

@@ -8,8 +8,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * Hands every frame to the {@link DemoRun} of this JVM: counts it and keeps it as the camera's
- * latest. Works because the demo's job runs in a local MiniCluster inside the demo's own process;
- * a job on a real cluster would write frames somewhere instead (see the examples).
+ * latest. Works because the demo's job runs in a local MiniCluster inside the demo's own process; a
+ * job on a real cluster would write frames somewhere instead (see the examples).
  */
 final class ProgressSink extends WriterSink<VideoFrame> {
     private static final long serialVersionUID = 1L;
@@ -24,7 +24,8 @@ final class ProgressSink extends WriterSink<VideoFrame> {
     public SinkWriter<VideoFrame> createWriter(WriterInitContext context) {
         DemoRun run = DemoRun.get(runId);
         if (run == null) {
-            throw new IllegalStateException("ProgressSink only works inside the demo's process (no run " + runId + ")");
+            throw new IllegalStateException(
+                    "ProgressSink only works inside the demo's process (no run " + runId + ")");
         }
         return new SinkWriter<>() {
             @Override

@@ -1,7 +1,7 @@
 package io.kvsinfer.connector.kvs.examples.demo;
 
-import io.kvsinfer.connector.kvs.source.metrics.KvsSourceMetrics;
 import io.kvsinfer.connector.kvs.source.metrics.ConnectionState;
+import io.kvsinfer.connector.kvs.source.metrics.KvsSourceMetrics;
 
 import java.io.PrintStream;
 import java.util.ArrayDeque;
@@ -41,7 +41,8 @@ final class ProgressView {
 
     /**
      * Called every tick: redraws on a terminal; otherwise prints the lines every few seconds, and a
-     * camera's connection state whenever it changes (a reconnect should not hide between two reports).
+     * camera's connection state whenever it changes (a reconnect should not hide between two
+     * reports).
      */
     void tick(DemoRun run, long nowNanos, long nowMillis) {
         List<String> lines = lines(run, nowNanos, nowMillis);
@@ -66,7 +67,9 @@ final class ProgressView {
         out.flush();
     }
 
-    /** Draws the final state on a terminal, so the last numbers stay on screen above the summary. */
+    /**
+     * Draws the final state on a terminal, so the last numbers stay on screen above the summary.
+     */
     void finish(DemoRun run, long nowNanos, long nowMillis) {
         if (ansi) {
             redraw(lines(run, nowNanos, nowMillis));
@@ -91,11 +94,25 @@ final class ProgressView {
         for (DemoRun.Camera camera : run.cameras()) {
             DemoRun.Snapshot s = camera.snapshot();
             double fps = recentFps(camera.id, s, nowNanos);
-            String lag = s.frames == 0 ? "    -  " : String.format(Locale.ROOT, "%5.1f s", (nowMillis - s.lastTimestampMillis) / 1000.0);
+            String lag =
+                    s.frames == 0
+                            ? "    -  "
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%5.1f s",
+                                    (nowMillis - s.lastTimestampMillis) / 1000.0);
             long reconnects = camera.metricLong(KvsSourceMetrics.RECONNECTS, 0);
             String state = stateOf(camera, s, run.maxFrames);
-            lines.add(String.format(Locale.ROOT, "%-" + idWidth + "s  frames %7d  fps %5.1f  lag %s  reconnects %3d  %s",
-                    camera.id, s.frames, fps, lag, reconnects, state));
+            lines.add(
+                    String.format(
+                            Locale.ROOT,
+                            "%-" + idWidth + "s  frames %7d  fps %5.1f  lag %s  reconnects %3d  %s",
+                            camera.id,
+                            s.frames,
+                            fps,
+                            lag,
+                            reconnects,
+                            state));
         }
         return lines;
     }
@@ -114,9 +131,10 @@ final class ProgressView {
     }
 
     /**
-     * Frames per second arrived over the last ten seconds. HLS hands over a fragment (two seconds of
-     * frames) at a time, so until a camera has ten seconds of history the rate of its video (by frame
-     * timestamps) stands in for the arrival rate, which would be meaningless over one or two bursts.
+     * Frames per second arrived over the last ten seconds. HLS hands over a fragment (two seconds
+     * of frames) at a time, so until a camera has ten seconds of history the rate of its video (by
+     * frame timestamps) stands in for the arrival rate, which would be meaningless over one or two
+     * bursts.
      */
     private double recentFps(String cameraId, DemoRun.Snapshot s, long nowNanos) {
         Deque<long[]> samples = history.computeIfAbsent(cameraId, k -> new ArrayDeque<>());

@@ -3,8 +3,8 @@ package io.kvsinfer.connector.kvs.examples.demo;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 
 /**
- * The same loop starting at another fragment, so that the demo's synthetic cameras, which share
- * one encoding, show different pictures at any moment.
+ * The same loop starting at another fragment, so that the demo's synthetic cameras, which share one
+ * encoding, show different pictures at any moment.
  */
 final class RotatedMedia implements FragmentedMedia {
 

@@ -10,7 +10,9 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Saves a JPEG of each camera's latest frame every few seconds, keeping the newest few per camera. */
+/**
+ * Saves a JPEG of each camera's latest frame every few seconds, keeping the newest few per camera.
+ */
 final class Snapshots {
 
     static final long INTERVAL_NANOS = 5_000_000_000L;
@@ -32,7 +34,10 @@ final class Snapshots {
         this.dir = dir;
     }
 
-    /** Deletes the snapshots an earlier run left (files named as {@link Pictures#snapshotName} makes them). */
+    /**
+     * Deletes the snapshots an earlier run left (files named as {@link Pictures#snapshotName} makes
+     * them).
+     */
     void clearEarlierRuns() throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
@@ -54,7 +59,10 @@ final class Snapshots {
         return written;
     }
 
-    /** Saves the cameras whose last snapshot is old enough (or all with a new frame, if {@code force}). */
+    /**
+     * Saves the cameras whose last snapshot is old enough (or all with a new frame, if {@code
+     * force}).
+     */
     void save(DemoRun run, long nowNanos, boolean force) throws IOException {
         for (DemoRun.Camera camera : run.cameras()) {
             VideoFrame frame = camera.snapshot().latest;
@@ -62,7 +70,10 @@ final class Snapshots {
                 continue;
             }
             Saved s = saved.computeIfAbsent(camera.id, k -> new Saved());
-            boolean due = s.timestampMillis == Long.MIN_VALUE || nowNanos - s.atNanos >= INTERVAL_NANOS || force;
+            boolean due =
+                    s.timestampMillis == Long.MIN_VALUE
+                            || nowNanos - s.atNanos >= INTERVAL_NANOS
+                            || force;
             if (!due || frame.getTimestampMillis() == s.timestampMillis) {
                 continue;
             }

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The end of a run: a table for people and, as the very last line, one line of JSON for scripts. */
+/**
+ * The end of a run: a table for people and, as the very last line, one line of JSON for scripts.
+ */
 final class Summary {
 
     private static final DateTimeFormatter TIME =
@@ -18,41 +20,95 @@ final class Summary {
     private Summary() {}
 
     /**
-     * One row per camera and a total. {@code withSpeed} adds how many seconds of video were read per
-     * second (meaningful for replays, which read as fast as they can).
+     * One row per camera and a total. {@code withSpeed} adds how many seconds of video were read
+     * per second (meaningful for replays, which read as fast as they can).
      */
     static List<String> table(DemoRun run, boolean withSpeed) {
-        int idWidth = Math.max("camera".length(), run.cameras().stream().mapToInt(c -> c.id.length()).max().orElse(0));
-        int streamWidth = Math.max("stream".length(), run.cameras().stream().mapToInt(c -> c.stream.length()).max().orElse(0));
-        String row = "%-" + idWidth + "s  %-" + streamWidth + "s  %8s  %6s  %7s  %10s  %-12s  %-12s"
-                + (withSpeed ? "  %7s" : "%s");
+        int idWidth =
+                Math.max(
+                        "camera".length(),
+                        run.cameras().stream().mapToInt(c -> c.id.length()).max().orElse(0));
+        int streamWidth =
+                Math.max(
+                        "stream".length(),
+                        run.cameras().stream().mapToInt(c -> c.stream.length()).max().orElse(0));
+        String row =
+                "%-"
+                        + idWidth
+                        + "s  %-"
+                        + streamWidth
+                        + "s  %8s  %6s  %7s  %10s  %-12s  %-12s"
+                        + (withSpeed ? "  %7s" : "%s");
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, row, "camera", "stream", "frames", "fps", "lag", "reconnects",
-                "first (UTC)", "last (UTC)", withSpeed ? "speed" : "").stripTrailing());
+        lines.add(
+                String.format(
+                                Locale.ROOT,
+                                row,
+                                "camera",
+                                "stream",
+                                "frames",
+                                "fps",
+                                "lag",
+                                "reconnects",
+                                "first (UTC)",
+                                "last (UTC)",
+                                withSpeed ? "speed" : "")
+                        .stripTrailing());
         long frames = 0;
         double fps = 0;
         for (DemoRun.Camera camera : run.cameras()) {
             DemoRun.Snapshot s = camera.snapshot();
             frames += s.frames;
             fps += s.fps();
-            lines.add(String.format(Locale.ROOT, row, camera.id, camera.stream, s.frames,
-                    String.format(Locale.ROOT, "%.1f", s.fps()),
-                    s.frames == 0 ? "-" : String.format(Locale.ROOT, "%.1f s", s.lastLagMillis / 1000.0),
-                    camera.metricLong(KvsSourceMetrics.RECONNECTS, 0),
-                    s.frames == 0 ? "-" : TIME.format(Instant.ofEpochMilli(s.firstTimestampMillis)),
-                    s.frames == 0 ? "-" : TIME.format(Instant.ofEpochMilli(s.lastTimestampMillis)),
-                    withSpeed ? String.format(Locale.ROOT, "%.1fx", s.speed()) : "").stripTrailing());
+            lines.add(
+                    String.format(
+                                    Locale.ROOT,
+                                    row,
+                                    camera.id,
+                                    camera.stream,
+                                    s.frames,
+                                    String.format(Locale.ROOT, "%.1f", s.fps()),
+                                    s.frames == 0
+                                            ? "-"
+                                            : String.format(
+                                                    Locale.ROOT,
+                                                    "%.1f s",
+                                                    s.lastLagMillis / 1000.0),
+                                    camera.metricLong(KvsSourceMetrics.RECONNECTS, 0),
+                                    s.frames == 0
+                                            ? "-"
+                                            : TIME.format(
+                                                    Instant.ofEpochMilli(s.firstTimestampMillis)),
+                                    s.frames == 0
+                                            ? "-"
+                                            : TIME.format(
+                                                    Instant.ofEpochMilli(s.lastTimestampMillis)),
+                                    withSpeed ? String.format(Locale.ROOT, "%.1fx", s.speed()) : "")
+                            .stripTrailing());
         }
-        lines.add(String.format(Locale.ROOT, row, "total", "", frames, String.format(Locale.ROOT, "%.1f", fps), "", "", "", "", "")
-                .stripTrailing());
+        lines.add(
+                String.format(
+                                Locale.ROOT,
+                                row,
+                                "total",
+                                "",
+                                frames,
+                                String.format(Locale.ROOT, "%.1f", fps),
+                                "",
+                                "",
+                                "",
+                                "",
+                                "")
+                        .stripTrailing());
         return lines;
     }
 
     /**
-     * {@code {"cameras":[{"camera_id":"cam-1","frames":N,"fps":F,"read_fps":R}, ...],"frames_total":N,
-     * "fps_total":F,"read_fps_total":R}}: {@code fps} is the video's own rate (by frame timestamps),
-     * {@code read_fps} the frames read per second of wall time (from the first frame's arrival to the
-     * last's); the total reads every camera's frames over the span from the first arrival to the last.
+     * {@code {"cameras":[{"camera_id":"cam-1","frames":N,"fps":F,"read_fps":R},
+     * ...],"frames_total":N, "fps_total":F,"read_fps_total":R}}: {@code fps} is the video's own
+     * rate (by frame timestamps), {@code read_fps} the frames read per second of wall time (from
+     * the first frame's arrival to the last's); the total reads every camera's frames over the span
+     * from the first arrival to the last.
      */
     static String json(DemoRun run) {
         StringBuilder sb = new StringBuilder("{\"cameras\":[");
@@ -74,15 +130,28 @@ final class Summary {
                 sb.append(',');
             }
             first = false;
-            sb.append("{\"camera_id\":").append(quote(camera.id))
-                    .append(",\"frames\":").append(s.frames)
-                    .append(",\"fps\":").append(number(fps))
-                    .append(",\"read_fps\":").append(number(round(s.readFps()))).append('}');
+            sb.append("{\"camera_id\":")
+                    .append(quote(camera.id))
+                    .append(",\"frames\":")
+                    .append(s.frames)
+                    .append(",\"fps\":")
+                    .append(number(fps))
+                    .append(",\"read_fps\":")
+                    .append(number(round(s.readFps())))
+                    .append('}');
         }
-        double readTotal = frames < 2 || lastArrival <= firstArrival ? 0 : (frames - 1) * 1e9 / (lastArrival - firstArrival);
-        return sb.append("],\"frames_total\":").append(frames)
-                .append(",\"fps_total\":").append(number(round(total)))
-                .append(",\"read_fps_total\":").append(number(round(readTotal))).append('}').toString();
+        double readTotal =
+                frames < 2 || lastArrival <= firstArrival
+                        ? 0
+                        : (frames - 1) * 1e9 / (lastArrival - firstArrival);
+        return sb.append("],\"frames_total\":")
+                .append(frames)
+                .append(",\"fps_total\":")
+                .append(number(round(total)))
+                .append(",\"read_fps_total\":")
+                .append(number(round(readTotal)))
+                .append('}')
+                .toString();
     }
 
     private static double round(double d) {

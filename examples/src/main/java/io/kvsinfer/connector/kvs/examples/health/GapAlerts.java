@@ -7,10 +7,10 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The seed's health-check pattern, the Flink way: the source already reports reconnects, errors
- * and connection state as metrics (alert on them in Prometheus); this keyed function adds what
- * only the frames show, a gap in a camera's video, as an alert record. Keyed by camera id; input
- * is each frame's event time in ms.
+ * The seed's health-check pattern, the Flink way: the source already reports reconnects, errors and
+ * connection state as metrics (alert on them in Prometheus); this keyed function adds what only the
+ * frames show, a gap in a camera's video, as an alert record. Keyed by camera id; input is each
+ * frame's event time in ms.
  */
 public final class GapAlerts extends KeyedProcessFunction<String, Long, String> {
     private static final long serialVersionUID = 1L;
@@ -25,15 +25,22 @@ public final class GapAlerts extends KeyedProcessFunction<String, Long, String> 
 
     @Override
     public void open(OpenContext context) {
-        lastTimestamp = getRuntimeContext().getState(new ValueStateDescriptor<>("last-frame", Long.class));
+        lastTimestamp =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("last-frame", Long.class));
     }
 
     @Override
-    public void processElement(Long timestampMillis, Context ctx, Collector<String> alerts) throws Exception {
+    public void processElement(Long timestampMillis, Context ctx, Collector<String> alerts)
+            throws Exception {
         Long last = lastTimestamp.value();
         if (last != null && timestampMillis - last > maxGapMillis) {
-            alerts.collect("camera " + ctx.getCurrentKey() + ": no video for " + (timestampMillis - last)
-                    + " ms before " + java.time.Instant.ofEpochMilli(timestampMillis));
+            alerts.collect(
+                    "camera "
+                            + ctx.getCurrentKey()
+                            + ": no video for "
+                            + (timestampMillis - last)
+                            + " ms before "
+                            + java.time.Instant.ofEpochMilli(timestampMillis));
         }
         lastTimestamp.update(timestampMillis);
     }

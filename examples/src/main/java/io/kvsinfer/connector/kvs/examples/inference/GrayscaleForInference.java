@@ -12,9 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Resized grayscale tensors for inference, one frame per second per camera: the source samples
- * and scales, the mapper converts, and a map stands in for the model. Without arguments it reads
- * 6 s of a synthetic camera from an in-process LocalKvs.
+ * Resized grayscale tensors for inference, one frame per second per camera: the source samples and
+ * scales, the mapper converts, and a map stands in for the model. Without arguments it reads 6 s of
+ * a synthetic camera from an in-process LocalKvs.
  */
 public final class GrayscaleForInference {
 
@@ -23,21 +23,35 @@ public final class GrayscaleForInference {
     public static void main(String[] args) throws Exception {
         try (LocalKvs kvs = LocalKvs.builder().build().start()) {
             long start = (System.currentTimeMillis() - 600_000) / 1000 * 1000;
-            kvs.createStream("lobby").appendArchived(SyntheticCamera.encode(320, 240, 10), start, 3);
-            KvsHlsSource<GrayscaleTensor> source = KvsHlsSource.builder()
-                    .setEndpoint(kvs.endpoint())
-                    .setStaticCredentials("AKIDEXAMPLE", "local-secret")
-                    .addStream("lobby")
-                    .setStartingPosition(StartingPosition.earliest())
-                    .setStoppingTimestamp(Instant.ofEpochMilli(start + 6_000 - 1))
-                    .sampleFps(1)
-                    .setOutputSize(224, 224)
-                    .setFrameMapper(new GrayscaleTensorMapper(), GrayscaleTensor.class)
-                    .build();
+            kvs.createStream("lobby")
+                    .appendArchived(SyntheticCamera.encode(320, 240, 10), start, 3);
+            KvsHlsSource<GrayscaleTensor> source =
+                    KvsHlsSource.builder()
+                            .setEndpoint(kvs.endpoint())
+                            .setStaticCredentials("AKIDEXAMPLE", "local-secret")
+                            .addStream("lobby")
+                            .setStartingPosition(StartingPosition.earliest())
+                            .setStoppingTimestamp(Instant.ofEpochMilli(start + 6_000 - 1))
+                            .sampleFps(1)
+                            .setOutputSize(224, 224)
+                            .setFrameMapper(new GrayscaleTensorMapper(), GrayscaleTensor.class)
+                            .build();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.fromSource(source, CameraWatermarks.<GrayscaleTensor>forCameras(Duration.ZERO), "tensors")
-                    .map(t -> t.cameraId + " " + Instant.ofEpochMilli(t.timestampMillis) + " " + t.width + "x"
-                            + t.height + " mean brightness " + mean(t.values))
+            env.fromSource(
+                            source,
+                            CameraWatermarks.<GrayscaleTensor>forCameras(Duration.ZERO),
+                            "tensors")
+                    .map(
+                            t ->
+                                    t.cameraId
+                                            + " "
+                                            + Instant.ofEpochMilli(t.timestampMillis)
+                                            + " "
+                                            + t.width
+                                            + "x"
+                                            + t.height
+                                            + " mean brightness "
+                                            + mean(t.values))
                     .print();
             env.execute("grayscale tensors");
         }

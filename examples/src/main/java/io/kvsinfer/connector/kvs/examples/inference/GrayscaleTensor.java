@@ -10,7 +10,8 @@ public class GrayscaleTensor {
 
     public GrayscaleTensor() {}
 
-    public GrayscaleTensor(String cameraId, long timestampMillis, int width, int height, float[] values) {
+    public GrayscaleTensor(
+            String cameraId, long timestampMillis, int width, int height, float[] values) {
         this.cameraId = cameraId;
         this.timestampMillis = timestampMillis;
         this.width = width;

@@ -6,17 +6,21 @@ import io.kvsinfer.connector.kvs.source.FrameMapper;
 import java.nio.ByteBuffer;
 
 /**
- * A frame mapper for inference: turns each frame into a grayscale tensor of floats in [0, 1]
- * (ITU-R BT.601 luma), row-major, read straight from the decoder's buffer, so the full BGR frame
- * is never copied. Let the source scale first ({@code setOutputSize(224, 224)}): FFmpeg scales
- * faster than Java, and the tensor then has the model's input size.
+ * A frame mapper for inference: turns each frame into a grayscale tensor of floats in [0, 1] (ITU-R
+ * BT.601 luma), row-major, read straight from the decoder's buffer, so the full BGR frame is never
+ * copied. Let the source scale first ({@code setOutputSize(224, 224)}): FFmpeg scales faster than
+ * Java, and the tensor then has the model's input size.
  */
 public final class GrayscaleTensorMapper implements FrameMapper<GrayscaleTensor> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public GrayscaleTensor map(CameraFrame frame) {
-        return new GrayscaleTensor(frame.cameraId(), frame.timestampMillis(), frame.width(), frame.height(),
+        return new GrayscaleTensor(
+                frame.cameraId(),
+                frame.timestampMillis(),
+                frame.width(),
+                frame.height(),
                 toGray(frame.pixels(), frame.width(), frame.height(), frame.stride()));
     }
 

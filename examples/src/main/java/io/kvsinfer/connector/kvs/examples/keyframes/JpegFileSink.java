@@ -33,7 +33,10 @@ public final class JpegFileSink extends WriterSink<VideoFrame> {
             @Override
             public void write(VideoFrame frame, Context context) throws IOException {
                 Path dir = Files.createDirectories(root.resolve(frame.getCameraId()));
-                ImageIO.write(toImage(frame), "jpg", dir.resolve(frame.getTimestampMillis() + ".jpg").toFile());
+                ImageIO.write(
+                        toImage(frame),
+                        "jpg",
+                        dir.resolve(frame.getTimestampMillis() + ".jpg").toFile());
             }
 
             @Override
@@ -44,13 +47,24 @@ public final class JpegFileSink extends WriterSink<VideoFrame> {
         };
     }
 
-    /** The frame's packed BGR24 bytes as an image, without conversion (TYPE_3BYTE_BGR is BGR too). */
+    /**
+     * The frame's packed BGR24 bytes as an image, without conversion (TYPE_3BYTE_BGR is BGR too).
+     */
     static BufferedImage toImage(VideoFrame frame) {
-        BufferedImage image = new BufferedImage(frame.getWidth(), frame.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage image =
+                new BufferedImage(
+                        frame.getWidth(), frame.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         if (target.length != frame.getData().length) {
-            throw new UncheckedIOException(new IOException("Frame of camera " + frame.getCameraId() + " has "
-                    + frame.getData().length + " bytes, expected " + target.length + " for BGR24"));
+            throw new UncheckedIOException(
+                    new IOException(
+                            "Frame of camera "
+                                    + frame.getCameraId()
+                                    + " has "
+                                    + frame.getData().length
+                                    + " bytes, expected "
+                                    + target.length
+                                    + " for BGR24"));
         }
         System.arraycopy(frame.getData(), 0, target, 0, target.length);
         return image;

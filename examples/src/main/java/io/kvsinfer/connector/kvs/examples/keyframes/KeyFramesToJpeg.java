@@ -25,7 +25,10 @@ public final class KeyFramesToJpeg {
     private KeyFramesToJpeg() {}
 
     /** The pipeline: key frames only, each written as a JPEG under {@code directory}. */
-    public static void build(StreamExecutionEnvironment env, KvsHlsSourceBuilder<VideoFrame> builder, Path directory) {
+    public static void build(
+            StreamExecutionEnvironment env,
+            KvsHlsSourceBuilder<VideoFrame> builder,
+            Path directory) {
         KvsHlsSource<VideoFrame> source = builder.sampleKeyFramesOnly().build();
         env.fromSource(source, CameraWatermarks.<VideoFrame>forCameras(Duration.ZERO), "key frames")
                 .sinkTo(new JpegFileSink(directory));
@@ -39,12 +42,16 @@ public final class KeyFramesToJpeg {
             kvs.createStream("lobby").appendArchived(media, start, 4);
             kvs.createStream("dock").appendArchived(media, start, 4);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            build(env, KvsHlsSource.builder()
-                    .setEndpoint(kvs.endpoint())
-                    .setStaticCredentials("AKIDEXAMPLE", "local-secret")
-                    .addStream("lobby").addStream("dock")
-                    .setStartingPosition(StartingPosition.earliest())
-                    .setStoppingTimestamp(Instant.ofEpochMilli(start + 8_000 - 1)), out);
+            build(
+                    env,
+                    KvsHlsSource.builder()
+                            .setEndpoint(kvs.endpoint())
+                            .setStaticCredentials("AKIDEXAMPLE", "local-secret")
+                            .addStream("lobby")
+                            .addStream("dock")
+                            .setStartingPosition(StartingPosition.earliest())
+                            .setStoppingTimestamp(Instant.ofEpochMilli(start + 8_000 - 1)),
+                    out);
             env.execute("key frames to JPEG");
             System.out.println("Key frames written under " + out.toAbsolutePath());
         }

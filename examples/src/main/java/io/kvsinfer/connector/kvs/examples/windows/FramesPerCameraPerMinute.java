@@ -23,17 +23,21 @@ import java.util.List;
 
 /**
  * Event-time windows: frames per camera per minute. Each frame's producer timestamp is its event
- * time; {@link CameraWatermarks} keeps cameras without producer idle so they never hold the
- * windows back. Run without arguments, it backfills 2.5 minutes of two synthetic cameras from an
- * in-process LocalKvs and prints one line per camera and minute.
+ * time; {@link CameraWatermarks} keeps cameras without producer idle so they never hold the windows
+ * back. Run without arguments, it backfills 2.5 minutes of two synthetic cameras from an in-process
+ * LocalKvs and prints one line per camera and minute.
  */
 public final class FramesPerCameraPerMinute {
 
     private FramesPerCameraPerMinute() {}
 
-    /** The pipeline: frames (as ticks) keyed by camera, counted in one-minute event-time windows. */
-    public static DataStream<CameraMinute> countPerMinute(StreamExecutionEnvironment env, KvsHlsSource<FrameTick> source) {
-        return env.fromSource(source, CameraWatermarks.<FrameTick>forCameras(Duration.ZERO), "cameras")
+    /**
+     * The pipeline: frames (as ticks) keyed by camera, counted in one-minute event-time windows.
+     */
+    public static DataStream<CameraMinute> countPerMinute(
+            StreamExecutionEnvironment env, KvsHlsSource<FrameTick> source) {
+        return env.fromSource(
+                        source, CameraWatermarks.<FrameTick>forCameras(Duration.ZERO), "cameras")
                 .keyBy(tick -> tick.cameraId)
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
                 .aggregate(new CountFrames(), new StampWindow());
@@ -41,7 +45,9 @@ public final class FramesPerCameraPerMinute {
 
     /** A source that keeps only camera id and timestamp of each frame. */
     public static KvsHlsSource<FrameTick> ticks(KvsHlsSourceBuilder<VideoFrame> builder) {
-        return builder.setFrameMapper(frame -> new FrameTick(frame.cameraId(), frame.timestampMillis()), FrameTick.class)
+        return builder.setFrameMapper(
+                        frame -> new FrameTick(frame.cameraId(), frame.timestampMillis()),
+                        FrameTick.class)
                 .build();
     }
 
@@ -53,12 +59,14 @@ public final class FramesPerCameraPerMinute {
                 kvs.createStream(camera).appendArchived(media, start, 75);
             }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            KvsHlsSourceBuilder<VideoFrame> builder = KvsHlsSource.builder()
-                    .setEndpoint(kvs.endpoint())
-                    .setStaticCredentials("AKIDEXAMPLE", "local-secret")
-                    .addStream("lobby").addStream("dock")
-                    .setStartingPosition(StartingPosition.earliest())
-                    .setStoppingTimestamp(Instant.ofEpochMilli(start + 150_000 - 1));
+            KvsHlsSourceBuilder<VideoFrame> builder =
+                    KvsHlsSource.builder()
+                            .setEndpoint(kvs.endpoint())
+                            .setStaticCredentials("AKIDEXAMPLE", "local-secret")
+                            .addStream("lobby")
+                            .addStream("dock")
+                            .setStartingPosition(StartingPosition.earliest())
+                            .setStoppingTimestamp(Instant.ofEpochMilli(start + 150_000 - 1));
             countPerMinute(env, ticks(builder)).print();
             env.execute("frames per camera per minute");
         }
@@ -88,10 +96,17 @@ public final class FramesPerCameraPerMinute {
     }
 
     /** Adds the camera and the window's start to the count. */
-    static final class StampWindow extends ProcessWindowFunction<Long, CameraMinute, String, TimeWindow> {
+    static final class StampWindow
+            extends ProcessWindowFunction<Long, CameraMinute, String, TimeWindow> {
         @Override
-        public void process(String cameraId, Context context, Iterable<Long> counts, Collector<CameraMinute> out) {
-            out.collect(new CameraMinute(cameraId, context.window().getStart(), counts.iterator().next()));
+        public void process(
+                String cameraId,
+                Context context,
+                Iterable<Long> counts,
+                Collector<CameraMinute> out) {
+            out.collect(
+                    new CameraMinute(
+                            cameraId, context.window().getStart(), counts.iterator().next()));
         }
     }
 }
