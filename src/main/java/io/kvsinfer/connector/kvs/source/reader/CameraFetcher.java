@@ -16,7 +16,6 @@ import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
 import io.kvsinfer.connector.kvs.source.metrics.ConnectionState;
-import io.kvsinfer.connector.kvs.source.split.FragmentPosition;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 
 import org.apache.flink.annotation.Internal;
@@ -24,14 +23,14 @@ import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.annotation.Nullable;
+
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Reads one camera: opens HLS sessions as the {@link SessionPlanner} decides, follows the playlist,
@@ -78,15 +77,8 @@ final class CameraFetcher<T> implements AutoCloseable {
     /** The session the next playlist comes from; null when the next plan needs a new one. */
     private HlsSessionHandle session;
 
-    /** The session whose token the queued fragments' URLs carry. */
-    private HlsSessionHandle listingSession;
-
-    private final ArrayDeque<HlsSegment> queue = new ArrayDeque<>();
-    private final Set<String> queued = new HashSet<>();
-    private long verifiedUntilWhenDrained = Long.MIN_VALUE;
-
-    private String restoreFragmentNumber;
-    private int restoreSkipFrames;
+    private final FragmentQueue queue = new FragmentQueue();
+    private final ResumePoint resume;
 
     private volatile boolean finished;
     private boolean reconnecting;
@@ -127,10 +119,10 @@ final class CameraFetcher<T> implements AutoCloseable {
                         () -> ThreadLocalRandom.current().nextDouble());
         this.prefetcher = new FragmentPrefetcher(http, config.maxFragmentBytes());
 
-        FragmentPosition position = split.position().orElse(null);
+        this.resume = ResumePoint.of(split.position().orElse(null));
         long startFilter =
                 split.startingPosition().kind() == StartingPosition.Kind.TIMESTAMP
-                                && position == null
+                                && !resume.isRestored()
                         ? split.startingPosition().timestampMillis()
                         : -1;
         FrameSelector selector =
@@ -139,7 +131,7 @@ final class CameraFetcher<T> implements AutoCloseable {
                         config.samplingFps(),
                         startFilter,
                         split.stoppingTimestampMillis(),
-                        position == null ? -1 : position.lastEmittedTimestampMillis());
+                        resume.lastEmittedMillis());
         this.frames =
                 new FragmentFrames<>(
                         split.cameraId(),
@@ -151,13 +143,10 @@ final class CameraFetcher<T> implements AutoCloseable {
                         DecodeSlots.shared(config.decoderConcurrentCameras()),
                         metrics,
                         clock);
-        if (position != null) {
-            this.cursor = ReadCursor.restoredAt(position.fragmentTimestampMillis());
-            this.restoreFragmentNumber = position.fragmentNumber();
-            this.restoreSkipFrames = position.framesConsumed();
-        } else {
-            this.cursor = new ReadCursor();
-        }
+        this.cursor =
+                resume.isRestored()
+                        ? ReadCursor.restoredAt(resume.fragmentStartMillis())
+                        : new ReadCursor();
     }
 
     String cameraId() {
@@ -193,7 +182,7 @@ final class CameraFetcher<T> implements AutoCloseable {
                     // fragment,
                     // which can take a while, so that event time accounts for this camera at once.
                     startAnnounced = true;
-                    out.add(CameraRecord.nothingBefore(startOf(queue.peekFirst())));
+                    out.add(CameraRecord.nothingBefore(startOf(queue.peek())));
                     return out;
                 }
                 if (!queue.isEmpty()) {
@@ -243,6 +232,7 @@ final class CameraFetcher<T> implements AutoCloseable {
      * expires.
      */
     private void renewListingSessionIfExpiring() {
+        HlsSessionHandle listingSession = queue.listingSession();
         if (listingSession == null
                 || queue.isEmpty()
                 || !listingSession.expiresWithin(clock.instant(), config.urlRefreshMargin())) {
@@ -259,9 +249,9 @@ final class CameraFetcher<T> implements AutoCloseable {
     // ---- sessions and playlists --------------------------------------------------------------
 
     private void refill(List<CameraRecord<T>> out) {
-        if (verifiedUntilWhenDrained != Long.MIN_VALUE) {
-            cursor.verifiedUntil(verifiedUntilWhenDrained);
-            verifiedUntilWhenDrained = Long.MIN_VALUE;
+        long covered = queue.takeCoveredUntil();
+        if (covered != Long.MIN_VALUE) {
+            cursor.verifiedUntil(covered);
         }
         if (plan == null) {
             plan = firstPlan();
@@ -281,7 +271,7 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (session == null && !openSession(out)) {
             return;
         }
-        listingSession = session;
+        queue.listedBy(session);
         if (plan.isLive()) {
             followLivePlaylist(out);
         } else {
@@ -291,7 +281,7 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private SessionPlan firstPlan() {
         long now = clock.millis();
-        if (restoreFragmentNumber != null) {
+        if (resume.isRestored()) {
             return planner.restored(cursor.lastStartMillis() + 1, now);
         }
         long earliest =
@@ -422,7 +412,7 @@ final class CameraFetcher<T> implements AutoCloseable {
         } else {
             // Known to be covered only once the listed fragments are read; a failure before then
             // re-plans.
-            verifiedUntilWhenDrained = done.toMillis();
+            queue.coversUntilWhenDrained(done.toMillis());
             plan = planner.afterCatchUp(done, clock.millis());
         }
         // The queued fragments are read with this session's token; the next range needs a new
@@ -432,8 +422,8 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private void enqueueIfNew(HlsSegment segment) {
         long start = startOf(segment);
-        if (cursor.isNew(segment.fragmentNumber(), start) && queued.add(segment.fragmentNumber())) {
-            queue.addLast(segment);
+        if (cursor.isNew(segment.fragmentNumber(), start)) {
+            queue.add(segment);
         }
     }
 
@@ -454,28 +444,25 @@ final class CameraFetcher<T> implements AutoCloseable {
     // ---- fragments and frames ----------------------------------------------------------------
 
     private void startNextFragment() {
-        HlsSegment next = queue.peekFirst();
+        HlsSegment next = queue.peek();
         byte[] init =
                 next.initSegmentUri() == null
                         ? null
-                        : listingSession.initSegment(next.initSegmentUri());
+                        : queue.listingSession().initSegment(next.initSegmentUri());
         byte[] bytes = prefetcher.take(next);
-        queue.removeFirst();
-        queued.remove(next.fragmentNumber());
-        HlsSegment following = queue.peekFirst();
+        queue.take();
+        HlsSegment following = queue.peek();
         if (following != null) {
             prefetcher.start(following);
         }
         cursor.taken(next.fragmentNumber(), startOf(next), next.durationMillis());
         metrics.fragmentRead(bytes.length);
-        boolean restoring = next.fragmentNumber().equals(restoreFragmentNumber);
         frames.open(
                 next.fragmentNumber(),
                 startOf(next),
                 init,
                 bytes,
-                restoring ? restoreSkipFrames : 0);
-        restoreFragmentNumber = restoring ? null : restoreFragmentNumber;
+                resume.framesToSkipIn(next.fragmentNumber()));
         endIfPastStop();
     }
 
@@ -531,24 +518,18 @@ final class CameraFetcher<T> implements AutoCloseable {
                     ? new KvsConnectionException(((KvsConnectionException) e).reason(), message, e)
                     : new FrameSourceException(message, e);
         }
-        Duration delay = backoff.onFailure();
-        if (backoff.isExhausted()) {
-            metrics.state(ConnectionState.ERROR);
-            throw new FrameSourceException(
-                    "Camera "
-                            + cameraId()
-                            + " (stream "
-                            + split.stream()
-                            + ") failed "
-                            + backoff.consecutiveFailures()
-                            + " times in a row (max-consecutive-errors "
-                            + backoff.maxConsecutiveErrors()
-                            + "); last error: "
-                            + e.getMessage()
-                            + ". Check that the stream exists, has a producer, and that the"
-                            + " credentials may read it.",
-                    e);
-        }
+        Duration delay =
+                countFailure(
+                        () ->
+                                ") failed "
+                                        + backoff.consecutiveFailures()
+                                        + " times in a row (max-consecutive-errors "
+                                        + backoff.maxConsecutiveErrors()
+                                        + "); last error: "
+                                        + e.getMessage()
+                                        + ". Check that the stream exists, has a producer, and that"
+                                        + " the credentials may read it.",
+                        e);
         reconnecting = true;
         metrics.state(ConnectionState.RECONNECTING);
         LOG.warn(
@@ -559,7 +540,6 @@ final class CameraFetcher<T> implements AutoCloseable {
                 delay.toMillis(),
                 backoff.consecutiveFailures(),
                 backoff.maxConsecutiveErrors());
-        retryAtNanos = System.nanoTime() + delay.toNanos();
     }
 
     /**
@@ -567,24 +547,19 @@ final class CameraFetcher<T> implements AutoCloseable {
      * fetch.
      */
     private void onCorruptFragment() {
-        Duration delay = backoff.onFailure();
-        if (backoff.isExhausted()) {
-            metrics.state(ConnectionState.ERROR);
-            throw new FrameSourceException(
-                    "Camera "
-                            + cameraId()
-                            + " (stream "
-                            + split.stream()
-                            + "): "
-                            + backoff.consecutiveFailures()
-                            + " fragments in a row could not be decoded"
-                            + " (max-consecutive-errors "
-                            + backoff.maxConsecutiveErrors()
-                            + "); last: "
-                            + frames.lastCorruption()
-                            + ". The stream's video is damaged or not H.264/H.265 that FFmpeg"
-                            + " can decode.");
-        }
+        Duration delay =
+                countFailure(
+                        () ->
+                                "): "
+                                        + backoff.consecutiveFailures()
+                                        + " fragments in a row could not be decoded"
+                                        + " (max-consecutive-errors "
+                                        + backoff.maxConsecutiveErrors()
+                                        + "); last: "
+                                        + frames.lastCorruption()
+                                        + ". The stream's video is damaged or not H.264/H.265 that"
+                                        + " FFmpeg can decode.",
+                        null);
         LOG.warn(
                 "Camera {} (stream {}): corrupt fragment skipped; going on in {} ms (failure {} of"
                         + " {})",
@@ -593,7 +568,21 @@ final class CameraFetcher<T> implements AutoCloseable {
                 delay.toMillis(),
                 backoff.consecutiveFailures(),
                 backoff.maxConsecutiveErrors());
+    }
+
+    /**
+     * Counts a failure against {@code max-consecutive-errors}: sets the backoff before the next
+     * attempt and returns its delay, or fails the camera, saying {@code what} after its name.
+     */
+    private Duration countFailure(Supplier<String> what, @Nullable Throwable cause) {
+        Duration delay = backoff.onFailure();
+        if (backoff.isExhausted()) {
+            metrics.state(ConnectionState.ERROR);
+            throw new FrameSourceException(
+                    "Camera " + cameraId() + " (stream " + split.stream() + what.get(), cause);
+        }
         retryAtNanos = System.nanoTime() + delay.toNanos();
+        return delay;
     }
 
     private static boolean causedByInterrupt(Throwable e) {
@@ -613,11 +602,8 @@ final class CameraFetcher<T> implements AutoCloseable {
      */
     private void dropSession() {
         session = null;
-        listingSession = null;
         queue.clear();
-        queued.clear();
         prefetcher.cancel();
-        verifiedUntilWhenDrained = Long.MIN_VALUE;
         long now = clock.millis();
         if (cursor.isEmpty()) {
             plan = null;

@@ -326,7 +326,7 @@ class CameraFetcherFailuresTest {
         FragmentedMedia tiny = SyntheticCamera.encode(64, 48, 5);
         long start = (System.currentTimeMillis() - 600_000) / 1000 * 1000;
         var written = kvs().createStream("long-session").appendArchived(tiny, start, 40);
-        SkippableClock clock = new SkippableClock();
+        SkippingClock clock = new SkippingClock();
         KvsSourceConfig config = CameraFetchers.config(o -> {});
         metrics = CameraFetchers.metrics("long-session");
         fetcher =
@@ -436,30 +436,6 @@ class CameraFetcherFailuresTest {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The system clock, moved forward on demand. */
-    private static final class SkippableClock extends Clock {
-        private volatile Duration offset = Duration.ZERO;
-
-        void skip(Duration duration) {
-            offset = offset.plus(duration);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return java.time.Instant.now().plus(offset);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
-import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
-import io.kvsinfer.connector.kvs.hls.KvsSessionClient;
 import io.kvsinfer.connector.kvs.localkvs.Corruption;
 import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
 import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
@@ -34,14 +32,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,8 +53,7 @@ class CameraFetcherTest {
 
     private static LocalKvs kvs;
     private static FragmentedMedia camera;
-    private static KvsSessionClient sessions;
-    private static HlsHttpClient http;
+    private static CameraFetchers fetchers;
     private static int streams;
     private CameraMetrics metrics;
     private CameraFetcher<FrameKey> fetcher;
@@ -68,19 +62,12 @@ class CameraFetcherTest {
     static void start() {
         kvs = LOCAL_KVS.kvs();
         camera = SyntheticCamera.encode(320, 240, FPS);
-        sessions =
-                new KvsSessionClient(
-                        "us-east-1",
-                        StaticCredentialsProvider.create(
-                                AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
-                        Optional.of(kvs.endpoint()),
-                        Clock.systemUTC());
-        http = new HlsHttpClient(Duration.ofSeconds(2), Duration.ofSeconds(3));
+        fetchers = new CameraFetchers(kvs.endpoint());
     }
 
     @AfterAll
     static void stop() {
-        sessions.close();
+        fetchers.close();
     }
 
     @AfterEach
@@ -126,16 +113,8 @@ class CameraFetcherTest {
             FrameMapper<T> mapper) {
         KvsSourceConfig config = CameraFetchers.config(options);
         metrics = CameraFetchers.metrics(split.stream());
-        return new CameraFetcher<>(
-                split,
-                config,
-                sessions,
-                http,
-                CameraFetchers.decoder(config),
-                mapper,
-                metrics,
-                clock,
-                false);
+        return fetchers.create(
+                split, config, CameraFetchers.decoder(config), mapper, metrics, clock, false);
     }
 
     /**
@@ -289,30 +268,6 @@ class CameraFetcherTest {
         assertThat(metrics.urlRefreshesCount()).isEqualTo(1);
         assertThat(metrics.reconnectsCount()).isZero();
         assertThat(metrics.readErrorsCount()).isZero();
-    }
-
-    /** The system clock, moved forward on demand. */
-    private static final class SkippingClock extends Clock {
-        private volatile Duration offset = Duration.ZERO;
-
-        void skip(Duration duration) {
-            offset = offset.plus(duration);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return java.time.Instant.now().plus(offset);
-        }
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.source.split.FragmentPosition;
+
+import org.apache.flink.annotation.Internal;
+
+import javax.annotation.Nullable;
+
+/**
+ * Where a camera restored from a checkpoint resumes: the fragment it was reading, how many of that
+ * fragment's frames it had consumed, and the event time of the last frame it emitted. A new camera
+ * has none. The fragment's frames to skip are handed out once, when that fragment is read again.
+ */
+@Internal
+final class ResumePoint {
+
+    @Nullable private String fragmentNumber;
+    private final long fragmentStartMillis;
+    private final int framesConsumed;
+    private final long lastEmittedMillis;
+
+    private ResumePoint(@Nullable FragmentPosition position) {
+        this.fragmentNumber = position == null ? null : position.fragmentNumber();
+        this.fragmentStartMillis = position == null ? -1 : position.fragmentTimestampMillis();
+        this.framesConsumed = position == null ? 0 : position.framesConsumed();
+        this.lastEmittedMillis = position == null ? -1 : position.lastEmittedTimestampMillis();
+    }
+
+    static ResumePoint of(@Nullable FragmentPosition position) {
+        return new ResumePoint(position);
+    }
+
+    /** Whether the camera was restored (and has not yet passed the fragment it resumes in). */
+    boolean isRestored() {
+        return fragmentStartMillis >= 0;
+    }
+
+    /** Start time of the fragment the camera resumes in; only when restored. */
+    long fragmentStartMillis() {
+        return fragmentStartMillis;
+    }
+
+    /** Event time of the last frame emitted before the checkpoint, or -1. */
+    long lastEmittedMillis() {
+        return lastEmittedMillis;
+    }
+
+    /**
+     * Frames of {@code fragment} already emitted: those of the resumed fragment the first time,
+     * else 0.
+     */
+    int framesToSkipIn(String fragment) {
+        if (fragment.equals(fragmentNumber)) {
+            fragmentNumber = null;
+            return framesConsumed;
+        }
+        return 0;
+    }
+}
