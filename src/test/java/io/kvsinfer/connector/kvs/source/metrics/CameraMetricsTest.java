@@ -56,4 +56,16 @@ class CameraMetricsTest {
         assertThat(numBytesIn.getCount()).isEqualTo(served);
         metrics.forEach(CameraMetrics::close);
     }
+
+    @Test
+    void aCameraIsDisconnectedBeforeItConnectsAndAfterItCloses() {
+        CameraMetrics metrics =
+                new CameraMetrics(new UnregisteredMetricsGroup(), "cam", new SimpleCounter());
+        assertThat(metrics.state()).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(ConnectionState.DISCONNECTED.code()).as("the Python reader's 0").isZero();
+        metrics.state(ConnectionState.ERROR);
+        assertThat(metrics.state().code()).isEqualTo(4);
+        metrics.close();
+        assertThat(metrics.state()).isEqualTo(ConnectionState.DISCONNECTED);
+    }
 }
