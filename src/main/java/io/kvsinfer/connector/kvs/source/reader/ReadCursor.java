@@ -4,6 +4,7 @@ import org.apache.flink.annotation.Internal;
 
 import javax.annotation.Nullable;
 
+import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
@@ -11,13 +12,19 @@ import java.util.Set;
 /**
  * Which fragments a camera's fetcher has already taken, so that overlapping playlists (a renewed
  * session, a live window after a catch-up) never yield a fragment twice. Fragments are told apart
- * by their number; their start time orders them.
+ * by their number. KVS numbers fragments in ingestion order, so a fragment numbered after the last
+ * one taken is new even when its producer timestamp is earlier (a camera clock that jumped back, a
+ * repeated timestamp); start time orders fragments only when numbers cannot (a restored cursor).
  */
 @Internal
 final class ReadCursor {
     private static final int REMEMBERED = 256;
 
     @Nullable private String lastNumber;
+
+    /** Highest fragment number taken, when numbers are decimal (as KVS's are). */
+    @Nullable private BigInteger highestNumber;
+
     private long lastStartMillis = Long.MIN_VALUE;
     private long lastEndMillis = Long.MIN_VALUE;
 
@@ -40,14 +47,42 @@ final class ReadCursor {
     }
 
     /**
-     * Whether a fragment listed in a playlist is new: not taken and not older than the last one.
+     * Whether a fragment listed in a playlist is new: not taken, and either ingested after the last
+     * one taken (a higher number, whatever its timestamp) or not older than the last one.
      */
     boolean isNew(String fragmentNumber, long startMillis) {
-        return !recent.contains(fragmentNumber) && (isEmpty() || startMillis >= lastStartMillis);
+        if (recent.contains(fragmentNumber)) {
+            return false;
+        }
+        BigInteger number = parse(fragmentNumber);
+        if (number != null && highestNumber != null && number.compareTo(highestNumber) > 0) {
+            return true;
+        }
+        return isEmpty() || startMillis >= lastStartMillis;
+    }
+
+    @Nullable
+    private static BigInteger parse(String fragmentNumber) {
+        // KVS fragment numbers are decimal strings of about 47 digits; anything else is compared by
+        // time.
+        if (fragmentNumber.isEmpty() || fragmentNumber.length() > 64) {
+            return null;
+        }
+        for (int i = 0; i < fragmentNumber.length(); i++) {
+            char c = fragmentNumber.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+        }
+        return new BigInteger(fragmentNumber);
     }
 
     void taken(String fragmentNumber, long startMillis, long durationMillis) {
         lastNumber = fragmentNumber;
+        BigInteger number = parse(fragmentNumber);
+        if (number != null && (highestNumber == null || number.compareTo(highestNumber) > 0)) {
+            highestNumber = number;
+        }
         lastStartMillis = Math.max(lastStartMillis, startMillis);
         lastEndMillis = Math.max(lastEndMillis, startMillis + durationMillis);
         if (recent.add(fragmentNumber)) {

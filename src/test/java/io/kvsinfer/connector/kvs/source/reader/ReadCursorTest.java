@@ -33,4 +33,18 @@ class ReadCursorTest {
         assertThat(cursor.isNew("9999", 1000)).isFalse();
         assertThat(cursor.isNew("0", 1000)).isTrue();
     }
+
+    @Test
+    void fragmentIngestedLaterIsNewEvenWhenTheProducerClockJumpedBack() {
+        ReadCursor cursor = new ReadCursor();
+        cursor.taken("91343852333185057105875891022195998207386831087", 3_600_000, 2000);
+        // The camera clock jumped back an hour: a later fragment number with an earlier start.
+        assertThat(cursor.isNew("91343852333185057110827651179337519666762451998", 1000)).isTrue();
+        cursor.taken("91343852333185057110827651179337519666762451998", 1000, 2000);
+        // A repeated timestamp on a new fragment is new too; the same fragment again is not.
+        assertThat(cursor.isNew("91343852333185057115779411336478979126138072909", 1000)).isTrue();
+        assertThat(cursor.isNew("91343852333185057110827651179337519666762451998", 1000)).isFalse();
+        // A fragment ingested before the last one taken, with an older timestamp, is not new.
+        assertThat(cursor.isNew("91343852333185057100000000000000000000000000000", 500)).isFalse();
+    }
 }
