@@ -105,8 +105,8 @@ final class CameraFetcher<T> implements AutoCloseable {
     /** Where the fragment opened last ends (start + duration), to tell whether the next follows. */
     private long lastOpenedEndMillis = Long.MIN_VALUE;
 
-    /** Restored: the fragment listed right before the one resumed in, read first to prime. */
-    @Nullable private HlsSegment primer;
+    /** Restored: the fragments listed before the one resumed in, read first to prime. */
+    private final java.util.ArrayDeque<HlsSegment> primers = new java.util.ArrayDeque<>();
 
     CameraFetcher(
             KvsStreamSplit split,
@@ -452,8 +452,12 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private void enqueueIfNew(HlsSegment segment) {
         long start = startOf(segment);
-        if (resume.resumedFragmentPending() && start < resume.fragmentStartMillis()) {
-            primer = segment;
+        if (resume.resumedFragmentPending()
+                && start < resume.fragmentStartMillis()
+                && start >= resume.fragmentStartMillis() - PRIMER_LOOKBACK_MILLIS
+                && primers.stream()
+                        .noneMatch(p -> p.fragmentNumber().equals(segment.fragmentNumber()))) {
+            primers.addLast(segment);
         }
         if (cursor.isNew(segment.fragmentNumber(), start)) {
             queue.add(segment);
@@ -501,31 +505,39 @@ final class CameraFetcher<T> implements AutoCloseable {
     }
 
     /**
-     * Restored into a fragment whose leading frames (open GOP, cut mid-GOP) reference the fragment
-     * before it: decodes that one first, emitting nothing, so the stream goes on as it was read
-     * before the failure. True if it opened the primer.
+     * Restored into a fragment whose frames reference fragments before it (open-GOP leading frames,
+     * a stream cut mid-GOP): decodes those first, emitting nothing, so the stream goes on as it was
+     * read before the failure. True if it opened one.
      */
     private boolean primeBefore(HlsSegment next) {
-        HlsSegment previous = primer;
-        primer = null;
-        if (previous == null
-                || !resume.resumedFragmentPending()
-                || Math.abs(startOf(previous) + previous.durationMillis() - startOf(next))
-                        > CONTINUITY_TOLERANCE_MILLIS) {
+        if (primers.isEmpty()) {
             return false;
         }
-        byte[] init = initSegmentOf(previous);
-        byte[] bytes = prefetcher.take(previous);
-        prefetcher.start(next);
+        HlsSegment newest = primers.peekLast();
+        if (!resume.resumedFragmentPending()
+                || Math.abs(startOf(newest) + newest.durationMillis() - startOf(next))
+                        > CONTINUITY_TOLERANCE_MILLIS) {
+            // Nothing right before the resumed fragment: nothing it could reference.
+            primers.clear();
+            return false;
+        }
+        HlsSegment primer = primers.removeFirst();
+        byte[] init = initSegmentOf(primer);
+        byte[] bytes = prefetcher.take(primer);
+        prefetcher.start(primers.isEmpty() ? next : primers.peekFirst());
         LOG.info(
                 "Camera {}: reading fragment {} again, without emitting it, to decode fragment {}"
                         + " where the checkpoint left off",
                 cameraId(),
-                previous.fragmentNumber(),
+                primer.fragmentNumber(),
                 next.fragmentNumber());
-        lastOpenedEndMillis = startOf(previous) + previous.durationMillis();
         frames.open(
-                previous.fragmentNumber(), startOf(previous), init, bytes, false, Long.MAX_VALUE);
+                primer.fragmentNumber(),
+                startOf(primer),
+                init,
+                bytes,
+                followsLastOpened(primer),
+                Long.MAX_VALUE);
         return true;
     }
 
@@ -683,6 +695,8 @@ final class CameraFetcher<T> implements AutoCloseable {
     private void dropSession() {
         session = null;
         queue.clear();
+        // Their URLs carry the dropped session's token.
+        primers.clear();
         prefetcher.cancel();
         long now = clock.millis();
         if (cursor.isEmpty()) {
