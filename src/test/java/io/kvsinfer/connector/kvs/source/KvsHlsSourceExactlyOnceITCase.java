@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.source;
 
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
+import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.testing.CommittedFramesSink;
@@ -47,7 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A job that fails, or is killed and started again from its last checkpoint, must emit every frame
  * of every live camera exactly once. The sink commits only on completed checkpoints, so what it
- * shows is what an exactly-once sink would have written; the pixels say which frames those are.
+ * shows is what an exactly-once sink would have written; the pixels say which frames those are. Two
+ * cameras send the synthetic closed-GOP video, one x265's open GOP and one x264's defaults cut
+ * mid-GOP by duration, whose fragments need the ones before them to decode.
  */
 class KvsHlsSourceExactlyOnceITCase {
 
@@ -60,7 +63,8 @@ class KvsHlsSourceExactlyOnceITCase {
                             .build());
 
     private static final int FPS = 15;
-    private static final List<String> CAMERAS = List.of("eo-1", "eo-2");
+    private static final List<String> CAMERAS =
+            List.of("eo-1", "eo-2", "eo-open-gop", "eo-mid-gop");
     @RegisterExtension static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
 
     private static LocalKvs kvs;
@@ -69,9 +73,16 @@ class KvsHlsSourceExactlyOnceITCase {
     static void start() throws Exception {
         kvs = LOCAL_KVS.kvs();
         FragmentedMedia camera = SyntheticCamera.encode(320, 240, FPS);
-        for (String name : CAMERAS) {
-            kvs.createStream(name).startLive(camera);
-        }
+        kvs.createStream("eo-1").startLive(camera);
+        kvs.createStream("eo-2").startLive(camera);
+        Path fixtures = Path.of("src/test/resources/fixtures");
+        kvs.createStream("eo-open-gop")
+                .startLive(FileMedia.load(fixtures.resolve("h265-opengop-320x240-15fps.mp4")));
+        kvs.createStream("eo-mid-gop")
+                .startLive(
+                        FileMedia.loadCutByDuration(
+                                fixtures.resolve("h264-defaults-320x240-15fps.mp4"),
+                                Duration.ofSeconds(2)));
         Thread.sleep(2200);
     }
 
@@ -87,12 +98,10 @@ class KvsHlsSourceExactlyOnceITCase {
 
     private static void buildJob(
             StreamExecutionEnvironment env, CommittedFramesSink sink, boolean failOnce) {
+        KvsHlsSourceBuilder<VideoFrame> builder = sourceFor(kvs);
+        CAMERAS.forEach(builder::addStream);
         KvsHlsSource<FrameKey> source =
-                sourceFor(kvs)
-                        .addStream(CAMERAS.get(0))
-                        .addStream(CAMERAS.get(1))
-                        .setFrameMapper(new PixelIndexMapper(), FrameKey.class)
-                        .build();
+                builder.setFrameMapper(new PixelIndexMapper(), FrameKey.class).build();
         var frames =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "cameras")
                         .uid("kvs-source");

@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
+import io.kvsinfer.connector.kvs.decoder.KeyFrameProbe;
 import io.kvsinfer.connector.kvs.hls.HlsFetchException;
 import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
 import io.kvsinfer.connector.kvs.hls.HlsSegment;
@@ -107,6 +108,9 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     /** Restored: the fragments listed before the one resumed in, read first to prime. */
     private final java.util.ArrayDeque<HlsSegment> primers = new java.util.ArrayDeque<>();
+
+    /** The bytes of the primers chosen to be decoded, oldest first. */
+    private final java.util.ArrayDeque<byte[]> primerBytes = new java.util.ArrayDeque<>();
 
     CameraFetcher(
             KvsStreamSplit split,
@@ -513,18 +517,12 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (primers.isEmpty()) {
             return false;
         }
-        HlsSegment newest = primers.peekLast();
-        if (!resume.resumedFragmentPending()
-                || Math.abs(startOf(newest) + newest.durationMillis() - startOf(next))
-                        > CONTINUITY_TOLERANCE_MILLIS) {
-            // Nothing right before the resumed fragment: nothing it could reference.
+        if (primerBytes.isEmpty() && !choosePrimers(next)) {
             primers.clear();
             return false;
         }
         HlsSegment primer = primers.removeFirst();
-        byte[] init = initSegmentOf(primer);
-        byte[] bytes = prefetcher.take(primer);
-        prefetcher.start(primers.isEmpty() ? next : primers.peekFirst());
+        byte[] bytes = primerBytes.removeFirst();
         LOG.info(
                 "Camera {}: reading fragment {} again, without emitting it, to decode fragment {}"
                         + " where the checkpoint left off",
@@ -534,10 +532,42 @@ final class CameraFetcher<T> implements AutoCloseable {
         frames.open(
                 primer.fragmentNumber(),
                 startOf(primer),
-                init,
+                initSegmentOf(primer),
                 bytes,
                 followsLastOpened(primer),
                 Long.MAX_VALUE);
+        if (primers.isEmpty()) {
+            prefetcher.start(next);
+        }
+        return true;
+    }
+
+    /**
+     * Keeps the primers from the newest one that starts with a key frame (or all there are), each
+     * with its bytes: a closed-GOP stream needs only the fragment before, a stream cut mid-GOP the
+     * fragments back to its last key frame. False if no fragment ends where {@code next} starts.
+     */
+    private boolean choosePrimers(HlsSegment next) {
+        HlsSegment newest = primers.peekLast();
+        if (!resume.resumedFragmentPending()
+                || Math.abs(startOf(newest) + newest.durationMillis() - startOf(next))
+                        > CONTINUITY_TOLERANCE_MILLIS) {
+            // Nothing right before the resumed fragment: nothing it could reference.
+            return false;
+        }
+        java.util.ArrayDeque<HlsSegment> chosen = new java.util.ArrayDeque<>();
+        while (!primers.isEmpty()) {
+            HlsSegment primer = primers.removeLast();
+            byte[] bytes = prefetcher.take(primer);
+            chosen.addFirst(primer);
+            primerBytes.addFirst(bytes);
+            if (KeyFrameProbe.startsWithKeyFrame(
+                    DecoderSettingsFactory.inputFormat(config), initSegmentOf(primer), bytes)) {
+                break;
+            }
+        }
+        primers.clear();
+        primers.addAll(chosen);
         return true;
     }
 
@@ -697,6 +727,7 @@ final class CameraFetcher<T> implements AutoCloseable {
         queue.clear();
         // Their URLs carry the dropped session's token.
         primers.clear();
+        primerBytes.clear();
         prefetcher.cancel();
         long now = clock.millis();
         if (cursor.isEmpty()) {

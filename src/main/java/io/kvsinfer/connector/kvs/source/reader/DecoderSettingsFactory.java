@@ -20,6 +20,11 @@ final class DecoderSettingsFactory {
      * @param adaptiveThreads decoder threads when the options leave them unset, asked as each
      *     decoder is set up
      */
+    /** The decoder's name for the container the source reads. */
+    static InputFormat inputFormat(KvsSourceConfig config) {
+        return InputFormat.valueOf(config.containerFormat().name());
+    }
+
     static DecoderSettings fromConfig(KvsSourceConfig config, IntSupplier adaptiveThreads) {
         DecoderSettings.Builder settings = DecoderSettings.builder();
         if (config.decoderThreads().isPresent()) {
@@ -29,7 +34,7 @@ final class DecoderSettingsFactory {
         }
         return settings
                 // The decoder's own enums mirror the public options value for value.
-                .inputFormat(InputFormat.valueOf(config.containerFormat().name()))
+                .inputFormat(inputFormat(config))
                 .keyFramesOnly(config.samplingMode() == SamplingMode.KEY_FRAMES)
                 .pictureFormat(PictureFormat.valueOf(config.outputPixelFormat().name()))
                 .outputSize(config.outputWidth(), config.outputHeight())

@@ -132,6 +132,23 @@ class FileMediaTest {
         }
     }
 
+    /**
+     * Like KVS's, every TS fragment that starts with a key frame carries the parameter sets, also
+     * when the key frame is an open GOP's recovery-point I frame rather than an IDR: decoded alone
+     * it shows every frame from its key frame on (its leading frames need the fragment before).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h264-opengop-320x240-15fps.mp4", "h265-opengop-320x240-15fps.mp4"})
+    void openGopTsFragmentsDecodeAloneFromTheirKeyFrame(String fixture) throws Exception {
+        FragmentedMedia media = FileMedia.load(FIXTURES.resolve(fixture));
+        assertThat(media.fragmentCount()).isEqualTo(5);
+        for (int i = 1; i < media.fragmentCount(); i++) {
+            List<Integer> shown = indices(decode(media.tsFragment(i, START + 2000L * i), "mpegts"));
+            assertThat(shown).as("fragment %s", i).contains(30 * i).doesNotContain(-1);
+            assertThat(shown.get(shown.size() - 1)).isGreaterThanOrEqualTo(30 * i + 25);
+        }
+    }
+
     @Test
     void loadsH264FromMatroskaWithSparseKeyFrames(@TempDir Path dir) throws Exception {
         // Key frames every 20 frames (1.33 s): 2 s fragments cut at frames 0, 40 and 80.

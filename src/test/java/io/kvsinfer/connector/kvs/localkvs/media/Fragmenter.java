@@ -261,6 +261,10 @@ final class Fragmenter {
                             + mp4Fragments.size());
         }
         long timescale = trackTimescale(init);
+        AvcParameterSets avc =
+                hevc || par.extradata_size() <= 0
+                        ? null
+                        : AvcParameterSets.fromAvcC(extradata(par));
         CodecStrings.Codec codec = CodecStrings.fromInit(init);
 
         List<PreparedMedia.Fragment> fragments = new ArrayList<>();
@@ -279,7 +283,15 @@ final class Fragmenter {
                                 + group.size()
                                 + " packets were written");
             }
-            byte[] ts = InMemoryMuxer.remux(name, "mpegts", par, timeBase, List.of(group), hevc);
+            List<AVPacket> tsGroup = selfContained(group, avc);
+            byte[] ts;
+            try {
+                ts = InMemoryMuxer.remux(name, "mpegts", par, timeBase, List.of(tsGroup), hevc);
+            } finally {
+                if (tsGroup.get(0) != group.get(0)) {
+                    av_packet_free(tsGroup.get(0));
+                }
+            }
             TsTiming.markDiscontinuities(ts);
             fragments.add(
                     new PreparedMedia.Fragment(
@@ -301,6 +313,28 @@ final class Fragmenter {
                 init,
                 timescale,
                 fragments);
+    }
+
+    private static byte[] extradata(AVCodecParameters par) {
+        byte[] bytes = new byte[par.extradata_size()];
+        par.extradata().capacity(bytes.length).get(bytes);
+        return bytes;
+    }
+
+    /**
+     * The group with the H.264 parameter sets in front of its first packet if that is a key frame
+     * without an IDR slice (FFmpeg's MPEG-TS muxer repeats them before IDR frames only), so that
+     * every TS fragment that starts with a key frame decodes by itself.
+     */
+    private static List<AVPacket> selfContained(List<AVPacket> group, AvcParameterSets avc)
+            throws IOException {
+        AVPacket first = group.get(0);
+        if (avc == null || (first.flags() & AV_PKT_FLAG_KEY) == 0 || avc.holdsIdr(first)) {
+            return group;
+        }
+        List<AVPacket> out = new ArrayList<>(group);
+        out.set(0, avc.prependTo(first));
+        return out;
     }
 
     private static double averageRate(List<PreparedMedia.Fragment> fragments) {
