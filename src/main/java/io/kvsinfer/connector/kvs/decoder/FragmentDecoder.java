@@ -113,6 +113,9 @@ public final class FragmentDecoder implements AutoCloseable {
     // Between fragments of a stream: the decoder whose last pictures are still inside it.
     @Nullable private VideoDecoder held;
 
+    // A fragment failed since the held pictures: the next one cannot follow them.
+    private boolean failedSinceHeld;
+
     // Between fragments: the last fragment's decoder, flushed, for the next one if it fits.
     private VideoDecoder spare;
     private long decodersOpened;
@@ -215,6 +218,7 @@ public final class FragmentDecoder implements AutoCloseable {
             }
             if (held != null
                     && followsPrevious
+                    && !failedSinceHeld
                     && inStream
                     && video != null
                     && held.continuesWith(video)) {
@@ -236,6 +240,8 @@ public final class FragmentDecoder implements AutoCloseable {
                 state = State.DECODING;
             }
         } catch (CorruptFragmentException | RuntimeException | Error e) {
+            // The pictures held for it stay good; they come out before the next fragment.
+            failedSinceHeld = held != null;
             endFragment(End.DISCARD);
             state = State.ENDED;
             throw e;
@@ -247,6 +253,7 @@ public final class FragmentDecoder implements AutoCloseable {
     private void startDraining() {
         decoder = held;
         held = null;
+        failedSinceHeld = false;
         decoder.send(null);
         state = State.DRAINING;
     }
@@ -454,6 +461,15 @@ public final class FragmentDecoder implements AutoCloseable {
             packet.opaque(new PacketTag(current.tag));
             ret = decoder.send(packet);
             // EAGAIN cannot happen: output is always drained before the next packet is sent.
+            if (ret < 0
+                    && keyPicturesSinceFlush == 0
+                    && decoder.pixels() <= settings.maxFramePixels()) {
+                // Joined mid-GOP: before a key frame there may be no parameter sets either, and
+                // with frame threads the refusal can surface a few packets later. A stream that
+                // never decodes still ends as corrupt: no picture at all.
+                picturesWithoutReference++;
+                return false;
+            }
             if (ret < 0) {
                 throw decodeFailure("cannot decode video packet " + (current.packets() - 1), ret);
             }
@@ -601,7 +617,7 @@ public final class FragmentDecoder implements AutoCloseable {
         HOLD,
         /** Read to its end or left: the decoder is flushed and kept for the next fragment. */
         FLUSH,
-        /** Failed: the decoder and whatever it held are gone. */
+        /** Failed: the decoder and the pictures in it are gone (a stream's held ones stay). */
         DISCARD
     }
 
@@ -624,10 +640,6 @@ public final class FragmentDecoder implements AutoCloseable {
                 decoder.close();
             }
             decoder = null;
-        }
-        if (end == End.DISCARD && held != null) {
-            held.close();
-            held = null;
         }
         if (input != null) {
             input.close();
@@ -705,6 +717,10 @@ public final class FragmentDecoder implements AutoCloseable {
             return;
         }
         endFragment(End.DISCARD);
+        if (held != null) {
+            held.close();
+            held = null;
+        }
         closeSpare();
         clocks.clear();
         state = State.CLOSED;

@@ -6,6 +6,7 @@ import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
 import io.kvsinfer.connector.kvs.testing.ReferenceDecoding.Decoded;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,6 +20,7 @@ import java.util.Map;
 
 import static io.kvsinfer.connector.kvs.decoder.DecoderTestSupport.START;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Video from encoders at their defaults, whose fragments depend on the one before (issue #18):
@@ -172,5 +174,111 @@ class FragmentDecoderStreamTest {
             }
         }
         assertThat(decoded).as("frames decoded (%s fragments corrupt)", corrupt).isLessThan(FRAMES);
+    }
+
+    static List<Integer> range(int from, int to) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"mp4", "ts"})
+    void aStreamJoinedMidGopWaitsForAKeyFrameWithoutAnError(String container) throws Exception {
+        FragmentedMedia media = load("h264-defaults");
+        boolean ts = container.equals("ts");
+        List<Long> starts = new ArrayList<>();
+        List<byte[]> fragments = fragments(media, ts, starts);
+        byte[] init = ts ? null : media.initSegment();
+        List<Integer> shown = new ArrayList<>();
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(ts))) {
+            // Joined at the second fragment: no key frame until the clip starts again.
+            for (int i = 1; i < fragments.size(); i++) {
+                decoder.openInStream(init, fragments.get(i), i > 1);
+                assertThat(decoder.next(FrameSampler.ALL)).as("fragment %s", i).isNull();
+            }
+            decoder.openInStream(init, fragments.get(0), true);
+            DecodedFrame frame;
+            while ((frame = decoder.next(FrameSampler.ALL)) != null) {
+                shown.add(
+                        FrameIndexCode.read(
+                                        frame.buffer(),
+                                        frame.width(),
+                                        frame.height(),
+                                        frame.stride())
+                                .orElse(-1));
+            }
+        }
+        assertThat(shown).isNotEmpty().startsWith(0, 1, 2).doesNotContain(-1);
+    }
+
+    @Test
+    void fragmentsWithoutAKeyFrameAreCorruptOnceTheWaitIsOver() throws Exception {
+        FragmentedMedia media = load("h264-defaults");
+        List<Long> starts = new ArrayList<>();
+        byte[] noKeyFrame = fragments(media, false, starts).get(2);
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(false))) {
+            for (int i = 0; i < FragmentDecoder.MAX_FRAGMENTS_WITHOUT_KEY_FRAME; i++) {
+                decoder.openInStream(media.initSegment(), noKeyFrame, true);
+                assertThat(decoder.next(FrameSampler.ALL)).isNull();
+            }
+            decoder.openInStream(media.initSegment(), noKeyFrame, true);
+            assertThatThrownBy(() -> decoder.next(FrameSampler.ALL))
+                    .isInstanceOf(CorruptFragmentException.class)
+                    .hasMessageContaining("31 fragments in a row hold no key frame");
+            // A key frame decodes at once afterwards.
+            decoder.openInStream(media.initSegment(), fragments(media, false, starts).get(0), true);
+            assertThat(decoder.next(FrameSampler.ALL)).isNotNull();
+        }
+    }
+
+    @Test
+    void aCorruptFragmentInAStreamLosesOnlyItsOwnFrames() throws Exception {
+        FragmentedMedia media = load("h265-opengop");
+        List<Long> starts = new ArrayList<>();
+        List<byte[]> fragments = fragments(media, false, starts);
+        // Cut short in transit.
+        byte[] broken = java.util.Arrays.copyOf(fragments.get(1), fragments.get(1).length / 2);
+        List<Integer> shown = new ArrayList<>();
+        int corrupt = 0;
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(false))) {
+            for (int i = 0; i < fragments.size(); i++) {
+                try {
+                    decoder.openInStream(
+                            media.initSegment(), i == 1 ? broken : fragments.get(i), i > 0);
+                    DecodedFrame frame;
+                    while ((frame = decoder.next(FrameSampler.ALL)) != null) {
+                        shown.add(
+                                FrameIndexCode.read(
+                                                frame.buffer(),
+                                                frame.width(),
+                                                frame.height(),
+                                                frame.stride())
+                                        .orElse(-1));
+                    }
+                } catch (CorruptFragmentException e) {
+                    corrupt++;
+                }
+            }
+            if (decoder.endStream()) {
+                DecodedFrame frame;
+                while ((frame = decoder.next(FrameSampler.ALL)) != null) {
+                    shown.add(
+                            FrameIndexCode.read(
+                                            frame.buffer(),
+                                            frame.width(),
+                                            frame.height(),
+                                            frame.stride())
+                                    .orElse(-1));
+                }
+            }
+        }
+        assertThat(corrupt).isEqualTo(1);
+        assertThat(shown).doesNotContain(-1).isSorted();
+        assertThat(shown).as("the fragments after the corrupt one").containsSequence(range(60, 90));
+        // The first fragment's last frames, held for the second, come out before the third.
+        assertThat(shown).as("the first fragment").containsSequence(range(0, 29));
     }
 }
