@@ -29,7 +29,10 @@ class KvsSplitEnumeratorDiscoveryTest {
                 if (next instanceof Exception) {
                     throw (Exception) next;
                 }
-                return (List<DiscoveredStream>) next;
+                if (next instanceof DiscoveryRound) {
+                    return (DiscoveryRound) next;
+                }
+                return DiscoveryRound.complete((List<DiscoveredStream>) next);
             };
 
     private static List<DiscoveredStream> streams(String... names) {
