@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.kinesisvideo.model.NotAuthorizedException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Discovery against LocalKvs with AWS's control-plane quotas enforced: ListStreams 50 per second
@@ -143,6 +145,30 @@ class KvsStreamDiscoveryTest {
             assertThat(round.mayStillMatch("cam-050")).isTrue();
             assertThat(round.mayStillMatch("cam-599")).isTrue();
             assertThat(kvs.requestCount(KvsOperation.LIST_TAGS_FOR_STREAM)).isEqualTo(51);
+        }
+    }
+
+    @Test
+    void aStreamDeletedBetweenListingAndTagsIsNotACamera() throws Exception {
+        kvs.faults()
+                .failNext(KvsOperation.LIST_TAGS_FOR_STREAM, 1, 404, "ResourceNotFoundException");
+        try (KvsStreamDiscovery discovery = discovery(new DiscoveryLimits(50, 50, 5), clock)) {
+            DiscoveryRound round = discovery.discover();
+
+            assertThat(round.isComplete()).isTrue();
+            assertThat(names(round))
+                    .containsExactlyInAnyOrderElementsOf(expected.subList(1, expected.size()));
+            assertThat(kvs.requestCount(KvsOperation.LIST_TAGS_FOR_STREAM))
+                    .isEqualTo(TAGGED + OTHERS);
+        }
+    }
+
+    @Test
+    void aMissingPermissionIsNotRetriedAndFailsTheRound() {
+        kvs.faults().failNext(KvsOperation.LIST_STREAMS, 1, 401, "NotAuthorizedException");
+        try (KvsStreamDiscovery discovery = discovery(new DiscoveryLimits(50, 50, 5), clock)) {
+            assertThatThrownBy(discovery::discover).isInstanceOf(NotAuthorizedException.class);
+            assertThat(kvs.requestCount(KvsOperation.LIST_STREAMS)).isEqualTo(1);
         }
     }
 
