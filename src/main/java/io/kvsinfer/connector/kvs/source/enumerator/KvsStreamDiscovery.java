@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.kinesisvideo.model.StreamNameCondition;
 import javax.annotation.Nullable;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ import java.util.random.RandomGenerator;
  * <p>Both operations are paced under {@link DiscoveryLimits} (ListTagsForStream also at most 5 per
  * second per stream), and a throttled or 5xx call is retried with jittered exponential backoff.
  * When a call is still throttled after its retries, the round stops calling and returns what it
- * learned, with the streams it could not decide; the next round starts over.
+ * learned, with the streams it could not decide; the next round reads those streams' tags first.
  */
 @Internal
 final class KvsStreamDiscovery implements StreamDiscovery {
@@ -63,6 +64,9 @@ final class KvsStreamDiscovery implements StreamDiscovery {
     private final CallPacer listPacer;
     private final CallPacer tagsPacer;
     @Nullable private AutoCloseable owned;
+
+    /** Streams whose tags the last round could not read; read first in the next round. */
+    private Set<String> uncheckedLastRound = Set.of();
 
     public KvsStreamDiscovery(
             KinesisVideoClient client,
@@ -102,11 +106,9 @@ final class KvsStreamDiscovery implements StreamDiscovery {
 
     @Override
     public DiscoveryRound discover() throws InterruptedException {
-        Map<String, DiscoveredStream> byCamera = new LinkedHashMap<>();
         Set<String> listed = new HashSet<>();
-        Set<String> undecided = new LinkedHashSet<>();
+        List<StreamInfo> active = new ArrayList<>();
         boolean listingComplete = false;
-        boolean tagsGaveUp = false;
         String next = null;
         while (true) {
             ListStreamsRequest request = listStreamsRequest(next);
@@ -131,37 +133,9 @@ final class KvsStreamDiscovery implements StreamDiscovery {
             }
             for (StreamInfo stream : page.streamInfoList()) {
                 listed.add(stream.streamName());
-                if (stream.status() != Status.ACTIVE) {
-                    continue;
+                if (stream.status() == Status.ACTIVE) {
+                    active.add(stream);
                 }
-                Map<String, String> tags = Map.of();
-                if (needsTags()) {
-                    if (tagsGaveUp) {
-                        undecided.add(stream.streamName());
-                        continue;
-                    }
-                    try {
-                        tags = tagsOf(stream);
-                    } catch (ResourceNotFoundException e) {
-                        // Deleted between ListStreams and now: not a camera.
-                        continue;
-                    } catch (SdkException e) {
-                        if (!transientFailure(e)) {
-                            throw e;
-                        }
-                        tagsGaveUp = true;
-                        undecided.add(stream.streamName());
-                        LOG.warn(
-                                "Discovery: ListTagsForStream of stream {} still failing after {}"
-                                        + " retries; this round reads no more tags and leaves the"
-                                        + " remaining streams undecided: {}",
-                                stream.streamName(),
-                                limits.maxRetries(),
-                                describe(e));
-                        continue;
-                    }
-                }
-                match(stream, tags, byCamera);
             }
             next = page.nextToken();
             if (next == null || next.isEmpty()) {
@@ -169,10 +143,68 @@ final class KvsStreamDiscovery implements StreamDiscovery {
                 break;
             }
         }
+        Set<String> undecided = new LinkedHashSet<>();
+        Map<String, Map<String, String>> tagsByStream =
+                needsTags() ? readTags(active, undecided) : Map.of();
+        uncheckedLastRound = Set.copyOf(undecided);
+        // Matched in listing order whatever order the tags were read in, so that of two streams
+        // with the same camera id the same one wins every round.
+        Map<String, DiscoveredStream> byCamera = new LinkedHashMap<>();
+        for (StreamInfo stream : active) {
+            Map<String, String> tags =
+                    needsTags() ? tagsByStream.get(stream.streamName()) : Map.of();
+            if (tags != null) {
+                match(stream, tags, byCamera);
+            }
+        }
         List<DiscoveredStream> matches = new ArrayList<>(byCamera.values());
         return listingComplete && undecided.isEmpty()
                 ? DiscoveryRound.complete(matches)
                 : DiscoveryRound.partial(matches, listingComplete, listed, undecided);
+    }
+
+    /**
+     * The tags of each stream, read until a call is still throttled after its retries; the streams
+     * not read then go to {@code undecided}. Streams the round before could not read go first, so
+     * that an account throttled every round still gets through all its streams over a few rounds.
+     */
+    private Map<String, Map<String, String>> readTags(
+            List<StreamInfo> streams, Set<String> undecided) throws InterruptedException {
+        List<StreamInfo> order = new ArrayList<>(streams);
+        order.sort(Comparator.comparing(s -> !uncheckedLastRound.contains(s.streamName())));
+        Map<String, Map<String, String>> tagsByStream = new HashMap<>();
+        SdkException gaveUp = null;
+        String gaveUpOn = null;
+        for (StreamInfo stream : order) {
+            if (gaveUp != null) {
+                undecided.add(stream.streamName());
+                continue;
+            }
+            try {
+                tagsByStream.put(stream.streamName(), tagsOf(stream));
+            } catch (ResourceNotFoundException e) {
+                // Deleted between ListStreams and now: not a camera.
+            } catch (SdkException e) {
+                if (!transientFailure(e)) {
+                    throw e;
+                }
+                gaveUp = e;
+                gaveUpOn = stream.streamName();
+                undecided.add(stream.streamName());
+            }
+        }
+        if (gaveUp != null) {
+            LOG.warn(
+                    "Discovery: ListTagsForStream of stream {} still failing after {} retries; this"
+                            + " round read no more tags and leaves {} of {} stream(s) undecided,"
+                            + " to be read first next round: {}",
+                    gaveUpOn,
+                    limits.maxRetries(),
+                    undecided.size(),
+                    order.size(),
+                    describe(gaveUp));
+        }
+        return tagsByStream;
     }
 
     private ListStreamsRequest listStreamsRequest(@Nullable String nextToken) {

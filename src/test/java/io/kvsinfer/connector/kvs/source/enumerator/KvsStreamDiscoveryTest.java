@@ -145,6 +145,20 @@ class KvsStreamDiscoveryTest {
             assertThat(round.mayStillMatch("cam-050")).isTrue();
             assertThat(round.mayStillMatch("cam-599")).isTrue();
             assertThat(kvs.requestCount(KvsOperation.LIST_TAGS_FOR_STREAM)).isEqualTo(51);
+
+            // The next second, the next round reads first the streams this one could not:
+            // cam-050 to cam-099 now, and cam-000 to cam-049 are the ones left undecided.
+            clock.sleepNanos(1_000_000_000L);
+            DiscoveryRound next = discovery.discover();
+            assertThat(next.isComplete()).isFalse();
+            assertThat(names(next))
+                    .containsExactlyElementsOf(
+                            expected.stream()
+                                    .filter(n -> n.compareTo("cam-050") >= 0)
+                                    .filter(n -> n.compareTo("cam-100") < 0)
+                                    .toList());
+            assertThat(next.mayStillMatch("cam-000")).isTrue();
+            assertThat(next.mayStillMatch("cam-059")).as("decided: untagged").isFalse();
         }
     }
 
