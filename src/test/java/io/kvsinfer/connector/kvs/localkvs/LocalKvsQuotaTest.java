@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSTimest
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -132,6 +133,62 @@ class LocalKvsQuotaTest {
         assertThrottled(clients.get(mediaA));
         clock.advance(Duration.ofSeconds(1));
         clients.getText(mediaA);
+    }
+
+    /** What the SDK raises for a throttled control-plane call: status 400 and KVS's own code. */
+    private static void assertControlPlaneThrottled(Runnable call) {
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        software.amazon.awssdk.services.kinesisvideo.model
+                                .ClientLimitExceededException.class,
+                        e -> {
+                            assertThat(e.statusCode()).isEqualTo(400);
+                            assertThat(e.awsErrorDetails().errorCode())
+                                    .isEqualTo("ClientLimitExceededException");
+                        });
+    }
+
+    @Test
+    void listStreamsAllowsFiftyPerSecondPerAccount() {
+        for (int i = 0; i < 50; i++) {
+            clients.kvs.listStreams(b -> b.maxResults(1));
+        }
+        assertControlPlaneThrottled(() -> clients.kvs.listStreams(b -> {}));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(clients.kvs.listStreams(b -> {}).streamInfoList())
+                .extracting(s -> s.streamName())
+                .containsExactly("q");
+    }
+
+    @Test
+    void listTagsForStreamAllowsFivePerSecondPerStream() {
+        localKvs.createStream("r", Map.of("site", "dock"));
+        for (int i = 0; i < 5; i++) {
+            clients.kvs.listTagsForStream(b -> b.streamName("q"));
+        }
+        assertControlPlaneThrottled(() -> clients.kvs.listTagsForStream(b -> b.streamName("q")));
+        // Another stream has its own five.
+        assertThat(clients.kvs.listTagsForStream(b -> b.streamName("r")).tags())
+                .containsEntry("site", "dock");
+        clock.advance(Duration.ofSeconds(1));
+        clients.kvs.listTagsForStream(b -> b.streamName("q"));
+    }
+
+    @Test
+    void listTagsForStreamAllowsFiftyPerSecondPerAccount() {
+        for (int s = 0; s < 11; s++) {
+            localKvs.createStream("t-" + s);
+        }
+        for (int s = 0; s < 10; s++) {
+            String name = "t-" + s;
+            for (int i = 0; i < 5; i++) {
+                clients.kvs.listTagsForStream(b -> b.streamName(name));
+            }
+        }
+        // t-10 has not been asked yet: the account's 50 are what refuse it.
+        assertControlPlaneThrottled(() -> clients.kvs.listTagsForStream(b -> b.streamName("t-10")));
+        clock.advance(Duration.ofSeconds(1));
+        clients.kvs.listTagsForStream(b -> b.streamName("t-10"));
     }
 
     @Test

@@ -256,6 +256,15 @@ public final class KvsSourceConfig implements Serializable {
     }
 
     private void validateDiscovery() {
+        checkRange(
+                DISCOVERY_LIST_STREAMS_PER_SECOND,
+                discoveryListStreamsPerSecond(),
+                1,
+                1000,
+                "calls per second");
+        checkRange(
+                DISCOVERY_TAGS_PER_SECOND, discoveryTagsPerSecond(), 1, 1000, "calls per second");
+        checkRange(DISCOVERY_MAX_RETRIES, discoveryMaxRetries(), 0, 20, "");
         Optional<String> prefix = config.getOptional(DISCOVERY_STREAM_PREFIX);
         if (prefix.isPresent() && !prefix.get().matches("[a-zA-Z0-9_.\\-]{1,256}")) {
             throw invalid(
@@ -527,6 +536,21 @@ public final class KvsSourceConfig implements Serializable {
     /** Interval of periodic discovery; zero or negative means once at start. */
     public Duration discoveryInterval() {
         return config.get(DISCOVERY_INTERVAL);
+    }
+
+    /** ListStreams calls per second discovery makes at most. */
+    public int discoveryListStreamsPerSecond() {
+        return config.get(DISCOVERY_LIST_STREAMS_PER_SECOND);
+    }
+
+    /** ListTagsForStream calls per second, over all streams, discovery makes at most. */
+    public int discoveryTagsPerSecond() {
+        return config.get(DISCOVERY_TAGS_PER_SECOND);
+    }
+
+    /** Retries of a throttled or 5xx discovery call. */
+    public int discoveryMaxRetries() {
+        return config.get(DISCOVERY_MAX_RETRIES);
     }
 
     public Duration httpTimeout() {

@@ -257,6 +257,36 @@ public final class KvsSourceOptions {
                                     + " deleted or no longer matching ones finish. 0 discovers once"
                                     + " at start. A bounded source always discovers once.");
 
+    public static final ConfigOption<Integer> DISCOVERY_LIST_STREAMS_PER_SECOND =
+            key("source.kvs.discovery.list-streams-per-second")
+                    .intType()
+                    .defaultValue(10)
+                    .withDescription(
+                            "ListStreams calls per second discovery makes at most, 1 to 1000."
+                                    + " AWS allows 50 per second per account, shared by"
+                                    + " everything in the account.");
+
+    public static final ConfigOption<Integer> DISCOVERY_TAGS_PER_SECOND =
+            key("source.kvs.discovery.tags-per-second")
+                    .intType()
+                    .defaultValue(25)
+                    .withDescription(
+                            "ListTagsForStream calls per second discovery makes at most, over all"
+                                    + " streams, 1 to 1000 (one call per listed stream and round"
+                                    + " when tags are used). AWS allows 50 per second per account,"
+                                    + " shared by everything in the account, and 5 per second per"
+                                    + " stream, which discovery always keeps to.");
+
+    public static final ConfigOption<Integer> DISCOVERY_MAX_RETRIES =
+            key("source.kvs.discovery.max-retries")
+                    .intType()
+                    .defaultValue(5)
+                    .withDescription(
+                            "Retries, 0 to 20, of a discovery call throttled"
+                                    + " (ClientLimitExceededException) or failed with a server"
+                                    + " error, with exponential backoff and jitter; after them the"
+                                    + " round keeps what it found and the next round tries again.");
+
     // ---- decoding and sampling --------------------------------------------------------------
 
     public static final ConfigOption<SamplingMode> SAMPLING_MODE =

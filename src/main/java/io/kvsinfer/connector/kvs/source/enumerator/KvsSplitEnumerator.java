@@ -33,7 +33,8 @@ import java.util.Set;
  * <p>With discovery, the enumerator periodically lists the matching streams: new ones become splits
  * at once, and cameras whose stream was deleted or no longer matches are finished through their
  * reader. Discovery failures (throttling included) are logged, counted and retried at the next
- * interval; they never fail the job.
+ * interval; they never fail the job. A round cut short adds the cameras it found but finishes only
+ * cameras whose streams it could decide, and does not move the start time of later cameras.
  */
 @Internal
 final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnumeratorState> {
@@ -140,8 +141,17 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
                 lastDiscoveryMillis < 0
                         ? discoverySettings.initialStart()
                         : StartingPosition.fromTimestamp(lastDiscoveryMillis);
+        DiscoveryRound round = result.round;
+        if (!round.isComplete()) {
+            discoveryErrors.inc();
+            LOG.warn(
+                    "Discovery round cut short ({}); new cameras it found are added, cameras whose"
+                            + " streams it could not check are kept; trying again in {}",
+                    round,
+                    discoverySettings.interval());
+        }
         Map<String, String> found = new LinkedHashMap<>();
-        for (DiscoveredStream stream : result.streams) {
+        for (DiscoveredStream stream : round.matches()) {
             if (!staticCameras.contains(stream.cameraId())) {
                 found.put(stream.cameraId(), stream.streamName());
             }
@@ -149,7 +159,8 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
         for (Iterator<Map.Entry<String, String>> it = discovered.entrySet().iterator();
                 it.hasNext(); ) {
             Map.Entry<String, String> camera = it.next();
-            if (!camera.getValue().equals(found.get(camera.getKey()))) {
+            if (!camera.getValue().equals(found.get(camera.getKey()))
+                    && !round.mayStillMatch(camera.getValue())) {
                 it.remove();
                 finishCamera(camera.getKey());
             }
@@ -176,8 +187,12 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
                             discoverySettings.stoppingTimestampMillis(),
                             null));
         }
-        lastDiscoveryMillis = result.startedAtMillis;
-        discoveryComplete = discoverySettings.once();
+        if (round.isComplete()) {
+            // Only a complete round proves that every stream existing when it started was seen, so
+            // only it may move where later cameras start.
+            lastDiscoveryMillis = result.startedAtMillis;
+            discoveryComplete = discoverySettings.once();
+        }
         planUnassigned();
         for (int subtask : context.registeredReaders().keySet()) {
             assignPending(subtask);
@@ -318,11 +333,11 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
     /** The result of one discovery and when it started. */
     private static final class Discovery {
         final long startedAtMillis;
-        final List<DiscoveredStream> streams;
+        final DiscoveryRound round;
 
-        Discovery(long startedAtMillis, List<DiscoveredStream> streams) {
+        Discovery(long startedAtMillis, DiscoveryRound round) {
             this.startedAtMillis = startedAtMillis;
-            this.streams = streams;
+            this.round = round;
         }
     }
 }

@@ -50,7 +50,11 @@ public final class KvsSplitEnumeratorFactory {
                                         config.httpTimeout().multipliedBy(2)),
                                 config.discoveryPrefix().get(),
                                 config.discoveryTags(),
-                                config.discoveryCameraIdTag().orElse(null))
+                                config.discoveryCameraIdTag().orElse(null),
+                                new DiscoveryLimits(
+                                        config.discoveryListStreamsPerSecond(),
+                                        config.discoveryTagsPerSecond(),
+                                        config.discoveryMaxRetries()))
                         .closing(() -> CredentialsProviders.closeQuietly(provider));
         DiscoverySettings settings =
                 new DiscoverySettings(

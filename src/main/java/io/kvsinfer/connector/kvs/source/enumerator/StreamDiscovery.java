@@ -2,14 +2,15 @@ package io.kvsinfer.connector.kvs.source.enumerator;
 
 import org.apache.flink.annotation.Internal;
 
-import java.util.List;
-
 /** Finds the streams that are cameras right now. Called from the enumerator's worker thread. */
 @Internal
 interface StreamDiscovery extends AutoCloseable {
 
-    /** The matching streams, each once; throws on failure (the enumerator tries again later). */
-    List<DiscoveredStream> discover() throws Exception;
+    /**
+     * One round: the matching streams, each once, and whether every stream could be decided. Throws
+     * when the round learned nothing (the enumerator tries again later).
+     */
+    DiscoveryRound discover() throws Exception;
 
     @Override
     default void close() {}

@@ -40,6 +40,14 @@ public final class ControlPlaneApi {
     private static final int MAX_TAGS = 50;
     private static final int MAX_RETENTION_HOURS = 87_600;
 
+    /** AWS's ListStreams quota, per account. */
+    static final int LIST_STREAMS_PER_ACCOUNT = 50;
+
+    /** AWS's ListTagsForStream quotas, per account and per stream. */
+    static final int LIST_TAGS_PER_ACCOUNT = 50;
+
+    static final int LIST_TAGS_PER_STREAM = 5;
+
     private final StreamRegistry registry;
     private final StreamLookup lookup;
     private final RateLimits limits;
@@ -156,6 +164,7 @@ public final class ControlPlaneApi {
     }
 
     private void listStreams(JsonBody body, JsonWriter out) {
+        limits.charge(accountKey("ListStreams"), 1, LIST_STREAMS_PER_ACCOUNT);
         int maxResults = Pages.maxResults(body, 1, 10_000, 10_000);
         String prefix = null;
         JsonBody condition = body.object("StreamNameCondition");
@@ -190,7 +199,11 @@ public final class ControlPlaneApi {
     }
 
     private void listTags(JsonBody body, JsonWriter out) {
+        // A throttled call is refused before the stream is looked up, and counts against the
+        // account even when the stream's own quota then refuses it.
+        limits.charge(accountKey("ListTagsForStream"), 1, LIST_TAGS_PER_ACCOUNT);
         StreamState stream = lookup.resolve(body);
+        limits.charge("stream/" + stream.arn() + "/ListTagsForStream", 1, LIST_TAGS_PER_STREAM);
         JsonOut.stringMap(out, "Tags", stream.tags());
     }
 
@@ -231,6 +244,11 @@ public final class ControlPlaneApi {
         StreamState stream = lookup.resolve(body);
         limits.charge("stream/" + stream.name() + "/GetDataEndpoint", 1, 5);
         JsonOut.string(out, "DataEndpoint", dataEndpoint.get());
+    }
+
+    /** The rate-limit key of an account-wide quota (LocalKvs serves one account). */
+    private String accountKey(String operation) {
+        return "account/" + registry.settings().accountId() + "/" + operation;
     }
 
     /** NextToken and MaxResults handling shared by the paged operations. */

@@ -110,6 +110,12 @@ class KvsHlsSourceBuilderTest {
                         + " allowed: one of [BGR24, RGB24, GRAY8]",
                 "source.kvs.container-format|MP4|'source.kvs.container-format': MP4; allowed: one"
                         + " of [FRAGMENTED_MP4, MPEG_TS]",
+                "source.kvs.discovery.tags-per-second|0|'source.kvs.discovery.tags-per-second': 0;"
+                        + " allowed: 1 to 1000 calls per second",
+                "source.kvs.discovery.list-streams-per-second|5000|allowed: 1 to 1000 calls per"
+                        + " second",
+                "source.kvs.discovery.max-retries|-1|'source.kvs.discovery.max-retries': -1;"
+                        + " allowed: 0 to 20",
             })
     void invalidOptionsNameTheOptionTheValueAndTheRange(String key, String value, String message) {
         Configuration conf = new Configuration();

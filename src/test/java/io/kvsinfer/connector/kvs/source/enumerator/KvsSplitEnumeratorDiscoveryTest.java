@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +30,10 @@ class KvsSplitEnumeratorDiscoveryTest {
                 if (next instanceof Exception) {
                     throw (Exception) next;
                 }
-                return (List<DiscoveredStream>) next;
+                if (next instanceof DiscoveryRound) {
+                    return (DiscoveryRound) next;
+                }
+                return DiscoveryRound.complete((List<DiscoveredStream>) next);
             };
 
     private static List<DiscoveredStream> streams(String... names) {
@@ -117,6 +121,64 @@ class KvsSplitEnumeratorDiscoveryTest {
             assertThat(assigned(context))
                     .extracting(KvsStreamSplit::splitId)
                     .containsExactly("cam-a");
+        }
+    }
+
+    @Test
+    void aRoundCutShortAddsWhatItFoundAndFinishesOnlyCamerasItCouldDecide() throws Throwable {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
+            KvsSplitEnumerator enumerator = enumerator(context, null, false);
+            answer.set(streams("cam-a", "cam-b", "cam-c"));
+            context.runPeriodicCallable(0);
+            long completeRoundMillis = enumerator.snapshotState(1).lastDiscoveryMillis();
+
+            // Throttled after cam-a (decided: no longer matching) and cam-b (tags unread); the
+            // listing never reached cam-c; cam-d is new.
+            answer.set(
+                    DiscoveryRound.partial(
+                            streams("cam-d"),
+                            false,
+                            Set.of("cam-a", "cam-b", "cam-d"),
+                            Set.of("cam-b")));
+            context.runPeriodicCallable(0);
+
+            assertThat(context.getSentSourceEvent().values().stream().flatMap(List::stream))
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                            FinishCameraEvent.class,
+                            e -> assertThat(e.cameraId()).isEqualTo("cam-a"));
+            KvsStreamSplit added = assigned(context).get(3);
+            assertThat(added.splitId()).isEqualTo("cam-d");
+            // It starts where a complete round would have started it: at the last complete round.
+            assertThat(added.startingPosition())
+                    .isEqualTo(StartingPosition.fromTimestamp(completeRoundMillis));
+            KvsEnumeratorState state = enumerator.snapshotState(2);
+            assertThat(state.discoveredCameras()).containsOnlyKeys("cam-b", "cam-c", "cam-d");
+            assertThat(state.lastDiscoveryMillis()).isEqualTo(completeRoundMillis);
+        }
+    }
+
+    @Test
+    void aBoundedSourceEndsOnlyAfterACompleteRound() throws Throwable {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(1)) {
+            enumerator(context, null, true);
+            answer.set(
+                    DiscoveryRound.partial(
+                            streams("cam-a"), true, Set.of("cam-a", "cam-b"), Set.of("cam-b")));
+            context.runPeriodicCallable(0);
+            assertThat(context.hasNoMoreSplits(0)).isFalse();
+
+            answer.set(streams("cam-a", "cam-b"));
+            context.runPeriodicCallable(0);
+            assertThat(assigned(context))
+                    .extracting(KvsStreamSplit::splitId)
+                    .containsExactly("cam-a", "cam-b");
+            // cam-b existed when the job started: it starts at the job's starting position.
+            assertThat(assigned(context).get(1).startingPosition())
+                    .isEqualTo(StartingPosition.latest());
+            assertThat(context.hasNoMoreSplits(0)).isTrue();
         }
     }
 
