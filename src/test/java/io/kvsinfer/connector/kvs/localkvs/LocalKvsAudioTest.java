@@ -3,6 +3,7 @@ package io.kvsinfer.connector.kvs.localkvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
 
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetHlsStreamingSessionUrlRequest;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSTimestampRange;
 
@@ -18,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -229,5 +233,15 @@ class LocalKvsAudioTest {
             grabber.stop();
         }
         return tracks;
+    }
+
+    /** An HLS player reads the session: FFmpeg's HLS demuxer takes the video and the rendition. */
+    @ParameterizedTest
+    @ValueSource(strings = {"FRAGMENTED_MP4", "MPEG_TS"})
+    void ffmpegPlaysTheSessionWithAudio(String container) throws Exception {
+        String url = clients.sessionUrl(onDemand(container));
+        List<ReferenceDecoding.Decoded> frames = ReferenceDecoding.decodeUrl(url, "hls", Map.of());
+        assertThat(ReferenceDecoding.indices(frames))
+                .isEqualTo(ReferenceDecoding.range(0, 3 * 2 * FPS));
     }
 }
