@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 final class ConvertedFrame implements HeldFrame {
 
     private final PictureFormat format;
+    private long fragmentTag;
     private int indexInFragment;
     private long offsetMillis;
     private boolean keyFrame;
@@ -27,6 +28,7 @@ final class ConvertedFrame implements HeldFrame {
     }
 
     void set(
+            long fragmentTag,
             int indexInFragment,
             long offsetMillis,
             boolean keyFrame,
@@ -35,6 +37,7 @@ final class ConvertedFrame implements HeldFrame {
             int width,
             int height,
             OutputBuffers.Buffer output) {
+        this.fragmentTag = fragmentTag;
         this.indexInFragment = indexInFragment;
         this.offsetMillis = offsetMillis;
         this.keyFrame = keyFrame;
@@ -48,6 +51,11 @@ final class ConvertedFrame implements HeldFrame {
     @Override
     public PictureFormat pictureFormat() {
         return format;
+    }
+
+    @Override
+    public long fragmentTag() {
+        return fragmentTag;
     }
 
     @Override
@@ -112,6 +120,7 @@ final class ConvertedFrame implements HeldFrame {
         }
         ConvertedFrame copy = new ConvertedFrame(format);
         copy.set(
+                fragmentTag,
                 indexInFragment,
                 offsetMillis,
                 keyFrame,

@@ -15,12 +15,20 @@ public interface DecodedFrame {
     PictureFormat pictureFormat();
 
     /**
-     * Position in the fragment in decoder output order (presentation order), counting frames the
+     * The fragment whose packet carried the frame: the tag {@link FragmentDecoder#openInStream}
+     * returned for it (stand-alone fragments have tags too).
+     */
+    long fragmentTag();
+
+    /**
+     * Position in its fragment in decoder output order (presentation order), counting frames the
      * sampler rejected.
      */
     int indexInFragment();
 
-    /** Presentation time minus that of the fragment's first frame, in milliseconds. */
+    /**
+     * Presentation time minus that of its fragment's earliest presented packet, in milliseconds.
+     */
     long offsetMillis();
 
     boolean keyFrame();

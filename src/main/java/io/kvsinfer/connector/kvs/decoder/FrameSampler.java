@@ -16,8 +16,19 @@ public interface FrameSampler {
     /**
      * @param indexInFragment position of the frame in the fragment, in decoder output
      *     (presentation) order, from 0
-     * @param offsetMillis presentation time of the frame minus that of the fragment's first frame
+     * @param offsetMillis presentation time of the frame minus that of its fragment's anchor (see
+     *     {@link DecodedFrame#offsetMillis()})
      * @param keyFrame whether the frame is a key frame
      */
     boolean keep(int indexInFragment, long offsetMillis, boolean keyFrame);
+
+    /**
+     * As {@link #keep(int, long, boolean)}, for a frame of the fragment tagged {@code fragmentTag}
+     * (see {@link DecodedFrame#fragmentTag()}); a stream's frames may belong to an earlier fragment
+     * than the one last opened.
+     */
+    default boolean keep(
+            long fragmentTag, int indexInFragment, long offsetMillis, boolean keyFrame) {
+        return keep(indexInFragment, offsetMillis, keyFrame);
+    }
 }

@@ -78,6 +78,24 @@ final class StreamParameters {
                 && Arrays.equals(extradata, that.extradata);
     }
 
+    /**
+     * Whether a stream's next fragment with these parameters goes on in a decoder set up from
+     * {@code previous}: the same, or the same codec and time base with no configuration of its own
+     * (an MPEG-TS fragment cut mid-GOP carries no parameter sets, so FFmpeg learns neither size nor
+     * extradata from it).
+     */
+    boolean continues(StreamParameters previous) {
+        if (equals(previous)) {
+            return true;
+        }
+        return codecId == previous.codecId
+                && timeBaseNum == previous.timeBaseNum
+                && timeBaseDen == previous.timeBaseDen
+                && extradata.length == 0
+                && (width == 0 || width == previous.width)
+                && (height == 0 || height == previous.height);
+    }
+
     @Override
     public int hashCode() {
         return Objects.hash(codecId, width, height) * 31 + Arrays.hashCode(extradata);

@@ -11,6 +11,7 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_COPY_OPAQUE;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
@@ -67,6 +68,8 @@ final class VideoDecoder implements AutoCloseable {
                         "bad video stream parameters: " + FfmpegErrors.describe(ret));
             }
             context.pkt_timebase(stream.time_base());
+            // Each picture names the fragment whose packet carried it (FragmentDecoder's tags).
+            context.flags(context.flags() | AV_CODEC_FLAG_COPY_OPAQUE);
             int threads = settings.threads();
             Preconditions.checkState(
                     threads >= 0 && threads <= 64,
@@ -102,8 +105,16 @@ final class VideoDecoder implements AutoCloseable {
     }
 
     /**
+     * Whether the fragment of {@code stream} that follows this decoder's last one in a stream can
+     * go on in it without a flush: see {@link StreamParameters#continues}.
+     */
+    boolean continuesWith(AVStream stream) {
+        return StreamParameters.of(stream).continues(parameters);
+    }
+
+    /**
      * Drops every picture and packet in flight and any end of stream, so that the next packet
-     * starts afresh (a fragment starts with a key frame); the context and its picture pool stay.
+     * starts afresh (from a key frame); the context and its picture pool stay.
      */
     void flush() {
         avcodec_flush_buffers(context);

@@ -3,7 +3,9 @@ package io.kvsinfer.connector.kvs.testing;
 import io.kvsinfer.connector.kvs.localkvs.FragmentRecord;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -18,10 +20,14 @@ public final class FrameSequenceVerifier {
 
     private final List<FragmentRecord> fragments;
     private final double fps;
+    private final Map<Integer, Integer> framesByMediaIndex = new HashMap<>();
 
     public FrameSequenceVerifier(List<FragmentRecord> fragments, double fps) {
         this.fragments = fragments;
         this.fps = fps;
+        for (FragmentRecord f : fragments) {
+            framesByMediaIndex.putIfAbsent(f.mediaIndex(), f.frameCount());
+        }
     }
 
     /** The stream-wide index of the frame (frames the camera produced before it). */
@@ -38,13 +44,30 @@ public final class FrameSequenceVerifier {
                         "timestamp of %s lies on a frame of fragment %s",
                         frame, fragment.fragmentNumber())
                 .isLessThanOrEqualTo(1);
-        int expectedPixelIndex = fragment.mediaIndex() * fragment.frameCount() + inFragment;
+        int expectedPixelIndex = mediaFramesBefore(fragment) + inFragment;
         assertThat(frame.pixelIndex)
                 .as(
                         "index drawn in the pixels of %s (fragment %s, frame %s)",
                         frame, fragment.fragmentNumber(), inFragment)
                 .isEqualTo(expectedPixelIndex);
         return fragment.firstFrameIndex() + inFragment;
+    }
+
+    /**
+     * Frames of the media before the fragment's media fragment: the sum over the media fragments
+     * before it, which differ in length when the media was cut by duration; media fragments of
+     * equal length when the stream holds fewer of them.
+     */
+    private int mediaFramesBefore(FragmentRecord fragment) {
+        int before = 0;
+        for (int m = 0; m < fragment.mediaIndex(); m++) {
+            Integer frames = framesByMediaIndex.get(m);
+            if (frames == null) {
+                return fragment.mediaIndex() * fragment.frameCount();
+            }
+            before += frames;
+        }
+        return before;
     }
 
     private FragmentRecord fragmentAt(long timestampMillis) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.zip.CRC32;
 
 /**
  * Decodes video with JavaCV as a consumer would, independently of the connector's decoder:
@@ -35,9 +36,16 @@ public final class ReferenceDecoding {
      *
      * @param index the frame index read from the pixels, -1 if none could be read
      * @param pts the presentation time in the stream's time base (best effort timestamp)
+     * @param pixelCrc CRC-32 of the BGR24 pixels, rows without padding: equal pictures, equal CRC
      */
     public record Decoded(
-            int index, long pts, int timeBaseNum, int timeBaseDen, int width, int height) {
+            int index,
+            long pts,
+            int timeBaseNum,
+            int timeBaseDen,
+            int width,
+            int height,
+            long pixelCrc) {
 
         /**
          * How far this frame is presented from {@code expectedMillis} (epoch ms, may be
@@ -128,10 +136,31 @@ public final class ReferenceDecoding {
             }
             frames.add(
                     new Decoded(
-                            index, pts, tb.num(), tb.den(), frame.imageWidth, frame.imageHeight));
+                            index,
+                            pts,
+                            tb.num(),
+                            tb.den(),
+                            frame.imageWidth,
+                            frame.imageHeight,
+                            pixelCrc(
+                                    (ByteBuffer) frame.image[0],
+                                    frame.imageWidth * 3,
+                                    frame.imageHeight,
+                                    frame.imageStride)));
         }
         grabber.stop();
         return frames;
+    }
+
+    /** CRC-32 of {@code height} rows of {@code rowBytes} bytes, {@code stride} bytes apart. */
+    public static long pixelCrc(ByteBuffer pixels, int rowBytes, int height, int stride) {
+        CRC32 crc = new CRC32();
+        byte[] row = new byte[rowBytes];
+        for (int y = 0; y < height; y++) {
+            pixels.get(pixels.position() + y * stride, row, 0, rowBytes);
+            crc.update(row);
+        }
+        return crc.getValue();
     }
 
     /** The frame indices read from the pixels, in output order. */

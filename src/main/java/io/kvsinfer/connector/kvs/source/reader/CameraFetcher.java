@@ -49,6 +49,18 @@ final class CameraFetcher<T> implements AutoCloseable {
     /** KVS lists at most this many fragments in an on-demand playlist; a full one continues. */
     static final int ON_DEMAND_MAX_RESULTS = 1000;
 
+    /**
+     * A fragment that starts this close to where the one opened before ended follows it in the
+     * stream, and is decoded on in the same decoder; anything further is a break.
+     */
+    static final long CONTINUITY_TOLERANCE_MILLIS = 100;
+
+    /**
+     * A restored camera lists this far back before its fragment to find the one before it, which it
+     * decodes again without emitting so that the fragment's leading frames get their references.
+     */
+    static final long PRIMER_LOOKBACK_MILLIS = 30_000;
+
     private final KvsStreamSplit split;
     private final StreamRef stream;
     private final KvsSourceConfig config;
@@ -89,6 +101,12 @@ final class CameraFetcher<T> implements AutoCloseable {
     private boolean idleWaitPending;
 
     private long lastNewFragmentNanos = System.nanoTime();
+
+    /** Where the fragment opened last ends (start + duration), to tell whether the next follows. */
+    private long lastOpenedEndMillis = Long.MIN_VALUE;
+
+    /** Restored: the fragments listed before the one resumed in, read first to prime. */
+    private final java.util.ArrayDeque<HlsSegment> primers = new java.util.ArrayDeque<>();
 
     CameraFetcher(
             KvsStreamSplit split,
@@ -257,7 +275,10 @@ final class CameraFetcher<T> implements AutoCloseable {
             plan = firstPlan();
         }
         if (plan.kind() == SessionPlan.Kind.FINISHED) {
-            finished = true;
+            // The frames the decoder still holds are the stream's last ones: out before the end.
+            if (!frames.endStream()) {
+                finished = true;
+            }
             return;
         }
         if (session != null && session.expiresWithin(clock.instant(), config.urlRefreshMargin())) {
@@ -282,7 +303,9 @@ final class CameraFetcher<T> implements AutoCloseable {
     private SessionPlan firstPlan() {
         long now = clock.millis();
         if (resume.isRestored()) {
-            return planner.restored(cursor.lastStartMillis() + 1, now);
+            // From a little earlier, to find the fragment before the resumed one (see primer).
+            return planner.restored(
+                    Math.max(0, cursor.lastStartMillis() + 1 - PRIMER_LOOKBACK_MILLIS), now);
         }
         long earliest =
                 split.startingPosition().kind() == StartingPosition.Kind.EARLIEST
@@ -311,6 +334,11 @@ final class CameraFetcher<T> implements AutoCloseable {
                 throw e;
             }
             if (plan.isLive()) {
+                if (frames.endStream()) {
+                    // No new fragment: the frames the decoder holds go out before going idle.
+                    backoff.onSuccess();
+                    return false;
+                }
                 becomeIdle(out);
             } else {
                 // An empty range: nothing to read there, go on with the next one.
@@ -394,7 +422,9 @@ final class CameraFetcher<T> implements AutoCloseable {
             lastNewFragmentNanos = System.nanoTime();
             HlsSegment newest = segments.get(segments.size() - 1);
             session.newLiveFragment(startOf(newest), newest.durationMillis());
-        } else if (System.nanoTime() - lastNewFragmentNanos > LIVE_IDLE_AFTER_NANOS) {
+        } else if (System.nanoTime() - lastNewFragmentNanos > LIVE_IDLE_AFTER_NANOS
+                && !frames.endStream()) {
+            // Held frames go out first; the next poll without news signals idle.
             signalIdle(out);
         }
     }
@@ -422,6 +452,13 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private void enqueueIfNew(HlsSegment segment) {
         long start = startOf(segment);
+        if (resume.resumedFragmentPending()
+                && start < resume.fragmentStartMillis()
+                && start >= resume.fragmentStartMillis() - PRIMER_LOOKBACK_MILLIS
+                && primers.stream()
+                        .noneMatch(p -> p.fragmentNumber().equals(segment.fragmentNumber()))) {
+            primers.addLast(segment);
+        }
         if (cursor.isNew(segment.fragmentNumber(), start)) {
             queue.add(segment);
         }
@@ -445,10 +482,10 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private void startNextFragment() {
         HlsSegment next = queue.peek();
-        byte[] init =
-                next.initSegmentUri() == null
-                        ? null
-                        : queue.listingSession().initSegment(next.initSegmentUri());
+        if (primeBefore(next)) {
+            return;
+        }
+        byte[] init = initSegmentOf(next);
         byte[] bytes = prefetcher.take(next);
         queue.take();
         HlsSegment following = queue.peek();
@@ -462,8 +499,63 @@ final class CameraFetcher<T> implements AutoCloseable {
                 startOf(next),
                 init,
                 bytes,
-                resume.framesToSkipIn(next.fragmentNumber()));
+                followsLastOpened(next),
+                resume.emittedThroughMillisIn(next.fragmentNumber()));
         endIfPastStop();
+    }
+
+    /**
+     * Restored into a fragment whose frames reference fragments before it (open-GOP leading frames,
+     * a stream cut mid-GOP): decodes those first, emitting nothing, so the stream goes on as it was
+     * read before the failure. True if it opened one.
+     */
+    private boolean primeBefore(HlsSegment next) {
+        if (primers.isEmpty()) {
+            return false;
+        }
+        HlsSegment newest = primers.peekLast();
+        if (!resume.resumedFragmentPending()
+                || Math.abs(startOf(newest) + newest.durationMillis() - startOf(next))
+                        > CONTINUITY_TOLERANCE_MILLIS) {
+            // Nothing right before the resumed fragment: nothing it could reference.
+            primers.clear();
+            return false;
+        }
+        HlsSegment primer = primers.removeFirst();
+        byte[] init = initSegmentOf(primer);
+        byte[] bytes = prefetcher.take(primer);
+        prefetcher.start(primers.isEmpty() ? next : primers.peekFirst());
+        LOG.info(
+                "Camera {}: reading fragment {} again, without emitting it, to decode fragment {}"
+                        + " where the checkpoint left off",
+                cameraId(),
+                primer.fragmentNumber(),
+                next.fragmentNumber());
+        frames.open(
+                primer.fragmentNumber(),
+                startOf(primer),
+                init,
+                bytes,
+                followsLastOpened(primer),
+                Long.MAX_VALUE);
+        return true;
+    }
+
+    @Nullable
+    private byte[] initSegmentOf(HlsSegment segment) {
+        return segment.initSegmentUri() == null
+                ? null
+                : queue.listingSession().initSegment(segment.initSegmentUri());
+    }
+
+    /** Whether {@code next} starts where the fragment opened before it ended. */
+    private boolean followsLastOpened(HlsSegment next) {
+        long start = startOf(next);
+        boolean follows =
+                lastOpenedEndMillis != Long.MIN_VALUE
+                        && Math.abs(start - lastOpenedEndMillis) <= CONTINUITY_TOLERANCE_MILLIS;
+        lastOpenedEndMillis = start + next.durationMillis();
+        return follows;
     }
 
     private void decodeInto(List<CameraRecord<T>> out) {
@@ -603,6 +695,8 @@ final class CameraFetcher<T> implements AutoCloseable {
     private void dropSession() {
         session = null;
         queue.clear();
+        // Their URLs carry the dropped session's token.
+        primers.clear();
         prefetcher.cancel();
         long now = clock.millis();
         if (cursor.isEmpty()) {

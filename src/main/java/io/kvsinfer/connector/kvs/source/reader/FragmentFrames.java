@@ -3,6 +3,7 @@ package io.kvsinfer.connector.kvs.source.reader;
 import io.kvsinfer.connector.kvs.decoder.CorruptFragmentException;
 import io.kvsinfer.connector.kvs.decoder.DecodedFrame;
 import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
+import io.kvsinfer.connector.kvs.decoder.FrameSampler;
 import io.kvsinfer.connector.kvs.source.FrameMapper;
 import io.kvsinfer.connector.kvs.source.FrameSourceException;
 import io.kvsinfer.connector.kvs.source.config.PixelFormat;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 import javax.annotation.Nullable;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The frames of the fragment a camera is reading: decodes them, keeps the ones the {@link
@@ -30,6 +33,12 @@ import java.util.List;
  * pixels held, so the copy overlaps the decoding of the next frames. The decoder lets only a few
  * frames be held at once; when the task thread is behind, the next frames are mapped here, right
  * after their conversion, and decoding goes on without waiting.
+ *
+ * <p>Fragments are decoded as one continuous stream while each follows the one before (see {@link
+ * FragmentDecoder#openInStream}): a fragment's last pictures come out with the next fragment's
+ * packets, or from {@link #endStream()}, and every frame is placed (fragment number, timestamp,
+ * checkpoint position) by the fragment whose packet carried it. A fragment counts as read once its
+ * packets are decoded.
  *
  * <p>Decoding happens only while the camera holds one of the process's {@link DecodeSlots}: it
  * waits for one before decoding, keeps it across batches while its fragment lasts (up to {@link
@@ -71,9 +80,28 @@ final class FragmentFrames<T> implements AutoCloseable {
     private final boolean mapOnTaskThread;
     private final DecodeSlots.Holder slot;
 
+    /** The fragment whose packets are being decoded, or null. */
     @Nullable private String fragmentNumber;
-    private long fragmentStart;
-    private int skipFrames;
+
+    /** Draining the pictures a stream's decoder held after the stream broke or ended. */
+    private boolean draining;
+
+    /** The fragments frames may still come from, by the decoder's tag; the oldest go first. */
+    private final Map<Long, OpenFragment> fragmentsByTag =
+            new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, OpenFragment> eldest) {
+                    return size() > MAX_FRAGMENTS_IN_FLIGHT;
+                }
+            };
+
+    private static final int MAX_FRAGMENTS_IN_FLIGHT = 32;
+
+    /**
+     * A fragment whose frames may still come out: frames at or before {@code skipThroughMillis}
+     * were emitted before a restore (or the fragment only primes the decoder) and are not again.
+     */
+    private record OpenFragment(String number, long startMillis, long skipThroughMillis) {}
 
     /**
      * Fragments read to their end, and skipped as corrupt: how the fetcher tells progress from
@@ -111,28 +139,43 @@ final class FragmentFrames<T> implements AutoCloseable {
     }
 
     /**
-     * Starts on a fragment, skipping its first {@code skipFrames} frames (already emitted before a
-     * restore); a corrupt fragment is counted and skipped, leaving no fragment open.
+     * Starts on a fragment; with {@code followsPrevious} (the stream's next fragment after the one
+     * opened before) it goes on in the same decoder. Frames at or before {@code skipThroughMillis}
+     * are not emitted: those emitted before a restore, or all of a fragment read only to give the
+     * next one its references. A corrupt fragment is counted and skipped, leaving no fragment open.
      */
     void open(
             String fragmentNumber,
             long fragmentStart,
             @Nullable byte[] init,
             byte[] bytes,
-            int skipFrames) {
+            boolean followsPrevious,
+            long skipThroughMillis) {
         try {
-            decoder.open(init, bytes);
+            long tag = decoder.openInStream(init, bytes, followsPrevious);
+            fragmentsByTag.put(
+                    tag, new OpenFragment(fragmentNumber, fragmentStart, skipThroughMillis));
             this.fragmentNumber = fragmentNumber;
-            this.fragmentStart = fragmentStart;
-            this.skipFrames = skipFrames;
         } catch (CorruptFragmentException e) {
             skipCorrupt(fragmentNumber, e);
         }
     }
 
-    /** Whether a fragment is open with frames left to read. */
+    /**
+     * The stream broke or ended with no fragment to follow: the frames its decoder still holds are
+     * decoded next. False if it holds none.
+     */
+    boolean endStream() {
+        if (fragmentNumber != null || draining || !decoder.endStream()) {
+            return false;
+        }
+        draining = true;
+        return true;
+    }
+
+    /** Whether frames are left to read: a fragment is open, or held frames are draining. */
     boolean hasFragment() {
-        return fragmentNumber != null;
+        return fragmentNumber != null || draining;
     }
 
     /** Whether the selector has passed the stopping timestamp: the camera is done. */
@@ -145,7 +188,7 @@ final class FragmentFrames<T> implements AutoCloseable {
      * nothing if no decode slot came free within {@link #SLOT_WAIT_MILLIS}.
      */
     void decodeInto(List<CameraRecord<T>> out) {
-        if (fragmentNumber == null || paused) {
+        if (!hasFragment() || paused) {
             releaseDecodeSlot();
             return;
         }
@@ -155,7 +198,7 @@ final class FragmentFrames<T> implements AutoCloseable {
         try {
             decodeBatch(out);
         } finally {
-            if (fragmentNumber == null || paused || slot.runIsOver()) {
+            if (!hasFragment() || paused || slot.runIsOver()) {
                 releaseDecodeSlot();
             }
         }
@@ -164,40 +207,43 @@ final class FragmentFrames<T> implements AutoCloseable {
     private void decodeBatch(List<CameraRecord<T>> out) {
         long bytes = 0;
         long batchStart = Long.MIN_VALUE;
-        while (fragmentNumber != null
+        while (hasFragment()
                 && out.size() < MAX_BATCH_FRAMES
                 && bytes < MAX_BATCH_BYTES
                 && !paused) {
             DecodedFrame frame;
             try {
-                frame =
-                        decoder.next(
-                                (index, offsetMillis, keyFrame) ->
-                                        index >= skipFrames
-                                                && selector.select(
-                                                        fragmentStart + offsetMillis, keyFrame));
+                frame = decoder.next(sampler);
             } catch (CorruptFragmentException e) {
-                skipCorrupt(fragmentNumber, e);
+                skipCorrupt(fragmentNumber != null ? fragmentNumber : "(held frames)", e);
                 fragmentNumber = null;
+                draining = false;
                 return;
             }
             if (frame == null) {
-                fragmentNumber = null;
-                fragmentsDecoded++;
+                if (fragmentNumber != null) {
+                    fragmentNumber = null;
+                    fragmentsDecoded++;
+                }
+                draining = false;
                 return;
             }
-            long timestamp = fragmentStart + frame.offsetMillis();
+            OpenFragment fragment = fragmentOf(frame.fragmentTag());
+            long timestamp = fragment.startMillis() + frame.offsetMillis();
             FragmentPosition position =
                     new FragmentPosition(
-                            fragmentNumber, fragmentStart, frame.indexInFragment() + 1, timestamp);
+                            fragment.number(),
+                            fragment.startMillis(),
+                            frame.indexInFragment() + 1,
+                            timestamp);
             CameraRecord<T> record =
                     mapOnTaskThread && decoder.canHoldFrame()
                             ? CameraRecord.unmappedFrame(
                                     new DecodedCameraFrame(cameraId, stream, pixelFormat)
-                                            .wrap(frame.hold(), fragmentNumber, timestamp),
+                                            .wrap(frame.hold(), fragment.number(), timestamp),
                                     timestamp,
                                     position)
-                            : mapped(frame, timestamp, position);
+                            : mapped(frame, fragment.number(), timestamp, position);
             metrics.frameFetched(timestamp, clock.millis());
             bytes += 3L * frame.width() * frame.height();
             if (record != null) {
@@ -208,6 +254,33 @@ final class FragmentFrames<T> implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Chooses the frames to emit, each by the fragment that carried it. */
+    private final FrameSampler sampler =
+            new FrameSampler() {
+                @Override
+                public boolean keep(int indexInFragment, long offsetMillis, boolean keyFrame) {
+                    throw new IllegalStateException("frames are always sampled with their tag");
+                }
+
+                @Override
+                public boolean keep(
+                        long fragmentTag, int indexInFragment, long offsetMillis, boolean key) {
+                    OpenFragment fragment = fragmentOf(fragmentTag);
+                    long timestamp = fragment.startMillis() + offsetMillis;
+                    return timestamp > fragment.skipThroughMillis()
+                            && selector.select(timestamp, key);
+                }
+            };
+
+    private OpenFragment fragmentOf(long tag) {
+        OpenFragment fragment = fragmentsByTag.get(tag);
+        if (fragment == null) {
+            throw new IllegalStateException(
+                    "Camera " + cameraId + ": a frame of fragment tag " + tag + " not opened");
+        }
+        return fragment;
     }
 
     /** Gives the decode slot up if this camera holds one; the next batch waits for one again. */
@@ -223,8 +296,9 @@ final class FragmentFrames<T> implements AutoCloseable {
     }
 
     @Nullable
-    private CameraRecord<T> mapped(DecodedFrame frame, long timestamp, FragmentPosition position) {
-        T value = map(mapper, view.wrap(frame, fragmentNumber, timestamp));
+    private CameraRecord<T> mapped(
+            DecodedFrame frame, String number, long timestamp, FragmentPosition position) {
+        T value = map(mapper, view.wrap(frame, number, timestamp));
         return value == null ? null : CameraRecord.frame(value, timestamp, position);
     }
 

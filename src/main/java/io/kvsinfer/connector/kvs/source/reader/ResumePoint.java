@@ -46,14 +46,22 @@ final class ResumePoint {
     }
 
     /**
-     * Frames of {@code fragment} already emitted: those of the resumed fragment the first time,
-     * else 0.
+     * Up to which event time the frames of {@code fragment} were already emitted: the last emitted
+     * frame's for the resumed fragment the first time, else {@code Long.MIN_VALUE}. A fragment's
+     * frames come out in presentation order, so its first {@code framesConsumed} frames are exactly
+     * those at or before it. Told by time rather than by count because a fragment decoded after a
+     * restore may yield fewer leading frames than it did in the stream it came from.
      */
-    int framesToSkipIn(String fragment) {
+    long emittedThroughMillisIn(String fragment) {
         if (fragment.equals(fragmentNumber)) {
             fragmentNumber = null;
-            return framesConsumed;
+            return framesConsumed > 0 ? lastEmittedMillis : Long.MIN_VALUE;
         }
-        return 0;
+        return Long.MIN_VALUE;
+    }
+
+    /** Whether the resumed fragment is still to be read. */
+    boolean resumedFragmentPending() {
+        return fragmentNumber != null;
     }
 }

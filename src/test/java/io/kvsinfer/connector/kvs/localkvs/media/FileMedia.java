@@ -36,6 +36,13 @@ public final class FileMedia {
      */
     public static FragmentedMedia load(Path file, Duration targetFragmentDuration)
             throws IOException {
+        checkReadable(file, targetFragmentDuration);
+        long micros = targetFragmentDuration.toNanos() / 1000;
+        return Fragmenter.fragment(file, Fragmenter.Cut.byDuration(micros));
+    }
+
+    private static void checkReadable(Path file, Duration targetFragmentDuration)
+            throws IOException {
         Preconditions.checkNotNull(file, "file must not be null");
         Preconditions.checkNotNull(
                 targetFragmentDuration, "targetFragmentDuration must not be null");
@@ -54,7 +61,19 @@ public final class FileMedia {
         if (!Files.isReadable(file)) {
             throw new AccessDeniedException(file.toString(), null, "media file is not readable");
         }
+    }
+
+    /**
+     * Loads {@code file} cut by duration alone, as producers with key-frame fragmentation off cut
+     * (GStreamer's kvssink with {@code key-frame-fragmentation=false}): a fragment ends at the
+     * first frame after {@code targetFragmentDuration} that starts a new run in presentation order,
+     * key frame or not, so most fragments start mid-GOP and some hold no key frame at all. Only the
+     * first fragment starts with a key frame.
+     */
+    public static FragmentedMedia loadCutByDuration(Path file, Duration targetFragmentDuration)
+            throws IOException {
+        checkReadable(file, targetFragmentDuration);
         long micros = targetFragmentDuration.toNanos() / 1000;
-        return Fragmenter.fragment(file, Fragmenter.Cut.byDuration(micros));
+        return Fragmenter.fragment(file, Fragmenter.Cut.byDurationAtAnyFrame(micros));
     }
 }

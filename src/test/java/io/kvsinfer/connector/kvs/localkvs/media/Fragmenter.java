@@ -53,19 +53,31 @@ final class Fragmenter {
     private static final AVRational MICROS = av_make_q(1, 1_000_000);
 
     /**
-     * Where fragments end: at a key frame after a target duration, or after an exact frame count.
+     * Where fragments end: at a key frame after a target duration, after an exact frame count, or
+     * ({@code anyFrame}) at the first frame after the target duration that no frame decoded before
+     * it is presented after, key frame or not, as producers cut with key-frame fragmentation off
+     * (GStreamer's kvssink); such fragments start mid-GOP and need the one before to decode.
      */
-    record Cut(long targetMicros, int framesPerFragment) {
+    record Cut(long targetMicros, int framesPerFragment, boolean anyFrame) {
         static Cut byDuration(long targetMicros) {
-            Preconditions.checkArgument(
-                    targetMicros > 0, "targetMicros is %s but must be positive", targetMicros);
-            return new Cut(targetMicros, 0);
+            checkTarget(targetMicros);
+            return new Cut(targetMicros, 0, false);
+        }
+
+        static Cut byDurationAtAnyFrame(long targetMicros) {
+            checkTarget(targetMicros);
+            return new Cut(targetMicros, 0, true);
         }
 
         static Cut byFrames(int frames) {
             Preconditions.checkArgument(
                     frames > 0, "frames per fragment is %s but must be positive", frames);
-            return new Cut(0, frames);
+            return new Cut(0, frames, false);
+        }
+
+        private static void checkTarget(long targetMicros) {
+            Preconditions.checkArgument(
+                    targetMicros > 0, "targetMicros is %s but must be positive", targetMicros);
         }
     }
 
@@ -182,7 +194,10 @@ final class Fragmenter {
         return r.num() > 0 && r.den() > 0 ? av_q2d(r) : 0;
     }
 
-    /** Splits packets (in decode order) into groups that start at key frames; drops any lead-in. */
+    /**
+     * Splits packets (in decode order) into groups as {@code cut} says, the first one at a key
+     * frame; drops any lead-in.
+     */
     static List<List<AVPacket>> group(
             List<AVPacket> packets, AVRational timeBase, double frameRate, Cut cut, String name)
             throws IOException {
@@ -190,6 +205,7 @@ final class Fragmenter {
         List<List<AVPacket>> groups = new ArrayList<>();
         List<AVPacket> current = null;
         long groupStart = 0;
+        long latestPresented = Long.MIN_VALUE;
         for (AVPacket p : packets) {
             boolean key = (p.flags() & AV_PKT_FLAG_KEY) != 0;
             if (presentation(p) == AV_NOPTS_VALUE) {
@@ -210,8 +226,12 @@ final class Fragmenter {
                                     + " should start a fragment but is not a key frame");
                 }
             } else {
-                cutHere = key && micros - groupStart >= cut.targetMicros() - halfFrameMicros;
+                // A B-frame presented before a frame decoded earlier must stay with that frame's
+                // fragment, or fragments would interleave in presentation order.
+                boolean canStart = key || cut.anyFrame() && micros > latestPresented;
+                cutHere = canStart && micros - groupStart >= cut.targetMicros() - halfFrameMicros;
             }
+            latestPresented = Math.max(latestPresented, micros);
             if (cutHere) {
                 current = new ArrayList<>();
                 groups.add(current);

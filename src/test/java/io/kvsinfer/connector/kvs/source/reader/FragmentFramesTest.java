@@ -48,7 +48,13 @@ class FragmentFramesTest {
     }
 
     private static void open(FragmentFrames<VideoFrame> frames) {
-        frames.open("f0", START, media.initSegment(), media.mp4Fragment(0, START, 1), 0);
+        frames.open(
+                "f0",
+                START,
+                media.initSegment(),
+                media.mp4Fragment(0, START, 1),
+                false,
+                Long.MIN_VALUE);
     }
 
     @Test

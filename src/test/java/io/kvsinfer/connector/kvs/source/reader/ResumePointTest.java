@@ -13,19 +13,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResumePointTest {
 
     @Test
-    void aRestoredCameraSkipsItsConsumedFramesOnceInTheFragmentItResumesIn() {
+    void aRestoredCameraSkipsItsEmittedFramesOnceInTheFragmentItResumesIn() {
         ResumePoint resume = ResumePoint.of(new FragmentPosition("123", 1_000, 7, 1_466));
         assertThat(resume.isRestored()).isTrue();
         assertThat(resume.fragmentStartMillis()).isEqualTo(1_000);
         assertThat(resume.lastEmittedMillis()).isEqualTo(1_466);
-        assertThat(resume.framesToSkipIn("122")).isZero();
-        assertThat(resume.framesToSkipIn("123")).isEqualTo(7);
-        assertThat(resume.framesToSkipIn("123")).as("read again later: nothing to skip").isZero();
+        assertThat(resume.resumedFragmentPending()).isTrue();
+        assertThat(resume.emittedThroughMillisIn("122")).isEqualTo(Long.MIN_VALUE);
+        assertThat(resume.emittedThroughMillisIn("123"))
+                .as("frames up to the last emitted one, by time")
+                .isEqualTo(1_466);
+        assertThat(resume.resumedFragmentPending()).isFalse();
+        assertThat(resume.emittedThroughMillisIn("123"))
+                .as("read again later: nothing to skip")
+                .isEqualTo(Long.MIN_VALUE);
 
         ResumePoint fresh = ResumePoint.of(null);
         assertThat(fresh.isRestored()).isFalse();
         assertThat(fresh.lastEmittedMillis()).isEqualTo(-1);
-        assertThat(fresh.framesToSkipIn("123")).isZero();
+        assertThat(fresh.emittedThroughMillisIn("123")).isEqualTo(Long.MIN_VALUE);
+        assertThat(fresh.resumedFragmentPending()).isFalse();
     }
 
     @Test

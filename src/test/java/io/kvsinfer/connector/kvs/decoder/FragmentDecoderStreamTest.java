@@ -1,0 +1,176 @@
+package io.kvsinfer.connector.kvs.decoder;
+
+import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
+import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
+import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding.Decoded;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.kvsinfer.connector.kvs.decoder.DecoderTestSupport.START;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Video from encoders at their defaults, whose fragments depend on the one before (issue #18):
+ * open-GOP H.265 (CRA with leading pictures), open-GOP H.264 (recovery-point I frames) and H.264
+ * cut by duration (fragments that start mid-GOP, most with no key frame). Decoded as a stream every
+ * frame comes out once, in order, evenly spaced, pixel for pixel what FFmpeg decodes from the same
+ * fragments back to back; decoded fragment by fragment, frames are lost, which is why the fixtures
+ * are the test.
+ */
+class FragmentDecoderStreamTest {
+
+    static final Path FIXTURES = Path.of("src/test/resources/fixtures");
+    static final int FRAMES = 150;
+    static final int FPS = 15;
+
+    /** One frame as the stream decoder gave it, placed by the fragment that carried it. */
+    record Placed(int pixelIndex, long timestampMillis, long pixelCrc) {}
+
+    static FragmentedMedia load(String fixture) throws Exception {
+        Path file = FIXTURES.resolve(fixture + "-320x240-15fps.mp4");
+        return fixture.equals("h264-defaults")
+                ? FileMedia.loadCutByDuration(file, Duration.ofSeconds(2))
+                : FileMedia.load(file, Duration.ofSeconds(2));
+    }
+
+    /** The fragments as LocalKvs would serve them back to back from {@link #START}. */
+    static List<byte[]> fragments(FragmentedMedia media, boolean ts, List<Long> starts) {
+        List<byte[]> out = new ArrayList<>();
+        long start = START;
+        for (int i = 0; i < media.fragmentCount(); i++) {
+            starts.add(start);
+            out.add(ts ? media.tsFragment(i, start) : media.mp4Fragment(i, start, i + 1));
+            start += media.durationMillis(i);
+        }
+        return out;
+    }
+
+    static List<Placed> decodeAsStream(FragmentedMedia media, boolean ts) throws Exception {
+        List<Long> starts = new ArrayList<>();
+        List<byte[]> fragments = fragments(media, ts, starts);
+        byte[] init = ts ? null : media.initSegment();
+        Map<Long, Long> startByTag = new HashMap<>();
+        List<Placed> out = new ArrayList<>();
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(ts))) {
+            for (int i = 0; i < fragments.size(); i++) {
+                long tag = decoder.openInStream(init, fragments.get(i), i > 0);
+                startByTag.put(tag, starts.get(i));
+                drainInto(decoder, startByTag, out);
+            }
+            assertThat(decoder.holdsPictures()).as("B-frames stay in the decoder").isTrue();
+            assertThat(decoder.endStream()).isTrue();
+            drainInto(decoder, startByTag, out);
+            assertThat(decoder.holdsPictures()).isFalse();
+            assertThat(decoder.picturesWithoutReference()).isZero();
+        }
+        return out;
+    }
+
+    private static void drainInto(
+            FragmentDecoder decoder, Map<Long, Long> startByTag, List<Placed> out)
+            throws CorruptFragmentException {
+        DecodedFrame frame;
+        while ((frame = decoder.next(FrameSampler.ALL)) != null) {
+            int index =
+                    FrameIndexCode.read(
+                                    frame.buffer(), frame.width(), frame.height(), frame.stride())
+                            .orElse(-1);
+            long crc =
+                    ReferenceDecoding.pixelCrc(
+                            frame.buffer(), frame.width() * 3, frame.height(), frame.stride());
+            out.add(
+                    new Placed(
+                            index,
+                            startByTag.get(frame.fragmentTag()) + frame.offsetMillis(),
+                            crc));
+        }
+    }
+
+    static DecoderSettings settings(boolean ts) {
+        return DecoderSettings.builder()
+                .inputFormat(ts ? InputFormat.MPEG_TS : InputFormat.FRAGMENTED_MP4)
+                .threads(2)
+                .build();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "h265-opengop, mp4",
+        "h265-opengop, ts",
+        "h264-opengop, mp4",
+        "h264-opengop, ts",
+        "h264-defaults, mp4",
+        "h264-defaults, ts"
+    })
+    void everyFrameOnceInOrderEvenlySpacedAndAsFfmpegDecodesIt(String fixture, String container)
+            throws Exception {
+        FragmentedMedia media = load(fixture);
+        boolean ts = container.equals("ts");
+        assertThat(media.fragmentCount()).isGreaterThanOrEqualTo(4);
+
+        List<Placed> frames = decodeAsStream(media, ts);
+
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < FRAMES; i++) {
+            expected.add(i);
+        }
+        assertThat(frames.stream().map(Placed::pixelIndex).toList()).isEqualTo(expected);
+        for (Placed frame : frames) {
+            long expectedMillis = START + Math.round(frame.pixelIndex() * 1000.0 / FPS);
+            assertThat(frame.timestampMillis())
+                    .as("time of frame %s", frame.pixelIndex())
+                    .isBetween(expectedMillis - 1, expectedMillis + 1);
+        }
+        // FFmpeg's own decode of the same fragments back to back, as one input.
+        List<Long> starts = new ArrayList<>();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        if (!ts) {
+            all.write(media.initSegment());
+        }
+        for (byte[] fragment : fragments(media, ts, starts)) {
+            all.write(fragment);
+        }
+        List<Decoded> reference =
+                ReferenceDecoding.decode(all.toByteArray(), ts ? "mpegts" : "mp4");
+        assertThat(ReferenceDecoding.indices(reference)).isEqualTo(expected);
+        assertThat(frames.stream().map(Placed::pixelCrc).toList())
+                .as("BGR24 pixels equal FFmpeg's")
+                .isEqualTo(reference.stream().map(Decoded::pixelCrc).toList());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"h265-opengop, mp4", "h264-defaults, ts"})
+    void fragmentByFragmentTheDependentFramesAreLost(String fixture, String container)
+            throws Exception {
+        FragmentedMedia media = load(fixture);
+        boolean ts = container.equals("ts");
+        List<Long> starts = new ArrayList<>();
+        List<byte[]> fragments = fragments(media, ts, starts);
+        int decoded = 0;
+        int corrupt = 0;
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(ts))) {
+            for (byte[] fragment : fragments) {
+                try {
+                    decoded +=
+                            DecoderTestSupport.decodeAll(
+                                            decoder, ts ? null : media.initSegment(), fragment)
+                                    .size();
+                } catch (CorruptFragmentException e) {
+                    corrupt++;
+                }
+            }
+        }
+        assertThat(decoded).as("frames decoded (%s fragments corrupt)", corrupt).isLessThan(FRAMES);
+    }
+}

@@ -1,0 +1,219 @@
+package io.kvsinfer.connector.kvs.source;
+
+import io.kvsinfer.connector.kvs.localkvs.FragmentRecord;
+import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
+import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
+import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
+import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
+import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
+import io.kvsinfer.connector.kvs.source.config.StartingPosition;
+import io.kvsinfer.connector.kvs.testing.FrameKey;
+import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
+import io.kvsinfer.connector.kvs.testing.ReferenceDecoding.Decoded;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSFragmentSelector;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSTimestampRange;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.sourceFor;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Video from encoders nobody here configured (issue #18), through LocalKvs and the public API:
+ * open-GOP H.265 at x265's defaults, open-GOP H.264, and x264's defaults cut by duration so that
+ * fragments start mid-GOP without a key frame. Every frame comes out once, in order and evenly
+ * spaced (its pixels say which it is), and its BGR24 pixels equal what FFmpeg's own HLS reader
+ * decodes from a session over the same fragments.
+ */
+class OpenGopITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @RegisterExtension static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
+    static final int FPS = 15;
+    static final int MEDIA_FRAMES = 150;
+    private static LocalKvs kvs;
+
+    @BeforeAll
+    static void start() {
+        kvs = LOCAL_KVS.kvs();
+    }
+
+    /** A frame's place and the checksum of its BGR24 pixels. */
+    public static final class PixelCrc extends FrameKey {
+        public long crc;
+
+        public PixelCrc() {}
+
+        PixelCrc(CameraFrame frame) {
+            super(
+                    frame.cameraId(),
+                    frame.timestampMillis(),
+                    FrameIndexCode.read(
+                                    frame.pixels(),
+                                    frame.pixelFormat().bytesPerPixel(),
+                                    frame.width(),
+                                    frame.height(),
+                                    frame.stride())
+                            .orElse(-1),
+                    frame.width(),
+                    frame.height());
+            this.crc =
+                    ReferenceDecoding.pixelCrc(
+                            frame.pixels(), frame.width() * 3, frame.height(), frame.stride());
+        }
+    }
+
+    static FragmentedMedia load(String fixture) throws Exception {
+        Path file = Path.of("src/test/resources/fixtures", fixture + "-320x240-15fps.mp4");
+        return fixture.equals("h264-defaults")
+                ? FileMedia.loadCutByDuration(file, Duration.ofSeconds(2))
+                : FileMedia.load(file, Duration.ofSeconds(2));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "h265-opengop, FRAGMENTED_MP4",
+        "h265-opengop, MPEG_TS",
+        "h264-opengop, FRAGMENTED_MP4",
+        "h264-opengop, MPEG_TS",
+        "h264-defaults, FRAGMENTED_MP4",
+        "h264-defaults, MPEG_TS"
+    })
+    void aBoundedReplayGivesEveryFrameOnceAsFfmpegDecodesTheSession(
+            String fixture, ContainerFormat container) throws Exception {
+        FragmentedMedia media = load(fixture);
+        String stream = "replay-" + fixture + "-" + container.name().toLowerCase();
+        long archiveStart = (System.currentTimeMillis() - 600_000) / 1000 * 1000;
+        // Twice through the clip: the loop back to its first key frame is a boundary too.
+        List<FragmentRecord> written =
+                kvs.createStream(stream)
+                        .appendArchived(media, archiveStart, 2 * media.fragmentCount());
+        long stop = written.get(written.size() - 1).producerEndMillis() - 1;
+
+        List<PixelCrc> frames = new ArrayList<>();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        KvsHlsSource<PixelCrc> source =
+                sourceFor(kvs)
+                        .addStream(stream)
+                        .setContainerFormat(container)
+                        .setStartingPosition(StartingPosition.earliest())
+                        .setStoppingTimestamp(Instant.ofEpochMilli(stop))
+                        .setFrameMapper(PixelCrc::new, PixelCrc.class)
+                        .build();
+        try (CloseableIterator<PixelCrc> results =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "open-gop")
+                        .executeAndCollect(stream)) {
+            results.forEachRemaining(frames::add);
+        }
+
+        List<Long> indices =
+                new FrameSequenceVerifier(written, FPS).assertContiguous(List.copyOf(frames));
+        assertThat(indices).hasSize(2 * MEDIA_FRAMES);
+        assertThat(indices.get(0)).isZero();
+        for (int i = 0; i < frames.size(); i++) {
+            assertThat(frames.get(i).timestampMillis)
+                    .as("frame %s is evenly spaced", i)
+                    .isBetween(
+                            archiveStart + Math.round(i * 1000.0 / FPS) - 1,
+                            archiveStart + Math.round(i * 1000.0 / FPS) + 1);
+        }
+
+        List<Decoded> reference =
+                ReferenceDecoding.decodeUrl(
+                        sessionUrl(stream, container, archiveStart, stop), "hls", Map.of());
+        assertThat(ReferenceDecoding.indices(reference))
+                .as("FFmpeg's own read of the session")
+                .isEqualTo(frames.stream().map(f -> f.pixelIndex).toList());
+        assertThat(frames.stream().map(f -> f.crc).toList())
+                .as("BGR24 pixels equal FFmpeg's, frame by frame")
+                .isEqualTo(reference.stream().map(Decoded::pixelCrc).toList());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"h265-opengop, FRAGMENTED_MP4", "h264-defaults, MPEG_TS"})
+    void aLiveCameraGivesEveryFrameOnceAcrossItsFragments(String fixture, ContainerFormat container)
+            throws Exception {
+        FragmentedMedia media = load(fixture);
+        String stream = "live-" + fixture + "-" + container.name().toLowerCase();
+        kvs.createStream(stream).startLive(media);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        KvsHlsSource<PixelCrc> source =
+                sourceFor(kvs)
+                        .addStream(stream)
+                        .setContainerFormat(container)
+                        .setFrameMapper(PixelCrc::new, PixelCrc.class)
+                        .build();
+        List<FrameKey> frames = new ArrayList<>();
+        try (CloseableIterator<PixelCrc> results =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "live")
+                        .executeAndCollect(stream)) {
+            // Four fragment boundaries after the first frame.
+            while (frames.size() < 4 * 2 * FPS && results.hasNext()) {
+                frames.add(results.next());
+            }
+        }
+        new FrameSequenceVerifier(kvs.stream(stream).fragments(), FPS).assertContiguous(frames);
+    }
+
+    private static String sessionUrl(
+            String stream, ContainerFormat container, long start, long end) {
+        try (KinesisVideoArchivedMediaClient media =
+                KinesisVideoArchivedMediaClient.builder()
+                        .endpointOverride(kvs.endpoint())
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(
+                                        AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                        .region(Region.US_EAST_1)
+                        .build()) {
+            HLSTimestampRange range =
+                    HLSTimestampRange.builder()
+                            .startTimestamp(Instant.ofEpochMilli(start))
+                            .endTimestamp(Instant.ofEpochMilli(end))
+                            .build();
+            HLSFragmentSelector selector =
+                    HLSFragmentSelector.builder()
+                            .fragmentSelectorType("PRODUCER_TIMESTAMP")
+                            .timestampRange(range)
+                            .build();
+            return media.getHLSStreamingSessionURL(
+                            b ->
+                                    b.streamName(stream)
+                                            .playbackMode("ON_DEMAND")
+                                            .containerFormat(container.name())
+                                            .hlsFragmentSelector(selector))
+                    .hlsStreamingSessionURL();
+        }
+    }
+}

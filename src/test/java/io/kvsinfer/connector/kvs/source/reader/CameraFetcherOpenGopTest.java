@@ -1,0 +1,135 @@
+package io.kvsinfer.connector.kvs.source.reader;
+
+import io.kvsinfer.connector.kvs.localkvs.FragmentRecord;
+import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
+import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
+import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
+import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
+import io.kvsinfer.connector.kvs.source.config.StartingPosition;
+import io.kvsinfer.connector.kvs.source.split.FragmentPosition;
+import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
+import io.kvsinfer.connector.kvs.testing.FrameKey;
+import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
+import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
+import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Restoring into a stream whose fragments depend on the ones before: a checkpoint taken in a
+ * fragment cut mid-GOP (no key frame in it) or among the leading frames of an open-GOP fragment
+ * resumes with every later frame once, because the camera decodes the fragments before it again,
+ * back to a key frame, without emitting them.
+ */
+class CameraFetcherOpenGopTest {
+
+    @RegisterExtension static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
+
+    private static final int FPS = 15;
+    private static LocalKvs kvs;
+    private static CameraFetchers fetchers;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kvs = LOCAL_KVS.kvs();
+        fetchers = new CameraFetchers(kvs.endpoint());
+    }
+
+    static FragmentedMedia load(String fixture) throws Exception {
+        Path file = Path.of("src/test/resources/fixtures", fixture + "-320x240-15fps.mp4");
+        return fixture.equals("h264-defaults")
+                ? FileMedia.loadCutByDuration(file, Duration.ofSeconds(2))
+                : FileMedia.load(file, Duration.ofSeconds(2));
+    }
+
+    @AfterAll
+    static void stop() {
+        fetchers.close();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "h264-defaults, FRAGMENTED_MP4, 3",
+        "h264-defaults, MPEG_TS, 3",
+        "h265-opengop, FRAGMENTED_MP4, 1",
+        "h264-opengop, MPEG_TS, 1"
+    })
+    void aCameraRestoredInADependentFragmentEmitsEveryLaterFrameOnce(
+            String fixture, ContainerFormat container, int framesConsumed) throws Exception {
+        FragmentedMedia media = load(fixture);
+        String stream = "restore-" + fixture + "-" + container.name().toLowerCase();
+        long start = (System.currentTimeMillis() - 300_000) / 1000 * 1000;
+        List<FragmentRecord> written =
+                kvs.createStream(stream).appendArchived(media, start, media.fragmentCount());
+        long stop = written.get(written.size() - 1).producerEndMillis() - 1;
+
+        List<CameraRecord<FrameKey>> all = readAll(stream, stop, container, null);
+        List<FrameKey> allFrames = all.stream().map(CameraRecord::value).toList();
+        assertThat(new FrameSequenceVerifier(written, FPS).assertContiguous(allFrames))
+                .hasSize(150);
+
+        // The third fragment: cut mid-GOP with no key frame, or open GOP led by frames presented
+        // before its key frame.
+        String third = written.get(2).fragmentNumber();
+        int at = -1;
+        for (int i = 0; i < all.size(); i++) {
+            FragmentPosition position = all.get(i).positionAfter();
+            if (position.fragmentNumber().equals(third)
+                    && position.framesConsumed() == framesConsumed) {
+                at = i;
+            }
+        }
+        assertThat(at).as("a frame of fragment %s", third).isPositive();
+        FragmentPosition checkpoint = all.get(at).positionAfter();
+
+        List<FrameKey> resumed =
+                readAll(stream, stop, container, checkpoint).stream()
+                        .map(CameraRecord::value)
+                        .toList();
+
+        assertThat(resumed).isEqualTo(allFrames.subList(at + 1, allFrames.size()));
+    }
+
+    private List<CameraRecord<FrameKey>> readAll(
+            String stream,
+            long stop,
+            ContainerFormat container,
+            @javax.annotation.Nullable FragmentPosition position) {
+        KvsSourceConfig config =
+                CameraFetchers.config(c -> c.set(KvsSourceOptions.CONTAINER_FORMAT, container));
+        List<CameraRecord<FrameKey>> frames = new ArrayList<>();
+        try (CameraFetcher<FrameKey> fetcher =
+                fetchers.create(
+                        new KvsStreamSplit(
+                                stream, stream, StartingPosition.earliest(), stop, position),
+                        config,
+                        CameraFetchers.decoder(config),
+                        new PixelIndexMapper(),
+                        CameraFetchers.metrics(stream),
+                        Clock.systemUTC(),
+                        false)) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!fetcher.isFinished()) {
+                assertThat(System.currentTimeMillis()).isLessThan(deadline);
+                fetcher.fetch().stream()
+                        .filter(r -> r.kind() == CameraRecord.Kind.FRAME)
+                        .forEach(frames::add);
+            }
+        }
+        return frames;
+    }
+}
