@@ -115,6 +115,45 @@ class FragmentDecoderAudioTest {
                 assertThat(frames.get(0).keyFrame()).isTrue();
             }
         }
+        // And as one stream, each fragment following the one before.
+        List<Integer> indices = new ArrayList<>();
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
+            for (int i = 0; i < fragments; i++) {
+                decoder.openInStream(init, media.get(i), i > 0);
+                drain(decoder, indices);
+            }
+            decoder.endStream();
+            drain(decoder, indices);
+        }
+        assertThat(indices).isEqualTo(range(0, fragments * 2 * FPS));
+    }
+
+    /** Decoding a camera's fragments as one stream (openInStream) skips the audio just the same. */
+    @Test
+    void tsFragmentsWithAudioDecodeAsOneStream() throws Exception {
+        List<Integer> indices = new ArrayList<>();
+        try (FragmentDecoder decoder = new FragmentDecoder(settings(InputFormat.MPEG_TS).build())) {
+            for (int i = 0; i < camera.fragmentCount(); i++) {
+                decoder.openInStream(null, camera.tsFragment(i, START + 2000L * i), i > 0);
+                drain(decoder, indices);
+            }
+            decoder.endStream();
+            drain(decoder, indices);
+            assertThat(decoder.picturesWithoutReference()).isZero();
+        }
+        assertThat(indices).isEqualTo(range(0, camera.fragmentCount() * 2 * FPS));
+    }
+
+    private static void drain(FragmentDecoder decoder, List<Integer> indices)
+            throws CorruptFragmentException {
+        DecodedFrame frame;
+        while ((frame = decoder.next(FrameSampler.ALL)) != null) {
+            indices.add(
+                    FrameIndexCode.read(
+                                    frame.buffer(), frame.width(), frame.height(), frame.stride())
+                            .orElse(-1));
+        }
     }
 
     /**
