@@ -2,7 +2,7 @@
 # Runs LocalKvs, a local Kinesis Video Streams, in the foreground until killed (Ctrl-C).
 #
 #   examples/local-kvs.sh --port 4566 --streams cam-1,cam-2 [--size 1280x720] [--fps 15] \
-#                         [--file clip.mp4] [--host 127.0.0.1]
+#                         [--audio on] [--file clip.mp4] [--host 127.0.0.1]
 #
 # Builds the project on first run (or when sources changed), then prints the endpoint to use
 # with endpointOverride / --endpoint-url. Binds to loopback unless --host says otherwise.

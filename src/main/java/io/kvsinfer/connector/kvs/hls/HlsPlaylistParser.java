@@ -26,19 +26,38 @@ public final class HlsPlaylistParser {
 
     private HlsPlaylistParser() {}
 
+    /**
+     * Parses a master playlist. The video is the first variant ({@code #EXT-X-STREAM-INF} and the
+     * URI after it); a stream with audio also lists an audio rendition ({@code
+     * #EXT-X-MEDIA:TYPE=AUDIO,...,URI="...TrackNumber=2"}, attributes in any order), which is kept
+     * apart and never taken for the video.
+     */
     public static MasterPlaylist parseMaster(String text, URI playlistUri) {
         String[] lines = lines(text, playlistUri);
         String codecs = null;
         boolean inVariant = false;
+        URI audio = null;
+        URI video = null;
         for (int i = 1; i < lines.length; i++) {
             String line = lines[i].trim();
-            if (line.startsWith("#EXT-X-STREAM-INF:")) {
-                inVariant = true;
-                codecs = attribute(line.substring("#EXT-X-STREAM-INF:".length()), "CODECS");
+            if (line.startsWith("#EXT-X-MEDIA:")) {
+                String attributes = line.substring("#EXT-X-MEDIA:".length());
+                String uri = attribute(attributes, "URI");
+                if (audio == null && "AUDIO".equals(attribute(attributes, "TYPE")) && uri != null) {
+                    audio = resolve(playlistUri, uri, i + 1);
+                }
+            } else if (line.startsWith("#EXT-X-STREAM-INF:")) {
+                if (video == null) {
+                    inVariant = true;
+                    codecs = attribute(line.substring("#EXT-X-STREAM-INF:".length()), "CODECS");
+                }
             } else if (inVariant && !line.isEmpty() && !line.startsWith("#")) {
-                return new MasterPlaylist(
-                        resolve(playlistUri, line, i + 1), codecs == null ? "" : codecs);
+                video = resolve(playlistUri, line, i + 1);
+                inVariant = false;
             }
+        }
+        if (video != null) {
+            return new MasterPlaylist(video, codecs == null ? "" : codecs, audio);
         }
         throw new HlsFetchException(
                 "Master playlist "

@@ -100,6 +100,19 @@ final class FuzzSeeds {
                         + fragments.replace(
                                 "#EXT-X-PROGRAM", "#EXT-X-DISCONTINUITY\n#EXT-X-PROGRAM"));
         write(dir, "ts", header + fragments.replace("getMP4MediaFragment.mp4", "getTSFragment.ts"));
+        // AWS's recorded shapes (made-up tokens): audio rendition, ALWAYS mode, SequenceNumber=0.
+        for (String fixture :
+                new String[] {
+                    "real-master-with-audio", "real-media-always", "real-media-always-ts"
+                }) {
+            try (java.io.InputStream in =
+                    FuzzSeeds.class.getResourceAsStream("/hls/" + fixture + ".m3u8")) {
+                if (in == null) {
+                    throw new IOException("missing fixture /hls/" + fixture + ".m3u8");
+                }
+                write(dir, fixture, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
         return dir;
     }
 

@@ -2,8 +2,13 @@ package io.kvsinfer.connector.kvs.hls;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -172,5 +177,114 @@ class HlsPlaylistParserTest {
                                 "CODECS=\"avc1.4d401f,mp4a.40.2\",BANDWIDTH=1", "CODECS"))
                 .isEqualTo("avc1.4d401f,mp4a.40.2");
         assertThat(HlsPlaylistParser.attribute("URI=\"unterminated", "URI")).isNull();
+    }
+
+    /** A fixture under src/test/resources/hls, in the shape recorded from AWS (made-up tokens). */
+    private static String fixture(String name) throws IOException {
+        try (InputStream in = HlsPlaylistParserTest.class.getResourceAsStream("/hls/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The session token a fixture uses, read from its first URL. */
+    private static String tokenOf(String playlist) {
+        Matcher m = Pattern.compile("SessionToken=([^&\"]+)").matcher(playlist);
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void realMasterWithAudioSelectsTheVideoVariant() throws IOException {
+        String text = fixture("real-master-with-audio.m3u8");
+        String token = tokenOf(text);
+        assertThat(token).hasSizeBetween(140, 160).endsWith("~");
+        URI base =
+                URI.create(
+                        "https://b-1234abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/"
+                                + "getHLSMasterPlaylist.m3u8?SessionToken="
+                                + token);
+        MasterPlaylist master = HlsPlaylistParser.parseMaster(text, base);
+        assertThat(master.mediaPlaylistUri().toString())
+                .isEqualTo(
+                        "https://b-1234abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/"
+                                + "getHLSMediaPlaylist.m3u8?SessionToken="
+                                + token
+                                + "&TrackNumber=1");
+        assertThat(master.codecs()).isEqualTo("avc1.42c032,mp4a.40.2");
+        assertThat(master.videoCodecs()).isEqualTo("avc1.42c032");
+        assertThat(master.hasAudio()).isTrue();
+        assertThat(master.audioPlaylistUri().toString()).endsWith("&TrackNumber=2");
+        // The token is a plain query value: '~' needs no escaping and survives resolution.
+        assertThat(HlsPlaylistParser.queryParameter(master.mediaPlaylistUri(), "SessionToken"))
+                .isEqualTo(token);
+    }
+
+    @Test
+    void masterWithoutAudioHasNoAudioRendition() {
+        MasterPlaylist master =
+                HlsPlaylistParser.parseMaster(
+                        "#EXTM3U\n#EXT-X-STREAM-INF:CODECS=\"hvc1.1.6.L93.B0\",BANDWIDTH=1\n"
+                                + "getHLSMediaPlaylist.m3u8?SessionToken=T~&TrackNumber=1\n",
+                        BASE);
+        assertThat(master.hasAudio()).isFalse();
+        assertThat(master.audioPlaylistUri()).isNull();
+        assertThat(master.videoCodecs()).isEqualTo("hvc1.1.6.L93.B0");
+    }
+
+    @Test
+    void realAlwaysModeMediaPlaylistWithTrailingDiscontinuity() throws IOException {
+        String text = fixture("real-media-always.m3u8");
+        String token = tokenOf(text);
+        URI media =
+                URI.create(
+                        "https://b-1234abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/"
+                                + "getHLSMediaPlaylist.m3u8?SessionToken="
+                                + token
+                                + "&TrackNumber=1");
+        MediaPlaylist playlist = HlsPlaylistParser.parseMedia(text, media);
+        assertThat(playlist.endList()).isTrue();
+        assertThat(playlist.playlistType()).isEqualTo("VOD");
+        assertThat(playlist.targetDurationSeconds()).isEqualTo(3);
+        assertThat(playlist.mediaSequence()).isZero();
+        assertThat(playlist.segments()).hasSize(3);
+        assertThat(playlist.segments())
+                .extracting(HlsSegment::mediaSequence)
+                .containsExactly(0L, 1L, 2L);
+        assertThat(playlist.segments())
+                .extracting(HlsSegment::durationMillis)
+                .containsExactly(2663L, 2680L, 2667L);
+        // ALWAYS: every fragment follows a discontinuity; the one map at the top covers them all.
+        assertThat(playlist.segments()).allSatisfy(s -> assertThat(s.discontinuity()).isTrue());
+        assertThat(playlist.segments())
+                .extracting(s -> s.initSegmentUri().toString())
+                .containsOnly(
+                        "https://b-1234abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/"
+                                + "getMP4InitFragment.mp4?SessionToken="
+                                + token
+                                + "&TrackNumber=1&SequenceNumber=0");
+        assertThat(playlist.segments().get(0).fragmentNumber())
+                .isEqualTo("91343852333181432392682062601587305727618396102");
+        assertThat(playlist.segments().get(1).programDateTimeMillis())
+                .isEqualTo(Instant.parse("2023-05-17T13:48:38.656Z").toEpochMilli());
+    }
+
+    @Test
+    void realAlwaysModeTsPlaylist() throws IOException {
+        String text = fixture("real-media-always-ts.m3u8");
+        URI media =
+                URI.create(
+                        "https://b-1234abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/"
+                                + "getHLSMediaPlaylist.m3u8?SessionToken="
+                                + tokenOf(text)
+                                + "&TrackNumber=1");
+        MediaPlaylist playlist = HlsPlaylistParser.parseMedia(text, media);
+        assertThat(playlist.endList()).isFalse();
+        assertThat(playlist.segments()).hasSize(3);
+        assertThat(playlist.segments()).allSatisfy(s -> assertThat(s.initSegmentUri()).isNull());
+        assertThat(playlist.segments().get(2).uri().getPath())
+                .isEqualTo("/hls/v1/getTSFragment.ts");
+        assertThat(playlist.segments().get(2).fragmentNumber())
+                .isEqualTo("91343852333181432402585582915870316186513781627");
     }
 }

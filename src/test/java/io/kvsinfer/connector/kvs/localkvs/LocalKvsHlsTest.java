@@ -84,13 +84,13 @@ class LocalKvsHlsTest {
                 .containsExactly(
                         "#EXTM3U",
                         "#EXT-X-VERSION:7",
-                        "#EXT-X-TARGETDURATION:2",
                         "#EXT-X-PLAYLIST-TYPE:VOD",
-                        "#EXT-X-MEDIA-SEQUENCE:1",
+                        "#EXT-X-TARGETDURATION:2",
+                        "#EXT-X-MEDIA-SEQUENCE:0",
                         "#EXT-X-INDEPENDENT-SEGMENTS",
                         "#EXT-X-MAP:URI=\"getMP4InitFragment.mp4?SessionToken="
                                 + token
-                                + "&TrackNumber=1\"");
+                                + "&TrackNumber=1&SequenceNumber=0\"");
         assertThat(playlist.lines.get(playlist.lines.size() - 1)).isEqualTo("#EXT-X-ENDLIST");
         // Both bounds inclusive: fragments starting at T+2 s through T+20 s.
         assertThat(playlist.fragmentNumbers())
@@ -98,7 +98,7 @@ class LocalKvsHlsTest {
                         records.subList(1, 11).stream()
                                 .map(FragmentRecord::fragmentNumber)
                                 .toList());
-        assertThat(playlist.values("#EXTINF:")).hasSize(10).containsOnly("2.000,");
+        assertThat(playlist.values("#EXTINF:")).hasSize(10).containsOnly("2.0,");
         // PRODUCER_TIMESTAMP defaults to DiscontinuityMode NEVER, DisplayFragmentTimestamp to
         // NEVER.
         assertThat(playlist.shape()).isEqualTo("M" + "F".repeat(10));
@@ -190,7 +190,8 @@ class LocalKvsHlsTest {
                         Instant.ofEpochMilli(T + 4100).toString());
         assertThat(byServer.values("#EXT-X-PROGRAM-DATE-TIME:").get(0))
                 .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.100Z");
-        assertThat(byServer.shape()).isEqualTo("DMFDMF");
+        // AWS's ALWAYS shape: one map at the top, a discontinuity after every fragment.
+        assertThat(byServer.shape()).isEqualTo("DMFDFD");
 
         Playlist byProducer =
                 playlist(
@@ -255,7 +256,7 @@ class LocalKvsHlsTest {
                                         r ->
                                                 onDemand("disc", "PRODUCER_TIMESTAMP", T, end)
                                                         .accept(r.discontinuityMode("ALWAYS")))));
-        assertThat(always.shape()).isEqualTo("DMF".repeat(18));
+        assertThat(always.shape()).isEqualTo("DM" + "FD".repeat(15) + "M" + "FD".repeat(3));
 
         // Each map URL serves its own init segment.
         String mediaUrl =
@@ -307,7 +308,7 @@ class LocalKvsHlsTest {
                         u ->
                                 u.matches(
                                         "getTSFragment\\.ts\\?FragmentNumber=\\d{47}&SessionT"
-                                                + "oken=[A-Za-z0-9_-]+&TrackNumber=1"));
+                                                + "oken=[A-Za-z0-9_-]+~&TrackNumber=1"));
         HttpResponse<byte[]> fragment =
                 clients.get(KvsTestClients.resolve(mediaUrl, playlist.uris().get(2)));
         assertThat(fragment.headers().firstValue("Content-Type")).hasValue("video/mp2t");
@@ -405,7 +406,7 @@ class LocalKvsHlsTest {
                 .containsExactlyElementsOf(
                         now.subList(4, 9).stream().map(FragmentRecord::fragmentNumber).toList());
         // LIVE uses SERVER_TIMESTAMP, so DiscontinuityMode defaults to ALWAYS.
-        assertThat(afterGap.shape()).isEqualTo("DMF".repeat(5));
+        assertThat(afterGap.shape()).isEqualTo("DM" + "FD".repeat(5));
     }
 
     @Test
@@ -460,7 +461,7 @@ class LocalKvsHlsTest {
                         records.subList(4, 9).stream()
                                 .map(FragmentRecord::fragmentNumber)
                                 .toList());
-        assertThat(windowed.single("#EXT-X-MEDIA-SEQUENCE:")).isEqualTo("3");
+        assertThat(windowed.single("#EXT-X-MEDIA-SEQUENCE:")).isEqualTo("2");
         assertThat(windowed.count("#EXT-X-ENDLIST")).isZero();
         clock.advance(Duration.ofSeconds(6));
         Playlist ended = playlist(mediaUrl);

@@ -16,7 +16,8 @@ import java.util.List;
  * media comes through {@link MediaFactory}, so this class does not depend on how media is made.
  *
  * <pre>
- * --port 4566 --streams cam-1,cam-2 [--size 1280x720] [--fps 15] [--file clip.mp4] [--host 127.0.0.1]
+ * --port 4566 --streams cam-1,cam-2 [--size 1280x720] [--fps 15] [--audio on] [--file clip.mp4]
+ *     [--host 127.0.0.1]
  * </pre>
  */
 @Internal
@@ -26,6 +27,17 @@ public final class LocalKvsLauncher {
     public interface MediaFactory {
         /** A synthetic camera: real H.264 at this size and rate. */
         FragmentedMedia synthetic(int width, int height, int fps);
+
+        /**
+         * A synthetic camera with a microphone: AAC audio beside the video (track 2). Factories
+         * that cannot make audio refuse it.
+         */
+        default FragmentedMedia synthetic(int width, int height, int fps, boolean audio) {
+            if (audio) {
+                throw new IllegalArgumentException("this media factory makes no audio");
+            }
+            return synthetic(width, height, fps);
+        }
 
         /** A user's video file, looped. */
         FragmentedMedia file(Path path);
@@ -39,11 +51,25 @@ public final class LocalKvsLauncher {
             int width,
             int height,
             int fps,
-            Path file) {}
+            Path file,
+            boolean audio) {
+
+        /** The options without audio. */
+        public Options(
+                String host,
+                int port,
+                List<String> streams,
+                int width,
+                int height,
+                int fps,
+                Path file) {
+            this(host, port, streams, width, height, fps, file, false);
+        }
+    }
 
     static final String USAGE =
             "usage: local-kvs [--port 4566] [--streams cam-1,cam-2] [--size 1280x720] [--fps 15]"
-                    + " [--file clip.mp4] [--host 127.0.0.1]";
+                    + " [--audio on|off] [--file clip.mp4] [--host 127.0.0.1]";
 
     private LocalKvsLauncher() {}
 
@@ -55,6 +81,7 @@ public final class LocalKvsLauncher {
         int height = 720;
         int fps = 15;
         Path file = null;
+        boolean audio = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             Preconditions.checkArgument(i + 1 < args.length, "%s needs a value. %s", flag, USAGE);
@@ -84,6 +111,13 @@ public final class LocalKvsLauncher {
                 case "--fps":
                     fps = parseInt(flag, value, 1, 120);
                     break;
+                case "--audio":
+                    Preconditions.checkArgument(
+                            value.equals("on") || value.equals("off"),
+                            "--audio must be on or off but was '%s'.",
+                            value);
+                    audio = value.equals("on");
+                    break;
                 case "--file":
                     file = Path.of(value);
                     Preconditions.checkArgument(
@@ -95,7 +129,10 @@ public final class LocalKvsLauncher {
                     throw new IllegalArgumentException("Unknown option '" + flag + "'. " + USAGE);
             }
         }
-        return new Options(host, port, List.copyOf(streams), width, height, fps, file);
+        Preconditions.checkArgument(
+                !(audio && file != null),
+                "--audio on makes a synthetic camera with audio; it cannot go with --file.");
+        return new Options(host, port, List.copyOf(streams), width, height, fps, file, audio);
     }
 
     private static int parseInt(String flag, String value, int min, int max) {
@@ -128,7 +165,8 @@ public final class LocalKvsLauncher {
         FragmentedMedia media =
                 options.file() != null
                         ? factory.file(options.file())
-                        : factory.synthetic(options.width(), options.height(), options.fps());
+                        : factory.synthetic(
+                                options.width(), options.height(), options.fps(), options.audio());
         LocalKvs kvs = LocalKvs.builder().host(options.host()).port(options.port()).build();
         for (String stream : options.streams()) {
             kvs.createStream(stream).startLive(media);

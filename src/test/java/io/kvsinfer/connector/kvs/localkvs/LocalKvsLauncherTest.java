@@ -39,13 +39,22 @@ class LocalKvsLauncherTest {
                             "640x360",
                             "--fps",
                             "10",
+                            "--audio",
+                            "on",
                             "--host",
                             "127.0.0.1"
                         });
         assertThat(o)
                 .isEqualTo(
                         new LocalKvsLauncher.Options(
-                                "127.0.0.1", 4567, List.of("cam-1", "cam-2"), 640, 360, 10, null));
+                                "127.0.0.1",
+                                4567,
+                                List.of("cam-1", "cam-2"),
+                                640,
+                                360,
+                                10,
+                                null,
+                                true));
         assertThat(LocalKvsLauncher.parse(new String[0]).port()).isEqualTo(4566);
     }
 
@@ -61,6 +70,8 @@ class LocalKvsLauncherTest {
                 .hasMessageContaining("--fps");
         assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--file", "/no/such.mp4"}))
                 .hasMessageContaining("--file");
+        assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--audio", "yes"}))
+                .hasMessageContaining("--audio must be on or off");
         assertThatThrownBy(() -> LocalKvsLauncher.parse(new String[] {"--bogus", "1"}))
                 .hasMessageContaining("usage");
     }

@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  * Runs LocalKvs in the foreground until killed, with a live camera on every stream:
  *
  * <pre>
- * --port 4566 --streams cam-1,cam-2 [--size 1280x720] [--fps 15] [--file clip.mp4] [--host 127.0.0.1]
+ * --port 4566 --streams cam-1,cam-2 [--size 1280x720] [--fps 15] [--audio on] [--file clip.mp4]
+ *     [--host 127.0.0.1]
  * </pre>
  *
  * <p>See {@code examples/local-kvs.sh}. Everything but making the media is in {@link
@@ -27,8 +28,19 @@ public final class LocalKvsMain {
             new LocalKvsLauncher.MediaFactory() {
                 @Override
                 public FragmentedMedia synthetic(int width, int height, int fps) {
+                    return synthetic(width, height, fps, false);
+                }
+
+                @Override
+                public FragmentedMedia synthetic(int width, int height, int fps, boolean audio) {
                     try {
-                        return SyntheticCamera.encode(width, height, fps);
+                        return SyntheticCamera.encode(
+                                width,
+                                height,
+                                fps,
+                                SyntheticCamera.DEFAULT_FRAGMENT_SECONDS,
+                                SyntheticCamera.DEFAULT_LOOP_FRAGMENTS,
+                                audio);
                     } catch (Exception e) {
                         throw new IllegalStateException(
                                 "Could not encode the synthetic camera: " + e.getMessage(), e);

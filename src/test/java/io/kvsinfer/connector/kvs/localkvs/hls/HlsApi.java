@@ -47,15 +47,28 @@ public final class HlsApi {
     private HlsSession session(KvsRequest request, long tpsLimit) {
         HlsSession session = sessions.require(request.query().get("SessionToken"));
         String track = request.query().get("TrackNumber");
-        if (track != null && !"1".equals(track)) {
+        if (track != null && !"1".equals(track) && !("2".equals(track) && hasAudio(session))) {
             throw KvsError.invalidArgument(
-                    "TrackNumber must be 1: the stream has one video track and no audio.");
+                    hasAudio(session)
+                            ? "TrackNumber must be 1 (video) or 2 (audio)."
+                            : "TrackNumber must be 1: the stream has one video track and no"
+                                    + " audio.");
         }
         if (session.stream().isDeleted()) {
             throw KvsError.notFound("The stream of this streaming session was deleted.");
         }
         limits.charge("session/" + session.token() + "/" + request.operation(), 1, tpsLimit);
         return session;
+    }
+
+    /** Track 2 of a request: the audio track. */
+    private static int track(KvsRequest request) {
+        return "2".equals(request.query().get("TrackNumber")) ? 2 : 1;
+    }
+
+    private static boolean hasAudio(HlsSession session) {
+        FragmentedMedia media = session.stream().media(session.primaryInitId());
+        return media != null && media.hasAudio();
     }
 
     private KvsResponse masterPlaylist(KvsRequest request) {
@@ -80,7 +93,7 @@ public final class HlsApi {
                 session.spec().maxFragmentResults(),
                 10_000);
         HlsWindow window = HlsWindow.of(session, clock.millis());
-        return KvsResponse.playlist(PlaylistWriter.media(session, window));
+        return KvsResponse.playlist(PlaylistWriter.media(session, window, track(request)));
     }
 
     private KvsResponse initFragment(KvsRequest request) {
@@ -93,6 +106,12 @@ public final class HlsApi {
         FragmentedMedia media = session.stream().media(initId);
         if (media == null) {
             throw KvsError.notFound("The requested init fragment is no longer available.");
+        }
+        if (track(request) == 2) {
+            if (!media.hasAudio()) {
+                throw KvsError.notFound("The requested init fragment has no audio track.");
+            }
+            return new KvsResponse("audio/mp4", media.audioInitSegment());
         }
         return new KvsResponse("video/mp4", media.initSegment());
     }
@@ -128,18 +147,31 @@ public final class HlsApi {
                     "The requested fragment was not found in this streaming session.");
         }
         boolean ts = request.operation() == KvsOperation.GET_TS_FRAGMENT;
-        String key = stream.arn() + (ts ? "/ts/" : "/mp4/") + record.sequence();
+        // TS fragments carry every track; fMP4 ones only the requested track.
+        boolean audio = !ts && track(request) == 2;
+        if (audio && !media.hasAudio()) {
+            throw KvsError.notFound(
+                    "The requested fragment was not found in this streaming session.");
+        }
+        String key = stream.arn() + (ts ? "/ts/" : audio ? "/mp4a/" : "/mp4/") + record.sequence();
         byte[] bytes =
                 cache.get(
                         key,
-                        () ->
-                                ts
-                                        ? media.tsFragment(
-                                                record.mediaIndex(), record.producerMillis())
-                                        : media.mp4Fragment(
-                                                record.mediaIndex(),
-                                                record.producerMillis(),
-                                                record.sequence() + 1));
-        return new KvsResponse(ts ? "video/mp2t" : "video/mp4", bytes);
+                        () -> {
+                            if (ts) {
+                                return media.tsFragment(
+                                        record.mediaIndex(), record.producerMillis());
+                            }
+                            return audio
+                                    ? media.audioMp4Fragment(
+                                            record.mediaIndex(),
+                                            record.producerMillis(),
+                                            record.sequence() + 1)
+                                    : media.mp4Fragment(
+                                            record.mediaIndex(),
+                                            record.producerMillis(),
+                                            record.sequence() + 1);
+                        });
+        return new KvsResponse(ts ? "video/mp2t" : audio ? "audio/mp4" : "video/mp4", bytes);
     }
 }

@@ -52,9 +52,10 @@ public final class HlsSessions {
 
     private HlsSession create(
             StreamState stream, HlsSessionSpec spec, long firstLiveSequence, int primaryInitId) {
-        byte[] bytes = new byte[48];
+        // AWS's tokens are about 150 URL-safe base64 characters ending in '~'; so are these.
+        byte[] bytes = new byte[111];
         random.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "~";
         HlsSession session =
                 new HlsSession(
                         token, stream, spec, clock.millis(), firstLiveSequence, primaryInitId);

@@ -14,7 +14,8 @@ import java.util.List;
  * The fragments one media playlist shows, and its position in the session.
  *
  * @param fragments the fragments, in playlist order
- * @param mediaSequence EXT-X-MEDIA-SEQUENCE of the first fragment
+ * @param mediaSequence EXT-X-MEDIA-SEQUENCE of the first fragment; from 0 as AWS writes it, except
+ *     LIVE
  * @param ended whether the playlist ends with EXT-X-ENDLIST
  */
 @Internal
@@ -42,6 +43,10 @@ public record HlsWindow(List<FragmentRecord> fragments, long mediaSequence, bool
                 }
                 long first =
                         window.isEmpty() ? session.firstLiveSequence() : window.get(0).sequence();
+                // AWS's recorded playlists (ON_DEMAND, LIVE_REPLAY) count from 0; for LIVE no
+                // record
+                // shows the first number, and FFmpeg 8's HLS reader (live_start_index=0) fails on a
+                // live playlist numbered from 0, so LIVE keeps the stream position plus one.
                 return new HlsWindow(window, first + 1, false);
             case LIVE_REPLAY:
                 return replay(session, selectInRange(session), nowMillis);
@@ -49,7 +54,7 @@ public record HlsWindow(List<FragmentRecord> fragments, long mediaSequence, bool
             default:
                 List<FragmentRecord> selected = selectInRange(session);
                 int n = Math.min(selected.size(), spec.maxFragmentResults());
-                return new HlsWindow(selected.subList(0, n), 1, true);
+                return new HlsWindow(selected.subList(0, n), 0, true);
         }
     }
 
@@ -101,6 +106,6 @@ public record HlsWindow(List<FragmentRecord> fragments, long mediaSequence, bool
                                                 ? 0
                                                 : selected.get(selected.size() - 1)
                                                         .durationMillis());
-        return new HlsWindow(new ArrayList<>(selected.subList(from, visible)), from + 1L, ended);
+        return new HlsWindow(new ArrayList<>(selected.subList(from, visible)), from, ended);
     }
 }

@@ -51,4 +51,31 @@ public interface FragmentedMedia {
      * is presented at {@code startMillis} (epoch milliseconds, wrapped to 33-bit 90 kHz PTS).
      */
     byte[] tsFragment(int index, long startMillis);
+
+    /**
+     * Whether the media has an AAC audio track (KVS track 2) beside the video. Then the master
+     * playlist names it, {@link #tsFragment} carries it on a second PID, and the fMP4 audio track
+     * is served on its own (TrackNumber=2), as KVS serves one fMP4 track per media playlist.
+     */
+    default boolean hasAudio() {
+        return false;
+    }
+
+    /** RFC 6381 codec string of the audio track, {@code mp4a.40.2} for AAC-LC. */
+    default String audioHlsCodecs() {
+        throw new UnsupportedOperationException("the media has no audio track");
+    }
+
+    /** The fMP4 init segment of the audio track alone. */
+    default byte[] audioInitSegment() {
+        throw new UnsupportedOperationException("the media has no audio track");
+    }
+
+    /**
+     * The audio of fragment {@code index} as an fMP4 media segment of the audio track alone, timed
+     * like {@link #mp4Fragment} with the same start.
+     */
+    default byte[] audioMp4Fragment(int index, long startMillis, long sequenceNumber) {
+        throw new UnsupportedOperationException("the media has no audio track");
+    }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
@@ -30,6 +31,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
@@ -82,6 +84,15 @@ final class Fragmenter {
     private Fragmenter() {}
 
     static PreparedMedia fragment(Path file, Cut cut) throws IOException {
+        return fragment(file, cut, false);
+    }
+
+    /**
+     * As {@link #fragment(Path, Cut)}; with {@code withAudio} the file's first AAC track is kept
+     * too: each fragment takes the audio packets that start from its first frame up to the next
+     * fragment's, in its MPEG-TS segment (a second PID) and as a separate fMP4 audio track.
+     */
+    static PreparedMedia fragment(Path file, Cut cut, boolean withAudio) throws IOException {
         String name = file.toString();
         AVFormatContext in = new AVFormatContext(null);
         // A file: URL, so that a name like "x:y.mp4" is never taken for another FFmpeg protocol.
@@ -104,11 +115,20 @@ final class Fragmenter {
                                 + avcodec_get_name(par.codec_id()).getString()
                                 + " is not supported; KVS HLS serves only H.264 and H.265");
             }
-            readPackets(in, video.index(), packets, name);
+            AVStream audio = withAudio ? firstAac(in, name) : null;
+            readPackets(in, video.index(), audio == null ? -1 : audio.index(), packets, name);
+            List<AVPacket> videoPackets = new ArrayList<>();
+            List<AVPacket> audioPackets = new ArrayList<>();
+            for (AVPacket p : packets) {
+                (p.stream_index() == video.index() ? videoPackets : audioPackets).add(p);
+            }
             AVRational timeBase = video.time_base();
             double frameRate = frameRate(video);
-            List<List<AVPacket>> groups = group(packets, timeBase, frameRate, cut, name);
-            return mux(name, par, timeBase, frameRate, groups);
+            List<List<AVPacket>> groups = group(videoPackets, timeBase, frameRate, cut, name);
+            PreparedMedia media = mux(name, par, timeBase, frameRate, groups);
+            return audio == null
+                    ? media
+                    : AudioTrack.add(name, media, video, audio, groups, audioPackets);
         } finally {
             for (AVPacket p : packets) {
                 av_packet_free(p);
@@ -134,14 +154,25 @@ final class Fragmenter {
                         + ")");
     }
 
+    private static AVStream firstAac(AVFormatContext in, String name) throws IOException {
+        for (int i = 0; i < in.nb_streams(); i++) {
+            AVStream st = in.streams(i);
+            if (st.codecpar().codec_type() == AVMEDIA_TYPE_AUDIO
+                    && st.codecpar().codec_id() == AV_CODEC_ID_AAC) {
+                return st;
+            }
+        }
+        throw new IOException(name + ": no AAC audio track; KVS HLS serves only AAC audio");
+    }
+
     private static void readPackets(
-            AVFormatContext in, int streamIndex, List<AVPacket> out, String name)
+            AVFormatContext in, int streamIndex, int audioIndex, List<AVPacket> out, String name)
             throws IOException {
         AVPacket pkt = av_packet_alloc();
         try {
             int ret;
             while ((ret = av_read_frame(in, pkt)) >= 0) {
-                if (pkt.stream_index() == streamIndex) {
+                if (pkt.stream_index() == streamIndex || pkt.stream_index() == audioIndex) {
                     out.add(av_packet_clone(pkt));
                 }
                 av_packet_unref(pkt);

@@ -22,6 +22,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_ref;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
+import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_write_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
@@ -30,6 +31,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
 import static org.bytedeco.ffmpeg.global.avformat.avio_close_dyn_buf;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open_dyn_buf;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
@@ -62,6 +64,22 @@ final class InMemoryMuxer {
             List<List<AVPacket>> groups,
             boolean hevc)
             throws IOException {
+        return remux(name, format, List.of(new Track(par, timeBase, -1, hevc)), groups);
+    }
+
+    /**
+     * An input track: its codec parameters, the time base of its packets and the stream index its
+     * packets carry ({@code -1}: every packet belongs to this, the only track).
+     */
+    record Track(AVCodecParameters par, AVRational timeBase, int sourceIndex, boolean hevc) {}
+
+    /**
+     * Remuxes packets of one or more tracks (video and audio) into one output, the output streams
+     * in the order of {@code tracks}. With several tracks the muxer interleaves the packets by
+     * time.
+     */
+    static byte[] remux(String name, String format, List<Track> tracks, List<List<AVPacket>> groups)
+            throws IOException {
         AVFormatContext out = new AVFormatContext(null);
         check(
                 avformat_alloc_output_context2(out, null, format, null),
@@ -71,15 +89,22 @@ final class InMemoryMuxer {
         boolean ioOpen = false;
         AVPacket copy = av_packet_alloc();
         try {
-            AVStream st = avformat_new_stream(out, null);
-            check(
-                    avcodec_parameters_copy(st.codecpar(), par),
-                    name,
-                    "cannot copy codec parameters");
-            // Let the muxer pick its own tag, except HEVC in MP4: hvc1 (parameter sets out of band)
-            // is what Apple's HLS and KVS use.
-            st.codecpar().codec_tag(hevc && format.equals("mp4") ? mkTag('h', 'v', 'c', '1') : 0);
-            st.time_base(av_make_q(1, TIMESCALE));
+            for (Track track : tracks) {
+                AVStream st = avformat_new_stream(out, null);
+                check(
+                        avcodec_parameters_copy(st.codecpar(), track.par()),
+                        name,
+                        "cannot copy codec parameters");
+                // Let the muxer pick its own tag, except HEVC in MP4: hvc1 (parameter sets out of
+                // band) is what Apple's HLS and KVS use.
+                st.codecpar()
+                        .codec_tag(
+                                track.hevc() && format.equals("mp4")
+                                        ? mkTag('h', 'v', 'c', '1')
+                                        : 0);
+                boolean audio = track.par().codec_type() == AVMEDIA_TYPE_AUDIO;
+                st.time_base(av_make_q(1, audio ? track.par().sample_rate() : TIMESCALE));
+            }
             check(avio_open_dyn_buf(pb), name, "cannot open an in-memory output");
             ioOpen = true;
             out.pb(pb);
@@ -96,18 +121,32 @@ final class InMemoryMuxer {
             } finally {
                 av_dict_free(options);
             }
-            AVRational outBase = st.time_base();
+            boolean interleave = tracks.size() > 1;
             for (List<AVPacket> group : groups) {
                 for (AVPacket p : group) {
+                    int target = outputIndex(tracks, p.stream_index());
+                    if (target < 0) {
+                        continue;
+                    }
                     check(av_packet_ref(copy, p), name, "cannot copy a packet");
-                    copy.stream_index(0);
+                    copy.stream_index(target);
                     copy.pos(-1);
-                    av_packet_rescale_ts(copy, timeBase, outBase);
-                    int ret = av_write_frame(out, copy);
+                    av_packet_rescale_ts(
+                            copy, tracks.get(target).timeBase(), out.streams(target).time_base());
+                    int ret =
+                            interleave
+                                    ? av_interleaved_write_frame(out, copy)
+                                    : av_write_frame(out, copy);
                     av_packet_unref(copy);
                     check(ret, name, "cannot write a packet to " + format);
                 }
                 if (format.equals("mp4")) {
+                    if (interleave) {
+                        check(
+                                av_interleaved_write_frame(out, null),
+                                name,
+                                "cannot flush interleaved packets");
+                    }
                     check(av_write_frame(out, null), name, "cannot flush an mp4 fragment");
                 }
             }
@@ -122,6 +161,16 @@ final class InMemoryMuxer {
             out.pb(null);
             avformat_free_context(out);
         }
+    }
+
+    private static int outputIndex(List<Track> tracks, int streamIndex) {
+        for (int i = 0; i < tracks.size(); i++) {
+            int source = tracks.get(i).sourceIndex();
+            if (source < 0 || source == streamIndex) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static byte[] closeDynBuf(AVIOContext pb) {

@@ -23,6 +23,20 @@ final class PreparedMedia implements FragmentedMedia {
             /** The {@code tfdt} the muxer wrote: the fragment's decode time in the source. */
             long originalDecodeTime) {}
 
+    /**
+     * The audio track, muxed apart for fMP4 (KVS serves one fMP4 track per media playlist).
+     *
+     * @param fragments one per video fragment, in the same order
+     */
+    record Audio(String hlsCodecs, byte[] init, long timescale, List<AudioFragment> fragments) {}
+
+    /**
+     * The audio of one fragment as an fMP4 media segment.
+     *
+     * @param offsetMicros when its first sample plays, relative to the video fragment's first frame
+     */
+    record AudioFragment(byte[] mp4, Mp4FragmentTiming timing, long offsetMicros) {}
+
     private final String codecId;
     private final String hlsCodecs;
     private final int width;
@@ -31,6 +45,7 @@ final class PreparedMedia implements FragmentedMedia {
     private final byte[] init;
     private final long timescale;
     private final List<Fragment> fragments;
+    private final Audio audio;
 
     PreparedMedia(
             String codecId,
@@ -41,6 +56,19 @@ final class PreparedMedia implements FragmentedMedia {
             byte[] init,
             long timescale,
             List<Fragment> fragments) {
+        this(codecId, hlsCodecs, width, height, frameRate, init, timescale, fragments, null);
+    }
+
+    PreparedMedia(
+            String codecId,
+            String hlsCodecs,
+            int width,
+            int height,
+            double frameRate,
+            byte[] init,
+            long timescale,
+            List<Fragment> fragments,
+            Audio audio) {
         Preconditions.checkArgument(!fragments.isEmpty(), "fragments must not be empty");
         Preconditions.checkArgument(
                 timescale > 0, "timescale is %s but must be positive", timescale);
@@ -52,6 +80,12 @@ final class PreparedMedia implements FragmentedMedia {
         this.init = init;
         this.timescale = timescale;
         this.fragments = List.copyOf(fragments);
+        Preconditions.checkArgument(
+                audio == null || audio.fragments().size() == fragments.size(),
+                "audio has %s fragments, video %s",
+                audio == null ? 0 : audio.fragments().size(),
+                fragments.size());
+        this.audio = audio;
     }
 
     @Override
@@ -116,6 +150,40 @@ final class PreparedMedia implements FragmentedMedia {
                 .retime(f.ts(), Math.floorMod(Math.multiplyExact(startMillis, 90L), TsTiming.WRAP));
     }
 
+    @Override
+    public boolean hasAudio() {
+        return audio != null;
+    }
+
+    @Override
+    public String audioHlsCodecs() {
+        return requireAudio().hlsCodecs();
+    }
+
+    @Override
+    public byte[] audioInitSegment() {
+        return requireAudio().init().clone();
+    }
+
+    @Override
+    public byte[] audioMp4Fragment(int index, long startMillis, long sequenceNumber) {
+        checkStart(startMillis);
+        Audio a = requireAudio();
+        Preconditions.checkElementIndex(index, fragments.size(), "fragment index");
+        AudioFragment f = a.fragments().get(index);
+        long ticks =
+                Math.floorDiv(Math.multiplyExact(startMillis, a.timescale()), 1000L)
+                        + Math.floorDiv(f.offsetMicros() * a.timescale(), 1_000_000L);
+        return f.timing().retime(f.mp4(), Math.max(0, ticks), sequenceNumber);
+    }
+
+    private Audio requireAudio() {
+        if (audio == null) {
+            throw new UnsupportedOperationException("the media has no audio track");
+        }
+        return audio;
+    }
+
     /** The track timescale of the init segment: units of {@code tfdt} and {@code trun}. */
     long timescale() {
         return timescale;
@@ -147,6 +215,8 @@ final class PreparedMedia implements FragmentedMedia {
                 + frameRate
                 + ", "
                 + fragments.size()
-                + " fragments}";
+                + " fragments"
+                + (audio == null ? "" : ", audio " + audio.hlsCodecs())
+                + "}";
     }
 }

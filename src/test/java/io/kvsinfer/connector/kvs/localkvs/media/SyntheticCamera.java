@@ -5,6 +5,7 @@ import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.util.Preconditions;
 
+import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -51,7 +53,16 @@ public final class SyntheticCamera {
                 }
             };
 
-    private record Key(int width, int height, int fps, int fragmentSeconds, int loopFragments) {}
+    private record Key(
+            int width,
+            int height,
+            int fps,
+            int fragmentSeconds,
+            int loopFragments,
+            boolean audio) {}
+
+    /** Audio of {@link #encode(int, int, int, int, int, boolean)}: a 440 Hz sine, mono AAC-LC. */
+    static final int AUDIO_SAMPLE_RATE = 48_000;
 
     private SyntheticCamera() {}
 
@@ -68,6 +79,15 @@ public final class SyntheticCamera {
      */
     public static FragmentedMedia encode(
             int width, int height, int fps, int fragmentSeconds, int loopFragments) {
+        return encode(width, height, fps, fragmentSeconds, loopFragments, false);
+    }
+
+    /**
+     * As {@link #encode(int, int, int, int, int)}; with {@code audio} the camera also records a
+     * microphone (a sine tone, AAC-LC, track 2), as cameras with audio stream to KVS.
+     */
+    public static FragmentedMedia encode(
+            int width, int height, int fps, int fragmentSeconds, int loopFragments, boolean audio) {
         checkPicture(width, height, fps);
         Preconditions.checkArgument(
                 fragmentSeconds >= 1 && fragmentSeconds <= 10,
@@ -77,7 +97,7 @@ public final class SyntheticCamera {
                 loopFragments >= 1 && loopFragments <= 60,
                 "loopFragments is %s but must be within 1..60",
                 loopFragments);
-        Key key = new Key(width, height, fps, fragmentSeconds, loopFragments);
+        Key key = new Key(width, height, fps, fragmentSeconds, loopFragments, audio);
         // One lock for all: encodes are CPU-bound, running two at once gains nothing on small
         // hosts.
         synchronized (CACHE) {
@@ -137,7 +157,8 @@ public final class SyntheticCamera {
                 framesPerFragment,
                 copy.length,
                 i -> copy[i],
-                expectedFragments);
+                expectedFragments,
+                false);
     }
 
     private static void checkPicture(int width, int height, int fps) {
@@ -163,7 +184,8 @@ public final class SyntheticCamera {
                 framesPerFragment,
                 framesPerFragment * key.loopFragments(),
                 i -> i,
-                key.loopFragments());
+                key.loopFragments(),
+                key.audio());
     }
 
     /** Renders {@code frames} frames (frame i carries {@code code(i)}), encodes and cuts them. */
@@ -175,14 +197,15 @@ public final class SyntheticCamera {
             int framesPerFragment,
             int frames,
             IntUnaryOperator code,
-            int expectedFragments) {
+            int expectedFragments,
+            boolean audio) {
         long started = System.nanoTime();
         Path file = null;
         try {
             file = Files.createTempFile("synthetic-camera-", ".mp4");
-            record(file, width, height, fps, framesPerFragment, frames, code);
+            record(file, width, height, fps, framesPerFragment, frames, code, audio);
             PreparedMedia media =
-                    Fragmenter.fragment(file, Fragmenter.Cut.byFrames(framesPerFragment));
+                    Fragmenter.fragment(file, Fragmenter.Cut.byFrames(framesPerFragment), audio);
             if (media.fragmentCount() != expectedFragments) {
                 throw new IllegalStateException(
                         "encoded "
@@ -226,10 +249,18 @@ public final class SyntheticCamera {
             int fps,
             int framesPerFragment,
             int frames,
-            IntUnaryOperator code)
+            IntUnaryOperator code,
+            boolean audio)
             throws IOException {
-        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toString(), width, height, 0);
+        FFmpegFrameRecorder recorder =
+                new FFmpegFrameRecorder(file.toString(), width, height, audio ? 1 : 0);
         try (Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3)) {
+            if (audio) {
+                recorder.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
+                recorder.setSampleRate(AUDIO_SAMPLE_RATE);
+                recorder.setAudioChannels(1);
+                recorder.setAudioBitrate(64_000);
+            }
             recorder.setFormat("mp4");
             recorder.setVideoCodecName("libopenh264");
             recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
@@ -250,6 +281,9 @@ public final class SyntheticCamera {
                 }
                 image.position(0);
                 recorder.record(frame, avutil.AV_PIX_FMT_BGR24);
+                if (audio) {
+                    recorder.recordSamples(AUDIO_SAMPLE_RATE, 1, sine(i, fps, AUDIO_SAMPLE_RATE));
+                }
             }
             recorder.stop();
         } catch (FFmpegFrameRecorder.Exception e) {
@@ -257,6 +291,17 @@ public final class SyntheticCamera {
         } finally {
             recorder.release();
         }
+    }
+
+    /** The samples of a 440 Hz tone that play during video frame {@code index}. */
+    static ShortBuffer sine(int index, int fps, int rate) {
+        long from = (long) index * rate / fps;
+        long to = (long) (index + 1) * rate / fps;
+        short[] samples = new short[(int) (to - from)];
+        for (int s = 0; s < samples.length; s++) {
+            samples[s] = (short) (8000 * Math.sin(2 * Math.PI * 440 * (from + s) / rate));
+        }
+        return ShortBuffer.wrap(samples);
     }
 
     /**
