@@ -1,8 +1,8 @@
 package io.kvsinfer.connector.kvs.decoder;
 
 import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
-import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
+import io.kvsinfer.connector.kvs.testing.EncoderFixtures;
 import io.kvsinfer.connector.kvs.testing.ReferenceDecoding;
 import io.kvsinfer.connector.kvs.testing.ReferenceDecoding.Decoded;
 
@@ -12,7 +12,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,10 +39,7 @@ class FragmentDecoderStreamTest {
     record Placed(int pixelIndex, long timestampMillis, long pixelCrc) {}
 
     static FragmentedMedia load(String fixture) throws Exception {
-        Path file = FIXTURES.resolve(fixture + "-320x240-15fps.mp4");
-        return fixture.equals("h264-defaults")
-                ? FileMedia.loadCutByDuration(file, Duration.ofSeconds(2))
-                : FileMedia.load(file, Duration.ofSeconds(2));
+        return EncoderFixtures.load(fixture);
     }
 
     /** The fragments as LocalKvs would serve them back to back from {@link #START}. */
@@ -202,13 +198,7 @@ class FragmentDecoderStreamTest {
             decoder.openInStream(init, fragments.get(0), true);
             DecodedFrame frame;
             while ((frame = decoder.next(FrameSampler.ALL)) != null) {
-                shown.add(
-                        FrameIndexCode.read(
-                                        frame.buffer(),
-                                        frame.width(),
-                                        frame.height(),
-                                        frame.stride())
-                                .orElse(-1));
+                shown.add(DecoderTestSupport.got(frame).pixelIndex());
             }
         }
         assertThat(shown).isNotEmpty().startsWith(0, 1, 2).doesNotContain(-1);
@@ -250,13 +240,7 @@ class FragmentDecoderStreamTest {
                             media.initSegment(), i == 1 ? broken : fragments.get(i), i > 0);
                     DecodedFrame frame;
                     while ((frame = decoder.next(FrameSampler.ALL)) != null) {
-                        shown.add(
-                                FrameIndexCode.read(
-                                                frame.buffer(),
-                                                frame.width(),
-                                                frame.height(),
-                                                frame.stride())
-                                        .orElse(-1));
+                        shown.add(DecoderTestSupport.got(frame).pixelIndex());
                     }
                 } catch (CorruptFragmentException e) {
                     corrupt++;
@@ -265,13 +249,7 @@ class FragmentDecoderStreamTest {
             if (decoder.endStream()) {
                 DecodedFrame frame;
                 while ((frame = decoder.next(FrameSampler.ALL)) != null) {
-                    shown.add(
-                            FrameIndexCode.read(
-                                            frame.buffer(),
-                                            frame.width(),
-                                            frame.height(),
-                                            frame.stride())
-                                    .orElse(-1));
+                    shown.add(DecoderTestSupport.got(frame).pixelIndex());
                 }
             }
         }

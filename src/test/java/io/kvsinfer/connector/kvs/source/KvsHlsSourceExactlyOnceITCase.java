@@ -1,10 +1,10 @@
 package io.kvsinfer.connector.kvs.source;
 
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
-import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.testing.CommittedFramesSink;
+import io.kvsinfer.connector.kvs.testing.EncoderFixtures;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
@@ -75,14 +75,8 @@ class KvsHlsSourceExactlyOnceITCase {
         FragmentedMedia camera = SyntheticCamera.encode(320, 240, FPS);
         kvs.createStream("eo-1").startLive(camera);
         kvs.createStream("eo-2").startLive(camera);
-        Path fixtures = Path.of("src/test/resources/fixtures");
-        kvs.createStream("eo-open-gop")
-                .startLive(FileMedia.load(fixtures.resolve("h265-opengop-320x240-15fps.mp4")));
-        kvs.createStream("eo-mid-gop")
-                .startLive(
-                        FileMedia.loadCutByDuration(
-                                fixtures.resolve("h264-defaults-320x240-15fps.mp4"),
-                                Duration.ofSeconds(2)));
+        kvs.createStream("eo-open-gop").startLive(EncoderFixtures.load("h265-opengop"));
+        kvs.createStream("eo-mid-gop").startLive(EncoderFixtures.load("h264-defaults"));
         Thread.sleep(2200);
     }
 

@@ -3,10 +3,10 @@ package io.kvsinfer.connector.kvs.source;
 import io.kvsinfer.connector.kvs.localkvs.FragmentRecord;
 import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
-import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
+import io.kvsinfer.connector.kvs.testing.EncoderFixtures;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
@@ -30,8 +30,6 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArc
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSFragmentSelector;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSTimestampRange;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,10 +92,7 @@ class OpenGopITCase {
     }
 
     static FragmentedMedia load(String fixture) throws Exception {
-        Path file = Path.of("src/test/resources/fixtures", fixture + "-320x240-15fps.mp4");
-        return fixture.equals("h264-defaults")
-                ? FileMedia.loadCutByDuration(file, Duration.ofSeconds(2))
-                : FileMedia.load(file, Duration.ofSeconds(2));
+        return EncoderFixtures.load(fixture);
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -2,7 +2,6 @@ package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.localkvs.FragmentRecord;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
-import io.kvsinfer.connector.kvs.localkvs.media.FileMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
@@ -10,6 +9,7 @@ import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import io.kvsinfer.connector.kvs.source.split.FragmentPosition;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
+import io.kvsinfer.connector.kvs.testing.EncoderFixtures;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
@@ -21,9 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,10 +48,7 @@ class CameraFetcherOpenGopTest {
     }
 
     static FragmentedMedia load(String fixture) throws Exception {
-        Path file = Path.of("src/test/resources/fixtures", fixture + "-320x240-15fps.mp4");
-        return fixture.equals("h264-defaults")
-                ? FileMedia.loadCutByDuration(file, Duration.ofSeconds(2))
-                : FileMedia.load(file, Duration.ofSeconds(2));
+        return EncoderFixtures.load(fixture);
     }
 
     @AfterAll
