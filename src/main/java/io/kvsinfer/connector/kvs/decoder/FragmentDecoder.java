@@ -455,6 +455,9 @@ public final class FragmentDecoder implements AutoCloseable {
             FragmentClocks.packet(current, packet.pts());
             if ((packet.flags() & AV_PKT_FLAG_KEY) != 0) {
                 keyPacketsSinceFlush++;
+            } else if (keyPacketsSinceFlush == 0) {
+                // Joined mid-GOP: this frame references frames never read.
+                picturesWithoutReference++;
             }
             // FFmpeg copies the opaque to the picture this packet starts
             // (AV_CODEC_FLAG_COPY_OPAQUE).
@@ -467,7 +470,9 @@ public final class FragmentDecoder implements AutoCloseable {
                 // Joined mid-GOP: before a key frame there may be no parameter sets either, and
                 // with frame threads the refusal can surface a few packets later. A stream that
                 // never decodes still ends as corrupt: no picture at all.
-                picturesWithoutReference++;
+                if (keyPacketsSinceFlush > 0) {
+                    picturesWithoutReference++;
+                }
                 return false;
             }
             if (ret < 0) {
@@ -670,7 +675,11 @@ public final class FragmentDecoder implements AutoCloseable {
         return any == null ? 0 : any.threads();
     }
 
-    /** Pictures skipped because they came out damaged before the first key frame since a flush. */
+    /**
+     * Frames that could not be decoded for want of references: those whose packets came before the
+     * first key frame since the decoder started or was flushed (a stream joined mid-GOP), and
+     * pictures that came out damaged, or were refused, before the first key frame's picture.
+     */
     public long picturesWithoutReference() {
         return picturesWithoutReference;
     }

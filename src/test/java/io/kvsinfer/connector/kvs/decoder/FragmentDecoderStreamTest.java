@@ -195,6 +195,9 @@ class FragmentDecoderStreamTest {
                 decoder.openInStream(init, fragments.get(i), i > 1);
                 assertThat(decoder.next(FrameSampler.ALL)).as("fragment %s", i).isNull();
             }
+            assertThat(decoder.picturesWithoutReference())
+                    .as("frames that referenced frames never read")
+                    .isGreaterThan(100);
             decoder.openInStream(init, fragments.get(0), true);
             DecodedFrame frame;
             while ((frame = decoder.next(FrameSampler.ALL)) != null) {

@@ -25,6 +25,7 @@ public final class CameraMetrics {
     private final Counter urlRefreshes;
     private final Counter readErrors;
     private final Counter decodeErrors;
+    private final Counter framesWithoutReference;
     private final Counter idlePolls;
     private final Counter numBytesIn;
     private volatile ConnectionState state = ConnectionState.DISCONNECTED;
@@ -47,6 +48,7 @@ public final class CameraMetrics {
         this.urlRefreshes = group.counter(KvsSourceMetrics.URL_REFRESHES);
         this.readErrors = group.counter(KvsSourceMetrics.READ_ERRORS);
         this.decodeErrors = group.counter(KvsSourceMetrics.DECODE_ERRORS);
+        this.framesWithoutReference = group.counter(KvsSourceMetrics.FRAMES_WITHOUT_REFERENCE);
         this.idlePolls = group.counter(KvsSourceMetrics.IDLE_POLLS);
         group.gauge(KvsSourceMetrics.CONNECTION_STATE, () -> state.code());
         // Seconds as a double, like the Python reader's kvs_hls_last_frame_timestamp.
@@ -87,6 +89,10 @@ public final class CameraMetrics {
         decodeErrors.inc();
     }
 
+    public void framesWithoutReference(long frames) {
+        framesWithoutReference.inc(frames);
+    }
+
     public void idlePoll() {
         idlePolls.inc();
     }
@@ -117,6 +123,10 @@ public final class CameraMetrics {
 
     public long decodeErrorsCount() {
         return decodeErrors.getCount();
+    }
+
+    public long framesWithoutReferenceCount() {
+        return framesWithoutReference.getCount();
     }
 
     public long idlePollsCount() {

@@ -38,6 +38,14 @@ public final class KvsSourceMetrics {
     /** Counter: fragments skipped because they could not be decoded. */
     public static final String DECODE_ERRORS = "decode_errors_total";
 
+    /**
+     * Counter: frames that could not be decoded because the camera joined its stream mid-GOP (at
+     * the live edge, after a gap): the frames before the first key frame, which reference frames
+     * never read. Not an error; a camera whose stream cuts fragments mid-GOP or has long GOPs shows
+     * some whenever it starts.
+     */
+    public static final String FRAMES_WITHOUT_REFERENCE = "frames_without_reference_total";
+
     /** Counter: polls that found no recent fragment (the camera is idle). */
     public static final String IDLE_POLLS = "idle_polls_total";
 

@@ -110,6 +110,7 @@ final class FragmentFrames<T> implements AutoCloseable {
     private long fragmentsDecoded;
 
     private long fragmentsCorrupt;
+    private long framesWithoutReference;
     @Nullable private String lastCorruption;
 
     /** Set while watermark alignment pauses the camera: a batch in progress ends early. */
@@ -214,7 +215,9 @@ final class FragmentFrames<T> implements AutoCloseable {
             DecodedFrame frame;
             try {
                 frame = decoder.next(sampler);
+                countFramesWithoutReference();
             } catch (CorruptFragmentException e) {
+                countFramesWithoutReference();
                 skipCorrupt(fragmentNumber != null ? fragmentNumber : "(held frames)", e);
                 fragmentNumber = null;
                 draining = false;
@@ -253,6 +256,14 @@ final class FragmentFrames<T> implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    private void countFramesWithoutReference() {
+        long total = decoder.picturesWithoutReference();
+        if (total > framesWithoutReference) {
+            metrics.framesWithoutReference(total - framesWithoutReference);
+            framesWithoutReference = total;
         }
     }
 

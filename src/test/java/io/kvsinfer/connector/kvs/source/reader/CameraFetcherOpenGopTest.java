@@ -7,6 +7,7 @@ import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
+import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
 import io.kvsinfer.connector.kvs.source.split.FragmentPosition;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 import io.kvsinfer.connector.kvs.testing.EncoderFixtures;
@@ -17,6 +18,7 @@ import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -97,6 +99,50 @@ class CameraFetcherOpenGopTest {
                         .toList();
 
         assertThat(resumed).isEqualTo(allFrames.subList(at + 1, allFrames.size()));
+    }
+
+    @Test
+    void aLiveCameraJoinedMidGopStartsAtTheNextKeyFrameAndCountsWhatItCouldNotDecode()
+            throws Exception {
+        String stream = "join-mid-gop";
+        kvs.createStream(stream).startLive(load("h264-defaults"));
+        // Join while the newest fragment is one of the clip's mid-GOP ones, with no key frame.
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            List<FragmentRecord> made = kvs.stream(stream).fragments();
+            if (!made.isEmpty() && made.get(made.size() - 1).mediaIndex() == 1) {
+                break;
+            }
+            assertThat(System.currentTimeMillis()).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        KvsSourceConfig config = CameraFetchers.config(c -> {});
+        CameraMetrics metrics = CameraFetchers.metrics(stream);
+        List<FrameKey> frames = new ArrayList<>();
+        try (CameraFetcher<FrameKey> fetcher =
+                fetchers.create(
+                        new KvsStreamSplit(stream, stream, StartingPosition.latest(), -1, null),
+                        config,
+                        CameraFetchers.decoder(config),
+                        new PixelIndexMapper(),
+                        metrics,
+                        Clock.systemUTC(),
+                        false)) {
+            deadline = System.currentTimeMillis() + 30_000;
+            while (frames.size() < 2 * FPS) {
+                assertThat(System.currentTimeMillis()).isLessThan(deadline);
+                fetcher.fetch().stream()
+                        .filter(r -> r.kind() == CameraRecord.Kind.FRAME)
+                        .forEach(r -> frames.add(r.value()));
+            }
+        }
+        assertThat(frames.get(0).pixelIndex).as("the clip's key frame").isZero();
+        new FrameSequenceVerifier(kvs.stream(stream).fragments(), FPS).assertContiguous(frames);
+        assertThat(metrics.framesWithoutReferenceCount())
+                .as("the frames of the mid-GOP fragments before it")
+                .isGreaterThanOrEqualTo(25);
+        assertThat(metrics.decodeErrorsCount()).isZero();
+        assertThat(metrics.readErrorsCount()).isZero();
     }
 
     private List<CameraRecord<FrameKey>> readAll(
