@@ -3,6 +3,7 @@ package io.kvsinfer.connector.kvs.cluster;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
+import io.kvsinfer.connector.kvs.testing.EncoderFixtures;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 
@@ -70,9 +71,11 @@ class StandaloneClusterIT {
         deleteRecursively(work);
         kvs = LocalKvs.builder().build().start();
         FragmentedMedia camera = SyntheticCamera.encode(320, 240, FPS);
-        for (String name : CAMERAS) {
-            kvs.createStream(name).startLive(camera);
-        }
+        kvs.createStream(CAMERAS.get(0)).startLive(camera);
+        kvs.createStream(CAMERAS.get(1)).startLive(camera);
+        // Video whose fragments need the ones before: x265's open GOP and x264 cut mid-GOP.
+        kvs.createStream(CAMERAS.get(2)).startLive(EncoderFixtures.load("h265-opengop"));
+        kvs.createStream(CAMERAS.get(3)).startLive(EncoderFixtures.load("h264-defaults"));
         cluster = new StandaloneCluster(Files.createDirectories(work.resolve("cluster")));
         cluster.startJobManager();
         cluster.startTaskManager("tm-1", 2);
