@@ -322,6 +322,7 @@ class LocalKvsSessionUrlValidationTest {
 
     @Test
     void aServerTimestampEndInTheFutureNamesTheEndAndTheServersTime() {
+        Instant end = Instant.ofEpochMilli(NOW + 5_000);
         assertThatThrownBy(
                         () ->
                                 clients.sessionUrl(
@@ -333,10 +334,7 @@ class LocalKvsSessionUrlValidationTest {
                                                                         s.timestampRange(
                                                                                 range(
                                                                                         START,
-                                                                                        Instant
-                                                                                                .ofEpochMilli(
-                                                                                                        NOW
-                                                                                                                + 5_000))))))
+                                                                                        end)))))
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("End timestamp " + (NOW + 5_000) + " is in the future")
                 .hasMessageContaining("SERVER_TIMESTAMP")
