@@ -279,6 +279,35 @@ class CameraFetcherClocksTest {
         assertThat(countBefore(frames, jumpedAt - HOUR / 2)).isGreaterThanOrEqualTo(5 * 2 * FPS);
     }
 
+    /**
+     * After a jump back, the reader stalls for longer than the live window holds (and, by its
+     * clock, for longer than the live hand-over), then its session fails: it must read on from the
+     * fragment ingested last, not the latest stamped, or the fragments stamped after the jump that
+     * left the live window meanwhile are skipped.
+     */
+    @Test
+    void aFailureLongAfterAJumpBackReadsOnFromTheFragmentIngestedLast() throws Exception {
+        String name = "jump-back-stall";
+        LiveProducer producer = kvs.createStream(name).startLive(camera);
+        waitForFragments(name, 1);
+        SkippingClock clock = new SkippingClock();
+        fetcherFor(name, StartingPosition.latest(), -1, c -> {}, clock);
+        List<FrameKey> frames = new ArrayList<>();
+        readUntil(frames, f -> f.size() >= 2 * FPS, 30_000);
+        long jumpedAt = System.currentTimeMillis();
+        producer.jumpClock(Duration.ofHours(-1));
+        readUntil(frames, f -> countBefore(f, jumpedAt - HOUR / 2) >= 2 * FPS, 30_000);
+
+        // The live window holds 5 fragments (10 s): stall for 7 fragments.
+        Thread.sleep(7 * FRAGMENT_MILLIS);
+        clock.skip(Duration.ofSeconds(60));
+        kvs.faults().expireAllSessions();
+        int before = frames.size();
+        readUntil(frames, f -> f.size() >= before + 10 * 2 * FPS, 60_000);
+
+        assertEveryServedFrameOnce(name, frames);
+    }
+
     private static long countBefore(List<FrameKey> frames, long millis) {
         return frames.stream().filter(f -> f.timestampMillis < millis).count();
     }
