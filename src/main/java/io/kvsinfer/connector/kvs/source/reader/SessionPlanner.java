@@ -112,8 +112,10 @@ final class SessionPlanner {
      * After a session or fetch failed: where to read on. A camera that was following live and took
      * a fragment moments ago follows live again, since the live window lists what was ingested
      * since, whatever the camera's clock stamped on it; otherwise the range from the last fragment
-     * ingested that was read (not the latest stamped: a camera's clock may have jumped back).
+     * ingested that was read (not the latest stamped: a camera's clock may have jumped back). Null
+     * when nothing was read yet: the camera starts over.
      */
+    @Nullable
     SessionPlan afterFailure(@Nullable SessionPlan failed, ReadCursor cursor, long nowMillis) {
         if (cursor.isEmpty()) {
             return null;
