@@ -435,11 +435,13 @@ final class CameraFetcher<T> implements AutoCloseable {
         boolean truncated = segments.size() >= ON_DEMAND_MAX_RESULTS;
         SessionPlan done = plan;
         if (truncated) {
-            plan =
-                    SessionPlan.catchUp(
-                            startOf(segments.get(segments.size() - 1)),
-                            done.toMillis(),
-                            done.settledUntilMillis());
+            // Listed in ingestion order, and a camera's clock may go back: the next page starts at
+            // the highest start listed, so that every page moves on.
+            long highest = Long.MIN_VALUE;
+            for (HlsSegment segment : segments) {
+                highest = Math.max(highest, startOf(segment));
+            }
+            plan = SessionPlan.catchUp(highest, done.toMillis(), done.settledUntilMillis());
         } else {
             // Known to be covered only once the listed fragments are read; a failure before then
             // re-plans.
