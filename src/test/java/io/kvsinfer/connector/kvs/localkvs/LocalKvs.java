@@ -91,7 +91,7 @@ public final class LocalKvs implements AutoCloseable {
         this.faults = new FaultInjector(faultPlan, sessions);
         MediaStats stats = new MediaStats();
         new ControlPlaneApi(registry, limits, this::dataEndpoint).register(handlers);
-        new ArchivedMediaApi(registry, sessions, limits, stats, this::dataEndpoint)
+        new ArchivedMediaApi(registry, sessions, limits, stats, this::dataEndpoint, builder.clock)
                 .register(handlers);
         new HlsApi(sessions, limits, builder.clock, stats).register(handlers);
         this.roles = new AssumableRoles(builder.clock);

@@ -182,6 +182,30 @@ class LocalKvsSessionUrlValidationTest {
                                                                         START,
                                                                         START.minusMillis(1))))),
                 invalid(
+                        "ON_DEMAND SERVER_TIMESTAMP ending 1 ms after the server's now",
+                        b ->
+                                b.streamName("val")
+                                        .playbackMode("ON_DEMAND")
+                                        .hlsFragmentSelector(
+                                                s ->
+                                                        s.timestampRange(
+                                                                range(
+                                                                        START,
+                                                                        Instant.ofEpochMilli(
+                                                                                NOW + 1))))),
+                invalid(
+                        "LIVE_REPLAY SERVER_TIMESTAMP ending in the future",
+                        b ->
+                                b.streamName("val")
+                                        .playbackMode("LIVE_REPLAY")
+                                        .hlsFragmentSelector(
+                                                s ->
+                                                        s.timestampRange(
+                                                                range(
+                                                                        START,
+                                                                        Instant.ofEpochMilli(
+                                                                                NOW + 60_000))))),
+                invalid(
                         "ON_DEMAND range over 24 h",
                         b ->
                                 b.streamName("val")
@@ -238,12 +262,28 @@ class LocalKvsSessionUrlValidationTest {
                         "MaxMediaPlaylistFragmentResults 5000",
                         b -> b.streamName("val").maxMediaPlaylistFragmentResults(5000L)),
                 invalid(
-                        "ON_DEMAND range of exactly 24 h",
+                        "ON_DEMAND range of exactly 24 h (PRODUCER_TIMESTAMP: may end in the"
+                                + " future)",
                         b ->
                                 b.streamName("val")
                                         .playbackMode("ON_DEMAND")
                                         .hlsFragmentSelector(
-                                                s -> s.timestampRange(range(START, DAY_LATER)))),
+                                                s ->
+                                                        s.fragmentSelectorType("PRODUCER_TIMESTAMP")
+                                                                .timestampRange(
+                                                                        range(START, DAY_LATER)))),
+                invalid(
+                        "ON_DEMAND SERVER_TIMESTAMP ending exactly at the server's now",
+                        b ->
+                                b.streamName("val")
+                                        .playbackMode("ON_DEMAND")
+                                        .hlsFragmentSelector(
+                                                s ->
+                                                        s.timestampRange(
+                                                                range(
+                                                                        START,
+                                                                        Instant.ofEpochMilli(
+                                                                                NOW))))),
                 invalid(
                         "LIVE_REPLAY open end",
                         b ->
@@ -278,6 +318,27 @@ class LocalKvsSessionUrlValidationTest {
         assertThat(clients.sessionUrl(request))
                 .startsWith(
                         localKvs.endpoint() + "/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=");
+    }
+
+    @Test
+    void aServerTimestampEndInTheFutureNamesTheEndAndTheServersTime() {
+        Instant end = Instant.ofEpochMilli(NOW + 5_000);
+        assertThatThrownBy(
+                        () ->
+                                clients.sessionUrl(
+                                        b ->
+                                                b.streamName("val")
+                                                        .playbackMode("ON_DEMAND")
+                                                        .hlsFragmentSelector(
+                                                                s ->
+                                                                        s.timestampRange(
+                                                                                range(
+                                                                                        START,
+                                                                                        end)))))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("End timestamp " + (NOW + 5_000) + " is in the future")
+                .hasMessageContaining("SERVER_TIMESTAMP")
+                .hasMessageContaining("current server time " + NOW);
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.kvsinfer.connector.kvs.source.FrameMapper;
 import io.kvsinfer.connector.kvs.source.FrameSourceException;
 import io.kvsinfer.connector.kvs.source.HlsStreamException;
 import io.kvsinfer.connector.kvs.source.KvsConnectionException;
+import io.kvsinfer.connector.kvs.source.config.FragmentSelectorType;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
@@ -131,7 +132,10 @@ final class CameraFetcher<T> implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.planner =
-                new SessionPlanner(split.startingPosition(), split.stoppingTimestampMillis());
+                new SessionPlanner(
+                        split.startingPosition(),
+                        split.stoppingTimestampMillis(),
+                        config.fragmentSelector() == FragmentSelectorType.SERVER_TIMESTAMP);
         this.backoff =
                 new Backoff(
                         config.reconnectDelay(),
@@ -285,6 +289,13 @@ final class CameraFetcher<T> implements AutoCloseable {
             }
             return;
         }
+        if (plan.kind() == SessionPlan.Kind.WAIT) {
+            // A bounded range not yet in the past: read on once more of it is.
+            if (sleeper.sleep(config.idlePollInterval())) {
+                plan = planner.afterWait(plan, clock.millis());
+            }
+            return;
+        }
         if (session != null && session.expiresWithin(clock.instant(), config.urlRefreshMargin())) {
             LOG.info(
                     "Camera {}: renewing the HLS session {} before it expires",
@@ -334,6 +345,22 @@ final class CameraFetcher<T> implements AutoCloseable {
                             new LivePollSchedule(
                                     config.playlistPollInterval(), config.liveEdgePollInterval()));
         } catch (KvsApiException e) {
+            SessionPlan earlier =
+                    e.kind() == KvsApiException.Kind.INVALID_ARGUMENT
+                            ? planner.serviceClockBehind(plan, clock.millis())
+                            : null;
+            if (earlier != null) {
+                LOG.warn(
+                        "Camera {}: KVS rejected {} ({}); its clock seems to lag this host's by"
+                                + " more than {} ms, so ranges end earlier: {}",
+                        cameraId(),
+                        plan,
+                        e.getMessage(),
+                        planner.serviceLagMillis(),
+                        earlier);
+                plan = earlier;
+                return false;
+            }
             if (e.kind() != KvsApiException.Kind.NO_FRAGMENTS) {
                 throw e;
             }
@@ -442,7 +469,13 @@ final class CameraFetcher<T> implements AutoCloseable {
         boolean truncated = segments.size() >= ON_DEMAND_MAX_RESULTS;
         SessionPlan done = plan;
         if (truncated) {
-            plan = SessionPlan.catchUp(startOf(segments.get(segments.size() - 1)), done.toMillis());
+            // Listed in ingestion order, and a camera's clock may go back: the next page starts at
+            // the highest start listed, so that every page moves on.
+            long highest = Long.MIN_VALUE;
+            for (HlsSegment segment : segments) {
+                highest = Math.max(highest, startOf(segment));
+            }
+            plan = SessionPlan.catchUp(highest, done.toMillis(), done.settledUntilMillis());
         } else {
             // Known to be covered only once the listed fragments are read; a failure before then
             // re-plans.
@@ -496,7 +529,7 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (following != null) {
             prefetcher.start(following);
         }
-        cursor.taken(next.fragmentNumber(), startOf(next), next.durationMillis());
+        cursor.taken(next.fragmentNumber(), startOf(next), next.durationMillis(), clock.millis());
         metrics.fragmentRead(bytes.length);
         frames.open(
                 next.fragmentNumber(),
@@ -729,12 +762,7 @@ final class CameraFetcher<T> implements AutoCloseable {
         primers.clear();
         primerBytes.clear();
         prefetcher.cancel();
-        long now = clock.millis();
-        if (cursor.isEmpty()) {
-            plan = null;
-        } else {
-            plan = planner.restored(cursor.lastStartMillis(), now);
-        }
+        plan = planner.afterFailure(plan, cursor, clock.millis());
     }
 
     /**

@@ -28,6 +28,12 @@ final class ReadCursor {
     private long lastStartMillis = Long.MIN_VALUE;
     private long lastEndMillis = Long.MIN_VALUE;
 
+    /** Start of the fragment ingested last among those taken (the highest number). */
+    private long resumeStartMillis = Long.MIN_VALUE;
+
+    /** When (host clock) a fragment was last taken. */
+    private long lastTakenAtMillis = Long.MIN_VALUE;
+
     /** Time up to which the archive is known to hold nothing more (after an empty catch-up). */
     private long verifiedUntilMillis = Long.MIN_VALUE;
 
@@ -39,6 +45,7 @@ final class ReadCursor {
         ReadCursor cursor = new ReadCursor();
         cursor.lastStartMillis = fragmentStartMillis - 1;
         cursor.lastEndMillis = fragmentStartMillis - 1;
+        cursor.resumeStartMillis = fragmentStartMillis - 1;
         return cursor;
     }
 
@@ -78,8 +85,17 @@ final class ReadCursor {
     }
 
     void taken(String fragmentNumber, long startMillis, long durationMillis) {
+        taken(fragmentNumber, startMillis, durationMillis, Long.MIN_VALUE);
+    }
+
+    /** Records a fragment as taken at {@code nowMillis} (host clock). */
+    void taken(String fragmentNumber, long startMillis, long durationMillis, long nowMillis) {
         lastNumber = fragmentNumber;
+        lastTakenAtMillis = Math.max(lastTakenAtMillis, nowMillis);
         BigInteger number = parse(fragmentNumber);
+        if (number == null || highestNumber == null || number.compareTo(highestNumber) > 0) {
+            resumeStartMillis = startMillis;
+        }
         if (number != null && (highestNumber == null || number.compareTo(highestNumber) > 0)) {
             highestNumber = number;
         }
@@ -103,8 +119,26 @@ final class ReadCursor {
         return lastNumber;
     }
 
+    /**
+     * The latest start of any fragment taken (a camera's clock may have stamped later ones
+     * earlier).
+     */
     long lastStartMillis() {
         return lastStartMillis;
+    }
+
+    /**
+     * Where reading on after a failure starts: the start of the fragment ingested last among those
+     * taken. After a camera's clock jumped back it is earlier than {@link #lastStartMillis()}, and
+     * a range from there still holds the fragments the camera stamped after the jump.
+     */
+    long resumeStartMillis() {
+        return resumeStartMillis;
+    }
+
+    /** When (host clock) the last fragment was taken; {@link Long#MIN_VALUE} if none was. */
+    long lastTakenAtMillis() {
+        return lastTakenAtMillis;
     }
 
     /** End of what is known to be read or known to be empty. */

@@ -16,22 +16,29 @@ final class SessionPlan {
         FOLLOW_LIVE,
         /** On demand over [from, to]. */
         CATCH_UP,
+        /**
+         * Bounded, with the rest of the range not yet in the past: wait, then read on from {@code
+         * from}.
+         */
+        WAIT,
         /** Nothing left to read: the bounded range is done. */
         FINISHED
     }
 
-    private static final SessionPlan LIVE_EDGE = new SessionPlan(Kind.LIVE_EDGE, -1, -1);
-    private static final SessionPlan FOLLOW_LIVE = new SessionPlan(Kind.FOLLOW_LIVE, -1, -1);
-    private static final SessionPlan FINISHED = new SessionPlan(Kind.FINISHED, -1, -1);
+    private static final SessionPlan LIVE_EDGE = new SessionPlan(Kind.LIVE_EDGE, -1, -1, -1);
+    private static final SessionPlan FOLLOW_LIVE = new SessionPlan(Kind.FOLLOW_LIVE, -1, -1, -1);
+    private static final SessionPlan FINISHED = new SessionPlan(Kind.FINISHED, -1, -1, -1);
 
     private final Kind kind;
     private final long fromMillis;
     private final long toMillis;
+    private final long settledUntilMillis;
 
-    private SessionPlan(Kind kind, long fromMillis, long toMillis) {
+    private SessionPlan(Kind kind, long fromMillis, long toMillis, long settledUntilMillis) {
         this.kind = kind;
         this.fromMillis = fromMillis;
         this.toMillis = toMillis;
+        this.settledUntilMillis = settledUntilMillis;
     }
 
     static SessionPlan liveEdge() {
@@ -47,7 +54,21 @@ final class SessionPlan {
     }
 
     static SessionPlan catchUp(long fromMillis, long toMillis) {
-        return new SessionPlan(Kind.CATCH_UP, fromMillis, toMillis);
+        return new SessionPlan(Kind.CATCH_UP, fromMillis, toMillis, toMillis);
+    }
+
+    /**
+     * On demand over [from, to], of which only [from, settledUntil] is old enough that KVS lists
+     * every fragment in it: the rest may still receive fragments and is read again later.
+     */
+    static SessionPlan catchUp(long fromMillis, long toMillis, long settledUntilMillis) {
+        return new SessionPlan(
+                Kind.CATCH_UP, fromMillis, toMillis, Math.min(toMillis, settledUntilMillis));
+    }
+
+    /** Waits before reading on from {@code fromMillis}. */
+    static SessionPlan waitThenReadFrom(long fromMillis) {
+        return new SessionPlan(Kind.WAIT, fromMillis, -1, -1);
     }
 
     Kind kind() {
@@ -66,10 +87,25 @@ final class SessionPlan {
         return toMillis;
     }
 
+    /** CATCH_UP: the end of the part of the range that no fragment can be added to any more. */
+    long settledUntilMillis() {
+        return settledUntilMillis;
+    }
+
+    boolean isSettled() {
+        return settledUntilMillis >= toMillis;
+    }
+
     @Override
     public String toString() {
-        return kind == Kind.CATCH_UP
-                ? "CATCH_UP[" + fromMillis + ".." + toMillis + "]"
-                : kind.name();
+        if (kind == Kind.CATCH_UP) {
+            return "CATCH_UP["
+                    + fromMillis
+                    + ".."
+                    + toMillis
+                    + (isSettled() ? "" : ", settled until " + settledUntilMillis)
+                    + "]";
+        }
+        return kind == Kind.WAIT ? "WAIT[from " + fromMillis + "]" : kind.name();
     }
 }

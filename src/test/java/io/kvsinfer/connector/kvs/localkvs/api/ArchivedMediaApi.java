@@ -19,6 +19,7 @@ import org.apache.flink.annotation.Internal;
 
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +39,16 @@ public final class ArchivedMediaApi {
     private final RateLimits limits;
     private final MediaStats stats;
     private final Supplier<String> dataEndpoint;
+    private final InstantSource clock;
 
     public ArchivedMediaApi(
             StreamRegistry registry,
             HlsSessions sessions,
             RateLimits limits,
             MediaStats stats,
-            Supplier<String> dataEndpoint) {
+            Supplier<String> dataEndpoint,
+            InstantSource clock) {
+        this.clock = clock;
         this.lookup = new StreamLookup(registry);
         this.sessions = sessions;
         this.limits = limits;
@@ -62,6 +66,7 @@ public final class ArchivedMediaApi {
     private void getHlsSessionUrl(JsonBody body, JsonWriter out) {
         checkStreamFields(body);
         HlsSessionSpec spec = HlsSessionRequestParser.parse(body);
+        HlsSessionRequestParser.checkEndInThePast(spec, clock.millis());
         StreamState stream = lookup.resolve(body);
         limits.charge("stream/" + stream.arn() + "/GetHLSStreamingSessionURL", 1, 25);
         if (stream.retentionHours() == 0) {

@@ -102,6 +102,25 @@ public final class HlsSessionRequestParser {
                 max != null ? max : mode == HLSPlaybackMode.ON_DEMAND ? 1000 : 5);
     }
 
+    /**
+     * With SERVER_TIMESTAMP, AWS requires the end of the range to be in the past by its own clock:
+     * a client whose clock runs ahead, or that asks for a range ending later, gets this 400.
+     */
+    public static void checkEndInThePast(HlsSessionSpec spec, long nowMillis) {
+        Long end = spec.endMillis();
+        if (spec.selector() == HLSFragmentSelectorType.SERVER_TIMESTAMP
+                && end != null
+                && end > nowMillis) {
+            throw KvsError.invalidArgument(
+                    "End timestamp "
+                            + end
+                            + " is in the future; with FragmentSelectorType SERVER_TIMESTAMP it"
+                            + " must not be later than the current server time "
+                            + nowMillis
+                            + ".");
+        }
+    }
+
     private static void checkRange(HLSPlaybackMode mode, boolean hasRange, Long start, Long end) {
         if (mode == HLSPlaybackMode.LIVE) {
             if (hasRange) {

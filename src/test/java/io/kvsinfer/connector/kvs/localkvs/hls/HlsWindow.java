@@ -6,6 +6,8 @@ import io.kvsinfer.connector.kvs.localkvs.store.StreamState;
 
 import org.apache.flink.annotation.Internal;
 
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSFragmentSelectorType;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,7 +39,7 @@ public record HlsWindow(List<FragmentRecord> fragments, long mediaSequence, bool
                 checkLive(newest, nowMillis);
                 List<FragmentRecord> window = new ArrayList<>(newest.size());
                 for (FragmentRecord r : newest) {
-                    if (session.covers(r)) {
+                    if (session.covers(r) && !isRepeat(session, r)) {
                         window.add(r);
                     }
                 }
@@ -67,18 +69,34 @@ public record HlsWindow(List<FragmentRecord> fragments, long mediaSequence, bool
         }
     }
 
-    /** Fragments whose selected timestamp lies in the session's range, in timestamp order. */
+    /**
+     * Fragments whose selected timestamp lies in the session's range. With PRODUCER_TIMESTAMP, as
+     * AWS documents: in ingestion order from the first ingested fragment in range (the camera's
+     * clock may have jumped back, so that is not timestamp order), and of equal producer timestamps
+     * only the oldest ingested. With SERVER_TIMESTAMP, in server timestamp order.
+     */
     static List<FragmentRecord> selectInRange(HlsSession session) {
         List<FragmentRecord> selected = new ArrayList<>();
         for (FragmentRecord r : session.stream().fragments()) {
-            if (session.covers(r)) {
+            if (session.covers(r) && !isRepeat(session, r)) {
                 selected.add(r);
             }
         }
-        selected.sort(
-                Comparator.comparingLong(session::timestampOf)
-                        .thenComparingLong(FragmentRecord::sequence));
+        if (!byProducer(session)) {
+            selected.sort(
+                    Comparator.comparingLong(session::timestampOf)
+                            .thenComparingLong(FragmentRecord::sequence));
+        }
         return selected;
+    }
+
+    private static boolean byProducer(HlsSession session) {
+        return session.spec().selector() == HLSFragmentSelectorType.PRODUCER_TIMESTAMP;
+    }
+
+    /** AWS deduplicates by producer timestamp when it selects by producer timestamp. */
+    private static boolean isRepeat(HlsSession session, FragmentRecord r) {
+        return byProducer(session) && session.stream().repeatsAnOlderTimestamp(r);
     }
 
     /**

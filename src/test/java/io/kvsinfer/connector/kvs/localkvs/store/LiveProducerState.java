@@ -18,6 +18,14 @@ public final class LiveProducerState {
     private boolean paused;
     private boolean stopped;
 
+    /** Producer clock minus the service's clock: a camera's skew, or a jump of its clock. */
+    private long clockOffsetMillis;
+
+    /** Fragments still to come that repeat the producer timestamp of the fragment before them. */
+    private int repeatsLeft;
+
+    private long lastProducerMillis = Long.MIN_VALUE;
+
     LiveProducerState(FragmentedMedia media, long startMillis) {
         this.media = media;
         this.nextStartMillis = startMillis;
@@ -39,7 +47,15 @@ public final class LiveProducerState {
             if (nextStartMillis + duration > nowMillis) {
                 return;
             }
-            stream.append(media, index, nextStartMillis);
+            long producerMillis =
+                    repeatsLeft > 0 && lastProducerMillis != Long.MIN_VALUE
+                            ? lastProducerMillis
+                            : nextStartMillis + clockOffsetMillis;
+            if (repeatsLeft > 0) {
+                repeatsLeft--;
+            }
+            stream.append(media, index, producerMillis, nextStartMillis);
+            lastProducerMillis = producerMillis;
             nextStartMillis += duration;
             loopIndex++;
         }
@@ -67,6 +83,20 @@ public final class LiveProducerState {
     void switchMedia(FragmentedMedia newMedia) {
         media = newMedia;
         loopIndex = 0;
+    }
+
+    /** From the next fragment on, producer timestamps are the service's time plus this. */
+    void clockOffset(long offsetMillis) {
+        clockOffsetMillis = offsetMillis;
+    }
+
+    long clockOffsetMillis() {
+        return clockOffsetMillis;
+    }
+
+    /** The next {@code count} fragments carry the producer timestamp of the one before them. */
+    void repeatTimestamps(int count) {
+        repeatsLeft = count;
     }
 
     void stop() {

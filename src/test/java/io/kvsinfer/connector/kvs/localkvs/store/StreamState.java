@@ -31,6 +31,11 @@ public final class StreamState {
     private final Map<Integer, FragmentedMedia> mediaByInitId = new HashMap<>();
     private final Map<String, String> tags = new LinkedHashMap<>();
 
+    /**
+     * The oldest kept fragment per producer timestamp: later ones with that timestamp repeat it.
+     */
+    private final Map<Long, Long> firstSequenceByProducerMillis = new HashMap<>();
+
     private String mediaType;
     private String deviceName;
     private String kmsKeyId;
@@ -157,6 +162,23 @@ public final class StreamState {
         }
     }
 
+    /** See {@link LiveProducerState#clockOffset}; fragments already due keep the old clock. */
+    public synchronized void clockOffset(LiveProducerState p, long offsetMillis) {
+        catchUp();
+        p.clockOffset(offsetMillis);
+    }
+
+    public synchronized long clockOffset(LiveProducerState p) {
+        return p.clockOffsetMillis();
+    }
+
+    /** See {@link LiveProducerState#repeatTimestamps}. */
+    public synchronized void repeatTimestamps(LiveProducerState p, int count) {
+        Preconditions.checkArgument(count >= 0, "count must be >= 0 but was %s.", count);
+        catchUp();
+        p.repeatTimestamps(count);
+    }
+
     public synchronized boolean hasLiveProducer() {
         return producer != null && !producer.isStopped();
     }
@@ -186,8 +208,18 @@ public final class StreamState {
                 media.fragmentCount());
     }
 
-    /** Appends one fragment record; called with the lock held. */
+    /** Appends one fragment record whose producer clock agrees with the service's. */
     FragmentRecord append(FragmentedMedia media, int index, long producerMillis) {
+        return append(media, index, producerMillis, producerMillis);
+    }
+
+    /**
+     * Appends one fragment record; called with the lock held. The server timestamp follows the
+     * service's clock ({@code serviceMillis}, when the fragment started arriving), whatever the
+     * producer's clock says.
+     */
+    FragmentRecord append(
+            FragmentedMedia media, int index, long producerMillis, long serviceMillis) {
         if (media != lastMedia) {
             lastMedia = media;
             lastInitId++;
@@ -200,13 +232,14 @@ public final class StreamState {
                         numbers.numberOf(sequence),
                         sequence,
                         producerMillis,
-                        producerMillis + settings.ingestionDelayMillis(),
+                        serviceMillis + settings.ingestionDelayMillis(),
                         media.durationMillis(index),
                         frames,
                         framesSoFar,
                         index,
                         lastInitId);
         framesSoFar += frames;
+        firstSequenceByProducerMillis.putIfAbsent(producerMillis, sequence);
         log.add(record);
         if (log.size() > settings.maxFragmentsPerStream()) {
             removeFirst();
@@ -240,7 +273,9 @@ public final class StreamState {
     }
 
     private void removeFirst() {
-        int evictedInit = log.first().initId();
+        FragmentRecord evicted = log.first();
+        int evictedInit = evicted.initId();
+        firstSequenceByProducerMillis.remove(evicted.producerMillis(), evicted.sequence());
         log.removeFirst();
         FragmentRecord first = log.first();
         // Init ids grow in ingestion order, so ids below the new head are no longer referenced.
@@ -259,6 +294,15 @@ public final class StreamState {
     public synchronized List<FragmentRecord> newest(int count) {
         catchUp();
         return log.tail(count);
+    }
+
+    /**
+     * Whether an older kept fragment has the same producer timestamp: AWS deduplicates fragments by
+     * producer timestamp and serves only the oldest ingested one.
+     */
+    public synchronized boolean repeatsAnOlderTimestamp(FragmentRecord record) {
+        Long first = firstSequenceByProducerMillis.get(record.producerMillis());
+        return first != null && first < record.sequence();
     }
 
     /** The record with this fragment number, or null if unknown or evicted. */

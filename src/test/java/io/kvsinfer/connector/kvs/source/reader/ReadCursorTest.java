@@ -47,4 +47,20 @@ class ReadCursorTest {
         // A fragment ingested before the last one taken, with an older timestamp, is not new.
         assertThat(cursor.isNew("91343852333185057100000000000000000000000000000", 500)).isFalse();
     }
+
+    @Test
+    void readingOnStartsAtTheFragmentIngestedLastNotTheLatestStamped() {
+        ReadCursor cursor = new ReadCursor();
+        cursor.taken("91343852333185057105875891022195998207386831087", 3_600_000, 2000, 50);
+        assertThat(cursor.resumeStartMillis()).isEqualTo(3_600_000);
+        // The camera's clock jumped back an hour; this fragment was ingested after the first.
+        cursor.taken("91343852333185057110827651179337519666762451998", 1000, 2000, 70);
+        assertThat(cursor.resumeStartMillis()).isEqualTo(1000);
+        assertThat(cursor.lastStartMillis()).isEqualTo(3_600_000);
+        assertThat(cursor.lastTakenAtMillis()).isEqualTo(70);
+        // A repeated timestamp on a later fragment still moves the point to read on from.
+        cursor.taken("91343852333185057110827651179337519666762451999", 1000, 2000, 90);
+        assertThat(cursor.resumeStartMillis()).isEqualTo(1000);
+        assertThat(ReadCursor.restoredAt(5000).resumeStartMillis()).isEqualTo(4999);
+    }
 }

@@ -74,4 +74,90 @@ class SessionPlannerTest {
         cursor.verifiedUntil(gap.toMillis());
         assertThat(planner.gapBefore(NOW - 8_000, cursor)).isNull();
     }
+
+    @Test
+    void serverTimestampRangesEndBeforeTheHostsNowByTheMargin() {
+        SessionPlanner planner =
+                new SessionPlanner(StartingPosition.fromTimestamp(NOW - HOUR), -1, true);
+        SessionPlan plan = planner.initial(NOW, 0);
+        assertThat(plan.toMillis()).isEqualTo(NOW - SessionPlanner.SERVICE_CLOCK_MARGIN_MILLIS);
+        // Producer timestamps are the camera's: KVS takes ends in the future for them.
+        assertThat(
+                        new SessionPlanner(StartingPosition.fromTimestamp(NOW - HOUR), -1)
+                                .initial(NOW, 0)
+                                .toMillis())
+                .isEqualTo(NOW);
+    }
+
+    @Test
+    void aRejectedServerTimestampRangeEndsFurtherBackEachTimeUpToALimit() {
+        SessionPlanner planner =
+                new SessionPlanner(StartingPosition.fromTimestamp(NOW - HOUR), -1, true);
+        SessionPlan plan = planner.initial(NOW, 0);
+        long margin = SessionPlanner.SERVICE_CLOCK_MARGIN_MILLIS;
+        SessionPlan earlier = planner.serviceClockBehind(plan, NOW);
+        assertThat(earlier.fromMillis()).isEqualTo(plan.fromMillis());
+        assertThat(earlier.toMillis()).isEqualTo(NOW - 2 * margin);
+        earlier = planner.serviceClockBehind(earlier, NOW);
+        assertThat(earlier.toMillis()).isEqualTo(NOW - 3 * margin);
+        int rejections = 2;
+        while (earlier != null) {
+            earlier = planner.serviceClockBehind(earlier, NOW);
+            rejections++;
+        }
+        assertThat(planner.serviceLagMillis())
+                .isLessThanOrEqualTo(SessionPlanner.MAX_SERVICE_LAG_MILLIS);
+        assertThat(rejections).isLessThan(15);
+        // Live sessions have no range, and producer timestamps may end in the future: not the
+        // clock.
+        assertThat(planner.serviceClockBehind(SessionPlan.followLive(), NOW)).isNull();
+        SessionPlanner producer =
+                new SessionPlanner(StartingPosition.fromTimestamp(NOW - HOUR), -1);
+        assertThat(producer.serviceClockBehind(producer.initial(NOW, 0), NOW)).isNull();
+    }
+
+    @Test
+    void aStopInTheFutureIsReadInLaterSessionsUntilItIsSettled() {
+        long stop = NOW + 60_000;
+        long margin = SessionPlanner.SERVICE_CLOCK_MARGIN_MILLIS;
+        long settle = SessionPlanner.SETTLE_MILLIS;
+        SessionPlanner planner =
+                new SessionPlanner(StartingPosition.fromTimestamp(NOW - 20_000), stop, true);
+        SessionPlan first = planner.initial(NOW, 0);
+        assertThat(first.kind()).isEqualTo(SessionPlan.Kind.CATCH_UP);
+        assertThat(first.toMillis()).isEqualTo(NOW - margin);
+        assertThat(first.settledUntilMillis()).isEqualTo(NOW - margin - settle);
+        // The unsettled end may still get fragments: wait, then list again from the settled point.
+        SessionPlan waiting = planner.afterCatchUp(first, NOW);
+        assertThat(waiting.kind()).isEqualTo(SessionPlan.Kind.WAIT);
+        assertThat(waiting.fromMillis()).isEqualTo(first.settledUntilMillis() + 1);
+        SessionPlan later = planner.afterWait(waiting, NOW + 3_000);
+        assertThat(later.fromMillis()).isEqualTo(waiting.fromMillis());
+        assertThat(later.toMillis()).isEqualTo(NOW + 3_000 - margin);
+        // Once the stop is settled the last range ends at it, and then the read is finished.
+        SessionPlan last = planner.afterWait(waiting, stop + margin + settle);
+        assertThat(last.toMillis()).isEqualTo(stop);
+        assertThat(last.isSettled()).isTrue();
+        assertThat(planner.afterCatchUp(last, stop + margin + settle).kind())
+                .isEqualTo(SessionPlan.Kind.FINISHED);
+        // A range starting in the future waits.
+        assertThat(planner.afterWait(SessionPlan.waitThenReadFrom(NOW + 1), NOW).kind())
+                .isEqualTo(SessionPlan.Kind.WAIT);
+    }
+
+    @Test
+    void afterAFailureAFollowingCameraThatJustReadFollowsLiveWhateverItsClockSays() {
+        SessionPlanner planner = new SessionPlanner(StartingPosition.latest(), -1);
+        ReadCursor cursor = new ReadCursor();
+        cursor.taken("100", NOW - 10_000, 2000, NOW - 9_000);
+        // The camera's clock jumped back an hour: the newest fragment is stamped an hour ago.
+        cursor.taken("101", NOW - HOUR, 2000, NOW - 1_000);
+        assertThat(planner.afterFailure(SessionPlan.followLive(), cursor, NOW).kind())
+                .isEqualTo(SessionPlan.Kind.FOLLOW_LIVE);
+        // Long after the last fragment read, it reads on from the one ingested last, not the
+        // latest stamped (which would skip everything stamped after the jump).
+        SessionPlan later = planner.afterFailure(SessionPlan.followLive(), cursor, NOW + HOUR);
+        assertThat(later.kind()).isEqualTo(SessionPlan.Kind.CATCH_UP);
+        assertThat(later.fromMillis()).isEqualTo(NOW - HOUR);
+    }
 }
