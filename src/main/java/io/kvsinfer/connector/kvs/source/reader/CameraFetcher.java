@@ -57,12 +57,6 @@ final class CameraFetcher<T> implements AutoCloseable {
      */
     static final long CONTINUITY_TOLERANCE_MILLIS = 100;
 
-    /**
-     * A restored camera lists this far back before its fragment to find the one before it, which it
-     * decodes again without emitting so that the fragment's leading frames get their references.
-     */
-    static final long PRIMER_LOOKBACK_MILLIS = 30_000;
-
     private final KvsStreamSplit split;
     private final StreamRef stream;
     private final KvsSourceConfig config;
@@ -107,11 +101,8 @@ final class CameraFetcher<T> implements AutoCloseable {
     /** Where the fragment opened last ends (start + duration), to tell whether the next follows. */
     private long lastOpenedEndMillis = Long.MIN_VALUE;
 
-    /** Restored: the fragments listed before the one resumed in, read first to prime. */
-    private final java.util.ArrayDeque<HlsSegment> primers = new java.util.ArrayDeque<>();
-
-    /** The bytes of the primers chosen to be decoded, oldest first. */
-    private final java.util.ArrayDeque<byte[]> primerBytes = new java.util.ArrayDeque<>();
+    /** Restored: the fragments before the one resumed in, decoded first without emitting. */
+    private final RestorePrimers primers = new RestorePrimers();
 
     CameraFetcher(
             KvsStreamSplit split,
@@ -320,7 +311,8 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (resume.isRestored()) {
             // From a little earlier, to find the fragment before the resumed one (see primer).
             return planner.restored(
-                    Math.max(0, cursor.lastStartMillis() + 1 - PRIMER_LOOKBACK_MILLIS), now);
+                    Math.max(0, cursor.lastStartMillis() + 1 - RestorePrimers.LOOKBACK_MILLIS),
+                    now);
         }
         long earliest =
                 split.startingPosition().kind() == StartingPosition.Kind.EARLIEST
@@ -489,12 +481,8 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private void enqueueIfNew(HlsSegment segment) {
         long start = startOf(segment);
-        if (resume.resumedFragmentPending()
-                && start < resume.fragmentStartMillis()
-                && start >= resume.fragmentStartMillis() - PRIMER_LOOKBACK_MILLIS
-                && primers.stream()
-                        .noneMatch(p -> p.fragmentNumber().equals(segment.fragmentNumber()))) {
-            primers.addLast(segment);
+        if (resume.resumedFragmentPending()) {
+            primers.listed(segment, start, resume.fragmentStartMillis());
         }
         if (cursor.isNew(segment.fragmentNumber(), start)) {
             queue.add(segment);
@@ -550,57 +538,40 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (primers.isEmpty()) {
             return false;
         }
-        if (primerBytes.isEmpty() && !choosePrimers(next)) {
+        RestorePrimers.Primer primer =
+                resume.resumedFragmentPending()
+                        ? primers.next(
+                                next,
+                                this::startOf,
+                                CONTINUITY_TOLERANCE_MILLIS,
+                                prefetcher::take,
+                                (segment, bytes) ->
+                                        KeyFrameProbe.startsWithKeyFrame(
+                                                DecoderSettingsFactory.inputFormat(config),
+                                                initSegmentOf(segment),
+                                                bytes))
+                        : null;
+        if (primer == null) {
             primers.clear();
             return false;
         }
-        HlsSegment primer = primers.removeFirst();
-        byte[] bytes = primerBytes.removeFirst();
+        HlsSegment segment = primer.segment();
         LOG.info(
                 "Camera {}: reading fragment {} again, without emitting it, to decode fragment {}"
                         + " where the checkpoint left off",
                 cameraId(),
-                primer.fragmentNumber(),
+                segment.fragmentNumber(),
                 next.fragmentNumber());
         frames.open(
-                primer.fragmentNumber(),
-                startOf(primer),
-                initSegmentOf(primer),
-                bytes,
-                followsLastOpened(primer),
+                segment.fragmentNumber(),
+                startOf(segment),
+                initSegmentOf(segment),
+                primer.bytes(),
+                followsLastOpened(segment),
                 Long.MAX_VALUE);
         if (primers.isEmpty()) {
             prefetcher.start(next);
         }
-        return true;
-    }
-
-    /**
-     * Keeps the primers from the newest one that starts with a key frame (or all there are), each
-     * with its bytes: a closed-GOP stream needs only the fragment before, a stream cut mid-GOP the
-     * fragments back to its last key frame. False if no fragment ends where {@code next} starts.
-     */
-    private boolean choosePrimers(HlsSegment next) {
-        HlsSegment newest = primers.peekLast();
-        if (!resume.resumedFragmentPending()
-                || Math.abs(startOf(newest) + newest.durationMillis() - startOf(next))
-                        > CONTINUITY_TOLERANCE_MILLIS) {
-            // Nothing right before the resumed fragment: nothing it could reference.
-            return false;
-        }
-        java.util.ArrayDeque<HlsSegment> chosen = new java.util.ArrayDeque<>();
-        while (!primers.isEmpty()) {
-            HlsSegment primer = primers.removeLast();
-            byte[] bytes = prefetcher.take(primer);
-            chosen.addFirst(primer);
-            primerBytes.addFirst(bytes);
-            if (KeyFrameProbe.startsWithKeyFrame(
-                    DecoderSettingsFactory.inputFormat(config), initSegmentOf(primer), bytes)) {
-                break;
-            }
-        }
-        primers.clear();
-        primers.addAll(chosen);
         return true;
     }
 
@@ -760,7 +731,6 @@ final class CameraFetcher<T> implements AutoCloseable {
         queue.clear();
         // Their URLs carry the dropped session's token.
         primers.clear();
-        primerBytes.clear();
         prefetcher.cancel();
         plan = planner.afterFailure(plan, cursor, clock.millis());
     }
