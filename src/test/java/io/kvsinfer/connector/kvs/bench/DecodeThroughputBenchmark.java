@@ -43,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * VideoCapture} (and the Python reader) decodes. Runs alternate baseline and source so machine
  * noise hits both; the medians count.
  *
- * <p>Full: 60 s of 1920x1080 at 30 fps in 2 s fragments, three rounds. Quick (every build): 10 s of
- * 320x240 at 15 fps, one round.
+ * <p>Full: 60 s of 1920x1080 at 30 fps in 2 s fragments, three rounds. Quick (in CI, -Pextras): 10
+ * s of 320x240 at 15 fps, one round.
  *
  * <pre>mvn -B -Pbench verify -Dtest=DecodeThroughputBenchmark</pre>
  */

@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.fuzz;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fail the test; each fixed one becomes a file under {@code src/test/resources/fuzz/} that {@link
  * FuzzRegressionTest} replays. Writes {@code target/fuzz/report.md}.
  */
+@Tag("fuzz")
 class FuzzITCase {
 
     private static final int SECONDS = Integer.getInteger("fuzz.seconds", 20);

@@ -27,6 +27,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -58,6 +59,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Two minutes in the default build; {@code mvn -B -Psoak verify} runs an hour ({@code
  * -Dsoak.minutes=N}, {@code -Dsoak.seed=S}).
  */
+@Tag("soak")
 class KvsSourceSoakITCase {
 
     private static final Logger LOG = LoggerFactory.getLogger(KvsSourceSoakITCase.class);
