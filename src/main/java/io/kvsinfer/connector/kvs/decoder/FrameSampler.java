@@ -11,24 +11,17 @@ import org.apache.flink.annotation.Internal;
 public interface FrameSampler {
 
     /** Keeps every frame. */
-    FrameSampler ALL = (index, offsetMillis, keyFrame) -> true;
+    FrameSampler ALL = (fragmentTag, index, offsetMillis, keyFrame) -> true;
 
     /**
-     * @param indexInFragment position of the frame in the fragment, in decoder output
+     * @param fragmentTag the fragment whose packet carried the frame (see {@link
+     *     DecodedFrame#fragmentTag()}); a stream's frames may belong to an earlier fragment than
+     *     the one last opened
+     * @param indexInFragment position of the frame in its fragment, in decoder output
      *     (presentation) order, from 0
      * @param offsetMillis presentation time of the frame minus that of its fragment's anchor (see
      *     {@link DecodedFrame#offsetMillis()})
      * @param keyFrame whether the frame is a key frame
      */
-    boolean keep(int indexInFragment, long offsetMillis, boolean keyFrame);
-
-    /**
-     * As {@link #keep(int, long, boolean)}, for a frame of the fragment tagged {@code fragmentTag}
-     * (see {@link DecodedFrame#fragmentTag()}); a stream's frames may belong to an earlier fragment
-     * than the one last opened.
-     */
-    default boolean keep(
-            long fragmentTag, int indexInFragment, long offsetMillis, boolean keyFrame) {
-        return keep(indexInFragment, offsetMillis, keyFrame);
-    }
+    boolean keep(long fragmentTag, int indexInFragment, long offsetMillis, boolean keyFrame);
 }

@@ -52,11 +52,11 @@ class FragmentDecoderNativeMemoryTest {
             try (FragmentDecoder decoder = new FragmentDecoder(settings)) {
                 decoder.open(init, fragment);
                 for (int f = 0; f < 3; f++) {
-                    decoder.next((index, offset, key) -> true).hold().release();
+                    decoder.next((tag, index, offset, key) -> true).hold().release();
                 }
                 try {
                     decoder.open(init, truncated);
-                    while (decoder.next((index, offset, key) -> true) != null) {
+                    while (decoder.next((tag, index, offset, key) -> true) != null) {
                         // read what the truncated fragment has; it ends in an error or early
                     }
                 } catch (CorruptFragmentException expected) {

@@ -205,7 +205,7 @@ class FragmentDecoderTest {
     void rejectedFramesAreNeitherConvertedNorReturned() throws Exception {
         List<Integer> offered = new ArrayList<>();
         FrameSampler everyFifth =
-                (index, offsetMillis, keyFrame) -> {
+                (tag, index, offsetMillis, keyFrame) -> {
                     offered.add(index);
                     assertThat(offsetMillis).isEqualTo(Math.round(index * 1000.0 / FPS));
                     assertThat(keyFrame).isEqualTo(index == 0 ? true : keyFrame);
@@ -233,7 +233,7 @@ class FragmentDecoderTest {
                     decoder,
                     camera.initSegment(),
                     camera.mp4Fragment(3, START, 4),
-                    (i, o, k) -> false);
+                    (t, i, o, k) -> false);
             assertThat(decoder.conversions()).as("nothing kept, nothing converted").isEqualTo(6);
         }
     }
@@ -248,7 +248,7 @@ class FragmentDecoderTest {
             decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1));
             List<HeldFrame> held = new ArrayList<>();
             while (decoder.canHoldFrame()) {
-                held.add(decoder.next((i, o, k) -> true).hold());
+                held.add(decoder.next((t, i, o, k) -> true).hold());
             }
             assertThat(held).hasSize(OutputBuffers.MAX_HELD);
             assertThat(decoder.heldFrames()).isEqualTo(OutputBuffers.MAX_HELD);
@@ -256,12 +256,12 @@ class FragmentDecoderTest {
 
             // With the most frames held, the decoder still converts into a buffer of its own,
             // without waiting.
-            DecodedFrame unheld = decoder.next((i, o, k) -> true);
+            DecodedFrame unheld = decoder.next((t, i, o, k) -> true);
             assertThat(pixelIndex(unheld)).isEqualTo(2);
             assertThatThrownBy(unheld::hold)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(OutputBuffers.MAX_HELD + " frames");
-            assertThat(pixelIndex(decoder.next((i, o, k) -> true))).isEqualTo(3);
+            assertThat(pixelIndex(decoder.next((t, i, o, k) -> true))).isEqualTo(3);
             assertThat(held)
                     .as("still held, not overwritten by frames 2 and 3")
                     .extracting(FragmentDecoderTest::pixelIndex)
@@ -273,7 +273,7 @@ class FragmentDecoderTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("released");
             assertThat(decoder.canHoldFrame()).isTrue();
-            HeldFrame fourth = decoder.next((i, o, k) -> true).hold();
+            HeldFrame fourth = decoder.next((t, i, o, k) -> true).hold();
             assertThat(pixelIndex(fourth)).isEqualTo(4);
             assertThat(pixelIndex(held.get(1)))
                     .as("the other held frame is untouched")
@@ -283,9 +283,9 @@ class FragmentDecoderTest {
             fourth.release();
             assertThat(decoder.heldFrames()).isZero();
             int expected = 5;
-            for (DecodedFrame frame = decoder.next((i, o, k) -> true);
+            for (DecodedFrame frame = decoder.next((t, i, o, k) -> true);
                     frame != null;
-                    frame = decoder.next((i, o, k) -> true)) {
+                    frame = decoder.next((t, i, o, k) -> true)) {
                 assertThat(pixelIndex(frame))
                         .as("with nothing held, one buffer is rewritten")
                         .isEqualTo(expected++);

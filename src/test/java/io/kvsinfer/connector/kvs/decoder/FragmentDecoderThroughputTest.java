@@ -31,7 +31,12 @@ class FragmentDecoderThroughputTest {
         run("warm-up", media, fragments, settings.build(), FrameSampler.ALL);
         double all = run("decode + BGR", media, fragments, settings.build(), FrameSampler.ALL);
         double none =
-                run("decode, nothing kept", media, fragments, settings.build(), (i, o, k) -> false);
+                run(
+                        "decode, nothing kept",
+                        media,
+                        fragments,
+                        settings.build(),
+                        (t, i, o, k) -> false);
         double keys =
                 run(
                         "key frames only + BGR",

@@ -111,6 +111,10 @@ final class FragmentFrames<T> implements AutoCloseable {
 
     private long fragmentsCorrupt;
     private long framesWithoutReference;
+
+    /** Chooses the frames to emit: see {@link #keeps}. */
+    private final FrameSampler sampler = this::keeps;
+
     @Nullable private String lastCorruption;
 
     /** Set while watermark alignment pauses the camera: a batch in progress ends early. */
@@ -267,23 +271,15 @@ final class FragmentFrames<T> implements AutoCloseable {
         }
     }
 
-    /** Chooses the frames to emit, each by the fragment that carried it. */
-    private final FrameSampler sampler =
-            new FrameSampler() {
-                @Override
-                public boolean keep(int indexInFragment, long offsetMillis, boolean keyFrame) {
-                    throw new IllegalStateException("frames are always sampled with their tag");
-                }
-
-                @Override
-                public boolean keep(
-                        long fragmentTag, int indexInFragment, long offsetMillis, boolean key) {
-                    OpenFragment fragment = fragmentOf(fragmentTag);
-                    long timestamp = fragment.startMillis() + offsetMillis;
-                    return timestamp > fragment.skipThroughMillis()
-                            && selector.select(timestamp, key);
-                }
-            };
+    /**
+     * Whether a frame is emitted, timed by the fragment that carried it: not if at or before that
+     * fragment's {@code skipThroughMillis}, otherwise as the selector says.
+     */
+    private boolean keeps(long fragmentTag, int indexInFragment, long offsetMillis, boolean key) {
+        OpenFragment fragment = fragmentOf(fragmentTag);
+        long timestamp = fragment.startMillis() + offsetMillis;
+        return timestamp > fragment.skipThroughMillis() && selector.select(timestamp, key);
+    }
 
     private OpenFragment fragmentOf(long tag) {
         OpenFragment fragment = fragmentsByTag.get(tag);
