@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.onDemandSessionUrl;
 import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.sourceFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,6 +86,8 @@ class DecodeThroughputBenchmark {
         List<Double> noCopy = new ArrayList<>();
         List<Double> allThreadsBaseline = new ArrayList<>();
         List<Double> defaults = new ArrayList<>();
+        List<Double> sessionBaseline = new ArrayList<>();
+        List<Double> openCv = new ArrayList<>();
         try (LocalKvs kvs = LocalKvs.builder().build().start()) {
             long end =
                     kvs.createStream("decode")
@@ -97,6 +100,9 @@ class DecodeThroughputBenchmark {
                 noCopy.add(throughSource(kvs, List.of("decode"), 1, end, expected, false, 1));
                 allThreadsBaseline.add(ffmpegAlone(file, expected, 0));
                 defaults.add(throughSource(kvs, List.of("decode"), 1, end, expected, true, null));
+                String session = onDemandSessionUrl(kvs, "decode", "FRAGMENTED_MP4", start, end);
+                sessionBaseline.add(ffmpegOnSession(session, expected));
+                OpenCvReader.fps(session, expected).ifPresent(openCv::add);
             }
         }
         double baselineFps = median(baseline);
@@ -105,6 +111,8 @@ class DecodeThroughputBenchmark {
         double defaultsFps = median(defaults);
         double allThreadsFps = median(allThreadsBaseline);
         double defaultsRatio = defaultsFps / allThreadsFps;
+        double sessionFps = median(sessionBaseline);
+        double defaultsVsSession = defaultsFps / sessionFps;
         new BenchTable(
                         String.format(
                                 "Decode throughput, one camera, %dx%d@%d, %d frames, %d round(s)",
@@ -132,6 +140,14 @@ class DecodeThroughputBenchmark {
                         "KvsHlsSource with default settings (adaptive decoder threads)",
                         String.format("%.0f", defaultsFps),
                         runs(defaults))
+                .row(
+                        "FFmpeg alone, all threads, reading an HLS session (as OpenCV reads KVS)",
+                        String.format("%.0f", sessionFps),
+                        runs(sessionBaseline))
+                .row(
+                        "OpenCV VideoCapture (" + OpenCvReader.describe() + "), HLS session",
+                        openCv.isEmpty() ? "-" : String.format("%.0f", median(openCv)),
+                        runs(openCv))
                 .note(
                         String.format(
                                 "ratio_vs_ffmpeg = %.2f (target >= 0.90 in the full run)", ratio))
@@ -140,7 +156,23 @@ class DecodeThroughputBenchmark {
                                 "ratio_defaults_vs_ffmpeg_all_threads = %.2f (target >= 1.0 in the"
                                         + " full run)",
                                 defaultsRatio))
+                .note(
+                        String.format(
+                                "ratio_defaults_vs_opencv_equivalent = %.2f (target >= 1.0 in the"
+                                        + " full run)",
+                                defaultsVsSession))
                 .print();
+        Map<String, Object> results = new java.util.LinkedHashMap<>();
+        results.put("single_camera_session_ffmpeg_fps", round1(sessionFps));
+        results.put(
+                "ratio_defaults_vs_opencv_equivalent", Math.round(defaultsVsSession * 100) / 100.0);
+        if (!openCv.isEmpty()) {
+            results.put("single_camera_opencv_fps", round1(median(openCv)));
+            results.put(
+                    "ratio_defaults_vs_opencv",
+                    Math.round(defaultsFps / median(openCv) * 100) / 100.0);
+        }
+        BenchResults.merge(results);
         BenchResults.merge(
                 Map.of(
                         "single_camera_fps", round1(sourceFps),
@@ -177,6 +209,32 @@ class DecodeThroughputBenchmark {
             }
             grabber.stop();
             assertThat(frames).as("frames FFmpeg decoded").isEqualTo(expected);
+            return (frames - 1) * 1e9 / (last - first);
+        }
+    }
+
+    /**
+     * Frames per second of FFmpeg reading an HLS session over HTTP and decoding to BGR24 with all
+     * threads, as OpenCV's {@code VideoCapture} reads a KVS stream, from the first frame to the
+     * last.
+     */
+    private static double ffmpegOnSession(String url, int expected) throws Exception {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(url)) {
+            grabber.setFormat("hls");
+            grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+            grabber.setVideoOption("threads", "0");
+            grabber.start();
+            long first = 0;
+            long last = 0;
+            int frames = 0;
+            while (grabber.grabImage() != null) {
+                last = System.nanoTime();
+                if (frames++ == 0) {
+                    first = last;
+                }
+            }
+            grabber.stop();
+            assertThat(frames).as("frames FFmpeg read from the session").isEqualTo(expected);
             return (frames - 1) * 1e9 / (last - first);
         }
     }

@@ -24,18 +24,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
-import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSFragmentSelector;
-import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSTimestampRange;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.onDemandSessionUrl;
 import static io.kvsinfer.connector.kvs.testing.LocalKvsCameras.sourceFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -147,7 +142,9 @@ class OpenGopITCase {
 
         List<Decoded> reference =
                 ReferenceDecoding.decodeUrl(
-                        sessionUrl(stream, container, archiveStart, stop), "hls", Map.of());
+                        onDemandSessionUrl(kvs, stream, container.name(), archiveStart, stop),
+                        "hls",
+                        Map.of());
         assertThat(ReferenceDecoding.indices(reference))
                 .as("FFmpeg's own read of the session")
                 .isEqualTo(frames.stream().map(f -> f.pixelIndex).toList());
@@ -187,36 +184,6 @@ class OpenGopITCase {
         for (String stream : streams) {
             new FrameSequenceVerifier(kvs.stream(stream).fragments(), FPS)
                     .assertContiguous(byCamera.get(stream));
-        }
-    }
-
-    private static String sessionUrl(
-            String stream, ContainerFormat container, long start, long end) {
-        try (KinesisVideoArchivedMediaClient media =
-                KinesisVideoArchivedMediaClient.builder()
-                        .endpointOverride(kvs.endpoint())
-                        .credentialsProvider(
-                                StaticCredentialsProvider.create(
-                                        AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
-                        .region(Region.US_EAST_1)
-                        .build()) {
-            HLSTimestampRange range =
-                    HLSTimestampRange.builder()
-                            .startTimestamp(Instant.ofEpochMilli(start))
-                            .endTimestamp(Instant.ofEpochMilli(end))
-                            .build();
-            HLSFragmentSelector selector =
-                    HLSFragmentSelector.builder()
-                            .fragmentSelectorType("PRODUCER_TIMESTAMP")
-                            .timestampRange(range)
-                            .build();
-            return media.getHLSStreamingSessionURL(
-                            b ->
-                                    b.streamName(stream)
-                                            .playbackMode("ON_DEMAND")
-                                            .containerFormat(container.name())
-                                            .hlsFragmentSelector(selector))
-                    .hlsStreamingSessionURL();
         }
     }
 }

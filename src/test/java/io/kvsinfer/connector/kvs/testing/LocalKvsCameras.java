@@ -6,7 +6,14 @@ import io.kvsinfer.connector.kvs.source.KvsHlsSourceBuilder;
 import io.kvsinfer.connector.kvs.source.VideoFrame;
 import io.kvsinfer.connector.kvs.source.config.KvsSourcePreset;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSTimestampRange;
+
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +32,39 @@ public final class LocalKvsCameras {
                 .applyPreset(KvsSourcePreset.TESTING)
                 .setReconnectDelay(Duration.ofMillis(200))
                 .setMaxReconnectDelay(Duration.ofSeconds(1));
+    }
+
+    /**
+     * An ON_DEMAND HLS session URL over {@code [start, end)} (producer timestamps, epoch ms) of
+     * {@code stream}, made with the real SDK, as a consumer such as OpenCV or FFmpeg would open it.
+     */
+    public static String onDemandSessionUrl(
+            LocalKvs kvs, String stream, String container, long start, long end) {
+        try (KinesisVideoArchivedMediaClient media =
+                KinesisVideoArchivedMediaClient.builder()
+                        .endpointOverride(kvs.endpoint())
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(
+                                        AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                        .region(Region.US_EAST_1)
+                        .build()) {
+            HLSTimestampRange range =
+                    HLSTimestampRange.builder()
+                            .startTimestamp(Instant.ofEpochMilli(start))
+                            .endTimestamp(Instant.ofEpochMilli(end))
+                            .build();
+            return media.getHLSStreamingSessionURL(
+                            b ->
+                                    b.streamName(stream)
+                                            .playbackMode("ON_DEMAND")
+                                            .containerFormat(container)
+                                            .hlsFragmentSelector(
+                                                    s ->
+                                                            s.fragmentSelectorType(
+                                                                            "PRODUCER_TIMESTAMP")
+                                                                    .timestampRange(range)))
+                    .hlsStreamingSessionURL();
+        }
     }
 
     /** Frames grouped by camera, in arrival order. */
