@@ -107,7 +107,10 @@ public final class FragmentDecoder implements AutoCloseable {
     private VideoDecoder decoder;
     private FragmentClocks.Clock current;
     private boolean holdAtEnd;
-    private boolean draining;
+
+    /** The end of the fragment went to the decoder (a null packet): its pictures are draining. */
+    private boolean endOfFragmentSent;
+
     @Nullable private AVStream videoAfterDrain;
 
     // Between fragments of a stream: the decoder whose last pictures are still inside it.
@@ -341,10 +344,10 @@ public final class FragmentDecoder implements AutoCloseable {
                     }
                     continue;
                 }
-                if (ret == AVERROR_EOF() || draining) {
+                if (ret == AVERROR_EOF() || endOfFragmentSent) {
                     return finish();
                 }
-            } else if (draining) {
+            } else if (endOfFragmentSent) {
                 return finish();
             }
             if (feed()) {
@@ -405,16 +408,10 @@ public final class FragmentDecoder implements AutoCloseable {
 
     /**
      * Reads one packet and hands it to the decoder if it belongs to the video stream; true when the
-     * packets ended and a stream's decoder keeps its last pictures instead of draining.
+     * packets ended and a stream's decoder keeps its last pictures instead of endOfFragmentSent.
      */
     private boolean feed() throws CorruptFragmentException {
-        long readBefore = input.position();
         int ret = input.readPacket(packet);
-        if (ret == AVERROR_EAGAIN() && input.position() > readBefore) {
-            // The demuxer skipped data it could not use (MPEG-TS resync); it did progress, so ask
-            // again. Memory never runs dry, so EAGAIN without progress means the data is bad.
-            return false;
-        }
         if (ret == AVERROR_EOF()) {
             // Hold only what can still be used: decoded pictures, or a wait for the first key
             // frame. Key frames that gave nothing are drained, to tell a short fragment from a
@@ -424,7 +421,7 @@ public final class FragmentDecoder implements AutoCloseable {
                     && (picturesSinceFlush > 0 || keyPacketsSinceFlush == 0)) {
                 return true;
             }
-            draining = true;
+            endOfFragmentSent = true;
             if (decoder != null) {
                 decoder.send(null);
             }
@@ -652,7 +649,7 @@ public final class FragmentDecoder implements AutoCloseable {
         }
         stream = null;
         videoAfterDrain = null;
-        draining = false;
+        endOfFragmentSent = false;
         if (state == State.DECODING || state == State.DRAINING) {
             state = State.ENDED;
         }

@@ -13,7 +13,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
-import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 
 /**
  * Tells, by demuxing alone (no decoding), whether a fragment's first video packet is a key frame:
@@ -42,12 +41,7 @@ public final class KeyFrameProbe {
                             fragment,
                             budget)) {
                 while (!budget.exhausted()) {
-                    long before = input.position();
-                    int ret = input.readPacket(packet);
-                    if (ret == AVERROR_EAGAIN() && input.position() > before) {
-                        continue;
-                    }
-                    if (ret < 0) {
+                    if (input.readPacket(packet) < 0) {
                         return false;
                     }
                     AVStream video = input.firstVideoStream();

@@ -24,6 +24,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
 import static org.bytedeco.ffmpeg.global.avformat.avio_tell;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXIT;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
@@ -120,9 +121,20 @@ final class MemoryInput implements AutoCloseable {
         }
     }
 
-    /** Reads the next packet (of any stream), as {@code av_read_frame}. */
+    /**
+     * Reads the next packet (of any stream), as {@code av_read_frame}, reading on where the demuxer
+     * skipped data it could not use (MPEG-TS resync: EAGAIN after progress). Memory never runs dry,
+     * so EAGAIN without progress means the data is bad and is returned; the time limit interrupts a
+     * long resync.
+     */
     int readPacket(AVPacket packet) {
-        return av_read_frame(format, packet);
+        while (true) {
+            long before = position();
+            int ret = av_read_frame(format, packet);
+            if (ret != AVERROR_EAGAIN() || position() <= before) {
+                return ret;
+            }
+        }
     }
 
     /** The video stream with the lowest index, or null; in MPEG-TS it may appear while reading. */
