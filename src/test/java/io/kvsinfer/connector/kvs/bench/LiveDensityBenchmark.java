@@ -1,5 +1,7 @@
 package io.kvsinfer.connector.kvs.bench;
 
+import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
+import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.source.KvsHlsSourceBuilder;
 import io.kvsinfer.connector.kvs.source.VideoFrame;
@@ -56,7 +58,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * decode_bgr_limit_cameras}, {@code decode_bgr_interleaved_limit_cameras}, {@code
  * localkvs_cpu_cores_*}, {@code every_frame_cpu_ms_per_frame_*}, {@code
  * every_frame_gray8_cpu_ms_per_frame_*}, {@code decode_only_cpu_ms_per_frame}, {@code
- * decode_bgr_cpu_ms_per_frame}. Quick: 2 and 4 cameras with short windows, to keep the machinery
+ * decode_bgr_cpu_ms_per_frame}, and at each mode's largest step the requests LocalKvs answered a
+ * second by kind ({@code playlists_per_second_*}, {@code fragments_per_second_*}, {@code
+ * api_requests_per_second_*}). Quick: 2 and 4 cameras with short windows, to keep the machinery
  * working.
  */
 @Tag("benchmark")
@@ -84,7 +88,8 @@ class LiveDensityBenchmark {
             boolean kept,
             long worstAgeMillis,
             double fps,
-            Map<String, Double> cpuMsPerFrame) {
+            Map<String, Double> cpuMsPerFrame,
+            Map<String, Double> requestsPerSecond) {
 
         /** Cores LocalKvs used during the step. */
         double localKvsCores() {
@@ -186,6 +191,14 @@ class LiveDensityBenchmark {
                                     results.put(
                                             "localkvs_cpu_cores_" + mode.key(),
                                             Math.round(s.localKvsCores() * 100) / 100.0);
+                                    s.requestsPerSecond()
+                                            .forEach(
+                                                    (kind, rate) ->
+                                                            results.put(
+                                                                    kind
+                                                                            + "_per_second_"
+                                                                            + mode.key(),
+                                                                    round1(rate)));
                                     String prefix = CPU_PREFIX.get(mode.key());
                                     if (prefix != null) {
                                         s.cpuMsPerFrame()
@@ -280,13 +293,17 @@ class LiveDensityBenchmark {
             table.note(
                     String.format(
                             "key frames only at %d cameras: %.3f ms of CPU a key frame (fetchers"
-                                    + " %.3f, task %.3f, HTTP client %.3f, LocalKvs %.3f)",
+                                    + " %.3f, task %.3f, HTTP client %.3f, LocalKvs %.3f); requests"
+                                    + " a second: %.1f playlists, %.1f fragments, %.1f API calls",
                             (int) results.get("max_live_cameras_keyframes"),
                             results.get("keyframes_cpu_ms_per_frame_process"),
                             results.get("keyframes_cpu_ms_per_frame_fetchers"),
                             results.get("keyframes_cpu_ms_per_frame_task"),
                             results.get("keyframes_cpu_ms_per_frame_http_client"),
-                            results.get("keyframes_cpu_ms_per_frame_localkvs")));
+                            results.get("keyframes_cpu_ms_per_frame_localkvs"),
+                            results.get("playlists_per_second_keyframes"),
+                            results.get("fragments_per_second_keyframes"),
+                            results.get("api_requests_per_second_keyframes")));
         }
         table.note(
                 "targets: every frame as BGR24 >= 0.80 x FFmpeg's decode + BGR24; as GRAY8 >= 0.80"
@@ -336,6 +353,7 @@ class LiveDensityBenchmark {
         try (ThreadCpuMeter threads = new ThreadCpuMeter(n -> true, Duration.ofMillis(500))) {
             Thread.sleep(WARM_UP.toMillis());
             Map<String, Long> cpuBefore = cpuByPart(threads);
+            Map<String, Long> requestsBefore = requestsByKind(rig.kvs());
             long framesBefore = LiveProbe.frames();
             long started = System.nanoTime();
             Map<String, Boolean> alwaysBehind = new TreeMap<>();
@@ -360,11 +378,21 @@ class LiveDensityBenchmark {
                             (part, nanos) ->
                                     msPerFrame.put(
                                             part, (nanos - cpuBefore.get(part)) / 1e6 / frames));
+            Map<String, Double> requestRates = new LinkedHashMap<>();
+            requestsByKind(rig.kvs())
+                    .forEach(
+                            (kind, count) ->
+                                    requestRates.put(
+                                            kind, (count - requestsBefore.get(kind)) / seconds));
             boolean kept = !alwaysBehind.containsValue(true);
-            return new Step(cameras, kept, worst, frames / seconds, msPerFrame);
+            return new Step(cameras, kept, worst, frames / seconds, msPerFrame, requestRates);
         } finally {
             job.cancel().get();
         }
+    }
+
+    private static double round1(double value) {
+        return Math.round(value * 10) / 10.0;
     }
 
     private static Map<String, Long> cpuByPart(ThreadCpuMeter threads) {
@@ -372,6 +400,28 @@ class LiveDensityBenchmark {
         PARTS.forEach((part, names) -> nanos.put(part, threads.totalNanos(names)));
         nanos.put("process", ThreadCpuMeter.processCpuNanos());
         return nanos;
+    }
+
+    /**
+     * Requests LocalKvs has answered so far, by kind: HLS playlists (master and media), media
+     * fragments (and init segments), and the rest of the API (sessions, descriptions, listings).
+     */
+    private static Map<String, Long> requestsByKind(LocalKvs kvs) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("playlists", 0L);
+        counts.put("fragments", 0L);
+        counts.put("api_requests", 0L);
+        for (KvsOperation op : KvsOperation.values()) {
+            String kind =
+                    switch (op) {
+                        case GET_HLS_MASTER_PLAYLIST, GET_HLS_MEDIA_PLAYLIST -> "playlists";
+                        case GET_MP4_INIT_FRAGMENT, GET_MP4_MEDIA_FRAGMENT, GET_TS_FRAGMENT ->
+                                "fragments";
+                        default -> "api_requests";
+                    };
+            counts.merge(kind, kvs.requestCount(op), Long::sum);
+        }
+        return counts;
     }
 
     /** The live stream's init segment and fragments, concatenated into one local file. */
