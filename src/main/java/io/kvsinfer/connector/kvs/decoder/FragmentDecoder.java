@@ -408,7 +408,7 @@ public final class FragmentDecoder implements AutoCloseable {
 
     /**
      * Reads one packet and hands it to the decoder if it belongs to the video stream; true when the
-     * packets ended and a stream's decoder keeps its last pictures instead of endOfFragmentSent.
+     * packets ended and a stream's decoder keeps its last pictures instead of draining.
      */
     private boolean feed() throws CorruptFragmentException {
         int ret = input.readPacket(packet);
