@@ -147,35 +147,35 @@ class DecodeThroughputBenchmark {
                         "runs")
                 .row(
                         "FFmpeg alone (JavaCV, local file, BGR24, 1 thread)",
-                        String.format("%.0f", baselineFps),
+                        fps(baseline),
                         runs(baseline))
                 .row(
                         "KvsHlsSource (LocalKvs HTTP, Flink job, BGR24 copied)",
-                        String.format("%.0f", sourceFps),
+                        fps(source),
                         runs(source))
                 .row(
                         "KvsHlsSource, mapper keeping only the timestamp (no copy)",
-                        String.format("%.0f", median(noCopy)),
+                        fps(noCopy),
                         runs(noCopy))
                 .row(
                         "FFmpeg alone, all threads, local file (no HTTP)",
-                        String.format("%.0f", allThreadsFps),
+                        fps(allThreadsBaseline),
                         runs(allThreadsBaseline))
                 .row(
                         "KvsHlsSource with default settings (adaptive decoder threads)",
-                        String.format("%.0f", defaultsFps),
+                        fps(defaults),
                         runs(defaults))
                 .row(
                         "FFmpeg alone, all threads, reading an HLS session of the same fragments",
-                        String.format("%.0f", sessionFps),
+                        fps(sessionBaseline),
                         runs(sessionBaseline))
                 .row(
                         "the same, each picture copied into a Java array (as OpenCV reads KVS)",
-                        String.format("%.0f", openCvEquivalentFps),
+                        fps(openCvEquivalent),
                         runs(openCvEquivalent))
                 .row(
                         "OpenCV VideoCapture (" + OpenCvReader.describe() + "), HLS session",
-                        openCv.isEmpty() ? "-" : String.format("%.0f", median(openCv)),
+                        fps(openCv),
                         runs(openCv))
                 .note(
                         String.format(
@@ -198,29 +198,22 @@ class DecodeThroughputBenchmark {
                                         defaultsFps / median(openCv)))
                 .print();
         Map<String, Object> results = new java.util.LinkedHashMap<>();
+        results.put("single_camera_fps", round1(sourceFps));
+        results.put("ffmpeg_baseline_fps", round1(baselineFps));
+        results.put("ratio_vs_ffmpeg", round2(ratio));
+        results.put("single_camera_fps_no_copy", round1(median(noCopy)));
+        results.put("single_camera_defaults_fps", round1(defaultsFps));
+        results.put("ffmpeg_all_threads_fps", round1(allThreadsFps));
+        results.put("ratio_defaults_vs_ffmpeg_all_threads", round2(defaultsRatio));
         results.put("single_camera_session_ffmpeg_fps", round1(sessionFps));
         results.put("single_camera_opencv_equivalent_fps", round1(openCvEquivalentFps));
-        results.put(
-                "ratio_defaults_vs_opencv_equivalent",
-                Math.round(defaultsVsOpenCvEquivalent * 100) / 100.0);
+        results.put("ratio_defaults_vs_opencv_equivalent", round2(defaultsVsOpenCvEquivalent));
         if (!openCv.isEmpty()) {
             results.put("single_camera_opencv_fps", round1(median(openCv)));
-            results.put(
-                    "ratio_defaults_vs_opencv",
-                    Math.round(defaultsFps / median(openCv) * 100) / 100.0);
+            results.put("ratio_defaults_vs_opencv", round2(defaultsFps / median(openCv)));
         }
+        results.put("decode_benchmark_resolution", WIDTH + "x" + HEIGHT + "@" + FPS);
         BenchResults.merge(results);
-        BenchResults.merge(
-                Map.of(
-                        "single_camera_fps", round1(sourceFps),
-                        "ffmpeg_baseline_fps", round1(baselineFps),
-                        "ratio_vs_ffmpeg", Math.round(ratio * 100) / 100.0,
-                        "single_camera_fps_no_copy", round1(median(noCopy)),
-                        "single_camera_defaults_fps", round1(defaultsFps),
-                        "ffmpeg_all_threads_fps", round1(allThreadsFps),
-                        "ratio_defaults_vs_ffmpeg_all_threads",
-                                Math.round(defaultsRatio * 100) / 100.0,
-                        "decode_benchmark_resolution", WIDTH + "x" + HEIGHT + "@" + FPS));
         assertThat(sourceFps).isPositive();
     }
 
@@ -230,23 +223,7 @@ class DecodeThroughputBenchmark {
      */
     private static double ffmpegAlone(Path file, int expected, int threads) throws Exception {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
-            grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-            grabber.setVideoOption("threads", Integer.toString(threads));
-            grabber.start();
-            long first = 0;
-            long last = 0;
-            int frames = 0;
-            Frame frame;
-            while ((frame = grabber.grabImage()) != null) {
-                last = System.nanoTime();
-                if (frames++ == 0) {
-                    first = last;
-                }
-                assertThat(frame.imageWidth).isEqualTo(WIDTH);
-            }
-            grabber.stop();
-            assertThat(frames).as("frames FFmpeg decoded").isEqualTo(expected);
-            return (frames - 1) * 1e9 / (last - first);
+            return grabbedFps(grabber, threads, false, expected, "frames FFmpeg decoded");
         }
     }
 
@@ -260,34 +237,45 @@ class DecodeThroughputBenchmark {
     private static double ffmpegOnSession(String url, int expected, boolean copy) throws Exception {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(url)) {
             grabber.setFormat("hls");
-            grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-            grabber.setVideoOption("threads", "0");
-            grabber.start();
-            long first = 0;
-            long last = 0;
-            int frames = 0;
-            byte[] array = new byte[0];
-            Frame frame;
-            while ((frame = grabber.grabImage()) != null) {
-                if (copy) {
-                    ByteBuffer pixels = (ByteBuffer) frame.image[0];
-                    if (array.length != pixels.limit()) {
-                        array = new byte[pixels.limit()];
-                    }
-                    pixels.get(0, array);
-                }
-                last = System.nanoTime();
-                if (frames++ == 0) {
-                    first = last;
-                }
-            }
-            grabber.stop();
-            assertThat(frames).as("frames FFmpeg read from the session").isEqualTo(expected);
-            if (copy) {
-                assertThat(array.length).isGreaterThanOrEqualTo(3 * WIDTH * HEIGHT);
-            }
-            return (frames - 1) * 1e9 / (last - first);
+            return grabbedFps(grabber, 0, copy, expected, "frames FFmpeg read from the session");
         }
+    }
+
+    /**
+     * Starts {@code grabber} for BGR24 with {@code threads} and grabs every picture (copying each
+     * into a reused array with {@code copy}); frames per second from the first frame to the last.
+     */
+    private static double grabbedFps(
+            FFmpegFrameGrabber grabber, int threads, boolean copy, int expected, String what)
+            throws Exception {
+        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        grabber.setVideoOption("threads", Integer.toString(threads));
+        grabber.start();
+        long first = 0;
+        long last = 0;
+        int frames = 0;
+        byte[] array = new byte[0];
+        Frame frame;
+        while ((frame = grabber.grabImage()) != null) {
+            if (copy) {
+                ByteBuffer pixels = (ByteBuffer) frame.image[0];
+                if (array.length != pixels.limit()) {
+                    array = new byte[pixels.limit()];
+                }
+                pixels.get(0, array);
+            }
+            last = System.nanoTime();
+            if (frames++ == 0) {
+                first = last;
+            }
+            assertThat(frame.imageWidth).isEqualTo(WIDTH);
+        }
+        grabber.stop();
+        assertThat(frames).as(what).isEqualTo(expected);
+        if (copy) {
+            assertThat(array.length).isGreaterThanOrEqualTo(3 * WIDTH * HEIGHT);
+        }
+        return (frames - 1) * 1e9 / (last - first);
     }
 
     /**
@@ -354,7 +342,7 @@ class DecodeThroughputBenchmark {
         }
         if (bestFour > 0) {
             double efficiency = bestFour / bestSingle;
-            results.put("scaling_efficiency_4", Math.round(efficiency * 100) / 100.0);
+            results.put("scaling_efficiency_4", round2(efficiency));
             table.note(
                     String.format(
                             "scaling_efficiency_4 = %.2f (aggregate fps at 4 cameras / best single"
@@ -429,6 +417,11 @@ class DecodeThroughputBenchmark {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
+    /** The median frames per second of {@code runs}, for the table; "-" without runs. */
+    private static String fps(List<Double> runs) {
+        return runs.isEmpty() ? "-" : String.format("%.0f", median(runs));
+    }
+
     private static String runs(List<Double> fps) {
         List<String> formatted = new ArrayList<>();
         fps.forEach(v -> formatted.add(String.format("%.0f", v)));
@@ -437,6 +430,10 @@ class DecodeThroughputBenchmark {
 
     private static double round1(double value) {
         return Math.round(value * 10) / 10.0;
+    }
+
+    private static double round2(double value) {
+        return Math.round(value * 100) / 100.0;
     }
 
     /** Drops frames, noting when the first and the last arrived. */
