@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Slots are shared by all sources of this class loader that ask for the same number, so that the
  * readers of several subtasks in one TaskManager share the cores between them. The slots also know
  * how many cameras read here, which sets how many threads a decoder gets by default: all the slots
- * (and one more) for a lone camera, one each once cameras are as many as slots.
+ * (and one more) for a lone camera, one each once cameras are as many as slots. And they know
+ * whether every core is decoding right now, which decides where a frame's pixels are copied (see
+ * {@link Holder#everyCoreDecoding()}).
  */
 @Internal
 final class DecodeSlots {
@@ -30,12 +32,18 @@ final class DecodeSlots {
     private static final Map<Integer, DecodeSlots> SHARED = new ConcurrentHashMap<>();
 
     private final int count;
+    private final int processors;
     private final Semaphore free;
     private final AtomicInteger cameras = new AtomicInteger();
 
     DecodeSlots(int count) {
+        this(count, Runtime.getRuntime().availableProcessors());
+    }
+
+    DecodeSlots(int count, int processors) {
         Preconditions.checkArgument(count > 0, "decode slots must be positive, but were %s", count);
         this.count = count;
+        this.processors = processors;
         this.free = new Semaphore(count, true);
     }
 
@@ -110,6 +118,18 @@ final class DecodeSlots {
 
         boolean isHolding() {
             return holding;
+        }
+
+        /**
+         * Whether cameras hold as many slots as the process has cores, so every core is decoding.
+         * Then a frame's copy into its array is done by the decoding thread, right after the
+         * conversion while the pixels are still in its cache: handing it to the task thread would
+         * only move it to a core that is busy decoding too, and bring the pixels there from memory
+         * (3 to 4 % more CPU per frame at 62 to 72 live cameras on 2 cores). With a core to spare
+         * the task thread copies, overlapping the decoding of the next frames.
+         */
+        boolean everyCoreDecoding() {
+            return count - free.availablePermits() >= processors;
         }
 
         /**

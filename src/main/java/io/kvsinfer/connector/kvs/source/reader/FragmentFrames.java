@@ -32,7 +32,9 @@ import java.util.Map;
  * maps on the task thread instead, where its arrays come back: frames are handed out with their
  * pixels held, so the copy overlaps the decoding of the next frames. The decoder lets only a few
  * frames be held at once; when the task thread is behind, the next frames are mapped here, right
- * after their conversion, and decoding goes on without waiting.
+ * after their conversion, and decoding goes on without waiting. When every core is decoding (see
+ * {@link DecodeSlots.Holder#everyCoreDecoding()}) frames are mapped here as well: no core is free
+ * to overlap the copy, and here the pixels are still in the cache.
  *
  * <p>Fragments are decoded as one continuous stream while each follows the one before (see {@link
  * FragmentDecoder#openInStream}): a fragment's last pictures come out with the next fragment's
@@ -244,7 +246,7 @@ final class FragmentFrames<T> implements AutoCloseable {
                             frame.indexInFragment() + 1,
                             timestamp);
             CameraRecord<T> record =
-                    mapOnTaskThread && decoder.canHoldFrame()
+                    mapOnTaskThread && !slot.everyCoreDecoding() && decoder.canHoldFrame()
                             ? CameraRecord.unmappedFrame(
                                     new DecodedCameraFrame(cameraId, stream, pixelFormat)
                                             .wrap(frame.hold(), fragment.number(), timestamp),

@@ -39,6 +39,29 @@ class DecodeSlotsTest {
     }
 
     @Test
+    void everyCoreIsDecodingOnceHeldSlotsAreAsManyAsTheCores() {
+        DecodeSlots slots = new DecodeSlots(3, 2);
+        DecodeSlots.Holder a = slots.holder();
+        DecodeSlots.Holder b = slots.holder();
+        assertThat(a.everyCoreDecoding()).as("no slot held").isFalse();
+        a.acquire(0);
+        assertThat(a.everyCoreDecoding()).as("one of two cores decoding").isFalse();
+        b.acquire(0);
+        assertThat(a.everyCoreDecoding()).isTrue();
+        assertThat(b.everyCoreDecoding()).isTrue();
+        b.release();
+        assertThat(a.everyCoreDecoding()).isFalse();
+        a.release();
+
+        DecodeSlots fewerSlotsThanCores = new DecodeSlots(1, 2);
+        DecodeSlots.Holder lone = fewerSlotsThanCores.holder();
+        lone.acquire(0);
+        assertThat(lone.everyCoreDecoding())
+                .as("a slot per process on two cores leaves a core to copy")
+                .isFalse();
+    }
+
+    @Test
     void aRunIsOverAfterItsTimeSoOthersGetATurn() throws Exception {
         DecodeSlots.Holder holder = new DecodeSlots(1).holder();
         assertThat(holder.runIsOver()).as("nothing held").isFalse();

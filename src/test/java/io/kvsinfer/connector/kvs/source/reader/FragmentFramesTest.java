@@ -111,7 +111,8 @@ class FragmentFramesTest {
 
     @Test
     void withTwoFramesHeldTheNextAreCopiedOnTheFetcherInOrder() {
-        try (FragmentFrames<VideoFrame> a = camera("a", new DecodeSlots(1))) {
+        // One slot on two cores: a core is left to copy, so frames go out held while they may.
+        try (FragmentFrames<VideoFrame> a = camera("a", new DecodeSlots(1, 2))) {
             open(a);
             List<CameraRecord<VideoFrame>> records = new ArrayList<>();
             while (a.hasFragment()) {
@@ -119,19 +120,38 @@ class FragmentFramesTest {
             }
             assertThat(records.subList(0, 2)).allMatch(r -> r.unmapped() != null);
             assertThat(records.subList(2, records.size())).allMatch(r -> r.value() != null);
-            List<Integer> indexes = new ArrayList<>();
-            for (CameraRecord<VideoFrame> r : records) {
-                byte[] bgr =
-                        r.unmapped() != null ? r.unmapped().toPackedArray() : r.value().getData();
-                indexes.add(FrameIndexCode.read(bgr, 320, 240, 3 * 320).orElseThrow());
-                release(r);
+            assertFramesInOrder(records);
+        }
+    }
+
+    @Test
+    void whenEveryCoreIsDecodingEveryFrameIsCopiedOnTheFetcher() {
+        try (FragmentFrames<VideoFrame> a = camera("a", new DecodeSlots(1, 1))) {
+            open(a);
+            List<CameraRecord<VideoFrame>> records = new ArrayList<>();
+            a.decodeInto(records);
+            assertThat(records).isNotEmpty().allMatch(r -> r.value() != null);
+            while (a.hasFragment()) {
+                a.decodeInto(records);
             }
-            assertThat(indexes).hasSize(media.frameCount(0));
-            for (int i = 0; i < indexes.size(); i++) {
-                assertThat(indexes.get(i))
-                        .as("frame %s's stamped index", i)
-                        .isEqualTo(indexes.get(0) + i);
-            }
+            assertThat(records).allMatch(r -> r.unmapped() == null);
+            assertFramesInOrder(records);
+        }
+    }
+
+    /** The stamped indexes of the fragment's frames, all of them and in order; releases each. */
+    private static void assertFramesInOrder(List<CameraRecord<VideoFrame>> records) {
+        List<Integer> indexes = new ArrayList<>();
+        for (CameraRecord<VideoFrame> r : records) {
+            byte[] bgr = r.unmapped() != null ? r.unmapped().toPackedArray() : r.value().getData();
+            indexes.add(FrameIndexCode.read(bgr, 320, 240, 3 * 320).orElseThrow());
+            release(r);
+        }
+        assertThat(indexes).hasSize(media.frameCount(0));
+        for (int i = 0; i < indexes.size(); i++) {
+            assertThat(indexes.get(i))
+                    .as("frame %s's stamped index", i)
+                    .isEqualTo(indexes.get(0) + i);
         }
     }
 
