@@ -750,11 +750,13 @@ final class CameraFetcher<T> implements AutoCloseable {
     /** Ends the camera at the next fetch (its stream was deleted or no longer matches). */
     void finishSoon() {
         finished = true;
-        sleeper.wakeUp();
+        wakeUp();
     }
 
+    /** Ends a sleep or a wait for a decode slot early; thread-safe. */
     void wakeUp() {
         sleeper.wakeUp();
+        frames.wakeUp();
     }
 
     @Override

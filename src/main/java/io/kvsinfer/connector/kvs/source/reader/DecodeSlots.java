@@ -3,11 +3,13 @@ package io.kvsinfer.connector.kvs.source.reader;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.Preconditions;
 
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Lets only a few cameras of this process decode at the same moment, about one per core. Each
@@ -15,6 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every frame or two, and each switch brings the next decoder's reference pictures back from
  * memory. A camera that gets a slot decodes a run of frames (to the end of its fragment, or for
  * {@link #MAX_RUN_MILLIS}) and then lets the camera that waited longest have it.
+ *
+ * <p>Cameras wait in one line, first come first served, and keep their place in it when a wait ends
+ * before their turn (a fetch returns to Flink now and then, and a wake-up cuts a wait short): a
+ * freed slot goes straight to the camera at the head of the line. Timed-out waits that went back to
+ * the end of the line let some cameras wait many turns while others got slots, and a camera that
+ * waits too long falls behind the live edge.
  *
  * <p>Slots are shared by all sources of this class loader that ask for the same number, so that the
  * readers of several subtasks in one TaskManager share the cores between them. The slots also know
@@ -33,8 +41,15 @@ final class DecodeSlots {
 
     private final int count;
     private final int processors;
-    private final Semaphore free;
     private final AtomicInteger cameras = new AtomicInteger();
+
+    /** Guards the line and every holder's state. */
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private final ArrayDeque<Holder> line = new ArrayDeque<>();
+
+    /** Slots no camera holds; written under the lock. */
+    private volatile int free;
 
     DecodeSlots(int count) {
         this(count, Runtime.getRuntime().availableProcessors());
@@ -44,7 +59,7 @@ final class DecodeSlots {
         Preconditions.checkArgument(count > 0, "decode slots must be positive, but were %s", count);
         this.count = count;
         this.processors = processors;
-        this.free = new Semaphore(count, true);
+        this.free = count;
     }
 
     /**
@@ -62,7 +77,17 @@ final class DecodeSlots {
 
     /** Slots not held right now. */
     int available() {
-        return free.availablePermits();
+        return free;
+    }
+
+    /** Cameras waiting in line for a slot. */
+    int waiting() {
+        lock.lock();
+        try {
+            return line.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -88,9 +113,26 @@ final class DecodeSlots {
         return share > 1 ? share + 1 : 1;
     }
 
-    /** A camera's claim: it holds a slot or not; it never holds two. */
+    /** Under the lock: a slot given up goes to the head of the line, or becomes free. */
+    private void handOver() {
+        Holder next = line.poll();
+        if (next == null) {
+            free++;
+            return;
+        }
+        next.inLine = false;
+        next.grant();
+    }
+
+    /**
+     * A camera's claim: it holds a slot, waits in line for one, or neither; it never holds two. Its
+     * fetcher thread acquires, releases and closes; {@link #wakeUp()} may come from any thread.
+     */
     final class Holder implements AutoCloseable {
-        private boolean holding;
+        private final Condition turn = lock.newCondition();
+        private volatile boolean holding;
+        private boolean inLine;
+        private boolean woken;
         private boolean closed;
         private long since;
 
@@ -99,25 +141,72 @@ final class DecodeSlots {
         }
 
         /**
-         * Holds a slot, waiting up to {@code timeoutMillis}; false if none came free (or
-         * interrupted).
+         * Holds a slot, waiting up to {@code timeoutMillis} for it; false if the turn did not come
+         * within that time, a {@link #wakeUp()} ended the wait, or the thread was interrupted. A
+         * camera that did not get a slot keeps its place in the line for its next call.
          */
         boolean acquire(long timeoutMillis) {
             if (holding) {
                 return true;
             }
+            lock.lock();
             try {
-                holding = free.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS);
+                if (!inLine) {
+                    if (free > 0 && line.isEmpty()) {
+                        free--;
+                        grant();
+                        return true;
+                    }
+                    line.add(this);
+                    inLine = true;
+                }
+                long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+                while (!holding && !woken && nanos > 0) {
+                    nanos = turn.awaitNanos(nanos);
+                }
+                woken = false;
+                return holding;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return holding;
+            } finally {
+                lock.unlock();
             }
+        }
+
+        /** Under the lock: this camera now holds a slot and its run starts. */
+        private void grant() {
             since = System.nanoTime();
-            return holding;
+            holding = true;
+            turn.signal();
+        }
+
+        /**
+         * Ends a wait in {@link #acquire} early, or the next one at once if none is under way (as
+         * Flink expects of a split reader's wake-up); the camera keeps its place in the line.
+         */
+        void wakeUp() {
+            lock.lock();
+            try {
+                woken = true;
+                turn.signal();
+            } finally {
+                lock.unlock();
+            }
         }
 
         boolean isHolding() {
             return holding;
+        }
+
+        /** Whether this camera waits in line for a slot. */
+        boolean isWaiting() {
+            lock.lock();
+            try {
+                return inLine;
+            } finally {
+                lock.unlock();
+            }
         }
 
         /**
@@ -129,7 +218,7 @@ final class DecodeSlots {
          * the task thread copies, overlapping the decoding of the next frames.
          */
         boolean everyCoreDecoding() {
-            return count - free.availablePermits() >= processors;
+            return count - free >= processors;
         }
 
         /**
@@ -140,10 +229,22 @@ final class DecodeSlots {
             return holding && System.nanoTime() - since > MAX_RUN_MILLIS * 1_000_000L;
         }
 
+        /**
+         * Gives the slot to the camera at the head of the line, or leaves the line: this camera
+         * wants no slot until it asks again.
+         */
         void release() {
-            if (holding) {
-                holding = false;
-                free.release();
+            lock.lock();
+            try {
+                if (holding) {
+                    holding = false;
+                    handOver();
+                } else if (inLine) {
+                    line.remove(this);
+                    inLine = false;
+                }
+            } finally {
+                lock.unlock();
             }
         }
 

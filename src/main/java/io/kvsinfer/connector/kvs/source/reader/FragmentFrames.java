@@ -26,7 +26,7 @@ import java.util.Map;
  * The frames of the fragment a camera is reading: decodes them, keeps the ones the {@link
  * FrameSelector} selects, maps them and hands them out in bounded batches. A corrupt fragment is
  * counted and skipped. Runs on the camera's fetcher thread; not thread-safe except {@link
- * #setPaused}.
+ * #setPaused} and {@link #wakeUp}.
  *
  * <p>A {@link RecyclingFrameMapper} (the default one, which copies the pixels into a pooled array)
  * maps on the task thread instead, where its arrays come back: frames are handed out with their
@@ -65,10 +65,11 @@ final class FragmentFrames<T> implements AutoCloseable {
     static final long MAX_BATCH_SPAN_MILLIS = 250;
 
     /**
-     * How long a batch waits for a decode slot before returning empty, so the fetcher stays
-     * responsive.
+     * How long a batch waits in line for a decode slot before returning empty. {@link #wakeUp()}
+     * ends the wait at once, so this only bounds how long Flink's fetcher loop goes without a turn;
+     * the camera keeps its place in the line either way.
      */
-    static final long SLOT_WAIT_MILLIS = 50;
+    static final long SLOT_WAIT_MILLIS = 1000;
 
     private final String cameraId;
     private final String stream;
@@ -192,7 +193,8 @@ final class FragmentFrames<T> implements AutoCloseable {
 
     /**
      * Adds the next batch of selected frames; the fragment closes when it has no frames left. Adds
-     * nothing if no decode slot came free within {@link #SLOT_WAIT_MILLIS}.
+     * nothing if the camera's turn for a decode slot did not come within {@link #SLOT_WAIT_MILLIS}
+     * or a wake-up ended the wait.
      */
     void decodeInto(List<CameraRecord<T>> out) {
         if (!hasFragment() || paused) {
@@ -302,6 +304,14 @@ final class FragmentFrames<T> implements AutoCloseable {
      */
     void setPaused(boolean paused) {
         this.paused = paused;
+        if (paused) {
+            slot.wakeUp();
+        }
+    }
+
+    /** Ends a wait for a decode slot early (Flink wants its fetcher thread back). Thread-safe. */
+    void wakeUp() {
+        slot.wakeUp();
     }
 
     @Nullable

@@ -39,6 +39,59 @@ class DecodeSlotsTest {
     }
 
     @Test
+    void aCameraWhoseWaitEndedKeepsItsPlaceAndAFreedSlotGoesToTheHeadOfTheLine() {
+        DecodeSlots slots = new DecodeSlots(1);
+        DecodeSlots.Holder a = slots.holder();
+        DecodeSlots.Holder b = slots.holder();
+        DecodeSlots.Holder c = slots.holder();
+        assertThat(a.acquire(0)).isTrue();
+        assertThat(b.acquire(10)).as("b's wait ends before its turn").isFalse();
+        assertThat(c.acquire(10)).isFalse();
+        assertThat(b.acquire(10)).as("asking again does not move b behind c").isFalse();
+        assertThat(slots.waiting()).isEqualTo(2);
+
+        a.release();
+        assertThat(b.isHolding()).as("the slot went to the head of the line").isTrue();
+        assertThat(c.isHolding()).isFalse();
+        assertThat(slots.available()).isZero();
+        assertThat(a.acquire(0)).as("a joins the line behind c").isFalse();
+
+        b.close();
+        assertThat(c.isHolding()).isTrue();
+        assertThat(c.acquire(0)).isTrue();
+        c.release();
+        assertThat(a.isHolding()).isTrue();
+        a.release();
+        assertThat(slots.available()).isEqualTo(1);
+        assertThat(slots.waiting()).isZero();
+    }
+
+    @Test
+    void aWakeUpEndsTheWaitAtOnceAndTheCameraStaysInLine() throws Exception {
+        DecodeSlots slots = new DecodeSlots(1);
+        DecodeSlots.Holder a = slots.holder();
+        DecodeSlots.Holder b = slots.holder();
+        a.acquire(0);
+        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> b.acquire(60_000));
+        while (!b.isWaiting()) {
+            Thread.sleep(1);
+        }
+        b.wakeUp();
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(b.isWaiting()).isTrue();
+
+        b.wakeUp();
+        long started = System.nanoTime();
+        assertThat(b.acquire(60_000)).as("a wake-up before the wait is not lost").isFalse();
+        assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(10));
+
+        b.release();
+        assertThat(b.isWaiting()).as("releasing leaves the line").isFalse();
+        a.release();
+        assertThat(slots.available()).isEqualTo(1);
+    }
+
+    @Test
     void everyCoreIsDecodingOnceHeldSlotsAreAsManyAsTheCores() {
         DecodeSlots slots = new DecodeSlots(3, 2);
         DecodeSlots.Holder a = slots.holder();
