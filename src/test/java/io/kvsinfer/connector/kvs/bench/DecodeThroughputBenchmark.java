@@ -12,13 +12,16 @@ import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
@@ -50,7 +53,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * hits all; the medians count.
  *
  * <p>Full: 60 s of 1920x1080 at 30 fps in 2 s fragments, one uncounted warm-up round, then three
- * rounds. Quick (in CI, -Pextras): 10 s of 320x240 at 15 fps, one round.
+ * rounds. Quick (in CI, -Pextras): 10 s of 320x240 at 15 fps, one round. Every job runs on one
+ * MiniCluster that stays up, as a job runs on a cluster that is already there: a MiniCluster of its
+ * own per job loaded and compiled its RPC system's classes again each time, 1 to 1.5 s of JIT
+ * compiler time per job that competed with the decoding.
  *
  * <pre>mvn -B -Pbench verify -Dtest=DecodeThroughputBenchmark</pre>
  */
@@ -58,6 +64,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DecodeThroughputBenchmark {
 
     private static final boolean QUICK = BenchResults.quick();
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
     private static final int WIDTH = QUICK ? 320 : 1920;
     private static final int HEIGHT = QUICK ? 240 : 1080;
     private static final int FPS = QUICK ? 15 : 30;
