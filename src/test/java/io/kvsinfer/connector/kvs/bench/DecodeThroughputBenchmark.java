@@ -12,7 +12,6 @@ import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -54,9 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Full: 60 s of 1920x1080 at 30 fps in 2 s fragments, one uncounted warm-up round, then three
  * rounds. Quick (in CI, -Pextras): 10 s of 320x240 at 15 fps, one round. Every job runs on one
- * MiniCluster that stays up, as a job runs on a cluster that is already there: a MiniCluster of its
- * own per job loaded and compiled its RPC system's classes again each time, 1 to 1.5 s of JIT
- * compiler time per job that competed with the decoding.
+ * MiniCluster that stays up ({@link BenchCluster}).
  *
  * <pre>mvn -B -Pbench verify -Dtest=DecodeThroughputBenchmark</pre>
  */
@@ -65,13 +62,7 @@ class DecodeThroughputBenchmark {
 
     private static final boolean QUICK = BenchResults.quick();
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = BenchCluster.shared();
 
     private static final int WIDTH = QUICK ? 320 : 1920;
     private static final int HEIGHT = QUICK ? 240 : 1080;

@@ -8,6 +8,7 @@ import io.kvsinfer.connector.kvs.source.VideoFrame;
 import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -15,6 +16,7 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
@@ -67,6 +69,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("benchmark")
 class LiveDensityBenchmark {
+
+    /** Every step's job runs on it; a step starts once the job before it has ended. */
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = BenchCluster.shared();
 
     private static final int FPS = 15;
     private static final boolean QUICK = BenchResults.quick();
@@ -407,6 +412,9 @@ class LiveDensityBenchmark {
             return new Step(cameras, kept, worst, frames / seconds, msPerFrame, requestRates);
         } finally {
             job.cancel().get();
+            while (!job.getJobStatus().get().isGloballyTerminalState()) {
+                Thread.sleep(50);
+            }
         }
     }
 
