@@ -20,9 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Cameras wait in one line, first come first served, and keep their place in it when a wait ends
  * before their turn (a fetch returns to Flink now and then, and a wake-up cuts a wait short): a
- * freed slot goes straight to the camera at the head of the line. Timed-out waits that went back to
- * the end of the line let some cameras wait many turns while others got slots, and a camera that
- * waits too long falls behind the live edge.
+ * freed slot goes straight to the camera at the head of the line. With timed-out waits that went
+ * back to the end of the line, the order was lost whenever waits outlasted the timeout, as they do
+ * with dozens of cameras, and a camera that waits too long falls behind the live edge.
  *
  * <p>Slots are shared by all sources of this class loader that ask for the same number, so that the
  * readers of several subtasks in one TaskManager share the cores between them. The slots also know
