@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Slots are shared by all sources of this class loader that ask for the same number, so that the
  * readers of several subtasks in one TaskManager share the cores between them. The slots also know
  * how many cameras read here, which sets how many threads a decoder gets by default: all the slots
- * (and one more) for a lone camera, one each once cameras are as many as slots. And they know
+ * (and two more) for a lone camera, one each once cameras are as many as slots. And they know
  * whether every core is decoding right now, which decides where a frame's pixels are copied (see
  * {@link Holder#everyCoreDecoding()}).
  */
@@ -104,13 +104,16 @@ final class DecodeSlots {
     }
 
     /**
-     * Decoder threads for a camera whose decoder is set up now: its share of the slots, plus one
-     * when that share is more than one (as FFmpeg sizes its own frame threads: one waits on input
-     * while the others decode), and one thread when the cameras are as many as the slots.
+     * Decoder threads for a camera whose decoder is set up now: its share of the slots plus two
+     * when that share is more than one, and one thread when the cameras are as many as the slots.
+     * FFmpeg sizes its own frame threads as the cores plus one, as one waits on input. Ours need
+     * one more: the camera's own thread converts every frame to the output format, and meanwhile
+     * hands the decoder no packets. A lone 1080p30 camera on 2 cores read 7 % faster with 4 threads
+     * than with 3 (7 of 7 rounds); 5 were no faster than 4.
      */
     int threadsPerCamera() {
         int share = count / Math.max(1, cameras.get());
-        return share > 1 ? share + 1 : 1;
+        return share > 1 ? share + 2 : 1;
     }
 
     /** Under the lock: a slot given up goes to the head of the line, or becomes free. */

@@ -156,12 +156,12 @@ class DecodeSlotsTest {
     void aLoneCameraGetsEverySlotAsDecoderThreadsAndACrowdOneEach() {
         DecodeSlots slots = new DecodeSlots(4);
         assertThat(slots.threadsPerCamera())
-                .as("no camera yet: every slot and one more")
-                .isEqualTo(5);
+                .as("no camera yet: every slot and two more")
+                .isEqualTo(6);
         DecodeSlots.Holder first = slots.holder();
-        assertThat(slots.threadsPerCamera()).isEqualTo(5);
+        assertThat(slots.threadsPerCamera()).isEqualTo(6);
         DecodeSlots.Holder second = slots.holder();
-        assertThat(slots.threadsPerCamera()).isEqualTo(3);
+        assertThat(slots.threadsPerCamera()).as("2 slots each").isEqualTo(4);
         DecodeSlots.Holder third = slots.holder();
         assertThat(slots.threadsPerCamera()).as("4 slots among 3 cameras").isEqualTo(1);
         java.util.List<DecodeSlots.Holder> crowd = new java.util.ArrayList<>();
@@ -177,7 +177,7 @@ class DecodeSlotsTest {
         second.acquire(0);
         second.close();
         assertThat(slots.available()).as("closing gives the slot back").isEqualTo(4);
-        assertThat(slots.threadsPerCamera()).isEqualTo(5);
+        assertThat(slots.threadsPerCamera()).isEqualTo(6);
         first.close();
     }
 }
