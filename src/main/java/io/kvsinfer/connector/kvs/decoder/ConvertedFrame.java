@@ -118,6 +118,8 @@ final class ConvertedFrame implements HeldFrame {
         if (held) {
             return this;
         }
+        OutputBuffers.Buffer kept = output.keepable();
+        kept.hold();
         ConvertedFrame copy = new ConvertedFrame(format);
         copy.set(
                 fragmentTag,
@@ -128,9 +130,8 @@ final class ConvertedFrame implements HeldFrame {
                 sourceHeight,
                 width,
                 height,
-                output);
+                kept);
         copy.held = true;
-        output.hold();
         return copy;
     }
 

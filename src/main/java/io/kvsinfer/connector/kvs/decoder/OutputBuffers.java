@@ -66,6 +66,15 @@ final class OutputBuffers {
         return null;
     }
 
+    /**
+     * A view of {@code height} rows of {@code rowBytes} bytes, {@code stride} apart, in memory the
+     * decoder owns and rewrites with its next picture. Holding it copies the rows into a buffer of
+     * this pool first.
+     */
+    Buffer borrow(ByteBuffer rows, int stride, int rowBytes, int height) {
+        return new Buffer(this, rows, stride, rowBytes, height);
+    }
+
     /** Whether one more frame may hold its buffer. */
     synchronized boolean canHold() {
         return held() < MAX_HELD;
@@ -85,28 +94,43 @@ final class OutputBuffers {
     }
 
     private synchronized void hold(Buffer buffer) {
-        if (!buffer.held && !canHold()) {
-            throw new IllegalStateException(
-                    "already " + MAX_HELD + " frames of this decoder are held and not released");
+        if (!buffer.held) {
+            checkCanHold();
         }
         buffer.held = true;
     }
 
-    /** One output buffer: rows of pixels, {@link #stride} bytes apart. */
+    private synchronized void checkCanHold() {
+        if (!canHold()) {
+            throw new IllegalStateException(
+                    "already " + MAX_HELD + " frames of this decoder are held and not released");
+        }
+    }
+
+    /**
+     * One output buffer: rows of pixels, {@link #stride} bytes apart. Either one of the pool's own,
+     * or {@linkplain #borrow borrowed} from the decoder's picture.
+     */
     static final class Buffer {
         private final OutputBuffers owner;
         final ByteBuffer readOnlyPixels;
 
-        /** The same memory, writable: for the converter only. */
-        final ByteBuffer pixels;
+        /** The same memory, writable: for the converter only; null when borrowed. */
+        @Nullable final ByteBuffer pixels;
 
-        final BytePointer pointer;
+        @Nullable final BytePointer pointer;
         final int stride;
+        private final int rowBytes;
+        private final int height;
+        private final boolean borrowed;
         private boolean held;
 
         private Buffer(OutputBuffers owner, int rowBytes, int height) {
             this.owner = owner;
             this.stride = (rowBytes + ROW_ALIGNMENT - 1) / ROW_ALIGNMENT * ROW_ALIGNMENT;
+            this.rowBytes = rowBytes;
+            this.height = height;
+            this.borrowed = false;
             int size = stride * height;
             ByteBuffer aligned =
                     ByteBuffer.allocateDirect(size + ROW_ALIGNMENT).alignedSlice(ROW_ALIGNMENT);
@@ -116,7 +140,40 @@ final class OutputBuffers {
             this.pointer = new BytePointer(pixels);
         }
 
+        private Buffer(OutputBuffers owner, ByteBuffer rows, int stride, int rowBytes, int height) {
+            this.owner = owner;
+            this.stride = stride;
+            this.rowBytes = rowBytes;
+            this.height = height;
+            this.borrowed = true;
+            this.pixels = null;
+            this.readOnlyPixels = rows.asReadOnlyBuffer();
+            this.pointer = null;
+        }
+
+        /**
+         * This buffer if it is the pool's own; for a borrowed one, a buffer of the pool with the
+         * same rows copied in, as the decoder's next picture overwrites the borrowed memory.
+         *
+         * @throws IllegalStateException if no more frames may be held
+         */
+        Buffer keepable() {
+            if (!borrowed) {
+                return this;
+            }
+            owner.checkCanHold();
+            Buffer own = owner.takeFree(rowBytes, height);
+            for (int y = 0; y < height; y++) {
+                own.pixels.put(y * own.stride, readOnlyPixels, y * stride, rowBytes);
+            }
+            return own;
+        }
+
+        /** Marks this buffer held; {@link #keepable()} first, as a borrowed one cannot be. */
         void hold() {
+            if (borrowed) {
+                throw new IllegalStateException("a borrowed buffer is not held; keep a copy");
+            }
             owner.hold(this);
         }
 

@@ -40,8 +40,9 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
  * and range and the output size stay the same, which across the fragments of one camera is always,
  * until the camera changes resolution.
  *
- * <p>GRAY8 at the stream's own size from an 8-bit YUV picture is the luma plane itself, copied row
- * by row without swscale, which would take as long as a colour conversion for it.
+ * <p>GRAY8 at the stream's own size from an 8-bit YUV picture is the luma plane itself, handed out
+ * where the decoder wrote it (copied only for a frame that is held), without swscale, which would
+ * take as long as a colour conversion for it.
  */
 @Internal
 final class PictureConverter implements AutoCloseable {
@@ -80,13 +81,14 @@ final class PictureConverter implements AutoCloseable {
      * {@link #output()} until the next call.
      */
     void convert(AVFrame picture, int width, int height) throws CorruptFragmentException {
-        output = outputs.takeFree(format.bytesPerPixel() * width, height);
         if (format == PictureFormat.GRAY8
                 && width == picture.width()
                 && height == picture.height()
-                && hasEightBitLumaPlane(picture.format())) {
-            copyLuma(picture, width, height);
+                && hasEightBitLumaPlane(picture.format())
+                && picture.linesize(0) >= width) {
+            output = borrowLuma(picture, width, height);
         } else {
+            output = outputs.takeFree(format.bytesPerPixel() * width, height);
             scale(picture, width, height);
         }
         conversions++;
@@ -115,18 +117,15 @@ final class PictureConverter implements AutoCloseable {
         }
     }
 
-    private void copyLuma(AVFrame picture, int width, int height) {
+    /**
+     * The picture's luma plane itself, without a copy: a frame mapped before the next picture reads
+     * it where the decoder wrote it, and one that is held gets a copy then. FFmpeg allocates a
+     * plane for at least {@code linesize} times the coded height, never less than the picture's.
+     */
+    private OutputBuffers.Buffer borrowLuma(AVFrame picture, int width, int height) {
         int linesize = picture.linesize(0);
-        ByteBuffer luma =
-                picture.data(0).capacity((long) linesize * (height - 1) + width).asByteBuffer();
-        ByteBuffer target = output.pixels;
-        if (linesize == width && output.stride == width) {
-            target.put(0, luma, 0, width * height);
-            return;
-        }
-        for (int y = 0; y < height; y++) {
-            target.put(y * output.stride, luma, y * linesize, width);
-        }
+        ByteBuffer luma = picture.data(0).capacity((long) linesize * height).asByteBuffer();
+        return outputs.borrow(luma, linesize, width, height);
     }
 
     /** Planar or semi-planar 8-bit YUV (or grey): plane 0 is the luma, one byte a pixel. */

@@ -241,10 +241,18 @@ class FragmentDecoderTest {
     // ---- held frames
     // ------------------------------------------------------------------------------
 
-    @Test
-    void heldFramesKeepTheirPixelsWhileTheDecoderGoesOn() throws Exception {
+    /**
+     * GRAY8 hands out the decoder's own luma plane until a frame is held; a held frame must have
+     * its copy, or the next pictures would overwrite it.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = PictureFormat.class,
+            names = {"BGR24", "GRAY8"})
+    void heldFramesKeepTheirPixelsWhileTheDecoderGoesOn(PictureFormat pixels) throws Exception {
         try (FragmentDecoder decoder =
-                new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
+                new FragmentDecoder(
+                        settings(InputFormat.FRAGMENTED_MP4).pictureFormat(pixels).build())) {
             decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1));
             List<HeldFrame> held = new ArrayList<>();
             while (decoder.canHoldFrame()) {
@@ -295,7 +303,12 @@ class FragmentDecoderTest {
     }
 
     private static int pixelIndex(DecodedFrame frame) {
-        return FrameIndexCode.read(frame.buffer(), frame.width(), frame.height(), frame.stride())
+        return FrameIndexCode.read(
+                        frame.buffer(),
+                        frame.pictureFormat().bytesPerPixel(),
+                        frame.width(),
+                        frame.height(),
+                        frame.stride())
                 .orElseThrow();
     }
 
