@@ -16,7 +16,9 @@ import java.util.List;
  * on another thread) keeps its buffer, and the converter writes the next frames into another one,
  * up to {@link #MAX_BUFFERS}. At most {@link #MAX_HELD} are held, so the converter always has a
  * buffer to write into and never waits for a holder. The buffers are direct {@link ByteBuffer}s
- * owned by the Java heap, so a holder outliving the decoder reads valid memory.
+ * owned by the Java heap, so a holder outliving the decoder reads valid memory. A frame whose
+ * pixels need no conversion may instead borrow the decoder's picture; it is copied into one of
+ * these buffers only if it is held.
  *
  * <p>Held state is guarded by this object's monitor: the decoder's thread takes buffers, a holder's
  * thread releases them.
