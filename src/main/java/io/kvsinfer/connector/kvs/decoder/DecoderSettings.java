@@ -21,6 +21,7 @@ public final class DecoderSettings {
     private final int outputHeight;
     private final Duration maxDecodeTime;
     private final long maxFramePixels;
+    private final boolean lendPictures;
 
     private DecoderSettings(Builder b) {
         this.inputFormat = b.inputFormat;
@@ -31,6 +32,7 @@ public final class DecoderSettings {
         this.outputHeight = b.outputHeight;
         this.maxDecodeTime = b.maxDecodeTime;
         this.maxFramePixels = b.maxFramePixels;
+        this.lendPictures = b.lendPictures;
     }
 
     public static Builder builder() {
@@ -79,8 +81,18 @@ public final class DecoderSettings {
     }
 
     /**
+     * Whether a frame that needs no conversion (GRAY8 at the stream's size) may hand out the
+     * decoder's own picture, valid until the next frame, instead of a copy. Only for a reader that
+     * copies the pixels before asking for the next frame or holds the frame: a view kept longer can
+     * point at memory the decoder has freed.
+     */
+    public boolean lendPictures() {
+        return lendPictures;
+    }
+
+    /**
      * Builder with defaults: fMP4, 1 thread, every frame, BGR24 at the source size, 30 s, 8K
-     * frames.
+     * frames, pictures copied.
      */
     public static final class Builder {
         private InputFormat inputFormat = InputFormat.FRAGMENTED_MP4;
@@ -91,6 +103,7 @@ public final class DecoderSettings {
         private int outputHeight;
         private Duration maxDecodeTime = Duration.ofSeconds(30);
         private long maxFramePixels = 7680L * 4320L;
+        private boolean lendPictures;
 
         public Builder inputFormat(InputFormat format) {
             this.inputFormat = Preconditions.checkNotNull(format, "container format");
@@ -148,6 +161,12 @@ public final class DecoderSettings {
                     "max frame pixels must be above 0, but was %s",
                     maxFramePixels);
             this.maxFramePixels = maxFramePixels;
+            return this;
+        }
+
+        /** See {@link DecoderSettings#lendPictures()}; off by default. */
+        public Builder lendPictures(boolean lendPictures) {
+            this.lendPictures = lendPictures;
             return this;
         }
 

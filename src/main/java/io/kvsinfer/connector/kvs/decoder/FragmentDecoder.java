@@ -142,7 +142,7 @@ public final class FragmentDecoder implements AutoCloseable {
         this.settings = Preconditions.checkNotNull(settings, "settings must not be null");
         this.mpegTs = settings.inputFormat() == InputFormat.MPEG_TS;
         this.budget = new DecodeBudget(settings.maxDecodeTime());
-        this.converter = new PictureConverter(settings.pictureFormat());
+        this.converter = new PictureConverter(settings.pictureFormat(), settings.lendPictures());
         this.frame = new ConvertedFrame(settings.pictureFormat());
         this.packet = av_packet_alloc();
         this.picture = av_frame_alloc();

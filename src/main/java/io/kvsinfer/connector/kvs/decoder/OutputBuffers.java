@@ -160,10 +160,20 @@ final class OutputBuffers {
          * @throws IllegalStateException if no more frames may be held
          */
         Buffer keepable() {
+            if (borrowed) {
+                owner.checkCanHold();
+            }
+            return owned();
+        }
+
+        /**
+         * This buffer if it is the pool's own; for a borrowed one, a free buffer of the pool with
+         * its rows.
+         */
+        Buffer owned() {
             if (!borrowed) {
                 return this;
             }
-            owner.checkCanHold();
             Buffer own = owner.takeFree(rowBytes, height);
             for (int y = 0; y < height; y++) {
                 own.pixels.put(y * own.stride, readOnlyPixels, y * stride, rowBytes);

@@ -40,15 +40,17 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
  * and range and the output size stay the same, which across the fragments of one camera is always,
  * until the camera changes resolution.
  *
- * <p>GRAY8 at the stream's own size from an 8-bit YUV picture is the luma plane itself, handed out
- * where the decoder wrote it (copied only for a frame that is held), without swscale, which would
- * take as long as a colour conversion for it.
+ * <p>GRAY8 at the stream's own size from an 8-bit YUV picture is the luma plane itself, without
+ * swscale, which would take as long as a colour conversion for it: copied, or where {@link
+ * DecoderSettings#lendPictures()} allows, handed out where the decoder wrote it and copied only for
+ * a frame that is held.
  */
 @Internal
 final class PictureConverter implements AutoCloseable {
 
     private final PictureFormat format;
     private final int avFormat;
+    private final boolean lendPictures;
 
     private SwsContext context;
     private int sourceWidth;
@@ -66,8 +68,9 @@ final class PictureConverter implements AutoCloseable {
 
     private long conversions;
 
-    PictureConverter(PictureFormat format) {
+    PictureConverter(PictureFormat format, boolean lendPictures) {
         this.format = format;
+        this.lendPictures = lendPictures;
         this.avFormat =
                 switch (format) {
                     case BGR24 -> AV_PIX_FMT_BGR24;
@@ -87,6 +90,9 @@ final class PictureConverter implements AutoCloseable {
                 && hasEightBitLumaPlane(picture.format())
                 && picture.linesize(0) >= width) {
             output = borrowLuma(picture, width, height);
+            if (!lendPictures) {
+                output = output.owned();
+            }
         } else {
             output = outputs.takeFree(format.bytesPerPixel() * width, height);
             scale(picture, width, height);

@@ -9,6 +9,7 @@ import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -242,17 +243,19 @@ class FragmentDecoderTest {
     // ------------------------------------------------------------------------------
 
     /**
-     * GRAY8 hands out the decoder's own luma plane until a frame is held; a held frame must have
-     * its copy, or the next pictures would overwrite it.
+     * GRAY8 lending hands out the decoder's own luma plane until a frame is held; a held frame must
+     * have its copy, or the next pictures would overwrite it.
      */
     @ParameterizedTest
-    @EnumSource(
-            value = PictureFormat.class,
-            names = {"BGR24", "GRAY8"})
-    void heldFramesKeepTheirPixelsWhileTheDecoderGoesOn(PictureFormat pixels) throws Exception {
+    @CsvSource({"BGR24, false", "GRAY8, true", "GRAY8, false"})
+    void heldFramesKeepTheirPixelsWhileTheDecoderGoesOn(PictureFormat pixels, boolean lend)
+            throws Exception {
         try (FragmentDecoder decoder =
                 new FragmentDecoder(
-                        settings(InputFormat.FRAGMENTED_MP4).pictureFormat(pixels).build())) {
+                        settings(InputFormat.FRAGMENTED_MP4)
+                                .pictureFormat(pixels)
+                                .lendPictures(lend)
+                                .build())) {
             decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1));
             List<HeldFrame> held = new ArrayList<>();
             while (decoder.canHoldFrame()) {

@@ -3,6 +3,7 @@ package io.kvsinfer.connector.kvs.source.reader;
 import io.kvsinfer.connector.kvs.decoder.DecoderSettings;
 import io.kvsinfer.connector.kvs.decoder.InputFormat;
 import io.kvsinfer.connector.kvs.decoder.PictureFormat;
+import io.kvsinfer.connector.kvs.source.FrameMapper;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
 import io.kvsinfer.connector.kvs.source.config.SamplingMode;
 
@@ -16,16 +17,30 @@ final class DecoderSettingsFactory {
 
     private DecoderSettingsFactory() {}
 
-    /**
-     * @param adaptiveThreads decoder threads when the options leave them unset, asked as each
-     *     decoder is set up
-     */
     /** The decoder's name for the container the source reads. */
     static InputFormat inputFormat(KvsSourceConfig config) {
         return InputFormat.valueOf(config.containerFormat().name());
     }
 
+    /** The same, for a mapper that may keep a frame's pixel view: pictures are always copied. */
     static DecoderSettings fromConfig(KvsSourceConfig config, IntSupplier adaptiveThreads) {
+        return fromConfig(config, adaptiveThreads, false);
+    }
+
+    /**
+     * @param adaptiveThreads decoder threads when the options leave them unset, asked as each
+     *     decoder is set up
+     * @param mapper the source's frame mapper: the decoder lends its own pictures (see {@link
+     *     DecoderSettings#lendPictures()}) only to the default one, which copies the pixels during
+     *     its call; a user's mapper might keep the pixel view longer
+     */
+    static DecoderSettings fromConfig(
+            KvsSourceConfig config, IntSupplier adaptiveThreads, FrameMapper<?> mapper) {
+        return fromConfig(config, adaptiveThreads, mapper instanceof RecyclingFrameMapper);
+    }
+
+    private static DecoderSettings fromConfig(
+            KvsSourceConfig config, IntSupplier adaptiveThreads, boolean mapperCopiesPixels) {
         DecoderSettings.Builder settings = DecoderSettings.builder();
         if (config.decoderThreads().isPresent()) {
             settings.threads(config.decoderThreads().getAsInt());
@@ -40,6 +55,7 @@ final class DecoderSettingsFactory {
                 .outputSize(config.outputWidth(), config.outputHeight())
                 .maxDecodeTime(config.maxDecodeTime())
                 .maxFramePixels(config.maxFramePixels())
+                .lendPictures(mapperCopiesPixels)
                 .build();
     }
 }

@@ -58,7 +58,8 @@ public final class KvsSourceReaderFactory {
                                                         new FragmentDecoder(
                                                                 DecoderSettingsFactory.fromConfig(
                                                                         config,
-                                                                        slots::threadsPerCamera)),
+                                                                        slots::threadsPerCamera,
+                                                                        mapper)),
                                                         mapper,
                                                         new CameraMetrics(
                                                                 context.metricGroup(),

@@ -2,6 +2,8 @@ package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.decoder.DecoderSettings;
 import io.kvsinfer.connector.kvs.decoder.PictureFormat;
+import io.kvsinfer.connector.kvs.source.CameraFrame;
+import io.kvsinfer.connector.kvs.source.FrameMapper;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
 
@@ -37,6 +39,21 @@ class DecoderSettingsFactoryTest {
                                         new KvsSourceConfig(new Configuration()), () -> 5)
                                 .maxFramePixels())
                 .isEqualTo(7680L * 4320L);
+    }
+
+    @Test
+    void decodersLendTheirOwnPicturesOnlyToTheDefaultMapperWhichCopiesDuringItsCall() {
+        KvsSourceConfig config = new KvsSourceConfig(new Configuration());
+        assertThat(
+                        DecoderSettingsFactory.fromConfig(
+                                        config, () -> 1, new PooledVideoFrameMapper())
+                                .lendPictures())
+                .isTrue();
+        FrameMapper<Long> keepsTheView = CameraFrame::timestampMillis;
+        assertThat(DecoderSettingsFactory.fromConfig(config, () -> 1, keepsTheView).lendPictures())
+                .as("a user's mapper may keep the pixel view")
+                .isFalse();
+        assertThat(DecoderSettingsFactory.fromConfig(config, () -> 1).lendPictures()).isFalse();
     }
 
     @Test
