@@ -1,21 +1,26 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
-import io.kvsinfer.connector.kvs.decoder.DecoderSettings;
 import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
 import io.kvsinfer.connector.kvs.localkvs.FrameIndexCode;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.localkvs.media.SyntheticCamera;
 import io.kvsinfer.connector.kvs.source.VideoFrame;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceConfig;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
 import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 import io.kvsinfer.connector.kvs.source.config.SamplingMode;
 import io.kvsinfer.connector.kvs.source.metrics.CameraMetrics;
 
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +40,24 @@ class FragmentFramesTest {
     }
 
     private static FragmentFrames<VideoFrame> camera(String id, DecodeSlots slots) {
+        return camera(id, slots, PixelFormat.BGR24);
+    }
+
+    /** With the default mapper, so a GRAY8 decoder lends its own luma plane. */
+    private static FragmentFrames<VideoFrame> camera(
+            String id, DecodeSlots slots, PixelFormat format) {
+        PooledVideoFrameMapper mapper = new PooledVideoFrameMapper();
+        KvsSourceConfig config =
+                new KvsSourceConfig(
+                        new Configuration()
+                                .set(KvsSourceOptions.OUTPUT_PIXEL_FORMAT, format)
+                                .set(KvsSourceOptions.DECODER_THREADS, 1));
         return new FragmentFrames<>(
                 id,
                 id,
-                new FragmentDecoder(DecoderSettings.builder().build()),
-                PixelFormat.BGR24,
-                new PooledVideoFrameMapper(),
+                new FragmentDecoder(DecoderSettingsFactory.fromConfig(config, () -> 1, mapper)),
+                format,
+                mapper,
                 new FrameSelector(SamplingMode.ALL_FRAMES, 0, -1, -1, -1),
                 slots,
                 new CameraMetrics(new UnregisteredMetricsGroup(), id, new SimpleCounter()),
@@ -130,10 +147,14 @@ class FragmentFramesTest {
         assertThat(slots.available()).as("closing gives the slot back").isEqualTo(1);
     }
 
-    @Test
-    void withTwoFramesHeldTheNextAreCopiedOnTheFetcherInOrder() {
+    /** GRAY8 hands the lent luma plane to the mapper on the fetcher, and held frames a copy. */
+    @ParameterizedTest
+    @EnumSource(
+            value = PixelFormat.class,
+            names = {"BGR24", "GRAY8"})
+    void withTwoFramesHeldTheNextAreCopiedOnTheFetcherInOrder(PixelFormat format) {
         // One slot on two cores: a core is left to copy, so frames go out held while they may.
-        try (FragmentFrames<VideoFrame> a = camera("a", new DecodeSlots(1, 2))) {
+        try (FragmentFrames<VideoFrame> a = camera("a", new DecodeSlots(1, 2), format)) {
             open(a);
             List<CameraRecord<VideoFrame>> records = new ArrayList<>();
             while (a.hasFragment()) {
@@ -145,9 +166,12 @@ class FragmentFramesTest {
         }
     }
 
-    @Test
-    void whenEveryCoreIsDecodingEveryFrameIsCopiedOnTheFetcher() {
-        try (FragmentFrames<VideoFrame> a = camera("a", new DecodeSlots(1, 1))) {
+    @ParameterizedTest
+    @EnumSource(
+            value = PixelFormat.class,
+            names = {"BGR24", "GRAY8"})
+    void whenEveryCoreIsDecodingEveryFrameIsCopiedOnTheFetcher(PixelFormat format) {
+        try (FragmentFrames<VideoFrame> a = camera("a", new DecodeSlots(1, 1), format)) {
             open(a);
             List<CameraRecord<VideoFrame>> records = new ArrayList<>();
             a.decodeInto(records);
@@ -164,8 +188,17 @@ class FragmentFramesTest {
     private static void assertFramesInOrder(List<CameraRecord<VideoFrame>> records) {
         List<Integer> indexes = new ArrayList<>();
         for (CameraRecord<VideoFrame> r : records) {
-            byte[] bgr = r.unmapped() != null ? r.unmapped().toPackedArray() : r.value().getData();
-            indexes.add(FrameIndexCode.read(bgr, 320, 240, 3 * 320).orElseThrow());
+            byte[] packed =
+                    r.unmapped() != null ? r.unmapped().toPackedArray() : r.value().getData();
+            int bytesPerPixel = packed.length / (320 * 240);
+            indexes.add(
+                    FrameIndexCode.read(
+                                    ByteBuffer.wrap(packed),
+                                    bytesPerPixel,
+                                    320,
+                                    240,
+                                    bytesPerPixel * 320)
+                            .orElseThrow());
             release(r);
         }
         assertThat(indexes).hasSize(media.frameCount(0));
