@@ -22,7 +22,7 @@ final class DecoderSettingsFactory {
         return InputFormat.valueOf(config.containerFormat().name());
     }
 
-    /** The same, for a mapper that may keep a frame's pixel view: pictures are always copied. */
+    /** Decoder settings for a mapper that may keep a frame's pixel view: pictures are copied. */
     static DecoderSettings fromConfig(KvsSourceConfig config, IntSupplier adaptiveThreads) {
         return fromConfig(config, adaptiveThreads, false);
     }
