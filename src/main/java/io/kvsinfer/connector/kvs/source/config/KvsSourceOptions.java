@@ -328,12 +328,13 @@ public final class KvsSourceOptions {
                     .intType()
                     .noDefaultValue()
                     .withDescription(
-                            "FFmpeg decoding threads per camera, 0 (FFmpeg picks one per core) to"
-                                + " 64. Unset (the default), each camera's decoder takes its share"
-                                + " of the TaskManager's decode slots"
-                                + " (source.kvs.decoder.concurrent-cameras) when it is set up:"
-                                + " every core for a lone camera, one thread each once there are as"
-                                + " many cameras as slots.");
+                            "FFmpeg decoding threads per camera, 0 (FFmpeg picks one per core, plus"
+                                + " one) to 64. Unset (the default), each camera's decoder takes"
+                                + " its share of the TaskManager's decode slots"
+                                + " (source.kvs.decoder.concurrent-cameras) when it is set up, plus"
+                                + " two threads while that share is more than one (4 for a lone"
+                                + " camera on 2 cores), and one thread once there are as many"
+                                + " cameras as slots.");
 
     public static final ConfigOption<Integer> DECODER_CONCURRENT_CAMERAS =
             key("source.kvs.decoder.concurrent-cameras")
