@@ -180,7 +180,7 @@ class LiveDensityBenchmark {
                         "steps (cameras: kept? worst fragment age s, LocalKvs cores)");
         try (LiveRig rig = new LiveRig(1280, 720, FPS)) {
             Path file = writeFragments(rig.media(), dir);
-            double[] before = ffmpegAloneBestFps(file);
+            FfmpegFps before = ffmpegAloneBestFps(file);
             for (Mode mode : modes) {
                 if (!ONLY_MODES.isEmpty() && !ONLY_MODES.contains(mode.key())) {
                     continue;
@@ -223,12 +223,13 @@ class LiveDensityBenchmark {
             }
             // FFmpeg again after the ramps, and the faster of the two: a baseline taken while
             // something else loads the shared machine would flatter every ratio.
-            double[] after = ffmpegAloneBestFps(file);
-            double decodeFps = Math.max(before[0], after[0]);
-            double bgrFps = Math.max(before[1], after[1]);
+            FfmpegFps after = ffmpegAloneBestFps(file);
+            FfmpegFps faster = before.fasterOf(after);
+            double decodeFps = faster.decode();
+            double bgrFps = faster.bgr();
             results.put(
                     "decode_only_fps_before_after",
-                    Math.round(before[0]) + " / " + Math.round(after[0]));
+                    Math.round(before.decode()) + " / " + Math.round(after.decode()));
             double limit = decodeFps / FPS;
             double bgrLimit = bgrFps / FPS;
             results.put("decode_only_fps_all_cores", Math.round(decodeFps));
@@ -242,7 +243,7 @@ class LiveDensityBenchmark {
                             "decode_limit_cameras = %.1f (FFmpeg alone, decode only, %d threads:"
                                     + " %.0f fps / %d; the faster of before the ramps, %.0f fps,"
                                     + " and after, %.0f)",
-                            limit, cores, decodeFps, FPS, before[0], after[0]));
+                            limit, cores, decodeFps, FPS, before.decode(), after.decode()));
             table.note(
                     String.format(
                             "decode_bgr_limit_cameras = %.1f (FFmpeg alone, decode and convert to"
@@ -475,24 +476,32 @@ class LiveDensityBenchmark {
         return file;
     }
 
+    /** FFmpeg alone's frames per second on all cores: decode only, and decode + BGR24. */
+    private record FfmpegFps(double decode, double bgr) {
+
+        /** The faster of two readings, each way. */
+        FfmpegFps fasterOf(FfmpegFps other) {
+            return new FfmpegFps(Math.max(decode, other.decode), Math.max(bgr, other.bgr));
+        }
+    }
+
+    /**
+     * Both of FFmpeg's speeds, each the best of three taken in turns: the machine's load varies.
+     */
+    private static FfmpegFps ffmpegAloneBestFps(Path file) throws Exception {
+        FfmpegFps best = new FfmpegFps(0, 0);
+        for (int round = 0; round < 3; round++) {
+            best =
+                    best.fasterOf(
+                            new FfmpegFps(ffmpegAloneFps(file, false), ffmpegAloneFps(file, true)));
+        }
+        return best;
+    }
+
     /**
      * Frames per second of FFmpeg alone decoding the file, one decoding thread per core: raw
      * decoded pictures (the decode limit), or converted to BGR24.
      */
-    /**
-     * FFmpeg alone's frames per second, decode only and decode + BGR24, each the best of three
-     * taken in turns: the machine's other load varies.
-     */
-    private static double[] ffmpegAloneBestFps(Path file) throws Exception {
-        double decodeFps = 0;
-        double bgrFps = 0;
-        for (int round = 0; round < 3; round++) {
-            decodeFps = Math.max(decodeFps, ffmpegAloneFps(file, false));
-            bgrFps = Math.max(bgrFps, ffmpegAloneFps(file, true));
-        }
-        return new double[] {decodeFps, bgrFps};
-    }
-
     private static double ffmpegAloneFps(Path file, boolean bgr) throws Exception {
         return ffmpegAloneFps(file, bgr, 1);
     }
