@@ -175,6 +175,11 @@ final class OutputBuffers {
                 return this;
             }
             Buffer own = owner.takeFree(rowBytes, height);
+            if (own.stride == stride) {
+                // Same row layout (a 64-byte-aligned width): the rows in one copy.
+                own.pixels.put(0, readOnlyPixels, 0, stride * (height - 1) + rowBytes);
+                return own;
+            }
             for (int y = 0; y < height; y++) {
                 own.pixels.put(y * own.stride, readOnlyPixels, y * stride, rowBytes);
             }
