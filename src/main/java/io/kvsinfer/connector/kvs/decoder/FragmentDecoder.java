@@ -696,6 +696,15 @@ public final class FragmentDecoder implements AutoCloseable {
         return converter.canHoldOutput();
     }
 
+    /**
+     * The camera waits for its turn to decode: the output memory of frames no one holds goes to the
+     * cameras that decode meanwhile, and the next frame takes memory again. Every frame returned so
+     * far must have been read or held.
+     */
+    public void parkOutput() {
+        converter.park();
+    }
+
     /** Frames held and not yet released. */
     @VisibleForTesting
     int heldFrames() {

@@ -20,6 +20,11 @@ import java.util.List;
  * pixels need no conversion may instead borrow the decoder's picture; it is copied into one of
  * these buffers only if it is held.
  *
+ * <p>While the decoder's camera waits for its turn to decode, it is {@linkplain #park() parked}:
+ * its buffers that no frame holds, and each held one once released, go to the process's {@link
+ * IdlePixelMemory} for the cameras that decode meanwhile, and its next picture takes memory from
+ * there again.
+ *
  * <p>Held state is guarded by this object's monitor: the decoder's thread takes buffers, a holder's
  * thread releases them.
  */
@@ -38,13 +43,25 @@ final class OutputBuffers {
     private static final int ROW_ALIGNMENT = 64;
 
     private final List<Buffer> buffers = new ArrayList<>(MAX_BUFFERS);
+    private final IdlePixelMemory idleMemory;
     private int rowBytes;
     private int height;
+    private boolean parked;
+
+    OutputBuffers() {
+        this(IdlePixelMemory.SHARED);
+    }
+
+    OutputBuffers(IdlePixelMemory idleMemory) {
+        this.idleMemory = idleMemory;
+    }
 
     /** A buffer for {@code height} rows of {@code rowBytes} pixel bytes that no frame holds. */
     synchronized Buffer takeFree(int rowBytes, int height) {
+        parked = false;
         if (rowBytes != this.rowBytes || height != this.height) {
             // Held buffers of the old size stay with their holders; new frames get new buffers.
+            leaveFreeBuffers();
             buffers.clear();
             this.rowBytes = rowBytes;
             this.height = height;
@@ -53,9 +70,33 @@ final class OutputBuffers {
         if (free != null) {
             return free;
         }
-        Buffer buffer = new Buffer(this, rowBytes, height);
+        Buffer buffer = new Buffer(this, rowBytes, height, idleMemory);
         buffers.add(buffer);
         return buffer;
+    }
+
+    /**
+     * The camera waits for its turn to decode: buffers no frame holds go to the idle memory now,
+     * held ones when released, until the next {@link #takeFree}.
+     */
+    synchronized void park() {
+        parked = true;
+        leaveFreeBuffers();
+    }
+
+    private void leaveFreeBuffers() {
+        for (var it = buffers.iterator(); it.hasNext(); ) {
+            Buffer buffer = it.next();
+            if (!buffer.held) {
+                it.remove();
+                idleMemory.leave(buffer.pixels);
+            }
+        }
+    }
+
+    /** Buffers this decoder keeps, held or not; tests use it to see memory left when parked. */
+    synchronized int kept() {
+        return buffers.size();
     }
 
     @Nullable
@@ -93,6 +134,9 @@ final class OutputBuffers {
 
     private synchronized void release(Buffer buffer) {
         buffer.held = false;
+        if (parked && buffers.remove(buffer)) {
+            idleMemory.leave(buffer.pixels);
+        }
     }
 
     private synchronized void hold(Buffer buffer) {
@@ -127,19 +171,25 @@ final class OutputBuffers {
         private final boolean borrowed;
         private boolean held;
 
-        private Buffer(OutputBuffers owner, int rowBytes, int height) {
+        private Buffer(OutputBuffers owner, int rowBytes, int height, IdlePixelMemory idle) {
             this.owner = owner;
             this.stride = (rowBytes + ROW_ALIGNMENT - 1) / ROW_ALIGNMENT * ROW_ALIGNMENT;
             this.rowBytes = rowBytes;
             this.height = height;
             this.borrowed = false;
             int size = stride * height;
+            ByteBuffer left = idle.take(size);
+            this.pixels = left != null ? left : allocate(size);
+            this.readOnlyPixels = pixels.asReadOnlyBuffer();
+            this.pointer = new BytePointer(pixels);
+        }
+
+        /** {@code size} bytes of direct memory, aligned for swscale. */
+        private static ByteBuffer allocate(int size) {
             ByteBuffer aligned =
                     ByteBuffer.allocateDirect(size + ROW_ALIGNMENT).alignedSlice(ROW_ALIGNMENT);
             aligned.limit(size);
-            this.pixels = aligned.slice();
-            this.readOnlyPixels = pixels.asReadOnlyBuffer();
-            this.pointer = new BytePointer(pixels);
+            return aligned.slice();
         }
 
         private Buffer(OutputBuffers owner, ByteBuffer rows, int stride, int rowBytes, int height) {

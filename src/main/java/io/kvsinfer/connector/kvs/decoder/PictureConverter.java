@@ -224,6 +224,15 @@ final class PictureConverter implements AutoCloseable {
         return output;
     }
 
+    /**
+     * The camera waits for its turn to decode: see {@link OutputBuffers#park()}. The last converted
+     * frame must have been read, or held.
+     */
+    void park() {
+        output = null;
+        outputs.park();
+    }
+
     /** Whether one more converted frame may be held. */
     boolean canHoldOutput() {
         return outputs.canHold();

@@ -133,6 +133,10 @@ class HlsHttpClientTest {
         server.stop(0);
     }
 
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
     private URI uri(String path) {
         return URI.create(
                 "http://127.0.0.1:"
@@ -179,7 +183,7 @@ class HlsHttpClientTest {
         long start = System.nanoTime();
         assertThatThrownBy(() -> client.fetchBytes(uri("/slow"), 10_000))
                 .isInstanceOf(HlsFetchException.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+        assertThat(since(start)).isLessThan(Duration.ofMillis(2500));
     }
 
     @Test
@@ -188,7 +192,7 @@ class HlsHttpClientTest {
         assertThatThrownBy(() -> client.fetchBytes(uri("/endless"), 100_000))
                 .isInstanceOf(HlsFetchException.class)
                 .hasMessageContaining("exceeds the limit of 100000 bytes");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(600));
+        assertThat(since(start)).isLessThan(Duration.ofMillis(600));
     }
 
     @Test
@@ -198,8 +202,7 @@ class HlsHttpClientTest {
                 .isInstanceOf(HlsFetchException.class)
                 .hasMessageContaining("No complete answer within 700 ms")
                 .hasMessageNotContaining(TOKEN);
-        assertThat(Duration.ofNanos(System.nanoTime() - start))
-                .isBetween(Duration.ofMillis(650), Duration.ofMillis(2000));
+        assertThat(since(start)).isBetween(Duration.ofMillis(650), Duration.ofMillis(2000));
     }
 
     @Test
@@ -224,7 +227,7 @@ class HlsHttpClientTest {
         long start = System.nanoTime();
         caller.interrupt();
         caller.join(2000);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(300));
+        assertThat(since(start)).isLessThan(Duration.ofMillis(300));
         assertThat(failure.get())
                 .isInstanceOf(HlsFetchException.class)
                 .hasMessageContaining("Interrupted while fetching")

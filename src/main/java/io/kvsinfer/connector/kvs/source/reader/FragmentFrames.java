@@ -294,9 +294,14 @@ final class FragmentFrames<T> implements AutoCloseable {
         return fragment;
     }
 
-    /** Gives the decode slot up if this camera holds one; the next batch waits for one again. */
+    /**
+     * Gives the decode slot up if this camera holds one; the next batch waits for one again. Its
+     * output memory goes to the cameras that decode meanwhile: every frame of its batches so far
+     * was mapped or is held.
+     */
     void releaseDecodeSlot() {
         slot.release();
+        decoder.parkOutput();
     }
 
     /**
