@@ -120,6 +120,9 @@ public final class HlsHttpClient implements AutoCloseable {
             throw new HlsFetchException(
                     "Interrupted while fetching " + SessionTokenRedactor.redact(uri), -1, e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error) {
+                throw (Error) e.getCause();
+            }
             throw asHlsException(uri, e.getCause());
         }
     }
@@ -183,9 +186,13 @@ public final class HlsHttpClient implements AutoCloseable {
         try {
             HttpExecuteResponse response = call.call();
             result.complete(body(uri, response, maxBytes));
-        } catch (Throwable failure) {
+        } catch (Exception failure) {
             result.completeExceptionally(
                     expired.get() ? timedOut(uri) : asHlsException(uri, failure));
+        } catch (Error error) {
+            // Not a fetch failure to retry: the caller gets the error itself.
+            result.completeExceptionally(error);
+            throw error;
         }
     }
 

@@ -50,6 +50,9 @@ final class FragmentPrefetcher {
                 if (cause instanceof HlsFetchException) {
                     throw (HlsFetchException) cause;
                 }
+                if (cause instanceof Error) {
+                    throw (Error) cause;
+                }
                 throw new HlsFetchException(
                         "Fetching fragment "
                                 + segment.fragmentNumber()
