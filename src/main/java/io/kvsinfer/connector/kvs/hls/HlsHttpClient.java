@@ -31,7 +31,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -143,19 +142,15 @@ public final class HlsHttpClient implements AutoCloseable {
                                                 .build())
                                 .build());
         CompletableFuture<byte[]> result = new CompletableFuture<>();
-        AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> deadline;
         try {
+            // Failing the result first makes the download's own failure, once aborted, a no-op.
             deadline =
                     deadlines.schedule(
-                            () -> {
-                                expired.set(true);
-                                call.abort();
-                                result.completeExceptionally(timedOut(uri));
-                            },
+                            () -> result.completeExceptionally(timedOut(uri)),
                             timeout.toMillis(),
                             TimeUnit.MILLISECONDS);
-            downloads.execute(() -> download(uri, maxBytes, call, expired, result));
+            downloads.execute(() -> download(uri, maxBytes, call, result));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(
                     new HlsFetchException(
@@ -175,11 +170,7 @@ public final class HlsHttpClient implements AutoCloseable {
     }
 
     private void download(
-            URI uri,
-            long maxBytes,
-            ExecutableHttpRequest call,
-            AtomicBoolean expired,
-            CompletableFuture<byte[]> result) {
+            URI uri, long maxBytes, ExecutableHttpRequest call, CompletableFuture<byte[]> result) {
         if (result.isDone()) {
             return;
         }
@@ -187,8 +178,7 @@ public final class HlsHttpClient implements AutoCloseable {
             HttpExecuteResponse response = call.call();
             result.complete(body(uri, response, maxBytes));
         } catch (Exception failure) {
-            result.completeExceptionally(
-                    expired.get() ? timedOut(uri) : asHlsException(uri, failure));
+            result.completeExceptionally(asHlsException(uri, failure));
         } catch (Error error) {
             // Not a fetch failure to retry: the caller gets the error itself.
             result.completeExceptionally(error);
