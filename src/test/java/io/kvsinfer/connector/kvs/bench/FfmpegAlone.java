@@ -1,10 +1,15 @@
 package io.kvsinfer.connector.kvs.bench;
 
+import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
+
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +41,24 @@ final class FfmpegAlone {
     FfmpegAlone(Path file, int frameBudgetPerThread) {
         this.file = file;
         this.frameBudgetPerThread = frameBudgetPerThread;
+    }
+
+    /**
+     * {@code media}'s init segment and {@code fragments} of its fragments, concatenated into one
+     * local file in {@code dir}, for FFmpeg to read as the live cameras' stream.
+     */
+    static Path writeFile(FragmentedMedia media, Path dir, int fragments) throws IOException {
+        Path file = dir.resolve("live-" + media.width() + "x" + media.height() + ".mp4");
+        long at = 1_700_000_000_000L;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(media.initSegment());
+            for (int i = 0; i < fragments; i++) {
+                int index = i % media.fragmentCount();
+                out.write(media.mp4Fragment(index, at, i + 1));
+                at += media.durationMillis(index);
+            }
+        }
+        return file;
     }
 
     /** Both speeds, each the best of {@code rounds} readings taken in turns. */

@@ -1,13 +1,9 @@
 package io.kvsinfer.connector.kvs.bench;
 
-import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
-import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
-import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.source.KvsHlsSourceBuilder;
 import io.kvsinfer.connector.kvs.source.VideoFrame;
 import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.Tag;
@@ -15,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,10 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
-import static io.kvsinfer.connector.kvs.bench.ThreadCpuMeter.LOCALKVS_THREADS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -98,34 +90,10 @@ class LiveDensityBenchmark {
             int cap) {}
 
     /**
-     * The outcome of one step; {@code cpuMsPerFrame} is CPU time per frame out, by part (see {@link
-     * #PARTS}). {@code after} is FFmpeg alone's speed measured right after the job ended; {@code
-     * stealShare} and {@code otherCores} say how much of the machine others took during the judged
-     * window, {@code idleCores} how busy this process stayed once the job was gone.
-     */
-    private record Step(
-            int cameras,
-            boolean kept,
-            long worstAgeMillis,
-            double fps,
-            Map<String, Double> cpuMsPerFrame,
-            Map<String, Double> requestsPerSecond,
-            FfmpegAlone.Speeds after,
-            double stealShare,
-            double otherCores,
-            double idleCores) {
-
-        /** Cores LocalKvs used during the step. */
-        double localKvsCores() {
-            return cpuMsPerFrame.get("localkvs") * fps / 1000;
-        }
-    }
-
-    /**
      * A mode's ramp: its steps in order, FFmpeg's speed right before the first, and the largest
      * count kept live.
      */
-    private record Ramp(List<Step> steps, FfmpegAlone.Speeds start, int max) {
+    private record Ramp(List<LiveStep> steps, FfmpegAlone.Speeds start, int max) {
 
         /**
          * The faster of FFmpeg's readings right before and right after the steps that decided
@@ -135,12 +103,12 @@ class LiveDensityBenchmark {
             int failedAbove =
                     steps.stream()
                             .filter(s -> !s.kept() && s.cameras() > max)
-                            .mapToInt(Step::cameras)
+                            .mapToInt(LiveStep::cameras)
                             .min()
                             .orElse(-1);
             FfmpegAlone.Speeds beside = FfmpegAlone.Speeds.NONE;
             FfmpegAlone.Speeds before = start;
-            for (Step s : steps) {
+            for (LiveStep s : steps) {
                 boolean deciding = s.kept() ? s.cameras() == max : s.cameras() == failedAbove;
                 if (deciding) {
                     beside = beside.fasterOf(before).fasterOf(s.after());
@@ -149,22 +117,6 @@ class LiveDensityBenchmark {
             }
             return beside;
         }
-    }
-
-    /**
-     * Where the CPU goes, by thread name: the cameras' fetcher threads (HLS, decoding, colour
-     * conversion), the task threads (the copy into the frame's array, Flink), the HTTP client's
-     * threads, LocalKvs. "process" is all of this JVM, the JIT compiler and the collector included.
-     */
-    private static final Map<String, Predicate<String>> PARTS = partsByThreadName();
-
-    private static Map<String, Predicate<String>> partsByThreadName() {
-        Map<String, Predicate<String>> parts = new LinkedHashMap<>();
-        parts.put("fetchers", n -> n.startsWith("Source Data Fetcher"));
-        parts.put("task", n -> n.startsWith("Source: live"));
-        parts.put("http_client", n -> n.startsWith("kvs-hls-fetch-"));
-        parts.put("localkvs", LOCALKVS_THREADS);
-        return parts;
     }
 
     /**
@@ -220,7 +172,9 @@ class LiveDensityBenchmark {
                                 + " decode + BGR24 fps right after, steal %)");
         try (LiveRig rig = new LiveRig(1280, 720, FPS)) {
             FfmpegAlone ffmpeg =
-                    new FfmpegAlone(writeFragments(rig.media(), dir), QUICK ? 300 : 3000);
+                    new FfmpegAlone(
+                            FfmpegAlone.writeFile(rig.media(), dir, QUICK ? 5 : 30),
+                            QUICK ? 300 : 3000);
             FfmpegAlone.Speeds before = ffmpeg.best(3);
             FfmpegAlone.Speeds latest = before;
             for (Mode mode : modes) {
@@ -233,7 +187,7 @@ class LiveDensityBenchmark {
                 reportLargestStep(mode, ramp, results);
                 Map<Integer, Double> fps = new TreeMap<>();
                 ramp.steps().stream()
-                        .filter(Step::kept)
+                        .filter(LiveStep::kept)
                         .forEach(s -> fps.put(s.cameras(), s.fps()));
                 fpsByMode.put(mode.label(), fps);
                 table.row(mode.label(), ramp.max(), describe(ramp.steps()));
@@ -301,13 +255,13 @@ class LiveDensityBenchmark {
         results.put("ffmpeg_decode_fps_beside_steps_" + mode.key(), Math.round(beside.decode()));
         results.put(
                 "steal_share_max_" + mode.key(),
-                round3(ramp.steps().stream().mapToDouble(Step::stealShare).max().orElse(0)));
+                round3(ramp.steps().stream().mapToDouble(LiveStep::stealShare).max().orElse(0)));
         results.put(
                 "other_processes_cores_max_" + mode.key(),
-                round2(ramp.steps().stream().mapToDouble(Step::otherCores).max().orElse(0)));
+                round2(ramp.steps().stream().mapToDouble(LiveStep::otherCores).max().orElse(0)));
         results.put(
                 "idle_process_cores_max_" + mode.key(),
-                round2(ramp.steps().stream().mapToDouble(Step::idleCores).max().orElse(0)));
+                round2(ramp.steps().stream().mapToDouble(LiveStep::idleCores).max().orElse(0)));
     }
 
     /** FFmpeg's limits from the faster of its readings before and after all the ramps. */
@@ -476,12 +430,12 @@ class LiveDensityBenchmark {
      */
     private static Ramp ramp(LiveRig rig, Mode mode, FfmpegAlone ffmpeg, FfmpegAlone.Speeds start)
             throws Exception {
-        List<Step> steps = new ArrayList<>();
+        List<LiveStep> steps = new ArrayList<>();
         int kept = 0;
         int failed = Integer.MAX_VALUE;
         int n = mode.first();
         while (n <= mode.cap()) {
-            Step step = step(rig, mode, n, ffmpeg);
+            LiveStep step = LiveStep.run(rig, mode.tune(), n, ffmpeg, WARM_UP, JUDGED);
             steps.add(step);
             if (!step.kept()) {
                 failed = n;
@@ -492,7 +446,7 @@ class LiveDensityBenchmark {
         }
         while (failed != Integer.MAX_VALUE && failed - kept > Math.max(1, kept / 16)) {
             int middle = (kept + failed) / 2;
-            Step step = step(rig, mode, middle, ffmpeg);
+            LiveStep step = LiveStep.run(rig, mode.tune(), middle, ffmpeg, WARM_UP, JUDGED);
             steps.add(step);
             if (step.kept()) {
                 kept = middle;
@@ -503,138 +457,17 @@ class LiveDensityBenchmark {
         return new Ramp(steps, start, kept);
     }
 
-    private static Step step(LiveRig rig, Mode mode, int cameras, FfmpegAlone ffmpeg)
-            throws Exception {
-        List<String> names = rig.cameras(cameras);
-        long behindMillis = 2 * rig.fragmentMillis();
-        JobClient job = rig.start(names, 2, mode.tune());
-        boolean kept;
-        long worst = 0;
-        double seconds;
-        long frames;
-        Map<String, Double> msPerFrame = new LinkedHashMap<>();
-        Map<String, Double> requestRates = new LinkedHashMap<>();
-        MachineCpu machineBefore;
-        MachineCpu machineAfter;
-        try (ThreadCpuMeter threads = new ThreadCpuMeter(n -> true, Duration.ofMillis(500))) {
-            Thread.sleep(WARM_UP.toMillis());
-            Map<String, Long> cpuBefore = cpuByPart(threads);
-            Map<String, Long> requestsBefore = requestsByKind(rig.kvs());
-            long framesBefore = LiveProbe.frames();
-            machineBefore = MachineCpu.now();
-            long started = System.nanoTime();
-            Map<String, Boolean> alwaysBehind = new TreeMap<>();
-            names.forEach(c -> alwaysBehind.put(c, true));
-            while (System.nanoTime() - started < JUDGED.toNanos()) {
-                Thread.sleep(500);
-                Map<String, Long> ages = LiveProbe.ages();
-                for (String camera : names) {
-                    long age = ages.getOrDefault(camera, Long.MAX_VALUE);
-                    worst = Math.max(worst, age == Long.MAX_VALUE ? 0 : age);
-                    if (age <= behindMillis) {
-                        alwaysBehind.put(camera, false);
-                    }
-                }
-            }
-            machineAfter = MachineCpu.now();
-            seconds = (System.nanoTime() - started) / 1e9;
-            frames = Math.max(1, LiveProbe.frames() - framesBefore);
-            long judgedFrames = frames;
-            cpuByPart(threads)
-                    .forEach(
-                            (part, nanos) ->
-                                    msPerFrame.put(
-                                            part,
-                                            (nanos - cpuBefore.get(part)) / 1e6 / judgedFrames));
-            double judgedSeconds = seconds;
-            requestsByKind(rig.kvs())
-                    .forEach(
-                            (kind, count) ->
-                                    requestRates.put(
-                                            kind,
-                                            (count - requestsBefore.get(kind)) / judgedSeconds));
-            kept = !alwaysBehind.containsValue(true);
-        } finally {
-            job.cancel().get();
-            while (!job.getJobStatus().get().isGloballyTerminalState()) {
-                Thread.sleep(50);
-            }
-        }
-        // A job that is gone must leave nothing running: this process's CPU in a quiet second
-        // after it shows a leak, which would also slow every later step and FFmpeg's readings.
-        Thread.sleep(1000);
-        MachineCpu quietFrom = MachineCpu.now();
-        Thread.sleep(1000);
-        double idleCores = MachineCpu.now().processCoresSince(quietFrom);
-        return new Step(
-                cameras,
-                kept,
-                worst,
-                frames / seconds,
-                msPerFrame,
-                requestRates,
-                ffmpeg.best(3),
-                machineAfter.stealShareSince(machineBefore),
-                machineAfter.otherCoresSince(machineBefore),
-                idleCores);
-    }
-
     private static double round1(double value) {
         return Math.round(value * 10) / 10.0;
-    }
-
-    private static Map<String, Long> cpuByPart(ThreadCpuMeter threads) {
-        Map<String, Long> nanos = new LinkedHashMap<>();
-        PARTS.forEach((part, names) -> nanos.put(part, threads.totalNanos(names)));
-        nanos.put("process", ThreadCpuMeter.processCpuNanos());
-        return nanos;
-    }
-
-    /**
-     * Requests LocalKvs has answered so far, by kind: HLS playlists (master and media), media
-     * fragments (and init segments), and the rest of the API (sessions, descriptions, listings).
-     */
-    private static Map<String, Long> requestsByKind(LocalKvs kvs) {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put("playlists", 0L);
-        counts.put("fragments", 0L);
-        counts.put("api_requests", 0L);
-        for (KvsOperation op : KvsOperation.values()) {
-            String kind =
-                    switch (op) {
-                        case GET_HLS_MASTER_PLAYLIST, GET_HLS_MEDIA_PLAYLIST -> "playlists";
-                        case GET_MP4_INIT_FRAGMENT, GET_MP4_MEDIA_FRAGMENT, GET_TS_FRAGMENT ->
-                                "fragments";
-                        default -> "api_requests";
-                    };
-            counts.merge(kind, kvs.requestCount(op), Long::sum);
-        }
-        return counts;
-    }
-
-    /** The live stream's init segment and fragments, concatenated into one local file. */
-    private static Path writeFragments(FragmentedMedia media, Path dir) throws Exception {
-        Path file = dir.resolve("live-720p.mp4");
-        int fragments = QUICK ? 5 : 30;
-        long at = 1_700_000_000_000L;
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(media.initSegment());
-            for (int i = 0; i < fragments; i++) {
-                int index = i % media.fragmentCount();
-                out.write(media.mp4Fragment(index, at, i + 1));
-                at += media.durationMillis(index);
-            }
-        }
-        return file;
     }
 
     private static double round3(double value) {
         return Math.round(value * 1000) / 1000.0;
     }
 
-    private static String describe(List<Step> steps) {
+    private static String describe(List<LiveStep> steps) {
         List<String> parts = new ArrayList<>();
-        for (Step s : steps) {
+        for (LiveStep s : steps) {
             parts.add(
                     String.format(
                             "%d: %s %.1f s %.2f; %.0f, %.0f%%",
