@@ -1,0 +1,137 @@
+package io.kvsinfer.connector.kvs.bench;
+
+import io.kvsinfer.connector.kvs.source.KvsHlsSourceBuilder;
+import io.kvsinfer.connector.kvs.source.VideoFrame;
+import io.kvsinfer.connector.kvs.source.config.PixelFormat;
+
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The every-frame density targets tried directly, in trials that each carry their own baseline:
+ * FFmpeg alone's speed is measured, the source reads 80 % as many live 720p15 cameras as that speed
+ * could decode, and FFmpeg's speed is measured again. A trial meets the target when every camera
+ * kept up (the rule of {@link LiveStep}) and the count is still at least 0.80 of the faster of the
+ * two readings. BGR24 is held to FFmpeg's decode + BGR24, GRAY8 to its decode only, and the two
+ * take turns.
+ *
+ * <p>Why trials rather than a ramp: on this shared machine FFmpeg alone, with nothing else running
+ * and no time stolen, reads anywhere from 620 to 1170 frames a second of decode + BGR24 within two
+ * minutes. A ramp's count is decided minutes away from most of its baselines; a trial's is decided
+ * between two of them, a minute apart.
+ *
+ * <p>Keys {@code every_frame_target_trials_bgr24} and {@code every_frame_target_trials_gray8} ("met
+ * in k of n"), {@code every_frame_target_ratios_*} (each trial's count over the faster baseline,
+ * and whether it kept up). {@code -Dbench.density.trials=n} sets the trials a format (full: 5).
+ * Quick: one trial a format with at most 4 cameras, to keep the machinery working; it judges
+ * nothing.
+ */
+@Tag("benchmark")
+class LiveDensityTargetBenchmark {
+
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = BenchCluster.shared();
+
+    private static final int FPS = 15;
+    private static final double TARGET = 0.80;
+    private static final boolean QUICK = BenchResults.quick();
+    private static final Duration WARM_UP = Duration.ofSeconds(QUICK ? 3 : 10);
+    private static final Duration JUDGED = Duration.ofSeconds(QUICK ? 3 : 30);
+    private static final int TRIALS = BenchResults.intSetting("bench.density.trials", 1, 5);
+
+    /** One output format and the FFmpeg speed it is held to. */
+    private record Format(
+            String key,
+            UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune,
+            ToDoubleFunction<FfmpegAlone.Speeds> baselineFps) {}
+
+    /** One trial: the cameras read, whether they kept up, and the count over the baseline. */
+    private record Trial(int cameras, boolean kept, double ratio, double baselineFps) {
+
+        boolean met() {
+            return kept && ratio >= TARGET;
+        }
+    }
+
+    @Test
+    void everyFrameAtTheTarget(@TempDir Path dir) throws Exception {
+        List<Format> formats =
+                List.of(
+                        new Format("bgr24", b -> b.sampleAllFrames(), FfmpegAlone.Speeds::bgr),
+                        new Format(
+                                "gray8",
+                                b -> b.sampleAllFrames().setOutputPixelFormat(PixelFormat.GRAY8),
+                                FfmpegAlone.Speeds::decode));
+        Map<String, List<Trial>> trials = new LinkedHashMap<>();
+        formats.forEach(f -> trials.put(f.key(), new ArrayList<>()));
+        try (LiveRig rig = new LiveRig(1280, 720, FPS)) {
+            FfmpegAlone ffmpeg =
+                    new FfmpegAlone(
+                            FfmpegAlone.writeFile(rig.media(), dir, QUICK ? 5 : 30),
+                            QUICK ? 300 : 3000);
+            for (int round = 0; round < TRIALS; round++) {
+                for (Format format : formats) {
+                    trials.get(format.key()).add(trial(rig, ffmpeg, format));
+                }
+            }
+        }
+        Map<String, Object> results = new LinkedHashMap<>();
+        BenchTable table =
+                new BenchTable(
+                        "Every frame at 0.80 of FFmpeg alone, 1280x720@15, trials in turns",
+                        "format",
+                        "trials that met the target",
+                        "trials (cameras: kept?, cameras over FFmpeg's faster reading, its fps)");
+        trials.forEach(
+                (key, list) -> {
+                    long met = list.stream().filter(Trial::met).count();
+                    String summary = "met in " + met + " of " + list.size();
+                    results.put("every_frame_target_trials_" + key, summary);
+                    List<String> described = new ArrayList<>();
+                    for (Trial t : list) {
+                        described.add(
+                                String.format(
+                                        "%d: %s, %.2f, %.0f",
+                                        t.cameras(),
+                                        t.kept() ? "yes" : "no",
+                                        t.ratio(),
+                                        t.baselineFps()));
+                    }
+                    results.put("every_frame_target_ratios_" + key, String.join("; ", described));
+                    table.row(key, summary, String.join("; ", described));
+                });
+        table.note(
+                "a trial meets the target when every camera kept up and cameras >= 0.80 x the"
+                        + " faster of FFmpeg's readings right before and right after it, / 15 fps;"
+                        + " BGR24 against decode + BGR24, GRAY8 against decode only"
+                        + (QUICK ? " (quick mode: at most 4 cameras, nothing judged)" : ""));
+        table.print();
+        BenchResults.merge(results);
+        assertThat(trials.get("bgr24")).as("BGR24 trials").hasSize(TRIALS);
+    }
+
+    private static Trial trial(LiveRig rig, FfmpegAlone ffmpeg, Format format) throws Exception {
+        FfmpegAlone.Speeds before = ffmpeg.best(3);
+        int cameras = (int) Math.ceil(TARGET * format.baselineFps().applyAsDouble(before) / FPS);
+        if (QUICK) {
+            cameras = Math.min(cameras, 4);
+        }
+        LiveStep step = LiveStep.run(rig, format.tune(), cameras, ffmpeg, WARM_UP, JUDGED);
+        double baselineFps = format.baselineFps().applyAsDouble(before.fasterOf(step.after()));
+        return new Trial(cameras, step.kept(), cameras / (baselineFps / FPS), baselineFps);
+    }
+}
