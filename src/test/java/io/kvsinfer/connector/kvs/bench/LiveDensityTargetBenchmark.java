@@ -59,8 +59,17 @@ class LiveDensityTargetBenchmark {
             UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune,
             ToDoubleFunction<FfmpegAlone.Speeds> baselineFps) {}
 
-    /** One trial: the cameras read, whether they kept up, and the count over the baseline. */
-    private record Trial(int cameras, boolean kept, double ratio, double baselineFps) {
+    /**
+     * One trial: the cameras read, whether they kept up, the count over the baseline, and what the
+     * process spent: CPU a frame out and cores used in the judged window.
+     */
+    private record Trial(
+            int cameras,
+            boolean kept,
+            double ratio,
+            double baselineFps,
+            double cpuMsPerFrame,
+            double cores) {
 
         boolean met() {
             return kept && ratio >= TARGET;
@@ -95,7 +104,8 @@ class LiveDensityTargetBenchmark {
                         "Every frame at 0.80 of FFmpeg alone, 1280x720@15, trials in turns",
                         "format",
                         "trials that met the target",
-                        "trials (cameras: kept?, cameras over FFmpeg's faster reading, its fps)");
+                        "trials (cameras: kept?, cameras over FFmpeg's faster reading, its fps; the"
+                                + " process's CPU ms a frame and cores)");
         trials.forEach(
                 (key, list) -> {
                     long met = list.stream().filter(Trial::met).count();
@@ -105,11 +115,13 @@ class LiveDensityTargetBenchmark {
                     for (Trial t : list) {
                         described.add(
                                 String.format(
-                                        "%d: %s, %.2f, %.0f",
+                                        "%d: %s, %.2f, %.0f; %.3f, %.2f",
                                         t.cameras(),
                                         t.kept() ? "yes" : "no",
                                         t.ratio(),
-                                        t.baselineFps()));
+                                        t.baselineFps(),
+                                        t.cpuMsPerFrame(),
+                                        t.cores()));
                     }
                     results.put("every_frame_target_ratios_" + key, String.join("; ", described));
                     table.row(key, summary, String.join("; ", described));
@@ -132,6 +144,13 @@ class LiveDensityTargetBenchmark {
         }
         LiveStep step = LiveStep.run(rig, format.tune(), cameras, ffmpeg, WARM_UP, JUDGED);
         double baselineFps = format.baselineFps().applyAsDouble(before.fasterOf(step.after()));
-        return new Trial(cameras, step.kept(), cameras / (baselineFps / FPS), baselineFps);
+        double msPerFrame = step.cpuMsPerFrame().get("process");
+        return new Trial(
+                cameras,
+                step.kept(),
+                cameras / (baselineFps / FPS),
+                baselineFps,
+                msPerFrame,
+                msPerFrame * step.fps() / 1000);
     }
 }
