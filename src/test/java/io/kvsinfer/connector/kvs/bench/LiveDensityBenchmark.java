@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -375,35 +376,31 @@ class LiveDensityBenchmark {
      */
     private static void judge(
             Map<String, Ramp> ramps, Map<String, Object> results, BenchTable table) {
-        int cores = Runtime.getRuntime().availableProcessors();
         Ramp all = ramps.get("all");
         if (all != null) {
-            double wholeRun = all.max() / (double) results.get("decode_bgr_limit_cameras");
-            double beside = all.max() / (all.besideDecidingSteps().bgr() / FPS);
-            results.put("every_frame_bgr_ratio", round2(wholeRun));
-            results.put("every_frame_bgr_ratio_beside_steps", round2(beside));
+            judgeEveryFrame(
+                    all,
+                    "every_frame_bgr_ratio",
+                    "every frame as BGR24 / FFmpeg's decode + BGR24",
+                    FfmpegAlone.Speeds::bgr,
+                    (double) results.get("decode_bgr_limit_cameras"),
+                    results,
+                    table);
+            int cores = Runtime.getRuntime().availableProcessors();
             results.put(
                     "decode_bgr_cpu_ms_per_frame_beside_steps",
                     round3(cores * 1000 / all.besideDecidingSteps().bgr()));
-            table.note(
-                    String.format(
-                            "every_frame_bgr_ratio_beside_steps = %.2f (every frame as BGR24 /"
-                                    + " FFmpeg's decode + BGR24 beside the deciding steps, %.0f"
-                                    + " fps); every_frame_bgr_ratio = %.2f (whole run)",
-                            beside, all.besideDecidingSteps().bgr(), wholeRun));
         }
         Ramp gray = ramps.get("all_gray8");
         if (gray != null) {
-            double wholeRun = gray.max() / (double) results.get("decode_limit_cameras");
-            double beside = gray.max() / (gray.besideDecidingSteps().decode() / FPS);
-            results.put("every_frame_gray8_ratio", round2(wholeRun));
-            results.put("every_frame_gray8_ratio_beside_steps", round2(beside));
-            table.note(
-                    String.format(
-                            "every_frame_gray8_ratio_beside_steps = %.2f (every frame as GRAY8 /"
-                                    + " FFmpeg's decode only beside the deciding steps, %.0f fps);"
-                                    + " every_frame_gray8_ratio = %.2f (whole run)",
-                            beside, gray.besideDecidingSteps().decode(), wholeRun));
+            judgeEveryFrame(
+                    gray,
+                    "every_frame_gray8_ratio",
+                    "every frame as GRAY8 / FFmpeg's decode only",
+                    FfmpegAlone.Speeds::decode,
+                    (double) results.get("decode_limit_cameras"),
+                    results,
+                    table);
         }
         Ramp oneFps = ramps.get("1fps");
         if (all != null && oneFps != null && all.max() > 0) {
@@ -422,6 +419,30 @@ class LiveDensityBenchmark {
                                     + " one_fps_to_every_frame = %.2f (the counts alone)",
                             beside, raw));
         }
+    }
+
+    /**
+     * One every-frame ratio, {@code key}: the ramp's count over FFmpeg's {@code speed} beside the
+     * deciding steps (key with {@code _beside_steps}, judged), and over the whole run's limit.
+     */
+    private static void judgeEveryFrame(
+            Ramp ramp,
+            String key,
+            String what,
+            ToDoubleFunction<FfmpegAlone.Speeds> speed,
+            double wholeRunLimit,
+            Map<String, Object> results,
+            BenchTable table) {
+        double besideFps = speed.applyAsDouble(ramp.besideDecidingSteps());
+        double beside = ramp.max() / (besideFps / FPS);
+        double wholeRun = ramp.max() / wholeRunLimit;
+        results.put(key, round2(wholeRun));
+        results.put(key + "_beside_steps", round2(beside));
+        table.note(
+                String.format(
+                        "%s_beside_steps = %.2f (%s beside the deciding steps, %.0f fps); %s ="
+                                + " %.2f (whole run)",
+                        key, beside, what, besideFps, key, wholeRun));
     }
 
     /**
