@@ -7,6 +7,8 @@ import io.kvsinfer.connector.kvs.source.VideoFrame;
 
 import org.apache.flink.core.execution.JobClient;
 
+import javax.annotation.Nullable;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,13 +56,14 @@ record LiveStep(
 
     /**
      * Runs {@code cameras} cameras of {@code rig} read as {@code tune} says, with parallelism 2,
-     * for {@code warmUp} and then the {@code judged} window; then FFmpeg alone's speed.
+     * for {@code warmUp} and then the {@code judged} window; then FFmpeg alone's speed, unless
+     * {@code ffmpeg} is null (then {@code after} is {@link FfmpegAlone.Speeds#NONE}).
      */
     static LiveStep run(
             LiveRig rig,
             UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune,
             int cameras,
-            FfmpegAlone ffmpeg,
+            @Nullable FfmpegAlone ffmpeg,
             Duration warmUp,
             Duration judged)
             throws Exception {
@@ -121,7 +124,7 @@ record LiveStep(
         }
         // A job that is gone must leave nothing running: this process's CPU in a quiet second
         // after it shows a leak, which would also slow every later step and FFmpeg's readings.
-        Thread.sleep(1000);
+        Thread.sleep(500);
         MachineCpu quietFrom = MachineCpu.now();
         Thread.sleep(1000);
         double idleCores = MachineCpu.now().processCoresSince(quietFrom);
@@ -132,7 +135,7 @@ record LiveStep(
                 frames / seconds,
                 msPerFrame,
                 requestRates,
-                ffmpeg.best(3),
+                ffmpeg == null ? FfmpegAlone.Speeds.NONE : ffmpeg.best(3),
                 machineAfter.stealShareSince(machineBefore),
                 machineAfter.otherCoresSince(machineBefore),
                 idleCores);
