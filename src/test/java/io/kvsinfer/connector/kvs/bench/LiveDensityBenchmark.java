@@ -83,10 +83,10 @@ class LiveDensityBenchmark {
                     .filter(key -> !key.isEmpty())
                     .toList();
 
-    /** One way of reading: what the source is asked for, and where its ramp starts and ends. */
     /** The modes whose counts are judged as ratios to FFmpeg's speed, measured after each step. */
     private static final Set<String> RATIOS_AGAINST_FFMPEG = Set.of("all", "all_gray8", "1fps");
 
+    /** One way of reading: what the source is asked for, and where its ramp starts and ends. */
     private record Mode(
             String key,
             String label,
