@@ -65,7 +65,8 @@ class LiveDensityTargetBenchmark {
 
     /**
      * One trial: the cameras read, whether they kept up, the count over the baseline, and what the
-     * process spent: CPU a frame out and cores used in the judged window.
+     * process spent: CPU a frame out and cores used in the judged window; FFmpeg's reading after
+     * it.
      */
     private record Trial(
             int cameras,
@@ -73,7 +74,8 @@ class LiveDensityTargetBenchmark {
             double ratio,
             double baselineFps,
             double cpuMsPerFrame,
-            double cores) {
+            double cores,
+            FfmpegAlone.Speeds after) {
 
         boolean met() {
             return kept && ratio >= TARGET;
@@ -99,9 +101,13 @@ class LiveDensityTargetBenchmark {
                     new FfmpegAlone(
                             FfmpegAlone.writeFile(rig.media(), dir, QUICK ? 5 : 30),
                             QUICK ? 300 : 3000);
+            // A trial's reading after its step is the next trial's reading before it.
+            FfmpegAlone.Speeds latest = ffmpeg.best(3);
             for (int round = 0; round < TRIALS; round++) {
                 for (Format format : formats) {
-                    trials.get(format.key()).add(trial(rig, ffmpeg, format));
+                    Trial trial = trial(rig, ffmpeg, format, latest);
+                    trials.get(format.key()).add(trial);
+                    latest = trial.after();
                 }
             }
         }
@@ -143,8 +149,10 @@ class LiveDensityTargetBenchmark {
         assertThat(trials.get("bgr24")).as("BGR24 trials").hasSize(TRIALS);
     }
 
-    private static Trial trial(LiveRig rig, FfmpegAlone ffmpeg, Format format) throws Exception {
-        FfmpegAlone.Speeds before = ffmpeg.best(3);
+    /** A trial between FFmpeg's reading {@code before} and the one its step takes after it. */
+    private static Trial trial(
+            LiveRig rig, FfmpegAlone ffmpeg, Format format, FfmpegAlone.Speeds before)
+            throws Exception {
         int cameras = (int) Math.ceil(TARGET * format.baselineFps().applyAsDouble(before) / FPS);
         if (QUICK) {
             cameras = Math.min(cameras, 4);
@@ -158,6 +166,7 @@ class LiveDensityTargetBenchmark {
                 cameras / (baselineFps / FPS),
                 baselineFps,
                 msPerFrame,
-                msPerFrame * step.fps() / 1000);
+                msPerFrame * step.fps() / 1000,
+                step.after());
     }
 }
