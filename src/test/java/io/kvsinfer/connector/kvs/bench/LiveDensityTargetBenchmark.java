@@ -37,11 +37,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * between two of them, a minute apart.
  *
  * <p>Keys {@code every_frame_target_trials_bgr24} and {@code every_frame_target_trials_gray8} ("met
- * in k of n"), {@code every_frame_target_ratios_*} (each trial's count over the faster baseline,
- * and whether it kept up). {@code -Dbench.density.trials=n} sets the trials a format; full mode
- * runs none unless it is set (five take about 11 minutes, and the full run of every benchmark stays
- * within an hour). Quick: one trial a format with at most 4 cameras, to keep the machinery working;
- * it judges nothing.
+ * in k of n"), {@code every_frame_target_steady_trials_*} (the same over the trials whose two
+ * readings agree within 10 %), {@code every_frame_target_ratios_*} (each trial's count over the
+ * faster baseline, and whether it kept up). {@code -Dbench.density.trials=n} sets the trials a
+ * format; full mode runs none unless it is set (five take about 11 minutes, and the full run of
+ * every benchmark stays within an hour). Quick: one trial a format with at most 4 cameras, to keep
+ * the machinery working; it judges nothing.
  */
 @Tag("benchmark")
 class LiveDensityTargetBenchmark {
@@ -50,6 +51,13 @@ class LiveDensityTargetBenchmark {
 
     private static final int FPS = 15;
     private static final double TARGET = 0.80;
+
+    /**
+     * A trial is steady when FFmpeg's readings before and after it differ by at most this share of
+     * the faster: only then does its baseline describe the machine the step ran on.
+     */
+    private static final double STEADY = 0.10;
+
     private static final boolean QUICK = BenchResults.quick();
     private static final Duration WARM_UP = Duration.ofSeconds(QUICK ? 3 : 10);
     private static final Duration JUDGED = Duration.ofSeconds(QUICK ? 3 : 30);
@@ -64,21 +72,26 @@ class LiveDensityTargetBenchmark {
             ToDoubleFunction<FfmpegAlone.Speeds> baselineFps) {}
 
     /**
-     * One trial: the cameras read, whether they kept up, the count over the baseline, and what the
-     * process spent: CPU a frame out and cores used in the judged window; FFmpeg's reading after
-     * it.
+     * One trial: the cameras read, whether they kept up, the count over the baseline (the faster of
+     * FFmpeg's readings before and after it, in this format's terms), and what the process spent:
+     * CPU a frame out and cores used in the judged window; FFmpeg's reading after it.
      */
     private record Trial(
             int cameras,
             boolean kept,
             double ratio,
             double baselineFps,
+            double slowerBaselineFps,
             double cpuMsPerFrame,
             double cores,
             FfmpegAlone.Speeds after) {
 
         boolean met() {
             return kept && ratio >= TARGET;
+        }
+
+        boolean steady() {
+            return baselineFps - slowerBaselineFps <= STEADY * baselineFps;
         }
     }
 
@@ -122,27 +135,41 @@ class LiveDensityTargetBenchmark {
         trials.forEach(
                 (key, list) -> {
                     long met = list.stream().filter(Trial::met).count();
+                    List<Trial> steady = list.stream().filter(Trial::steady).toList();
+                    long steadyMet = steady.stream().filter(Trial::met).count();
                     String summary = "met in " + met + " of " + list.size();
+                    String steadySummary = "met in " + steadyMet + " of " + steady.size();
                     results.put("every_frame_target_trials_" + key, summary);
+                    results.put("every_frame_target_steady_trials_" + key, steadySummary);
                     List<String> described = new ArrayList<>();
                     for (Trial t : list) {
                         described.add(
                                 String.format(
-                                        "%d: %s, %.2f, %.0f; %.3f, %.2f",
+                                        "%d: %s, %.2f, %.0f%s; %.3f, %.2f",
                                         t.cameras(),
                                         t.kept() ? "yes" : "no",
                                         t.ratio(),
                                         t.baselineFps(),
+                                        t.steady()
+                                                ? ""
+                                                : String.format(
+                                                        " (unsteady: the other %.0f)",
+                                                        t.slowerBaselineFps()),
                                         t.cpuMsPerFrame(),
                                         t.cores()));
                     }
                     results.put("every_frame_target_ratios_" + key, String.join("; ", described));
-                    table.row(key, summary, String.join("; ", described));
+                    table.row(
+                            key,
+                            summary + "; steady: " + steadySummary,
+                            String.join("; ", described));
                 });
         table.note(
                 "a trial meets the target when every camera kept up and cameras >= 0.80 x the"
                         + " faster of FFmpeg's readings right before and right after it, / 15 fps;"
-                        + " BGR24 against decode + BGR24, GRAY8 against decode only"
+                        + " BGR24 against decode + BGR24, GRAY8 against decode only; steady: the"
+                        + " two readings within 10 % of each other, so that the baseline held"
+                        + " through the trial"
                         + (QUICK ? " (quick mode: at most 4 cameras, nothing judged)" : ""));
         table.print();
         BenchResults.merge(results);
@@ -158,13 +185,16 @@ class LiveDensityTargetBenchmark {
             cameras = Math.min(cameras, 4);
         }
         LiveStep step = LiveStep.run(rig, format.tune(), cameras, ffmpeg, WARM_UP, JUDGED);
-        double baselineFps = format.baselineFps().applyAsDouble(before.fasterOf(step.after()));
+        double beforeFps = format.baselineFps().applyAsDouble(before);
+        double afterFps = format.baselineFps().applyAsDouble(step.after());
+        double baselineFps = Math.max(beforeFps, afterFps);
         double msPerFrame = step.cpuMsPerFrame().get("process");
         return new Trial(
                 cameras,
                 step.kept(),
                 cameras / (baselineFps / FPS),
                 baselineFps,
+                Math.min(beforeFps, afterFps),
                 msPerFrame,
                 msPerFrame * step.fps() / 1000,
                 step.after());
