@@ -180,12 +180,12 @@ class LiveDensityTargetBenchmark {
     private static Trial trial(
             LiveRig rig, FfmpegAlone ffmpeg, Format format, FfmpegAlone.Speeds before)
             throws Exception {
-        int cameras = (int) Math.ceil(TARGET * format.baselineFps().applyAsDouble(before) / FPS);
+        double beforeFps = format.baselineFps().applyAsDouble(before);
+        int cameras = (int) Math.ceil(TARGET * beforeFps / FPS);
         if (QUICK) {
             cameras = Math.min(cameras, 4);
         }
         LiveStep step = LiveStep.run(rig, format.tune(), cameras, ffmpeg, WARM_UP, JUDGED);
-        double beforeFps = format.baselineFps().applyAsDouble(before);
         double afterFps = format.baselineFps().applyAsDouble(step.after());
         double baselineFps = Math.max(beforeFps, afterFps);
         double msPerFrame = step.cpuMsPerFrame().get("process");
