@@ -28,6 +28,11 @@ final class FfmpegAlone {
 
         static final Speeds NONE = new Speeds(0, 0);
 
+        /** Whether FFmpeg was read at all ({@link #NONE} when a step took no reading). */
+        boolean measured() {
+            return !equals(NONE);
+        }
+
         /** The faster of two readings, each way. */
         Speeds fasterOf(Speeds other) {
             return new Speeds(Math.max(decode, other.decode), Math.max(bgr, other.bgr));

@@ -189,7 +189,7 @@ class LiveDensityBenchmark {
                 Ramp ramp = ramp(rig, mode, ffmpeg, latest);
                 ramps.put(mode.key(), ramp);
                 FfmpegAlone.Speeds last = ramp.steps().get(ramp.steps().size() - 1).after();
-                latest = last.equals(FfmpegAlone.Speeds.NONE) ? latest : last;
+                latest = last.measured() ? last : latest;
                 reportLargestStep(mode, ramp, results);
                 Map<Integer, Double> fps = new TreeMap<>();
                 ramp.steps().stream()
@@ -506,9 +506,7 @@ class LiveDensityBenchmark {
                             s.kept() ? "yes" : "no",
                             s.worstAgeMillis() / 1000.0,
                             s.localKvsCores(),
-                            s.after().equals(FfmpegAlone.Speeds.NONE)
-                                    ? "-"
-                                    : String.format("%.0f", s.after().bgr()),
+                            s.after().measured() ? String.format("%.0f", s.after().bgr()) : "-",
                             s.stealShare() * 100));
         }
         return String.join("; ", parts);
