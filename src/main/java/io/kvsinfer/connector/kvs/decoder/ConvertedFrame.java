@@ -2,11 +2,14 @@ package io.kvsinfer.connector.kvs.decoder;
 
 import org.apache.flink.annotation.Internal;
 
+import javax.annotation.Nullable;
+
 import java.nio.ByteBuffer;
 
 /**
- * The {@link DecodedFrame} a {@link FragmentDecoder} hands out, refilled on every frame; {@link
- * #hold()} returns an unchanging copy that keeps the output buffer until released.
+ * The {@link DecodedFrame} a {@link FragmentDecoder} hands out, refilled on every frame, whose
+ * pixels its {@link PictureConverter} converts when first read; {@link #hold()} returns an
+ * unchanging copy that keeps the converted output buffer until released.
  */
 @Internal
 final class ConvertedFrame implements HeldFrame {
@@ -20,11 +23,22 @@ final class ConvertedFrame implements HeldFrame {
     private int height;
     private int sourceWidth;
     private int sourceHeight;
-    private OutputBuffers.Buffer output;
-    private boolean held;
 
-    ConvertedFrame(PictureFormat format) {
+    /** Converts this frame's pixels when read; null for a held copy. */
+    @Nullable private final PictureConverter converter;
+
+    /** A held copy's pixels; null once released, and for the decoder's own frame. */
+    @Nullable private OutputBuffers.Buffer output;
+
+    ConvertedFrame(PictureFormat format, PictureConverter converter) {
         this.format = format;
+        this.converter = converter;
+    }
+
+    private ConvertedFrame(PictureFormat format, OutputBuffers.Buffer output) {
+        this.format = format;
+        this.converter = null;
+        this.output = output;
     }
 
     void set(
@@ -35,8 +49,7 @@ final class ConvertedFrame implements HeldFrame {
             int sourceWidth,
             int sourceHeight,
             int width,
-            int height,
-            OutputBuffers.Buffer output) {
+            int height) {
         this.fragmentTag = fragmentTag;
         this.indexInFragment = indexInFragment;
         this.offsetMillis = offsetMillis;
@@ -45,7 +58,6 @@ final class ConvertedFrame implements HeldFrame {
         this.sourceHeight = sourceHeight;
         this.width = width;
         this.height = height;
-        this.output = output;
     }
 
     @Override
@@ -104,7 +116,26 @@ final class ConvertedFrame implements HeldFrame {
         return sourceHeight;
     }
 
+    @Override
+    public void copyPackedTo(byte[] out) {
+        PackedRows.checkLength(format, width, height, format.bytesPerPixel(), out);
+        if (converter != null) {
+            converter.packInto(out);
+        } else {
+            OutputBuffers.Buffer pixels = output();
+            PackedRows.pack(
+                    pixels.readOnlyPixels,
+                    format.bytesPerPixel() * width,
+                    height,
+                    pixels.stride,
+                    out);
+        }
+    }
+
     private OutputBuffers.Buffer output() {
+        if (converter != null) {
+            return converter.output();
+        }
         OutputBuffers.Buffer current = output;
         if (current == null) {
             throw new IllegalStateException(
@@ -115,12 +146,12 @@ final class ConvertedFrame implements HeldFrame {
 
     @Override
     public HeldFrame hold() {
-        if (held) {
+        if (converter == null) {
             return this;
         }
-        OutputBuffers.Buffer kept = output.keepable();
+        OutputBuffers.Buffer kept = converter.output().keepable();
         kept.hold();
-        ConvertedFrame copy = new ConvertedFrame(format);
+        ConvertedFrame copy = new ConvertedFrame(format, kept);
         copy.set(
                 fragmentTag,
                 indexInFragment,
@@ -129,15 +160,13 @@ final class ConvertedFrame implements HeldFrame {
                 sourceWidth,
                 sourceHeight,
                 width,
-                height,
-                kept);
-        copy.held = true;
+                height);
         return copy;
     }
 
     @Override
     public void release() {
-        if (!held) {
+        if (converter != null) {
             throw new IllegalStateException(
                     "release() a frame returned by hold(), not the decoder's own frame");
         }

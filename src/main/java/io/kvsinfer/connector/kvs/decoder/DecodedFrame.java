@@ -5,9 +5,10 @@ import org.apache.flink.annotation.Internal;
 import java.nio.ByteBuffer;
 
 /**
- * A frame the decoder converted to its output {@link PictureFormat}. The pixel buffer belongs to
- * the decoder: it is valid until the next call to {@link FragmentDecoder#next} and is then
- * overwritten, unless the frame is {@linkplain #hold() held}.
+ * A decoded frame in the decoder's output {@link PictureFormat}, converted when its pixels are
+ * first read. The pixels belong to the decoder: they can be read until the next call to {@link
+ * FragmentDecoder#next}, and a buffer read before is then overwritten, unless the frame is
+ * {@linkplain #hold() held}.
  */
 @Internal
 public interface DecodedFrame {
@@ -46,6 +47,15 @@ public interface DecodedFrame {
 
     /** The pixels, {@link #stride()} bytes a row; read-only, positioned at the first pixel. */
     ByteBuffer buffer();
+
+    /**
+     * Packs the pixels into {@code out} ({@code width * height * bytesPerPixel} bytes, no row
+     * padding); converts straight into it when nothing read the pixels yet, which saves writing and
+     * reading back {@link #buffer()}.
+     *
+     * @throws IllegalArgumentException if {@code out} has another length
+     */
+    void copyPackedTo(byte[] out);
 
     /** Size of the frame as the stream carries it, before scaling. */
     int sourceWidth();

@@ -143,7 +143,7 @@ public final class FragmentDecoder implements AutoCloseable {
         this.mpegTs = settings.inputFormat() == InputFormat.MPEG_TS;
         this.budget = new DecodeBudget(settings.maxDecodeTime());
         this.converter = new PictureConverter(settings.pictureFormat(), settings.lendPictures());
-        this.frame = new ConvertedFrame(settings.pictureFormat());
+        this.frame = new ConvertedFrame(settings.pictureFormat(), converter);
         this.packet = av_packet_alloc();
         this.picture = av_frame_alloc();
     }
@@ -303,6 +303,7 @@ public final class FragmentDecoder implements AutoCloseable {
         if (state == State.ENDED) {
             return null;
         }
+        converter.forgetPicture();
         budget.enter();
         try {
             return decodeNext(sampler);
@@ -541,17 +542,9 @@ public final class FragmentDecoder implements AutoCloseable {
         }
         int width = settings.outputWidth() == 0 ? sourceWidth : settings.outputWidth();
         int height = settings.outputHeight() == 0 ? sourceHeight : settings.outputHeight();
-        converter.convert(picture, width, height);
+        converter.accept(picture, width, height);
         frame.set(
-                clock.tag,
-                index,
-                offsetMillis,
-                keyFrame,
-                sourceWidth,
-                sourceHeight,
-                width,
-                height,
-                converter.output());
+                clock.tag, index, offsetMillis, keyFrame, sourceWidth, sourceHeight, width, height);
         return frame;
     }
 
@@ -628,6 +621,7 @@ public final class FragmentDecoder implements AutoCloseable {
      * pictures, flushed as the spare, or closes it. The converter is kept for the next fragment.
      */
     private void endFragment(End end) {
+        converter.forgetPicture();
         av_frame_unref(picture);
         av_packet_unref(packet);
         if (decoder != null) {

@@ -56,6 +56,19 @@ final class OutputBuffers {
         this.idleMemory = idleMemory;
     }
 
+    /** Bytes from one output row to the next: {@code rowBytes} rounded up for swscale. */
+    static int alignedRow(int rowBytes) {
+        return (rowBytes + ROW_ALIGNMENT - 1) / ROW_ALIGNMENT * ROW_ALIGNMENT;
+    }
+
+    /** {@code size} bytes of direct memory, aligned for swscale. */
+    static ByteBuffer allocateAligned(int size) {
+        ByteBuffer aligned =
+                ByteBuffer.allocateDirect(size + ROW_ALIGNMENT).alignedSlice(ROW_ALIGNMENT);
+        aligned.limit(size);
+        return aligned.slice();
+    }
+
     /** A buffer for {@code height} rows of {@code rowBytes} pixel bytes that no frame holds. */
     synchronized Buffer takeFree(int rowBytes, int height) {
         parked = false;
@@ -173,23 +186,15 @@ final class OutputBuffers {
 
         private Buffer(OutputBuffers owner, int rowBytes, int height, IdlePixelMemory idle) {
             this.owner = owner;
-            this.stride = (rowBytes + ROW_ALIGNMENT - 1) / ROW_ALIGNMENT * ROW_ALIGNMENT;
+            this.stride = alignedRow(rowBytes);
             this.rowBytes = rowBytes;
             this.height = height;
             this.borrowed = false;
             int size = stride * height;
             ByteBuffer left = idle.take(size);
-            this.pixels = left != null ? left : allocate(size);
+            this.pixels = left != null ? left : allocateAligned(size);
             this.readOnlyPixels = pixels.asReadOnlyBuffer();
             this.pointer = new BytePointer(pixels);
-        }
-
-        /** {@code size} bytes of direct memory, aligned for swscale. */
-        private static ByteBuffer allocate(int size) {
-            ByteBuffer aligned =
-                    ByteBuffer.allocateDirect(size + ROW_ALIGNMENT).alignedSlice(ROW_ALIGNMENT);
-            aligned.limit(size);
-            return aligned.slice();
         }
 
         private Buffer(OutputBuffers owner, ByteBuffer rows, int stride, int rowBytes, int height) {

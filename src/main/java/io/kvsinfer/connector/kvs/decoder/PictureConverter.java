@@ -9,6 +9,8 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
+import javax.annotation.Nullable;
+
 import java.nio.ByteBuffer;
 
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
@@ -35,10 +37,12 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
 /**
  * Converts (and scales, in the same pass) decoded pictures to the output {@link PictureFormat} with
- * swscale, into a pixel buffer reused from frame to frame unless a frame holds it ({@link
- * OutputBuffers}). The {@code SwsContext} is kept while the input size, pixel format, colour matrix
- * and range and the output size stay the same, which across the fragments of one camera is always,
- * until the camera changes resolution.
+ * swscale, when their pixels are first read: into a pixel buffer reused from frame to frame unless
+ * a frame holds it ({@link OutputBuffers}), or, for a frame packed into a Java array, straight into
+ * the array. A picture whose pixels nobody reads is never converted. Pictures at their own size
+ * convert in bands ({@link BandConverter}); others keep an {@code SwsContext} while the input size,
+ * pixel format, colour matrix and range and the output size stay the same, which across the
+ * fragments of one camera is always, until the camera changes resolution.
  *
  * <p>GRAY8 at the stream's own size from an 8-bit YUV picture is the luma plane itself, without
  * swscale, which would take as long as a colour conversion for it: copied, or where {@link
@@ -61,16 +65,32 @@ final class PictureConverter implements AutoCloseable {
     private int width;
     private int height;
 
+    private final BandConverter bands;
     private final OutputBuffers outputs = new OutputBuffers();
-    private OutputBuffers.Buffer output;
+    @Nullable private OutputBuffers.Buffer output;
     private final PointerPointer<BytePointer> targetPlanes = new PointerPointer<>(4);
     private final IntPointer targetStrides = new IntPointer(4);
 
+    /** The decoder's picture whose pixels are to be read, or null once the decoder moved on. */
+    @Nullable private AVFrame pending;
+
+    private Way way;
+    private int pendingWidth;
+    private int pendingHeight;
+
     private long conversions;
+
+    /** How the pending picture becomes the output. */
+    private enum Way {
+        LUMA_PLANE,
+        BANDS,
+        WHOLE
+    }
 
     PictureConverter(PictureFormat format, boolean lendPictures) {
         this.format = format;
         this.lendPictures = lendPictures;
+        this.bands = new BandConverter(format);
         this.avFormat =
                 switch (format) {
                     case BGR24 -> AV_PIX_FMT_BGR24;
@@ -80,28 +100,100 @@ final class PictureConverter implements AutoCloseable {
     }
 
     /**
-     * Converts {@code picture} to the output format at {@code width x height}; the result is in
-     * {@link #output()} until the next call.
+     * Takes {@code picture} to convert to the output format at {@code width x height} when its
+     * pixels are first read, until {@link #forgetPicture()}; checks now that swscale can.
+     *
+     * @throws CorruptFragmentException if swscale cannot convert it
      */
-    void convert(AVFrame picture, int width, int height) throws CorruptFragmentException {
+    void accept(AVFrame picture, int width, int height) throws CorruptFragmentException {
+        output = null;
+        pending = picture;
+        pendingWidth = width;
+        pendingHeight = height;
         if (format == PictureFormat.GRAY8
                 && width == picture.width()
                 && height == picture.height()
                 && hasEightBitLumaPlane(picture.format())
                 && picture.linesize(0) >= width) {
-            output = borrowLuma(picture, width, height);
-            if (!lendPictures) {
-                output = output.owned();
-            }
+            way = Way.LUMA_PLANE;
+        } else if (BandConverter.accepts(picture, format, width, height)) {
+            way = Way.BANDS;
+            bands.prepare(picture);
         } else {
-            output = outputs.takeFree(format.bytesPerPixel() * width, height);
-            scale(picture, width, height);
+            way = Way.WHOLE;
+            prepare(picture, width, height);
         }
-        conversions++;
     }
 
-    private void scale(AVFrame picture, int width, int height) throws CorruptFragmentException {
-        prepare(picture, width, height);
+    /** The decoder is about to reuse or free the picture: its pixels can no longer be read. */
+    void forgetPicture() {
+        pending = null;
+    }
+
+    /**
+     * The accepted picture's pixels in a buffer, converted now if they were not yet; valid until
+     * the next picture is accepted.
+     *
+     * @throws IllegalStateException if the decoder moved on before the pixels were read
+     */
+    OutputBuffers.Buffer output() {
+        if (output == null) {
+            AVFrame picture = requirePending();
+            switch (way) {
+                case LUMA_PLANE -> {
+                    output = borrowLuma(picture, pendingWidth, pendingHeight);
+                    if (!lendPictures) {
+                        output = output.owned();
+                    }
+                }
+                case BANDS -> {
+                    output = outputs.takeFree(format.bytesPerPixel() * pendingWidth, pendingHeight);
+                    bands.convert(picture, output.pointer, output.stride);
+                }
+                case WHOLE -> {
+                    output = outputs.takeFree(format.bytesPerPixel() * pendingWidth, pendingHeight);
+                    scale(picture, pendingWidth, pendingHeight);
+                }
+            }
+            conversions++;
+        }
+        return output;
+    }
+
+    /**
+     * Packs the accepted picture's pixels into {@code out}: straight from the picture where it
+     * needs no buffer between (its luma plane, or bands), otherwise from {@link #output()}.
+     */
+    void packInto(byte[] out) {
+        int rowBytes = format.bytesPerPixel() * pendingWidth;
+        if (output == null && way == Way.LUMA_PLANE) {
+            AVFrame picture = requirePending();
+            PackedRows.pack(
+                    borrowLuma(picture, pendingWidth, pendingHeight).readOnlyPixels,
+                    rowBytes,
+                    pendingHeight,
+                    picture.linesize(0),
+                    out);
+            conversions++;
+        } else if (output == null && way == Way.BANDS) {
+            bands.convert(requirePending(), out);
+            conversions++;
+        } else {
+            OutputBuffers.Buffer converted = output();
+            PackedRows.pack(
+                    converted.readOnlyPixels, rowBytes, pendingHeight, converted.stride, out);
+        }
+    }
+
+    private AVFrame requirePending() {
+        if (pending == null) {
+            throw new IllegalStateException(
+                    "the decoder moved on to its next picture before this one's pixels were read");
+        }
+        return pending;
+    }
+
+    private void scale(AVFrame picture, int width, int height) {
         targetPlanes.put(0, output.pointer);
         targetStrides.put(0, output.stride);
         int rows =
@@ -114,7 +206,8 @@ final class PictureConverter implements AutoCloseable {
                         targetPlanes,
                         targetStrides);
         if (rows != height) {
-            throw new CorruptFragmentException(
+            // The context was made for this picture's size and format: not the data's fault.
+            throw new IllegalStateException(
                     "swscale produced "
                             + rows
                             + " rows of "
@@ -188,18 +281,9 @@ final class PictureConverter implements AutoCloseable {
                             + "x"
                             + height);
         }
-        // The stream's own matrix (BT.601 when unspecified) and range; RGB output is full range,
-        // grey keeps the stream's range, as GRAY8 promises the luma as coded.
-        int targetRange = format == PictureFormat.GRAY8 ? range : 1;
-        sws_setColorspaceDetails(
-                context,
-                sws_getCoefficients(picture.colorspace()),
-                range,
-                sws_getCoefficients(SWS_CS_DEFAULT),
-                targetRange,
-                0,
-                1 << 16,
-                1 << 16);
+        // Grey keeps the stream's range, as GRAY8 promises the luma as coded.
+        setColourDetails(
+                context, picture.colorspace(), range, format == PictureFormat.GRAY8 ? range : 1);
         sourceWidth = picture.width();
         sourceHeight = picture.height();
         sourceFormat = sourcePixels;
@@ -209,7 +293,23 @@ final class PictureConverter implements AutoCloseable {
         this.height = height;
     }
 
-    private static boolean isFullRange(AVFrame picture) {
+    /**
+     * Converts with the stream's own matrix (BT.601 when unspecified) and range, to {@code
+     * targetRange}: full (1) for RGB.
+     */
+    static void setColourDetails(SwsContext context, int colorspace, int range, int targetRange) {
+        sws_setColorspaceDetails(
+                context,
+                sws_getCoefficients(colorspace),
+                range,
+                sws_getCoefficients(SWS_CS_DEFAULT),
+                targetRange,
+                0,
+                1 << 16,
+                1 << 16);
+    }
+
+    static boolean isFullRange(AVFrame picture) {
         int format = picture.format();
         return picture.color_range() == AVCOL_RANGE_JPEG
                 || format == AV_PIX_FMT_YUVJ420P
@@ -219,17 +319,13 @@ final class PictureConverter implements AutoCloseable {
                 || format == AV_PIX_FMT_YUVJ411P;
     }
 
-    /** The buffer of the last conversion. */
-    OutputBuffers.Buffer output() {
-        return output;
-    }
-
     /**
      * The camera waits for its turn to decode: see {@link OutputBuffers#park()}. The last converted
      * frame must have been read, or held.
      */
     void park() {
         output = null;
+        pending = null;
         outputs.park();
     }
 
@@ -254,8 +350,10 @@ final class PictureConverter implements AutoCloseable {
             sws_freeContext(context);
             context = null;
         }
+        bands.close();
         targetPlanes.close();
         targetStrides.close();
         output = null;
+        pending = null;
     }
 }

@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.source;
 
+import io.kvsinfer.connector.kvs.decoder.PackedRows;
 import io.kvsinfer.connector.kvs.source.config.PixelFormat;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -66,6 +67,8 @@ public interface CameraFrame {
      * @throws IllegalArgumentException if {@code out} has another length
      */
     default void copyPackedTo(byte[] out) {
-        PackedRows.pack(pixels(), pixelFormat(), width(), height(), stride(), out);
+        int bytesPerPixel = pixelFormat().bytesPerPixel();
+        PackedRows.checkLength(pixelFormat(), width(), height(), bytesPerPixel, out);
+        PackedRows.pack(pixels(), bytesPerPixel * width(), height(), stride(), out);
     }
 }

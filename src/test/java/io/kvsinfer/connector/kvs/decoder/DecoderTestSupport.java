@@ -49,10 +49,7 @@ final class DecoderTestSupport {
     static byte[] packed(DecodedFrame frame) {
         int rowBytes = frame.pictureFormat().bytesPerPixel() * frame.width();
         byte[] out = new byte[rowBytes * frame.height()];
-        java.nio.ByteBuffer pixels = frame.buffer();
-        for (int y = 0; y < frame.height(); y++) {
-            pixels.get(y * frame.stride(), out, y * rowBytes, rowBytes);
-        }
+        PackedRows.pack(frame.buffer(), rowBytes, frame.height(), frame.stride(), out);
         return out;
     }
 

@@ -393,6 +393,104 @@ class FragmentDecoderTest {
         }
     }
 
+    /**
+     * A frame packed into an array before anything read its pixels is converted straight into the
+     * array (in bands, or from the luma plane); it must hold what its buffer holds, for video from
+     * encoders at their defaults too, at the stream's size and scaled.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "h264-opengop-320x240-15fps.mp4, BGR24, 0",
+        "h265-opengop-320x240-15fps.mp4, RGB24, 0",
+        "h264-bframes-320x240-15fps.mkv, GRAY8, 0",
+        "h264-opengop-320x240-15fps.mp4, BGR24, 160",
+    })
+    void packsFramesStraightIntoAnArrayAsTheirBufferHoldsThem(
+            String fixture, PictureFormat pixelFormat, int outputWidth) throws Exception {
+        FragmentedMedia media = FileMedia.load(FIXTURES.resolve(fixture));
+        DecoderSettings settings =
+                settings(InputFormat.FRAGMENTED_MP4)
+                        .pictureFormat(pixelFormat)
+                        .outputSize(outputWidth, outputWidth * 3 / 4)
+                        .build();
+        try (FragmentDecoder straight = new FragmentDecoder(settings);
+                FragmentDecoder throughBuffer = new FragmentDecoder(settings)) {
+            int frames = 0;
+            for (int i = 0; i <= media.fragmentCount(); i++) {
+                if (i < media.fragmentCount()) {
+                    byte[] fragment = media.mp4Fragment(i, START + 2000L * i, i + 1);
+                    straight.openInStream(media.initSegment(), fragment, i > 0);
+                    throughBuffer.openInStream(media.initSegment(), fragment, i > 0);
+                } else {
+                    straight.endStream();
+                    throughBuffer.endStream();
+                }
+                for (DecodedFrame a = straight.next(FrameSampler.ALL);
+                        a != null;
+                        a = straight.next(FrameSampler.ALL)) {
+                    byte[] packed = new byte[pixelFormat.bytesPerPixel() * a.width() * a.height()];
+                    a.copyPackedTo(packed);
+                    DecodedFrame b = throughBuffer.next(FrameSampler.ALL);
+                    assertThat(packed)
+                            .as("%s fragment %s frame %s", fixture, i, a.indexInFragment())
+                            .isEqualTo(DecoderTestSupport.packed(b));
+                    if (outputWidth == 0) {
+                        assertThat(
+                                        FrameIndexCode.read(
+                                                ByteBuffer.wrap(packed),
+                                                pixelFormat.bytesPerPixel(),
+                                                a.width(),
+                                                a.height(),
+                                                pixelFormat.bytesPerPixel() * a.width()))
+                                .hasValue(frames);
+                    }
+                    frames++;
+                }
+                assertThat(throughBuffer.next(FrameSampler.ALL)).isNull();
+            }
+            assertThat(frames).isEqualTo(media.fragmentCount() * 30);
+            assertThat(straight.conversions()).isEqualTo(frames);
+        }
+    }
+
+    @Test
+    void aPackedCopyNamesAnArrayOfTheWrongSize() throws Exception {
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
+            decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1));
+            DecodedFrame frame = decoder.next(FrameSampler.ALL);
+            assertThatThrownBy(() -> frame.copyPackedTo(new byte[3]))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("A 320x240 BGR24 frame needs 230400 bytes but the array has 3.");
+            assertThat(decoder.conversions()).isZero();
+        }
+    }
+
+    @Test
+    void picturesWhosePixelsNobodyReadsAreNotConverted() throws Exception {
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(settings(InputFormat.FRAGMENTED_MP4).build())) {
+            decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1));
+            int frames = 0;
+            DecodedFrame last = null;
+            for (DecodedFrame f = decoder.next(FrameSampler.ALL);
+                    f != null;
+                    f = decoder.next(FrameSampler.ALL)) {
+                if (frames++ % 3 == 0) {
+                    assertThat(FrameIndexCode.read(f.buffer(), f.width(), f.height(), f.stride()))
+                            .hasValue(frames - 1);
+                }
+                last = f;
+            }
+            assertThat(frames).isEqualTo(camera.frameCount(0));
+            assertThat(decoder.conversions()).isEqualTo((frames + 2) / 3);
+            DecodedFrame gone = last;
+            assertThatThrownBy(() -> gone.copyPackedTo(new byte[3 * 320 * 240]))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("moved on to its next picture");
+        }
+    }
+
     // ---- output size and resolution changes
     // -------------------------------------------------------
 

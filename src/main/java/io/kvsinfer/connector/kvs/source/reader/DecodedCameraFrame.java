@@ -97,4 +97,10 @@ final class DecodedCameraFrame implements CameraFrame {
     public ByteBuffer pixels() {
         return frame.buffer();
     }
+
+    /** Lets the decoder convert straight into {@code out} when nothing read the pixels yet. */
+    @Override
+    public void copyPackedTo(byte[] out) {
+        frame.copyPackedTo(out);
+    }
 }
