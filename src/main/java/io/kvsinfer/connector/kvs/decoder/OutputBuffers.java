@@ -57,12 +57,12 @@ final class OutputBuffers {
     }
 
     /** Bytes from one output row to the next: {@code rowBytes} rounded up for swscale. */
-    static int alignedRow(int rowBytes) {
+    private static int alignedRow(int rowBytes) {
         return (rowBytes + ROW_ALIGNMENT - 1) / ROW_ALIGNMENT * ROW_ALIGNMENT;
     }
 
     /** {@code size} bytes of direct memory, aligned for swscale. */
-    static ByteBuffer allocateAligned(int size) {
+    private static ByteBuffer allocateAligned(int size) {
         ByteBuffer aligned =
                 ByteBuffer.allocateDirect(size + ROW_ALIGNMENT).alignedSlice(ROW_ALIGNMENT);
         aligned.limit(size);

@@ -39,10 +39,9 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
  * Converts (and scales, in the same pass) decoded pictures to the output {@link PictureFormat} with
  * swscale, when their pixels are first read: into a pixel buffer reused from frame to frame unless
  * a frame holds it ({@link OutputBuffers}), or, for a frame packed into a Java array, straight into
- * the array. A picture whose pixels nobody reads is never converted. Pictures at their own size
- * convert in bands ({@link BandConverter}); others keep an {@code SwsContext} while the input size,
- * pixel format, colour matrix and range and the output size stay the same, which across the
- * fragments of one camera is always, until the camera changes resolution.
+ * the array. A picture whose pixels nobody reads is never converted. The {@code SwsContext} is kept
+ * while the input size, pixel format, colour matrix and range and the output size stay the same,
+ * which across the fragments of one camera is always, until the camera changes resolution.
  *
  * <p>GRAY8 at the stream's own size from an 8-bit YUV picture is the luma plane itself, without
  * swscale, which would take as long as a colour conversion for it: copied, or where {@link
@@ -65,7 +64,6 @@ final class PictureConverter implements AutoCloseable {
     private int width;
     private int height;
 
-    private final BandConverter bands;
     private final OutputBuffers outputs = new OutputBuffers();
     @Nullable private OutputBuffers.Buffer output;
     private final PointerPointer<BytePointer> targetPlanes = new PointerPointer<>(4);
@@ -83,14 +81,12 @@ final class PictureConverter implements AutoCloseable {
     /** How the pending picture becomes the output. */
     private enum Way {
         LUMA_PLANE,
-        BANDS,
-        WHOLE
+        SWSCALE
     }
 
     PictureConverter(PictureFormat format, boolean lendPictures) {
         this.format = format;
         this.lendPictures = lendPictures;
-        this.bands = new BandConverter(format);
         this.avFormat =
                 switch (format) {
                     case BGR24 -> AV_PIX_FMT_BGR24;
@@ -116,11 +112,8 @@ final class PictureConverter implements AutoCloseable {
                 && hasEightBitLumaPlane(picture.format())
                 && picture.linesize(0) >= width) {
             way = Way.LUMA_PLANE;
-        } else if (BandConverter.accepts(picture, format, width, height)) {
-            way = Way.BANDS;
-            bands.prepare(picture);
         } else {
-            way = Way.WHOLE;
+            way = Way.SWSCALE;
             prepare(picture, width, height);
         }
     }
@@ -146,11 +139,7 @@ final class PictureConverter implements AutoCloseable {
                         output = output.owned();
                     }
                 }
-                case BANDS -> {
-                    output = outputs.takeFree(format.bytesPerPixel() * pendingWidth, pendingHeight);
-                    bands.convert(picture, output.pointer, output.stride);
-                }
-                case WHOLE -> {
+                case SWSCALE -> {
                     output = outputs.takeFree(format.bytesPerPixel() * pendingWidth, pendingHeight);
                     scale(picture, pendingWidth, pendingHeight);
                 }
@@ -161,8 +150,8 @@ final class PictureConverter implements AutoCloseable {
     }
 
     /**
-     * Packs the accepted picture's pixels into {@code out}: straight from the picture where it
-     * needs no buffer between (its luma plane, or bands), otherwise from {@link #output()}.
+     * Packs the accepted picture's pixels into {@code out}: straight from the decoder's luma plane
+     * where that is the output, otherwise from {@link #output()}.
      */
     void packInto(byte[] out) {
         int rowBytes = format.bytesPerPixel() * pendingWidth;
@@ -174,9 +163,6 @@ final class PictureConverter implements AutoCloseable {
                     pendingHeight,
                     picture.linesize(0),
                     out);
-            conversions++;
-        } else if (output == null && way == Way.BANDS) {
-            bands.convert(requirePending(), out);
             conversions++;
         } else {
             OutputBuffers.Buffer converted = output();
@@ -297,7 +283,8 @@ final class PictureConverter implements AutoCloseable {
      * Converts with the stream's own matrix (BT.601 when unspecified) and range, to {@code
      * targetRange}: full (1) for RGB.
      */
-    static void setColourDetails(SwsContext context, int colorspace, int range, int targetRange) {
+    private static void setColourDetails(
+            SwsContext context, int colorspace, int range, int targetRange) {
         sws_setColorspaceDetails(
                 context,
                 sws_getCoefficients(colorspace),
@@ -309,7 +296,7 @@ final class PictureConverter implements AutoCloseable {
                 1 << 16);
     }
 
-    static boolean isFullRange(AVFrame picture) {
+    private static boolean isFullRange(AVFrame picture) {
         int format = picture.format();
         return picture.color_range() == AVCOL_RANGE_JPEG
                 || format == AV_PIX_FMT_YUVJ420P
@@ -350,7 +337,6 @@ final class PictureConverter implements AutoCloseable {
             sws_freeContext(context);
             context = null;
         }
-        bands.close();
         targetPlanes.close();
         targetStrides.close();
         output = null;

@@ -175,7 +175,8 @@ class DecodeThroughputBenchmark {
                         fps(source),
                         runs(source))
                 .row(
-                        "KvsHlsSource, mapper keeping only the timestamp (no copy)",
+                        "KvsHlsSource, mapper keeping only the timestamp (no copy; since session 16"
+                                + " no conversion either)",
                         fps(noCopy),
                         runs(noCopy))
                 .row(

@@ -394,9 +394,9 @@ class FragmentDecoderTest {
     }
 
     /**
-     * A frame packed into an array before anything read its pixels is converted straight into the
-     * array (in bands, or from the luma plane); it must hold what its buffer holds, for video from
-     * encoders at their defaults too, at the stream's size and scaled.
+     * A frame packed into an array before anything read its pixels is converted then (GRAY8 luma
+     * copied straight from the decoder's picture); it must hold what its buffer holds, for video
+     * from encoders at their defaults too, at the stream's size and scaled.
      */
     @ParameterizedTest
     @CsvSource({

@@ -98,7 +98,7 @@ final class DecodedCameraFrame implements CameraFrame {
         return frame.buffer();
     }
 
-    /** Lets the decoder convert straight into {@code out} when nothing read the pixels yet. */
+    /** Lets the decoder pack GRAY8 luma straight from its picture, without a buffer between. */
     @Override
     public void copyPackedTo(byte[] out) {
         frame.copyPackedTo(out);
