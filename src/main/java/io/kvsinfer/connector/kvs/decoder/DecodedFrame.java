@@ -50,8 +50,8 @@ public interface DecodedFrame {
 
     /**
      * Packs the pixels into {@code out} ({@code width * height * bytesPerPixel} bytes, no row
-     * padding); converts straight into it when nothing read the pixels yet, which saves writing and
-     * reading back {@link #buffer()}.
+     * padding), converting them first if nothing read them yet; GRAY8 luma at the stream's size
+     * comes straight from the decoder's picture.
      *
      * @throws IllegalArgumentException if {@code out} has another length
      */

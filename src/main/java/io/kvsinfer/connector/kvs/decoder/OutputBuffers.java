@@ -56,19 +56,6 @@ final class OutputBuffers {
         this.idleMemory = idleMemory;
     }
 
-    /** Bytes from one output row to the next: {@code rowBytes} rounded up for swscale. */
-    private static int alignedRow(int rowBytes) {
-        return (rowBytes + ROW_ALIGNMENT - 1) / ROW_ALIGNMENT * ROW_ALIGNMENT;
-    }
-
-    /** {@code size} bytes of direct memory, aligned for swscale. */
-    private static ByteBuffer allocateAligned(int size) {
-        ByteBuffer aligned =
-                ByteBuffer.allocateDirect(size + ROW_ALIGNMENT).alignedSlice(ROW_ALIGNMENT);
-        aligned.limit(size);
-        return aligned.slice();
-    }
-
     /** A buffer for {@code height} rows of {@code rowBytes} pixel bytes that no frame holds. */
     synchronized Buffer takeFree(int rowBytes, int height) {
         parked = false;
@@ -186,15 +173,23 @@ final class OutputBuffers {
 
         private Buffer(OutputBuffers owner, int rowBytes, int height, IdlePixelMemory idle) {
             this.owner = owner;
-            this.stride = alignedRow(rowBytes);
+            this.stride = (rowBytes + ROW_ALIGNMENT - 1) / ROW_ALIGNMENT * ROW_ALIGNMENT;
             this.rowBytes = rowBytes;
             this.height = height;
             this.borrowed = false;
             int size = stride * height;
             ByteBuffer left = idle.take(size);
-            this.pixels = left != null ? left : allocateAligned(size);
+            this.pixels = left != null ? left : allocate(size);
             this.readOnlyPixels = pixels.asReadOnlyBuffer();
             this.pointer = new BytePointer(pixels);
+        }
+
+        /** {@code size} bytes of direct memory, aligned for swscale. */
+        private static ByteBuffer allocate(int size) {
+            ByteBuffer aligned =
+                    ByteBuffer.allocateDirect(size + ROW_ALIGNMENT).alignedSlice(ROW_ALIGNMENT);
+            aligned.limit(size);
+            return aligned.slice();
         }
 
         private Buffer(OutputBuffers owner, ByteBuffer rows, int stride, int rowBytes, int height) {

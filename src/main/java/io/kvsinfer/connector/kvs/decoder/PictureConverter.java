@@ -38,10 +38,10 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 /**
  * Converts (and scales, in the same pass) decoded pictures to the output {@link PictureFormat} with
  * swscale, when their pixels are first read: into a pixel buffer reused from frame to frame unless
- * a frame holds it ({@link OutputBuffers}), or, for a frame packed into a Java array, straight into
- * the array. A picture whose pixels nobody reads is never converted. The {@code SwsContext} is kept
- * while the input size, pixel format, colour matrix and range and the output size stay the same,
- * which across the fragments of one camera is always, until the camera changes resolution.
+ * a frame holds it ({@link OutputBuffers}). A picture whose pixels nobody reads is never converted.
+ * The {@code SwsContext} is kept while the input size, pixel format, colour matrix and range and
+ * the output size stay the same, which across the fragments of one camera is always, until the
+ * camera changes resolution.
  *
  * <p>GRAY8 at the stream's own size from an 8-bit YUV picture is the luma plane itself, without
  * swscale, which would take as long as a colour conversion for it: copied, or where {@link
