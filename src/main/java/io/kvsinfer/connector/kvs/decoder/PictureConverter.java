@@ -267,9 +267,18 @@ final class PictureConverter implements AutoCloseable {
                             + "x"
                             + height);
         }
-        // Grey keeps the stream's range, as GRAY8 promises the luma as coded.
-        setColourDetails(
-                context, picture.colorspace(), range, format == PictureFormat.GRAY8 ? range : 1);
+        // The stream's own matrix (BT.601 when unspecified) and range; RGB output is full range,
+        // grey keeps the stream's range, as GRAY8 promises the luma as coded.
+        int targetRange = format == PictureFormat.GRAY8 ? range : 1;
+        sws_setColorspaceDetails(
+                context,
+                sws_getCoefficients(picture.colorspace()),
+                range,
+                sws_getCoefficients(SWS_CS_DEFAULT),
+                targetRange,
+                0,
+                1 << 16,
+                1 << 16);
         sourceWidth = picture.width();
         sourceHeight = picture.height();
         sourceFormat = sourcePixels;
@@ -277,23 +286,6 @@ final class PictureConverter implements AutoCloseable {
         fullRange = range;
         this.width = width;
         this.height = height;
-    }
-
-    /**
-     * Converts with the stream's own matrix (BT.601 when unspecified) and range, to {@code
-     * targetRange}: full (1) for RGB.
-     */
-    private static void setColourDetails(
-            SwsContext context, int colorspace, int range, int targetRange) {
-        sws_setColorspaceDetails(
-                context,
-                sws_getCoefficients(colorspace),
-                range,
-                sws_getCoefficients(SWS_CS_DEFAULT),
-                targetRange,
-                0,
-                1 << 16,
-                1 << 16);
     }
 
     private static boolean isFullRange(AVFrame picture) {
