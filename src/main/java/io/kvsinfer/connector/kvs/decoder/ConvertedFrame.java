@@ -122,13 +122,7 @@ final class ConvertedFrame implements HeldFrame {
         if (converter != null) {
             converter.packInto(out);
         } else {
-            OutputBuffers.Buffer pixels = output();
-            PackedRows.pack(
-                    pixels.readOnlyPixels,
-                    format.bytesPerPixel() * width,
-                    height,
-                    pixels.stride,
-                    out);
+            output().packInto(out);
         }
     }
 

@@ -236,6 +236,11 @@ final class OutputBuffers {
             return own;
         }
 
+        /** Copies the rows into {@code out} without their padding. */
+        void packInto(byte[] out) {
+            PackedRows.pack(readOnlyPixels, rowBytes, height, stride, out);
+        }
+
         /** Marks this buffer held; {@link #keepable()} first, as a borrowed one cannot be. */
         void hold() {
             if (borrowed) {

@@ -154,20 +154,11 @@ final class PictureConverter implements AutoCloseable {
      * where that is the output, otherwise from {@link #output()}.
      */
     void packInto(byte[] out) {
-        int rowBytes = format.bytesPerPixel() * pendingWidth;
         if (output == null && way == Way.LUMA_PLANE) {
-            AVFrame picture = requirePending();
-            PackedRows.pack(
-                    borrowLuma(picture, pendingWidth, pendingHeight).readOnlyPixels,
-                    rowBytes,
-                    pendingHeight,
-                    picture.linesize(0),
-                    out);
+            borrowLuma(requirePending(), pendingWidth, pendingHeight).packInto(out);
             conversions++;
         } else {
-            OutputBuffers.Buffer converted = output();
-            PackedRows.pack(
-                    converted.readOnlyPixels, rowBytes, pendingHeight, converted.stride, out);
+            output().packInto(out);
         }
     }
 
