@@ -175,8 +175,7 @@ class DecodeThroughputBenchmark {
                         fps(source),
                         runs(source))
                 .row(
-                        "KvsHlsSource, mapper keeping only the timestamp (no copy; since session 16"
-                                + " no conversion either)",
+                        "KvsHlsSource, mapper keeping only the timestamp (no copy, no conversion)",
                         fps(noCopy),
                         runs(noCopy))
                 .row(
