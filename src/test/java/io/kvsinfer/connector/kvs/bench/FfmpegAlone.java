@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.bench;
 
+import io.kvsinfer.connector.kvs.decoder.PackedRows;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 
 import org.bytedeco.ffmpeg.global.avutil;
@@ -9,6 +10,7 @@ import org.bytedeco.javacv.FrameGrabber;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,10 +25,14 @@ import java.util.concurrent.Future;
  */
 final class FfmpegAlone {
 
-    /** Frames per second: decode only (raw pictures), and decode + BGR24. */
-    record Speeds(double decode, double bgr) {
+    /**
+     * Frames per second: decode only (raw pictures), decode + BGR24, and decode + BGR24 with each
+     * picture then copied into a Java array ({@code 0} unless asked for, see {@link
+     * #FfmpegAlone(Path, int, boolean)}).
+     */
+    record Speeds(double decode, double bgr, double bgrCopied) {
 
-        static final Speeds NONE = new Speeds(0, 0);
+        static final Speeds NONE = new Speeds(0, 0, 0);
 
         /** Whether FFmpeg was read at all ({@link #NONE} when a step took no reading). */
         boolean measured() {
@@ -35,17 +41,45 @@ final class FfmpegAlone {
 
         /** The faster of two readings, each way. */
         Speeds fasterOf(Speeds other) {
-            return new Speeds(Math.max(decode, other.decode), Math.max(bgr, other.bgr));
+            return new Speeds(
+                    Math.max(decode, other.decode),
+                    Math.max(bgr, other.bgr),
+                    Math.max(bgrCopied, other.bgrCopied));
         }
     }
 
+    /** What each decoded picture becomes. */
+    private enum Output {
+        RAW,
+        BGR24,
+        /**
+         * BGR24, then copied into the next of {@link #ARRAYS_IN_TURN} Java arrays, as any consumer
+         * that hands frames on (to another thread, a queue, a numpy array) writes each frame
+         * somewhere new.
+         */
+        BGR24_COPIED
+    }
+
+    /** Arrays a thread copies its pictures into in turn: a few frames in flight through a pool. */
+    private static final int ARRAYS_IN_TURN = 8;
+
     private final Path file;
     private final int frameBudgetPerThread;
+    private final boolean readCopied;
 
     /** Each thread decodes at most {@code frameBudgetPerThread} frames of {@code file}. */
     FfmpegAlone(Path file, int frameBudgetPerThread) {
+        this(file, frameBudgetPerThread, false);
+    }
+
+    /**
+     * As {@link #FfmpegAlone(Path, int)}; {@code readCopied} adds the reading with a copy of each
+     * picture ({@link Speeds#bgrCopied()}) to {@link #best(int)}, a third more time a reading.
+     */
+    FfmpegAlone(Path file, int frameBudgetPerThread, boolean readCopied) {
         this.file = file;
         this.frameBudgetPerThread = frameBudgetPerThread;
+        this.readCopied = readCopied;
     }
 
     /**
@@ -70,7 +104,8 @@ final class FfmpegAlone {
     Speeds best(int rounds) throws Exception {
         Speeds best = Speeds.NONE;
         for (int round = 0; round < rounds; round++) {
-            best = best.fasterOf(new Speeds(fps(false, 1), fps(true, 1)));
+            double copied = readCopied ? fps(Output.BGR24_COPIED, 1) : 0;
+            best = best.fasterOf(new Speeds(fps(false, 1), fps(true, 1), copied));
         }
         return best;
     }
@@ -81,13 +116,17 @@ final class FfmpegAlone {
      * frames): raw decoded pictures, or converted to BGR24.
      */
     double fps(boolean bgr, int streamsPerThread) throws Exception {
+        return fps(bgr ? Output.BGR24 : Output.RAW, streamsPerThread);
+    }
+
+    private double fps(Output output, int streamsPerThread) throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<Integer>> decoded = new ArrayList<>();
             long started = System.nanoTime();
             for (int t = 0; t < threads; t++) {
-                decoded.add(pool.submit(() -> decodeInTurns(bgr, streamsPerThread)));
+                decoded.add(pool.submit(() -> decodeInTurns(output, streamsPerThread)));
             }
             long frames = 0;
             for (Future<Integer> f : decoded) {
@@ -103,13 +142,13 @@ final class FfmpegAlone {
      * Frames decoded by {@code streams} decoders of the file taking turns, until one ends or the
      * frame budget is spent.
      */
-    private int decodeInTurns(boolean bgr, int streams) throws Exception {
+    private int decodeInTurns(Output output, int streams) throws Exception {
         List<FFmpegFrameGrabber> grabbers = new ArrayList<>();
         try {
             for (int i = 0; i < streams; i++) {
                 FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
                 grabbers.add(grabber);
-                if (bgr) {
+                if (output != Output.RAW) {
                     grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
                 } else {
                     grabber.setImageMode(FrameGrabber.ImageMode.RAW);
@@ -117,6 +156,7 @@ final class FfmpegAlone {
                 grabber.setVideoOption("threads", "1");
                 grabber.start();
             }
+            byte[][] arrays = new byte[ARRAYS_IN_TURN][];
             int frames = 0;
             while (frames < frameBudgetPerThread) {
                 for (FFmpegFrameGrabber grabber : grabbers) {
@@ -124,7 +164,12 @@ final class FfmpegAlone {
                     if (frame == null) {
                         return frames;
                     }
-                    frames += frame.image != null ? 1 : 0;
+                    if (frame.image != null) {
+                        if (output == Output.BGR24_COPIED) {
+                            copy(frame, arrays, frames % ARRAYS_IN_TURN);
+                        }
+                        frames++;
+                    }
                 }
             }
             return frames;
@@ -133,5 +178,19 @@ final class FfmpegAlone {
                 grabber.close();
             }
         }
+    }
+
+    /** Packs {@code frame}'s BGR24 rows into {@code arrays[index]}, allocated once. */
+    private static void copy(Frame frame, byte[][] arrays, int index) {
+        int rowBytes = frame.imageWidth * 3;
+        if (arrays[index] == null) {
+            arrays[index] = new byte[rowBytes * frame.imageHeight];
+        }
+        PackedRows.pack(
+                (ByteBuffer) frame.image[0],
+                rowBytes,
+                frame.imageHeight,
+                frame.imageStride,
+                arrays[index]);
     }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -41,7 +42,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>Keys {@code every_frame_target_trials_bgr24} and {@code every_frame_target_trials_gray8} ("met
  * in k of n"), {@code every_frame_target_steady_trials_*} (the same over the trials whose two
  * readings agree within 10 %), {@code every_frame_target_ratios_*} (each trial's count over the
- * faster baseline, and whether it kept up). {@code -Dbench.density.trials=n} sets the trials a
+ * faster baseline, and whether it kept up), and {@code
+ * every_frame_target_trials_bgr24_vs_ffmpeg_with_copy}: the same BGR24 trials held to FFmpeg doing
+ * one copy of each picture into a Java array besides, as anything that hands frames on must;
+ * reported beside the target, not judged. {@code -Dbench.density.trials=n} sets the trials a
  * format; full mode runs none unless it is set (five take about 12 minutes, and the full run of
  * every benchmark stays within an hour). Quick: one trial a format with at most 4 cameras, to keep
  * the machinery working; it judges nothing.
@@ -68,16 +72,21 @@ class LiveDensityTargetBenchmark {
     /** Full mode runs trials only when asked, to keep the full benchmark run within its hour. */
     private static final int TRIALS = BenchResults.intSetting("bench.density.trials", 1, 0);
 
-    /** One output format and the FFmpeg speed it is held to. */
+    /**
+     * One output format, the FFmpeg speed it is held to, and the same with a copy of each picture
+     * into a Java array (reported beside the target, not judged; 0 where there is none).
+     */
     private record Format(
             String key,
             UnaryOperator<KvsHlsSourceBuilder<VideoFrame>> tune,
-            ToDoubleFunction<FfmpegAlone.Speeds> baselineFps) {}
+            ToDoubleFunction<FfmpegAlone.Speeds> baselineFps,
+            ToDoubleFunction<FfmpegAlone.Speeds> copiedBaselineFps) {}
 
     /**
      * One trial: the cameras read, whether they kept up, the count over the baseline (the faster of
-     * FFmpeg's readings before and after it, in this format's terms), and what the process spent:
-     * CPU a frame out and cores used in the judged window; FFmpeg's reading after it.
+     * FFmpeg's readings before and after it, in this format's terms), the count over the faster of
+     * FFmpeg's readings with a copy (0 where the format has none), and what the process spent: CPU
+     * a frame out and cores used in the judged window; FFmpeg's reading after it.
      */
     private record Trial(
             int cameras,
@@ -85,12 +94,17 @@ class LiveDensityTargetBenchmark {
             double ratio,
             double baselineFps,
             double slowerBaselineFps,
+            double ratioToCopied,
             double cpuMsPerFrame,
             double cores,
             FfmpegAlone.Speeds after) {
 
         boolean met() {
             return kept && ratio >= TARGET;
+        }
+
+        boolean metAgainstCopied() {
+            return kept && ratioToCopied >= TARGET;
         }
 
         boolean steady() {
@@ -105,18 +119,24 @@ class LiveDensityTargetBenchmark {
                 "trials run in full mode when asked: -Dbench.density.trials=5 (about 12 minutes)");
         List<Format> formats =
                 List.of(
-                        new Format("bgr24", b -> b.sampleAllFrames(), FfmpegAlone.Speeds::bgr),
+                        new Format(
+                                "bgr24",
+                                b -> b.sampleAllFrames(),
+                                FfmpegAlone.Speeds::bgr,
+                                FfmpegAlone.Speeds::bgrCopied),
                         new Format(
                                 "gray8",
                                 b -> b.sampleAllFrames().setOutputPixelFormat(PixelFormat.GRAY8),
-                                FfmpegAlone.Speeds::decode));
+                                FfmpegAlone.Speeds::decode,
+                                speeds -> 0));
         Map<String, List<Trial>> trials = new LinkedHashMap<>();
         formats.forEach(f -> trials.put(f.key(), new ArrayList<>()));
         try (LiveRig rig = new LiveRig(1280, 720, FPS)) {
             FfmpegAlone ffmpeg =
                     new FfmpegAlone(
                             FfmpegAlone.writeFile(rig.media(), dir, QUICK ? 5 : 30),
-                            QUICK ? 300 : 3000);
+                            QUICK ? 300 : 3000,
+                            true);
             warmUpTheJvm(rig, formats, ffmpeg.best(1));
             // A trial's reading after its step is the next trial's reading before it.
             FfmpegAlone.Speeds latest = ffmpeg.best(3);
@@ -167,6 +187,16 @@ class LiveDensityTargetBenchmark {
                             key,
                             summary + "; steady: " + steadySummary,
                             String.join("; ", described));
+                    if (list.stream().anyMatch(t -> t.ratioToCopied() > 0)) {
+                        String copied = againstCopied(list);
+                        results.put(
+                                "every_frame_target_trials_" + key + "_vs_ffmpeg_with_copy",
+                                copied);
+                        table.row(
+                                key + ", against FFmpeg with one copy a frame (not judged)",
+                                copied,
+                                "");
+                    }
                 });
         table.note(
                 "a trial meets the target when every camera kept up and cameras >= 0.80 x the"
@@ -178,6 +208,19 @@ class LiveDensityTargetBenchmark {
         table.print();
         BenchResults.merge(results);
         assertThat(trials.get("bgr24")).as("BGR24 trials").hasSize(TRIALS);
+    }
+
+    /** How {@code trials} fare against FFmpeg's readings with one copy of each picture. */
+    private static String againstCopied(List<Trial> trials) {
+        return "met in "
+                + trials.stream().filter(Trial::metAgainstCopied).count()
+                + " of "
+                + trials.size()
+                + " (cameras over its faster reading: "
+                + trials.stream()
+                        .map(t -> String.format("%.2f", t.ratioToCopied()))
+                        .collect(Collectors.joining(", "))
+                + ")";
     }
 
     /**
@@ -220,12 +263,17 @@ class LiveDensityTargetBenchmark {
         double afterFps = format.baselineFps().applyAsDouble(step.after());
         double baselineFps = Math.max(beforeFps, afterFps);
         double msPerFrame = step.cpuMsPerFrame().get("process");
+        double copiedFps =
+                Math.max(
+                        format.copiedBaselineFps().applyAsDouble(before),
+                        format.copiedBaselineFps().applyAsDouble(step.after()));
         return new Trial(
                 cameras,
                 step.kept(),
                 cameras / (baselineFps / FPS),
                 baselineFps,
                 Math.min(beforeFps, afterFps),
+                copiedFps > 0 ? cameras / (copiedFps / FPS) : 0,
                 msPerFrame,
                 msPerFrame * step.fps() / 1000,
                 step.after());
