@@ -364,8 +364,8 @@ final class CameraFetcher<T> implements AutoCloseable {
                 }
                 becomeIdle(out);
             } else {
-                // An empty range: nothing to read there, go on with the next one.
-                cursor.verifiedUntil(plan.toMillis());
+                // An empty range: nothing to read there up to its settled end, go on with the next.
+                cursor.verifiedUntil(plan.settledUntilMillis());
                 plan = planner.afterCatchUp(plan, clock.millis());
             }
             return false;
@@ -471,7 +471,8 @@ final class CameraFetcher<T> implements AutoCloseable {
         } else {
             // Known to be covered only once the listed fragments are read; a failure before then
             // re-plans.
-            queue.coversUntilWhenDrained(done.toMillis());
+            // Only up to the settled end: a fragment in progress at the listing was left out.
+            queue.coversUntilWhenDrained(done.settledUntilMillis());
             plan = planner.afterCatchUp(done, clock.millis());
         }
         // The queued fragments are read with this session's token; the next range needs a new

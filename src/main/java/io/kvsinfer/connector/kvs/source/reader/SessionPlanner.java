@@ -96,9 +96,10 @@ final class SessionPlanner {
     /** After the whole of an on-demand range was listed: the next range, live, or finished. */
     SessionPlan afterCatchUp(SessionPlan done, long nowMillis) {
         if (!done.isSettled()) {
-            // Fragments may still arrive after the settled part: list it again after a pause.
-            return SessionPlan.waitThenReadFrom(
-                    Math.max(done.fromMillis(), done.settledUntilMillis() + 1));
+            // Fragments may still arrive after the settled part: a bounded read lists it again
+            // after a pause; an unbounded one reads on from there, live or from the archive.
+            long next = Math.max(done.fromMillis(), done.settledUntilMillis() + 1);
+            return isBounded() ? SessionPlan.waitThenReadFrom(next) : rangeFrom(next, nowMillis);
         }
         return rangeFrom(done.toMillis() + 1, nowMillis);
     }
@@ -151,7 +152,7 @@ final class SessionPlanner {
         long end = Math.min(rejected.toMillis(), ceiling(nowMillis));
         return end < rejected.fromMillis()
                 ? SessionPlan.followLive()
-                : SessionPlan.catchUp(rejected.fromMillis(), end);
+                : unboundedRange(rejected.fromMillis(), end, nowMillis);
     }
 
     long serviceLagMillis() {
@@ -209,6 +210,16 @@ final class SessionPlanner {
         if (fromMillis >= nowMillis - LIVE_HANDOVER_MILLIS || ceiling < fromMillis) {
             return SessionPlan.followLive();
         }
-        return SessionPlan.catchUp(fromMillis, Math.min(ceiling, fromMillis + MAX_RANGE_MILLIS));
+        return unboundedRange(
+                fromMillis, Math.min(ceiling, fromMillis + MAX_RANGE_MILLIS), nowMillis);
+    }
+
+    /**
+     * A catch-up of an unbounded read over [from, to], settled only up to {@link #SETTLE_MILLIS}
+     * before now: a fragment still being produced when the range is listed is not listed yet, and
+     * the next range (or the gap before the live window) must start early enough to hold it.
+     */
+    private SessionPlan unboundedRange(long fromMillis, long toMillis, long nowMillis) {
+        return SessionPlan.catchUp(fromMillis, toMillis, ceiling(nowMillis) - SETTLE_MILLIS);
     }
 }

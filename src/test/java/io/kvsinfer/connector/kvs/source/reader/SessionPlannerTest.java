@@ -59,6 +59,36 @@ class SessionPlannerTest {
     }
 
     @Test
+    void aCatchUpToNowLeavesTheFragmentInProgressToTheGapBeforeTheLiveWindow() {
+        SessionPlanner planner = new SessionPlanner(StartingPosition.fromTimestamp(NOW - HOUR), -1);
+        SessionPlan catchUp = planner.initial(NOW, 0);
+        assertThat(catchUp.toMillis()).isEqualTo(NOW);
+        assertThat(catchUp.settledUntilMillis()).isEqualTo(NOW - SessionPlanner.SETTLE_MILLIS);
+        // Listed at NOW: 2 s fragments up to the one ending at NOW - 1500; the one that started
+        // then was still being produced, so KVS did not list it.
+        ReadCursor cursor = new ReadCursor();
+        cursor.taken("41", NOW - 3_500, 2000);
+        cursor.verifiedUntil(catchUp.settledUntilMillis());
+        assertThat(planner.afterCatchUp(catchUp, NOW).kind())
+                .isEqualTo(SessionPlan.Kind.FOLLOW_LIVE);
+        // Draining the catch-up took longer than the live window lasts: the window starts three
+        // fragments later, and the range that fills the gap holds the fragment left out.
+        SessionPlan gap = planner.gapBefore(NOW + 4_500, cursor);
+        assertThat(gap.fromMillis()).isLessThanOrEqualTo(NOW - 1_500);
+        assertThat(gap.toMillis()).isEqualTo(NOW + 4_499);
+    }
+
+    @Test
+    void anUnboundedCatchUpThatEndsUnsettledReadsOnWithoutAPause() {
+        SessionPlanner planner = new SessionPlanner(StartingPosition.earliest(), -1);
+        SessionPlan catchUp = SessionPlan.catchUp(NOW - HOUR, NOW, NOW - 10_000);
+        // Behind by more than the hand-over: the next range starts at the settled end.
+        SessionPlan next = planner.afterCatchUp(catchUp, NOW + HOUR);
+        assertThat(next.kind()).isEqualTo(SessionPlan.Kind.CATCH_UP);
+        assertThat(next.fromMillis()).isEqualTo(NOW - 9_999);
+    }
+
+    @Test
     void liveWindowAfterTheCursorIsAGapToFill() {
         SessionPlanner planner = new SessionPlanner(StartingPosition.latest(), -1);
         ReadCursor cursor = new ReadCursor();
