@@ -27,6 +27,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ422P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ440P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ444P;
+import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_DEFAULT;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
@@ -118,9 +119,14 @@ final class PictureConverter implements AutoCloseable {
         }
     }
 
-    /** The decoder is about to reuse or free the picture: its pixels can no longer be read. */
+    /**
+     * The decoder is about to reuse or free the picture: its pixels can no longer be read, nor what
+     * was converted from them (a borrowed luma plane is the picture's own memory, and an output
+     * buffer goes to the next picture).
+     */
     void forgetPicture() {
         pending = null;
+        output = null;
     }
 
     /**
@@ -140,8 +146,10 @@ final class PictureConverter implements AutoCloseable {
                     }
                 }
                 case SWSCALE -> {
-                    output = outputs.takeFree(format.bytesPerPixel() * pendingWidth, pendingHeight);
-                    scale(picture, pendingWidth, pendingHeight);
+                    OutputBuffers.Buffer target =
+                            outputs.takeFree(format.bytesPerPixel() * pendingWidth, pendingHeight);
+                    scale(picture, target, pendingHeight);
+                    output = target;
                 }
             }
             conversions++;
@@ -170,9 +178,9 @@ final class PictureConverter implements AutoCloseable {
         return pending;
     }
 
-    private void scale(AVFrame picture, int width, int height) {
-        targetPlanes.put(0, output.pointer);
-        targetStrides.put(0, output.stride);
+    private void scale(AVFrame picture, OutputBuffers.Buffer target, int height) {
+        targetPlanes.put(0, target.pointer);
+        targetStrides.put(0, target.stride);
         int rows =
                 sws_scale(
                         context,
@@ -250,7 +258,7 @@ final class PictureConverter implements AutoCloseable {
                             + "x"
                             + picture.height()
                             + " pixel format "
-                            + sourcePixels
+                            + pixelFormatName(sourcePixels)
                             + " to "
                             + format
                             + " "
@@ -277,6 +285,12 @@ final class PictureConverter implements AutoCloseable {
         fullRange = range;
         this.width = width;
         this.height = height;
+    }
+
+    /** FFmpeg's name of a pixel format, with its number, for messages. */
+    private static String pixelFormatName(int pixelFormat) {
+        BytePointer name = av_get_pix_fmt_name(pixelFormat);
+        return (name == null ? "unknown" : name.getString()) + " (" + pixelFormat + ")";
     }
 
     private static boolean isFullRange(AVFrame picture) {

@@ -491,6 +491,36 @@ class FragmentDecoderTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(PictureFormat.class)
+    void aFrameReadBeforeTheFragmentEndedCannotBeReadAfterIt(PictureFormat format)
+            throws Exception {
+        try (FragmentDecoder decoder =
+                new FragmentDecoder(
+                        settings(InputFormat.FRAGMENTED_MP4)
+                                .pictureFormat(format)
+                                .lendPictures(true)
+                                .build())) {
+            decoder.open(camera.initSegment(), camera.mp4Fragment(0, START, 1));
+            DecodedFrame last = null;
+            int frames = 0;
+            for (DecodedFrame f = decoder.next(FrameSampler.ALL);
+                    f != null;
+                    f = decoder.next(FrameSampler.ALL)) {
+                assertThat(pixelIndex(f)).isEqualTo(frames++);
+                last = f;
+            }
+            // The last frame's pixels were read (a luma plane lent, or a converted buffer), then
+            // the fragment ended and the decoder let its picture go.
+            DecodedFrame gone = last;
+            byte[] packed = new byte[format.bytesPerPixel() * gone.width() * gone.height()];
+            assertThatThrownBy(() -> gone.copyPackedTo(packed))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("moved on to its next picture");
+            assertThatThrownBy(gone::buffer).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
     // ---- output size and resolution changes
     // -------------------------------------------------------
 
