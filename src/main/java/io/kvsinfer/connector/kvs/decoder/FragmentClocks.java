@@ -60,17 +60,48 @@ final class FragmentClocks {
             return packets;
         }
 
-        /** Milliseconds from the fragment's anchor to {@code pts}, across a timestamp wrap. */
-        long offsetMillis(long pts) {
+        /**
+         * Milliseconds from the fragment's anchor to {@code pts}, across a timestamp wrap.
+         *
+         * @throws CorruptFragmentException if the stream has no time base, or {@code pts} is so far
+         *     from the anchor that the offset does not fit in milliseconds (damaged timestamps)
+         */
+        long offsetMillis(long pts) throws CorruptFragmentException {
+            if (timeBaseNum <= 0 || timeBaseDen <= 0) {
+                throw new CorruptFragmentException(
+                        "the video stream's time base is "
+                                + timeBaseNum
+                                + "/"
+                                + timeBaseDen
+                                + "; a positive fraction is needed to place its frames in time");
+            }
             if (anchorPts == AV_NOPTS_VALUE) {
                 // No packet carried a time: the first picture out is the anchor.
                 anchorPts = firstPacketPts == AV_NOPTS_VALUE ? pts : firstPacketPts + earliestDelta;
             }
-            long delta = unwrapped(pts - anchorPts);
-            // To the nearest millisecond, halves away from zero, as av_rescale_q rounds.
-            long scaled = Math.multiplyExact(Math.multiplyExact(delta, 1000L), timeBaseNum);
-            long rounded = (2 * Math.abs(scaled) + timeBaseDen) / (2 * timeBaseDen);
-            return scaled < 0 ? -rounded : rounded;
+            try {
+                long delta = unwrapped(Math.subtractExact(pts, anchorPts));
+                long scaled =
+                        Math.absExact(
+                                Math.multiplyExact(Math.multiplyExact(delta, 1000L), timeBaseNum));
+                // To the nearest millisecond, halves away from zero, as av_rescale_q rounds.
+                long rounded =
+                        scaled / timeBaseDen + (2 * (scaled % timeBaseDen) >= timeBaseDen ? 1 : 0);
+                return delta < 0 ? -rounded : rounded;
+            } catch (ArithmeticException e) {
+                throw new CorruptFragmentException(
+                        "frame timestamp "
+                                + pts
+                                + " is too far from the fragment's first, "
+                                + anchorPts
+                                + ", to count in milliseconds (time base "
+                                + timeBaseNum
+                                + "/"
+                                + timeBaseDen
+                                + "); the two may be at most "
+                                + Long.MAX_VALUE / 1000
+                                + " ms apart");
+            }
         }
 
         /** A difference of two timestamps, taken modulo the stream's wrap when it has one. */
