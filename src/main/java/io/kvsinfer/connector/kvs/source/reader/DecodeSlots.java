@@ -4,7 +4,9 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.util.Preconditions;
 
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +39,14 @@ final class DecodeSlots {
     /** A camera gives its slot up after decoding this long, so that the others keep up too. */
     static final long MAX_RUN_MILLIS = 100;
 
+    /**
+     * A camera that handed a batch to Flink with its slot held, and is not back this long after, is
+     * held up by a full element queue (backpressure), not decoding: the camera at the head of the
+     * line takes the slot, so that one backpressured reader does not stop the decoding of the
+     * others that share the slots. Handing a batch over takes microseconds otherwise.
+     */
+    static final long AWAY_MILLIS = 50;
+
     private static final Map<Integer, DecodeSlots> SHARED = new ConcurrentHashMap<>();
 
     private final int count;
@@ -47,6 +57,9 @@ final class DecodeSlots {
     private final ReentrantLock lock = new ReentrantLock();
 
     private final ArrayDeque<Holder> line = new ArrayDeque<>();
+
+    /** The holders of the slots; under the lock. */
+    private final Set<Holder> holders = new HashSet<>();
 
     /** Slots no camera holds; written under the lock. */
     private volatile int free;
@@ -128,6 +141,25 @@ final class DecodeSlots {
     }
 
     /**
+     * Under the lock: takes the slot of a camera away longer than {@link #AWAY_MILLIS} for the head
+     * of the line; false if no camera is.
+     */
+    private boolean takeFromAwayHolder() {
+        long now = System.nanoTime();
+        for (Holder holder : holders) {
+            if (holder.awaySince != 0 && now - holder.awaySince > AWAY_MILLIS * 1_000_000L) {
+                holder.holding = false;
+                holder.awaySince = 0;
+                holder.takenWhileAway = true;
+                holders.remove(holder);
+                handOver();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * A camera's claim: it holds a slot, waits in line for one, or neither; it never holds two. Its
      * fetcher thread acquires, releases and closes; {@link #wakeUp()} may come from any thread.
      */
@@ -138,6 +170,12 @@ final class DecodeSlots {
         private boolean woken;
         private boolean closed;
         private long since;
+
+        /** When the camera handed a batch to Flink with its slot held; 0 while it is not away. */
+        private long awaySince;
+
+        /** Whether a waiting camera took the slot while this one was away. */
+        private boolean takenWhileAway;
 
         private Holder() {
             cameras.incrementAndGet();
@@ -163,9 +201,17 @@ final class DecodeSlots {
                     line.add(this);
                     inLine = true;
                 }
-                long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-                while (!holding && !woken && nanos > 0) {
-                    nanos = turn.awaitNanos(nanos);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+                long left;
+                while (!holding && !woken && (left = deadline - System.nanoTime()) > 0) {
+                    if (line.peek() == this && takeFromAwayHolder()) {
+                        continue;
+                    }
+                    // The head of the line looks again for a camera held up away from its slot.
+                    turn.awaitNanos(
+                            line.peek() == this
+                                    ? Math.min(left, TimeUnit.MILLISECONDS.toNanos(AWAY_MILLIS))
+                                    : left);
                 }
                 woken = false;
                 return holding;
@@ -180,8 +226,42 @@ final class DecodeSlots {
         /** Under the lock: this camera now holds a slot and its run starts. */
         private void grant() {
             since = System.nanoTime();
+            awaySince = 0;
             holding = true;
+            holders.add(this);
             turn.signal();
+        }
+
+        /**
+         * The camera hands a batch to Flink and keeps its slot for the next one: should Flink's
+         * element queue be full for long, a waiting camera takes the slot (see {@link
+         * #AWAY_MILLIS}).
+         */
+        void stepAway() {
+            lock.lock();
+            try {
+                if (holding) {
+                    awaySince = System.nanoTime();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * The camera is back from Flink; true if a waiting camera took its slot meanwhile (it waits
+         * in line again for its next batch).
+         */
+        boolean stepBack() {
+            lock.lock();
+            try {
+                boolean taken = takenWhileAway;
+                awaySince = 0;
+                takenWhileAway = false;
+                return taken;
+            } finally {
+                lock.unlock();
+            }
         }
 
         /**
@@ -241,6 +321,8 @@ final class DecodeSlots {
             try {
                 if (holding) {
                     holding = false;
+                    awaySince = 0;
+                    holders.remove(this);
                     handOver();
                 } else if (inLine) {
                     line.remove(this);

@@ -44,7 +44,10 @@ import java.util.Map;
  *
  * <p>Decoding happens only while the camera holds one of the process's {@link DecodeSlots}: it
  * waits for one before decoding, keeps it across batches while its fragment lasts (up to {@link
- * DecodeSlots#MAX_RUN_MILLIS}), and gives it up when the fragment ends or the camera is paused.
+ * DecodeSlots#MAX_RUN_MILLIS}), and gives it up when the fragment ends or the camera is paused. A
+ * camera whose batch is held up in Flink's full element queue (backpressure) for longer than {@link
+ * DecodeSlots#AWAY_MILLIS} loses the slot to the camera at the head of the line, and waits in line
+ * again for its next batch.
  */
 @Internal
 final class FragmentFrames<T> implements AutoCloseable {
@@ -204,6 +207,10 @@ final class FragmentFrames<T> implements AutoCloseable {
      * or a wake-up ended the wait.
      */
     void decodeInto(List<CameraRecord<T>> out) {
+        if (slot.stepBack()) {
+            // Taken while Flink's queue was full: the output memory goes to the cameras decoding.
+            decoder.parkOutput();
+        }
         if (!hasFragment() || paused) {
             releaseDecodeSlot();
             return;
@@ -216,6 +223,8 @@ final class FragmentFrames<T> implements AutoCloseable {
         } finally {
             if (!hasFragment() || paused || slot.runIsOver()) {
                 releaseDecodeSlot();
+            } else {
+                slot.stepAway();
             }
         }
     }

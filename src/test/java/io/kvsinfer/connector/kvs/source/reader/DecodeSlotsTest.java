@@ -127,6 +127,41 @@ class DecodeSlotsTest {
     }
 
     @Test
+    void aCameraAwayWithItsSlotLongerThanAHandOverTakesLosesItToTheHeadOfTheLine()
+            throws Exception {
+        DecodeSlots slots = new DecodeSlots(1);
+        DecodeSlots.Holder away = slots.holder();
+        DecodeSlots.Holder waiter = slots.holder();
+        assertThat(away.acquire(0)).isTrue();
+        away.stepAway();
+        assertThat(away.stepBack()).as("back at once, with its slot").isFalse();
+        assertThat(waiter.acquire(DecodeSlots.AWAY_MILLIS * 2))
+                .as("the holder is decoding, not away")
+                .isFalse();
+
+        // Flink's element queue is full: the camera's batch waits there, and so would its slot.
+        away.stepAway();
+        long started = System.nanoTime();
+        assertThat(waiter.acquire(10_000)).isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                .isGreaterThanOrEqualTo(DecodeSlots.AWAY_MILLIS - 1);
+        assertThat(away.isHolding()).isFalse();
+        assertThat(slots.available()).isZero();
+        assertThat(away.stepBack()).as("told once that its slot was taken").isTrue();
+        assertThat(away.stepBack()).isFalse();
+
+        // It waits in line again like any camera.
+        CompletableFuture<Boolean> again =
+                CompletableFuture.supplyAsync(() -> away.acquire(10_000));
+        Thread.sleep(DecodeSlots.AWAY_MILLIS * 2);
+        assertThat(again).as("the new holder is not away").isNotDone();
+        waiter.release();
+        assertThat(again.get(10, TimeUnit.SECONDS)).isTrue();
+        away.release();
+        assertThat(slots.available()).isEqualTo(1);
+    }
+
+    @Test
     void anInterruptedWaitGivesUpAndKeepsTheInterrupt() {
         DecodeSlots slots = new DecodeSlots(1);
         slots.holder().acquire(0);

@@ -128,6 +128,46 @@ class FragmentFramesTest {
         return batch.size();
     }
 
+    /**
+     * Backpressure: a camera's batch waits in Flink's full element queue, so its fetcher does not
+     * come back for the next batch. The camera waiting in line takes the slot instead of waiting
+     * for the queue to drain, and the first camera later reads on from where it was.
+     */
+    @Test
+    void aCameraHeldUpInFlinksQueueLetsTheWaitingCameraDecode() {
+        // One slot on two cores: the frames of a's first batch go out held, as Flink would keep
+        // them.
+        DecodeSlots slots = new DecodeSlots(1, 2);
+        try (FragmentFrames<VideoFrame> a = camera("a", slots);
+                FragmentFrames<VideoFrame> b = camera("b", slots)) {
+            open(a);
+            open(b);
+            List<CameraRecord<VideoFrame>> framesOfA = new ArrayList<>();
+            a.decodeInto(framesOfA);
+            assertThat(framesOfA).isNotEmpty();
+            assertThat(a.hasFragment()).isTrue();
+
+            long started = System.nanoTime();
+            List<CameraRecord<VideoFrame>> framesOfB = new ArrayList<>();
+            b.decodeInto(framesOfB);
+            assertThat(framesOfB).as("b took the slot a kept while away").isNotEmpty();
+            assertThat(System.nanoTime() - started)
+                    .isGreaterThanOrEqualTo((DecodeSlots.AWAY_MILLIS - 1) * 1_000_000L);
+
+            // Each takes the slot back from the other while the other is away, and both read
+            // their fragments to the end, every frame once and in order.
+            while (a.hasFragment() || b.hasFragment()) {
+                a.decodeInto(framesOfA);
+                b.decodeInto(framesOfB);
+            }
+            assertThat(framesOfA).hasSize(media.frameCount(0));
+            assertThat(framesOfB).hasSize(media.frameCount(0));
+            assertFramesInOrder(framesOfA);
+            assertFramesInOrder(framesOfB);
+        }
+        assertThat(slots.available()).isEqualTo(1);
+    }
+
     @Test
     void aPausedCameraGivesItsSlotUp() {
         DecodeSlots slots = new DecodeSlots(1);
