@@ -16,6 +16,9 @@ final class BoundedBody {
     /** The first allocation when the length is not announced; the buffer then doubles. */
     private static final int FIRST_CHUNK = 64 * 1024;
 
+    /** The largest array the JVM reliably allocates. */
+    static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
     private BoundedBody() {}
 
     /**
@@ -25,19 +28,25 @@ final class BoundedBody {
      * @throws BodyTooLargeException if the body is, or is announced to be, longer
      */
     static byte[] read(InputStream in, long maxBytes, long announced) throws IOException {
-        if (announced > maxBytes) {
-            throw new BodyTooLargeException(announced, maxBytes);
+        // A Java array holds a little less than 2 GiB, whatever the option allows.
+        long limit = arrayLimit(maxBytes);
+        if (announced > limit) {
+            throw new BodyTooLargeException(announced, limit);
         }
-        byte[] body = readUpTo(in, maxBytes, announced);
-        if (body.length == maxBytes && in.read() != -1) {
-            throw new BodyTooLargeException(maxBytes + 1, maxBytes);
+        byte[] body = readUpTo(in, limit, announced);
+        if (body.length == limit && in.read() != -1) {
+            throw new BodyTooLargeException(limit + 1, limit);
         }
         return body;
     }
 
+    private static int arrayLimit(long maxBytes) {
+        return (int) Math.min(maxBytes, MAX_ARRAY_BYTES);
+    }
+
     /** At most the first {@code maxBytes} of the body; the rest, if any, is left unread. */
     static byte[] readUpTo(InputStream in, long maxBytes, long announced) throws IOException {
-        int limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 8);
+        int limit = arrayLimit(maxBytes);
         byte[] body =
                 new byte
                         [announced >= 0
