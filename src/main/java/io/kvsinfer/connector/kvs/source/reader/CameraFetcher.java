@@ -725,7 +725,8 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     /**
      * Forgets the session and the fragments it listed; the plan resumes after the last fragment
-     * read.
+     * read, or, while a restored camera has not reached the fragment it resumes in, starts over
+     * from the restore, which looks back for the fragments before it again.
      */
     private void dropSession() {
         session = null;
@@ -733,7 +734,10 @@ final class CameraFetcher<T> implements AutoCloseable {
         // Their URLs carry the dropped session's token.
         primers.clear();
         prefetcher.cancel();
-        plan = planner.afterFailure(plan, cursor, clock.millis());
+        plan =
+                resume.resumedFragmentPending()
+                        ? null
+                        : planner.afterFailure(plan, cursor, clock.millis());
     }
 
     /**

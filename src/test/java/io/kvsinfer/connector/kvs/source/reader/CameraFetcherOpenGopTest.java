@@ -1,6 +1,7 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.localkvs.FragmentRecord;
+import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
 import io.kvsinfer.connector.kvs.localkvs.media.FragmentedMedia;
 import io.kvsinfer.connector.kvs.source.config.ContainerFormat;
@@ -58,17 +59,29 @@ class CameraFetcherOpenGopTest {
         fetchers.close();
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    /**
+     * With {@code failOnce}, the first fragment the restored camera fetches fails (a 500), before
+     * it reaches the fragment it resumes in: it must look back for the fragments before it again.
+     */
+    @ParameterizedTest(name = "{0} {1}, a failed fetch first: {3}")
     @CsvSource({
-        "h264-defaults, FRAGMENTED_MP4, 3",
-        "h264-defaults, MPEG_TS, 3",
-        "h265-opengop, FRAGMENTED_MP4, 1",
-        "h264-opengop, MPEG_TS, 1"
+        "h264-defaults, FRAGMENTED_MP4, 3, false",
+        "h264-defaults, MPEG_TS, 3, false",
+        "h265-opengop, FRAGMENTED_MP4, 1, false",
+        "h264-opengop, MPEG_TS, 1, false",
+        "h264-defaults, FRAGMENTED_MP4, 3, true",
+        "h264-opengop, MPEG_TS, 1, true"
     })
     void aCameraRestoredInADependentFragmentEmitsEveryLaterFrameOnce(
-            String fixture, ContainerFormat container, int framesConsumed) throws Exception {
+            String fixture, ContainerFormat container, int framesConsumed, boolean failOnce)
+            throws Exception {
         FragmentedMedia media = load(fixture);
-        String stream = "restore-" + fixture + "-" + container.name().toLowerCase();
+        String stream =
+                "restore-"
+                        + fixture
+                        + "-"
+                        + container.name().toLowerCase()
+                        + (failOnce ? "-failed-once" : "");
         long start = (System.currentTimeMillis() - 300_000) / 1000 * 1000;
         List<FragmentRecord> written =
                 kvs.createStream(stream).appendArchived(media, start, media.fragmentCount());
@@ -93,6 +106,16 @@ class CameraFetcherOpenGopTest {
         assertThat(at).as("a frame of fragment %s", third).isPositive();
         FragmentPosition checkpoint = all.get(at).positionAfter();
 
+        if (failOnce) {
+            kvs.faults()
+                    .failNext(
+                            container == ContainerFormat.MPEG_TS
+                                    ? KvsOperation.GET_TS_FRAGMENT
+                                    : KvsOperation.GET_MP4_MEDIA_FRAGMENT,
+                            1,
+                            500,
+                            "InternalFailure");
+        }
         List<FrameKey> resumed =
                 readAll(stream, stop, container, checkpoint).stream()
                         .map(CameraRecord::value)
