@@ -290,7 +290,8 @@ public final class FragmentDecoder implements AutoCloseable {
                             + " = "
                             + width * height
                             + " pixels, above the limit of "
-                            + settings.maxFramePixels());
+                            + settings.maxFramePixels()
+                            + " (source.kvs.decoder.max-frame-pixels)");
         }
     }
 
@@ -323,7 +324,7 @@ public final class FragmentDecoder implements AutoCloseable {
                 throw new CorruptFragmentException(
                         "decoding took longer than the limit of "
                                 + budget.limit()
-                                + " ("
+                                + " (source.kvs.decoder.max-decode-time; "
                                 + current.picturesOut()
                                 + " frames decoded)");
             }
@@ -492,6 +493,7 @@ public final class FragmentDecoder implements AutoCloseable {
                             + decoder.pixels()
                             + " pixels, above the limit of "
                             + settings.maxFramePixels()
+                            + " (source.kvs.decoder.max-frame-pixels)"
                             + " ("
                             + what
                             + ")");

@@ -60,7 +60,9 @@ final class FragmentFraming {
                 throw new CorruptFragmentException(
                         "MPEG-TS packet "
                                 + offset / TS_PACKET_SIZE
-                                + " does not start with the sync byte 0x47");
+                                + " starts with the byte 0x"
+                                + String.format("%02x", fragment[offset] & 0xff)
+                                + ", not the sync byte 0x47");
             }
         }
     }

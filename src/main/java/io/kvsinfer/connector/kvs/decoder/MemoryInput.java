@@ -156,7 +156,11 @@ final class MemoryInput implements AutoCloseable {
     CorruptFragmentException failure(String what, int ret) {
         if (interrupted || budget.exhausted()) {
             return new CorruptFragmentException(
-                    "decoding took longer than the limit of " + budget.limit() + " (" + what + ")");
+                    "decoding took longer than the limit of "
+                            + budget.limit()
+                            + " (source.kvs.decoder.max-decode-time; "
+                            + what
+                            + ")");
         }
         return new CorruptFragmentException(what + ": " + FfmpegErrors.describe(ret));
     }

@@ -53,7 +53,8 @@ final class VideoDecoder implements AutoCloseable {
         if (codec == null) {
             throw new CorruptFragmentException(
                     "no decoder for video codec "
-                            + avcodec_get_name(parameters.codec_id()).getString());
+                            + avcodec_get_name(parameters.codec_id()).getString()
+                            + " (KVS streams over HLS carry H.264 or H.265)");
         }
         AVCodecContext context = avcodec_alloc_context3(codec);
         if (context == null) {

@@ -95,9 +95,19 @@ public final class HlsPlaylistParser {
                 }
                 map = resolve(playlistUri, uri, lineNumber);
             } else if (line.startsWith("#EXT-X-TARGETDURATION:")) {
-                targetDuration = number(line.substring(22), playlistUri, lineNumber);
+                targetDuration =
+                        number(
+                                "#EXT-X-TARGETDURATION",
+                                line.substring(22),
+                                playlistUri,
+                                lineNumber);
             } else if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) {
-                mediaSequence = number(line.substring(22), playlistUri, lineNumber);
+                mediaSequence =
+                        number(
+                                "#EXT-X-MEDIA-SEQUENCE",
+                                line.substring(22),
+                                playlistUri,
+                                lineNumber);
             } else if (line.startsWith("#EXT-X-PLAYLIST-TYPE:")) {
                 playlistType = line.substring(21);
             } else if (line.equals("#EXT-X-ENDLIST")) {
@@ -187,12 +197,25 @@ public final class HlsPlaylistParser {
         }
     }
 
-    private static long number(String value, URI playlistUri, int lineNumber) {
+    /** An HLS decimal-integer (RFC 8216: 0 and up) as the value of {@code tag}. */
+    private static long number(String tag, String value, URI playlistUri, int lineNumber) {
+        long number;
         try {
-            return Long.parseLong(value.trim());
+            number = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw bad(playlistUri, lineNumber, "'" + abbreviate(value) + "' is not an integer");
+            number = -1;
         }
+        if (number < 0) {
+            throw bad(
+                    playlistUri,
+                    lineNumber,
+                    tag
+                            + " '"
+                            + abbreviate(value)
+                            + "' is not a decimal integer from 0 to "
+                            + Long.MAX_VALUE);
+        }
+        return number;
     }
 
     /** The value of {@code name} in an HLS attribute list, unquoted; null if absent. */

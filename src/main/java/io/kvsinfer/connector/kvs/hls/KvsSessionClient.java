@@ -231,7 +231,7 @@ public final class KvsSessionClient implements AutoCloseable {
                         + reason
                         + "): "
                         + SessionTokenRedactor.redact(detail)
-                        + hint(reason));
+                        + hint(reason, operation));
     }
 
     private static String serviceMessage(SdkServiceException e) {
@@ -277,13 +277,17 @@ public final class KvsSessionClient implements AutoCloseable {
         }
     }
 
-    private static String hint(Kind reason) {
+    private static String hint(Kind reason, String operation) {
         switch (reason) {
             case STREAM_NOT_FOUND:
                 return ". Check the stream name and the region.";
             case ACCESS_DENIED:
-                return ". Check the credentials and that they allow kinesisvideo:GetDataEndpoint"
-                        + " and kinesisvideo:GetHLSStreamingSessionURL.";
+                return ". Check the credentials and that they allow kinesisvideo:"
+                        + operation
+                        + (operation.equals("DescribeStream")
+                                ? " (an EARLIEST start asks it for the stream's retention)."
+                                : "; a reader needs kinesisvideo:GetDataEndpoint and"
+                                        + " kinesisvideo:GetHLSStreamingSessionURL.");
             case THROTTLED:
                 return ". Too many calls: the source backs off and retries.";
             default:

@@ -116,9 +116,17 @@ class FragmentDecoderCorruptInputTest {
                 text,
                 "MP4 box 'l><b' at offset 0 claims 1013478509 bytes but 1692 remain (truncated?)");
         assertCorrupt(
-                tsDecoder, null, noise, "MPEG-TS packet 0 does not start with the sync byte 0x47");
+                tsDecoder,
+                null,
+                noise,
+                String.format(
+                        "MPEG-TS packet 0 starts with the byte 0x%02x, not the sync byte 0x47",
+                        noise[0] & 0xff));
         assertCorrupt(
-                tsDecoder, null, text, "MPEG-TS packet 0 does not start with the sync byte 0x47");
+                tsDecoder,
+                null,
+                text,
+                "MPEG-TS packet 0 starts with the byte 0x3c, not the sync byte 0x47");
         assertStillDecodes();
     }
 

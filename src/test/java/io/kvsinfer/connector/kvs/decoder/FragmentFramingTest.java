@@ -90,7 +90,7 @@ class FragmentFramingTest {
         byte[] ts = new byte[2 * 188];
         ts[0] = 0x47;
         assertThatThrownBy(() -> FragmentFraming.check(true, null, ts))
-                .hasMessage("MPEG-TS packet 1 does not start with the sync byte 0x47");
+                .hasMessage("MPEG-TS packet 1 starts with the byte 0x00, not the sync byte 0x47");
         ts[188] = 0x47;
         assertThatCode(() -> FragmentFraming.check(true, null, ts)).doesNotThrowAnyException();
     }

@@ -135,6 +135,19 @@ class HlsPlaylistParserTest {
         assertThatThrownBy(
                         () ->
                                 HlsPlaylistParser.parseMedia(
+                                        "#EXTM3U\n#EXT-X-TARGETDURATION:two\n", MEDIA))
+                .hasMessageContaining("line 2")
+                .hasMessageContaining(
+                        "#EXT-X-TARGETDURATION 'two' is not a decimal integer from 0 to "
+                                + Long.MAX_VALUE);
+        assertThatThrownBy(
+                        () ->
+                                HlsPlaylistParser.parseMedia(
+                                        "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:-4\n", MEDIA))
+                .hasMessageContaining("#EXT-X-MEDIA-SEQUENCE '-4' is not a decimal integer");
+        assertThatThrownBy(
+                        () ->
+                                HlsPlaylistParser.parseMedia(
                                         "#EXTM3U\n#EXT-X-PROGRAM-DATE-TIME:yesterday\n", MEDIA))
                 .hasMessageContaining("'yesterday' is not an ISO-8601");
         assertThatThrownBy(

@@ -158,6 +158,27 @@ class KvsSessionClientTest {
                         e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_ARGUMENT));
     }
 
+    @Test
+    void aDeniedCallNamesThePermissionItNeeds() {
+        kvs.faults().failNext(KvsOperation.DESCRIBE_STREAM, 10, 401, "NotAuthorizedException");
+        kvs.faults().failNext(KvsOperation.GET_DATA_ENDPOINT, 10, 401, "NotAuthorizedException");
+        try {
+            assertThatThrownBy(() -> client.dataRetention(StreamRef.ofName("archived")))
+                    .hasMessageContaining(
+                            "DescribeStream for stream archived failed (ACCESS_DENIED)")
+                    .hasMessageEndingWith(
+                            "allow kinesisvideo:DescribeStream (an EARLIEST start asks it for the"
+                                    + " stream's retention).");
+            assertThatThrownBy(() -> client.dataEndpoint(StreamRef.ofName("denied")))
+                    .hasMessageEndingWith(
+                            "allow kinesisvideo:GetDataEndpoint; a reader needs"
+                                    + " kinesisvideo:GetDataEndpoint and"
+                                    + " kinesisvideo:GetHLSStreamingSessionURL.");
+        } finally {
+            kvs.faults().clear();
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({
         "400, ClientLimitExceededException, THROTTLED",
