@@ -207,7 +207,10 @@ final class SessionPlanner {
             }
             return SessionPlan.catchUp(fromMillis, listable, ceiling - SETTLE_MILLIS);
         }
-        if (fromMillis >= nowMillis - LIVE_HANDOVER_MILLIS || ceiling < fromMillis) {
+        if (fromMillis >= nowMillis - LIVE_HANDOVER_MILLIS
+                || ceiling - SETTLE_MILLIS < fromMillis) {
+            // Caught up, or nothing left that the archive has settled (a service clock that lags
+            // far): the live window lists the rest, and the gap before it is filled if need be.
             return SessionPlan.followLive();
         }
         return unboundedRange(

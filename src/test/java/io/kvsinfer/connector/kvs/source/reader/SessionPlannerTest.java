@@ -79,6 +79,21 @@ class SessionPlannerTest {
     }
 
     @Test
+    void withAServiceClockFarBehindAnUnsettledCatchUpHandsOverToLive() {
+        SessionPlanner planner =
+                new SessionPlanner(StartingPosition.fromTimestamp(NOW - HOUR), -1, true);
+        SessionPlan plan = planner.initial(NOW, 0);
+        for (int i = 0; i < 3; i++) {
+            plan = planner.serviceClockBehind(plan, NOW);
+        }
+        assertThat(planner.serviceLagMillis()).isEqualTo(20_000);
+        assertThat(plan.toMillis()).isEqualTo(NOW - 25_000);
+        // What is left after the settled part is less than the settling time: nothing the archive
+        // has settled, so the live window lists it rather than one range after another.
+        assertThat(planner.afterCatchUp(plan, NOW).kind()).isEqualTo(SessionPlan.Kind.FOLLOW_LIVE);
+    }
+
+    @Test
     void anUnboundedCatchUpThatEndsUnsettledReadsOnWithoutAPause() {
         SessionPlanner planner = new SessionPlanner(StartingPosition.earliest(), -1);
         SessionPlan catchUp = SessionPlan.catchUp(NOW - HOUR, NOW, NOW - 10_000);
