@@ -138,6 +138,19 @@ final class DecodeSlots {
         }
         next.inLine = false;
         next.grant();
+        wakeHead();
+    }
+
+    /**
+     * Under the lock: the camera now at the head of the line starts looking for a holder away from
+     * its slot (see {@link #AWAY_MILLIS}) rather than sleeping out a wait meant for a later place
+     * in the line.
+     */
+    private void wakeHead() {
+        Holder head = line.peek();
+        if (head != null) {
+            head.turn.signal();
+        }
     }
 
     /**
@@ -325,8 +338,12 @@ final class DecodeSlots {
                     holders.remove(this);
                     handOver();
                 } else if (inLine) {
+                    boolean wasHead = line.peek() == this;
                     line.remove(this);
                     inLine = false;
+                    if (wasHead) {
+                        wakeHead();
+                    }
                 }
             } finally {
                 lock.unlock();

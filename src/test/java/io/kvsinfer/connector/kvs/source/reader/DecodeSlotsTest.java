@@ -162,6 +162,40 @@ class DecodeSlotsTest {
     }
 
     @Test
+    void theNextInLineTakesTheNextSlotOfACameraAwayWithoutSleepingOutItsWait() throws Exception {
+        DecodeSlots slots = new DecodeSlots(2);
+        DecodeSlots.Holder a = slots.holder();
+        DecodeSlots.Holder b = slots.holder();
+        a.acquire(0);
+        b.acquire(0);
+        a.stepAway();
+        b.stepAway();
+        DecodeSlots.Holder first = slots.holder();
+        DecodeSlots.Holder second = slots.holder();
+        long started = System.nanoTime();
+        CompletableFuture<Boolean> firstTurn =
+                CompletableFuture.supplyAsync(() -> first.acquire(10_000));
+        while (slots.waiting() < 1) {
+            Thread.sleep(1);
+        }
+        CompletableFuture<Boolean> secondTurn =
+                CompletableFuture.supplyAsync(() -> second.acquire(10_000));
+        assertThat(firstTurn.get(10, TimeUnit.SECONDS)).isTrue();
+        // Second in line when it began to wait: it must look for an away holder once it is first.
+        assertThat(secondTurn.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                .as(
+                        "two hand-overs of about %s ms each, not a wait of 10 s",
+                        DecodeSlots.AWAY_MILLIS)
+                .isLessThan(5_000);
+        assertThat(a.stepBack()).isTrue();
+        assertThat(b.stepBack()).isTrue();
+        first.release();
+        second.release();
+        assertThat(slots.available()).isEqualTo(2);
+    }
+
+    @Test
     void anInterruptedWaitGivesUpAndKeepsTheInterrupt() {
         DecodeSlots slots = new DecodeSlots(1);
         slots.holder().acquire(0);
