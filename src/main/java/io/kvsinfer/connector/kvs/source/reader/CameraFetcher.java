@@ -734,10 +734,17 @@ final class CameraFetcher<T> implements AutoCloseable {
         // Their URLs carry the dropped session's token.
         primers.clear();
         prefetcher.cancel();
-        plan =
-                resume.resumedFragmentPending()
-                        ? null
-                        : planner.afterFailure(plan, cursor, clock.millis());
+        plan = restoreStillAhead() ? null : planner.afterFailure(plan, cursor, clock.millis());
+    }
+
+    /**
+     * Whether a restored camera has not yet read up to the fragment it resumes in, so a new plan
+     * must look back for the fragments before it again. Once a later fragment was read (the resumed
+     * one may have left the archive) it reads on like any camera.
+     */
+    private boolean restoreStillAhead() {
+        return resume.resumedFragmentPending()
+                && cursor.lastStartMillis() < resume.fragmentStartMillis();
     }
 
     /**
