@@ -45,7 +45,13 @@ final class DecodeBudget {
         return spent > limitNanos;
     }
 
-    Duration limit() {
-        return limit;
+    /** The fragment spent its budget: corrupt, as {@code max-decode-time} says; {@code detail}. */
+    CorruptFragmentException exceeded(String detail) {
+        return new CorruptFragmentException(
+                "decoding took longer than the limit of "
+                        + limit
+                        + " (source.kvs.decoder.max-decode-time; "
+                        + detail
+                        + ")");
     }
 }

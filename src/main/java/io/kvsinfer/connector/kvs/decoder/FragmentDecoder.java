@@ -282,17 +282,21 @@ public final class FragmentDecoder implements AutoCloseable {
 
     private void checkPixels(long width, long height) throws CorruptFragmentException {
         if (width * height > settings.maxFramePixels()) {
-            throw new CorruptFragmentException(
-                    "the video is "
-                            + width
-                            + "x"
-                            + height
-                            + " = "
-                            + width * height
-                            + " pixels, above the limit of "
-                            + settings.maxFramePixels()
-                            + " (source.kvs.decoder.max-frame-pixels)");
+            throw tooManyPixels(width + "x" + height, width * height, "");
         }
+    }
+
+    /** The video is larger than {@code max-frame-pixels} allows; {@code detail} follows. */
+    private CorruptFragmentException tooManyPixels(String size, long pixels, String detail) {
+        return new CorruptFragmentException(
+                "the video is "
+                        + size
+                        + " = "
+                        + pixels
+                        + " pixels, above the limit of "
+                        + settings.maxFramePixels()
+                        + " (source.kvs.decoder.max-frame-pixels)"
+                        + detail);
     }
 
     /** The next frame the sampler keeps, or null at the end of the fragment. */
@@ -321,12 +325,7 @@ public final class FragmentDecoder implements AutoCloseable {
     private DecodedFrame decodeNext(FrameSampler sampler) throws CorruptFragmentException {
         while (true) {
             if (budget.exhausted()) {
-                throw new CorruptFragmentException(
-                        "decoding took longer than the limit of "
-                                + budget.limit()
-                                + " (source.kvs.decoder.max-decode-time; "
-                                + current.picturesOut()
-                                + " frames decoded)");
+                throw budget.exceeded(current.picturesOut() + " frames decoded");
             }
             if (decoder != null) {
                 int ret = decoder.receive(picture);
@@ -486,17 +485,7 @@ public final class FragmentDecoder implements AutoCloseable {
     private CorruptFragmentException decodeFailure(String what, int ret) {
         // FFmpeg's max_pixels refusal reads as "invalid data"; say what it really was.
         if (decoder.pixels() > settings.maxFramePixels()) {
-            return new CorruptFragmentException(
-                    "the video is "
-                            + decoder.size()
-                            + " = "
-                            + decoder.pixels()
-                            + " pixels, above the limit of "
-                            + settings.maxFramePixels()
-                            + " (source.kvs.decoder.max-frame-pixels)"
-                            + " ("
-                            + what
-                            + ")");
+            return tooManyPixels(decoder.size(), decoder.pixels(), " (" + what + ")");
         }
         if (input == null) {
             return new CorruptFragmentException(what + ": " + FfmpegErrors.describe(ret));

@@ -155,12 +155,7 @@ final class MemoryInput implements AutoCloseable {
      */
     CorruptFragmentException failure(String what, int ret) {
         if (interrupted || budget.exhausted()) {
-            return new CorruptFragmentException(
-                    "decoding took longer than the limit of "
-                            + budget.limit()
-                            + " (source.kvs.decoder.max-decode-time; "
-                            + what
-                            + ")");
+            return budget.exceeded(what);
         }
         return new CorruptFragmentException(what + ": " + FfmpegErrors.describe(ret));
     }
