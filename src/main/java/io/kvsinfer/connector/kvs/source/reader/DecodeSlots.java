@@ -161,11 +161,8 @@ final class DecodeSlots {
         long now = System.nanoTime();
         for (Holder holder : holders) {
             if (holder.awaySince != 0 && now - holder.awaySince > AWAY_MILLIS * 1_000_000L) {
-                holder.holding = false;
-                holder.awaySince = 0;
                 holder.takenWhileAway = true;
-                holders.remove(holder);
-                handOver();
+                holder.giveUpSlot();
                 return true;
             }
         }
@@ -234,6 +231,14 @@ final class DecodeSlots {
             } finally {
                 lock.unlock();
             }
+        }
+
+        /** Under the lock: this camera no longer holds its slot, which goes to the line. */
+        private void giveUpSlot() {
+            holding = false;
+            awaySince = 0;
+            holders.remove(this);
+            handOver();
         }
 
         /** Under the lock: this camera now holds a slot and its run starts. */
@@ -333,10 +338,7 @@ final class DecodeSlots {
             lock.lock();
             try {
                 if (holding) {
-                    holding = false;
-                    awaySince = 0;
-                    holders.remove(this);
-                    handOver();
+                    giveUpSlot();
                 } else if (inLine) {
                     boolean wasHead = line.peek() == this;
                     line.remove(this);
