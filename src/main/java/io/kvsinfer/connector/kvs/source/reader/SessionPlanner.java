@@ -149,10 +149,11 @@ final class SessionPlanner {
         if (isBounded()) {
             return rangeFrom(rejected.fromMillis(), nowMillis);
         }
-        long end = Math.min(rejected.toMillis(), ceiling(nowMillis));
+        long ceiling = ceiling(nowMillis);
+        long end = Math.min(rejected.toMillis(), ceiling);
         return end < rejected.fromMillis()
                 ? SessionPlan.followLive()
-                : unboundedRange(rejected.fromMillis(), end, nowMillis);
+                : unboundedRange(rejected.fromMillis(), end, ceiling);
     }
 
     long serviceLagMillis() {
@@ -214,15 +215,16 @@ final class SessionPlanner {
             return SessionPlan.followLive();
         }
         return unboundedRange(
-                fromMillis, Math.min(ceiling, fromMillis + MAX_RANGE_MILLIS), nowMillis);
+                fromMillis, Math.min(ceiling, fromMillis + MAX_RANGE_MILLIS), ceiling);
     }
 
     /**
      * A catch-up of an unbounded read over [from, to], settled only up to {@link #SETTLE_MILLIS}
      * before now: a fragment still being produced when the range is listed is not listed yet, and
-     * the next range (or the gap before the live window) must start early enough to hold it.
+     * the next range (or the gap before the live window) must start early enough to hold it. {@code
+     * ceiling} is {@link #ceiling}'s latest end now.
      */
-    private SessionPlan unboundedRange(long fromMillis, long toMillis, long nowMillis) {
-        return SessionPlan.catchUp(fromMillis, toMillis, ceiling(nowMillis) - SETTLE_MILLIS);
+    private SessionPlan unboundedRange(long fromMillis, long toMillis, long ceiling) {
+        return SessionPlan.catchUp(fromMillis, toMillis, ceiling - SETTLE_MILLIS);
     }
 }
