@@ -75,6 +75,9 @@ final class BoundedBody {
     static final class BodyTooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
 
+        final long size;
+        final long maxBytes;
+
         BodyTooLargeException(long size, long maxBytes) {
             super(
                     "body of at least "
@@ -82,6 +85,8 @@ final class BoundedBody {
                             + " bytes exceeds the limit of "
                             + maxBytes
                             + " bytes");
+            this.size = size;
+            this.maxBytes = maxBytes;
         }
     }
 }

@@ -10,7 +10,7 @@ import javax.annotation.Nullable;
  * Messages never carry the session token.
  */
 @Internal
-public final class HlsFetchException extends RuntimeException {
+public class HlsFetchException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int httpStatus;

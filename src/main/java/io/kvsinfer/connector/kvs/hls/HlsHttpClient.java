@@ -204,10 +204,16 @@ public final class HlsHttpClient implements AutoCloseable {
         }
         boolean complete = false;
         try {
-            byte[] bytes =
-                    ok
-                            ? BoundedBody.read(in, maxBytes, announced)
-                            : BoundedBody.readUpTo(in, MAX_ERROR_BODY, announced);
+            byte[] bytes;
+            try {
+                bytes =
+                        ok
+                                ? BoundedBody.read(in, maxBytes, announced)
+                                : BoundedBody.readUpTo(in, MAX_ERROR_BODY, announced);
+            } catch (BoundedBody.BodyTooLargeException e) {
+                throw new HlsBodyTooLargeException(
+                        SessionTokenRedactor.redact(uri), e.size, e.maxBytes);
+            }
             complete = ok;
             if (!ok) {
                 throw errorAnswer(uri, head, bytes);

@@ -155,11 +155,20 @@ class HlsHttpClientTest {
     @Test
     void refusesBodiesOverTheLimitWithAndWithoutContentLength() {
         assertThatThrownBy(() -> client.fetchBytes(uri("/ok"), 999))
-                .isInstanceOf(HlsFetchException.class)
-                .hasMessageContaining("exceeds the limit of 999 bytes");
+                .isInstanceOfSatisfying(
+                        HlsBodyTooLargeException.class,
+                        e -> {
+                            assertThat(e.size()).isEqualTo(1000);
+                            assertThat(e.limit()).isEqualTo(999);
+                            assertThat(e.limitedBy("the-option").getMessage())
+                                    .endsWith(
+                                            "SessionToken=*** has at least 1000 bytes, more than"
+                                                + " the limit of 999 bytes (the-option); raise it"
+                                                + " if the stream's answers are this large");
+                        });
         assertThatThrownBy(() -> client.fetchBytes(uri("/chunked"), 10_000))
                 .isInstanceOf(HlsFetchException.class)
-                .hasMessageContaining("exceeds the limit of 10000 bytes");
+                .hasMessageContaining("more than the limit of 10000 bytes");
     }
 
     @Test
@@ -190,8 +199,8 @@ class HlsHttpClientTest {
     void aBodyThatNeverEndsIsCutOffAtTheLimit() {
         long start = System.nanoTime();
         assertThatThrownBy(() -> client.fetchBytes(uri("/endless"), 100_000))
-                .isInstanceOf(HlsFetchException.class)
-                .hasMessageContaining("exceeds the limit of 100000 bytes");
+                .isInstanceOf(HlsBodyTooLargeException.class)
+                .hasMessageContaining("more than the limit of 100000 bytes");
         assertThat(since(start)).isLessThan(Duration.ofMillis(600));
     }
 

@@ -8,5 +8,7 @@ public enum Corruption {
     /** Serve only the first half of the fragment (with a matching Content-Length). */
     TRUNCATE,
     /** Serve random bytes of the fragment's length instead of the fragment. */
-    GARBAGE
+    GARBAGE,
+    /** Serve the fragment followed by 1 MiB of zeros, over a lowered {@code max-fragment-size}. */
+    OVERSIZED
 }

@@ -32,7 +32,10 @@ public final class KvsSourceMetrics {
     /** Counter: sessions renewed before they expired. */
     public static final String URL_REFRESHES = "url_refreshes_total";
 
-    /** Counter: failed API calls, playlist or fragment fetches. */
+    /**
+     * Counter: failed API calls, playlist or fragment fetches, fragments refused over their size
+     * bound.
+     */
     public static final String READ_ERRORS = "read_errors_total";
 
     /** Counter: fragments skipped because they could not be decoded. */

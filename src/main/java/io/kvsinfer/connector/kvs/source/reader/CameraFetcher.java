@@ -2,6 +2,7 @@ package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
 import io.kvsinfer.connector.kvs.decoder.KeyFrameProbe;
+import io.kvsinfer.connector.kvs.hls.HlsBodyTooLargeException;
 import io.kvsinfer.connector.kvs.hls.HlsFetchException;
 import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
 import io.kvsinfer.connector.kvs.hls.HlsSegment;
@@ -187,7 +188,7 @@ final class CameraFetcher<T> implements AutoCloseable {
             sleeper.sleep(config.idlePollInterval());
         }
         long decodedBefore = frames.fragmentsDecoded();
-        long corruptBefore = frames.fragmentsCorrupt();
+        long skippedBefore = frames.fragmentsSkipped();
         try {
             if (!frames.hasFragment() && !finished) {
                 renewListingSessionIfExpiring();
@@ -214,10 +215,10 @@ final class CameraFetcher<T> implements AutoCloseable {
             onFailure(ReadFailures.toSourceException(e));
             return out;
         }
-        // Progress is a fragment decoded to its end; a corrupt one counts as a failure like any
+        // Progress is a fragment decoded to its end; a skipped one counts as a failure like any
         // other.
-        if (frames.fragmentsCorrupt() > corruptBefore) {
-            onCorruptFragment();
+        if (frames.fragmentsSkipped() > skippedBefore) {
+            onSkippedFragment();
         } else if (frames.fragmentsDecoded() > decodedBefore) {
             backoff.onSuccess();
         }
@@ -512,13 +513,17 @@ final class CameraFetcher<T> implements AutoCloseable {
             return;
         }
         byte[] init = initSegmentOf(next);
-        byte[] bytes = prefetcher.take(next);
-        queue.take();
-        HlsSegment following = queue.peek();
-        if (following != null) {
-            prefetcher.start(following);
+        byte[] bytes;
+        try {
+            bytes = prefetcher.take(next);
+        } catch (HlsBodyTooLargeException e) {
+            // Every attempt would refuse it again: skipped like a corrupt fragment, not retried.
+            takeFromQueue(next);
+            metrics.readError();
+            frames.skipUnread(next.fragmentNumber(), e.getMessage());
+            return;
         }
-        cursor.taken(next.fragmentNumber(), startOf(next), next.durationMillis(), clock.millis());
+        takeFromQueue(next);
         metrics.fragmentRead(bytes.length);
         frames.open(
                 next.fragmentNumber(),
@@ -528,6 +533,16 @@ final class CameraFetcher<T> implements AutoCloseable {
                 followsLastOpened(next),
                 resume.emittedThroughMillisIn(next.fragmentNumber()));
         endIfPastStop();
+    }
+
+    /** Moves past {@code next}: the following fragment starts downloading, the cursor moves on. */
+    private void takeFromQueue(HlsSegment next) {
+        queue.take();
+        HlsSegment following = queue.peek();
+        if (following != null) {
+            prefetcher.start(following);
+        }
+        cursor.taken(next.fragmentNumber(), startOf(next), next.durationMillis(), clock.millis());
     }
 
     /**
@@ -670,26 +685,23 @@ final class CameraFetcher<T> implements AutoCloseable {
     }
 
     /**
-     * A fragment could not be decoded: skipped, and counted against the error limit like a failed
-     * fetch.
+     * A fragment could not be decoded, or was refused unread: skipped, and counted against the
+     * error limit like a failed fetch.
      */
-    private void onCorruptFragment() {
+    private void onSkippedFragment() {
         Duration delay =
                 countFailure(
                         () ->
                                 "): "
                                         + backoff.consecutiveFailures()
-                                        + " fragments in a row could not be decoded"
+                                        + " fragments in a row could not be read"
                                         + " (max-consecutive-errors "
                                         + backoff.maxConsecutiveErrors()
                                         + "); last: "
-                                        + frames.lastCorruption()
-                                        + ". The stream's video is damaged or not H.264/H.265 that"
-                                        + " FFmpeg can decode.",
+                                        + frames.lastSkipReason(),
                         null);
         LOG.warn(
-                "Camera {} (stream {}): corrupt fragment skipped; going on in {} ms (failure {} of"
-                        + " {})",
+                "Camera {} (stream {}): fragment skipped; going on in {} ms (failure {} of {})",
                 cameraId(),
                 split.stream(),
                 delay.toMillis(),

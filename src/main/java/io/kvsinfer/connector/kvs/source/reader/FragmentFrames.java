@@ -117,18 +117,18 @@ final class FragmentFrames<T> implements AutoCloseable {
     private record OpenFragment(String number, long startMillis, long skipThroughMillis) {}
 
     /**
-     * Fragments read to their end, and skipped as corrupt: how the fetcher tells progress from
-     * failure.
+     * Fragments read to their end, and skipped (corrupt, or refused unread): how the fetcher tells
+     * progress from failure.
      */
     private long fragmentsDecoded;
 
-    private long fragmentsCorrupt;
+    private long fragmentsSkipped;
     private long framesWithoutReference;
 
     /** Chooses the frames to emit: see {@link #keeps}. */
     private final FrameSampler sampler = this::keeps;
 
-    @Nullable private String lastCorruption;
+    @Nullable private String lastSkipReason;
 
     /** Set while watermark alignment pauses the camera: a batch in progress ends early. */
     private volatile boolean paused;
@@ -364,27 +364,45 @@ final class FragmentFrames<T> implements AutoCloseable {
         return fragmentsDecoded;
     }
 
-    /** Fragments skipped as corrupt so far. */
-    long fragmentsCorrupt() {
-        return fragmentsCorrupt;
+    /** Fragments skipped so far, corrupt or refused unread. */
+    long fragmentsSkipped() {
+        return fragmentsSkipped;
     }
 
-    /** Why the last corrupt fragment was skipped, or null. */
+    /** Why the last fragment was skipped and what to check, or null. */
     @Nullable
-    String lastCorruption() {
-        return lastCorruption;
+    String lastSkipReason() {
+        return lastSkipReason;
+    }
+
+    /**
+     * A fragment refused before decoding, such as one larger than {@code max-fragment-size}:
+     * counted with the corrupt ones, so that a stream of them reaches the error limit.
+     */
+    void skipUnread(String fragment, String reason) {
+        skip("unreadable", fragment, reason);
     }
 
     private void skipCorrupt(String fragment, CorruptFragmentException e) {
-        fragmentsCorrupt++;
-        lastCorruption = "fragment " + fragment + ": " + e.getMessage();
         metrics.decodeError();
+        skip(
+                "corrupt",
+                fragment,
+                e.getMessage()
+                        + ". The stream's video is damaged or not H.264/H.265 that FFmpeg can"
+                        + " decode.");
+    }
+
+    private void skip(String kind, String fragment, String reason) {
+        fragmentsSkipped++;
+        lastSkipReason = "fragment " + fragment + ": " + reason;
         LOG.warn(
-                "Camera {} (stream {}): skipping corrupt fragment {}: {}",
+                "Camera {} (stream {}): skipping {} fragment {}: {}",
                 cameraId,
                 stream,
+                kind,
                 fragment,
-                e.getMessage());
+                reason);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
+import io.kvsinfer.connector.kvs.hls.HlsBodyTooLargeException;
 import io.kvsinfer.connector.kvs.hls.HlsFetchException;
 import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
 import io.kvsinfer.connector.kvs.hls.HlsSegment;
 import io.kvsinfer.connector.kvs.hls.SessionTokenRedactor;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
 
 import org.apache.flink.annotation.Internal;
 
@@ -33,8 +35,20 @@ final class FragmentPrefetcher {
         pending = http.fetchBytesAsync(segment.uri(), maxFragmentBytes);
     }
 
-    /** The fragment's bytes: the prefetched download if it is this fragment, else a fresh one. */
+    /**
+     * The fragment's bytes: the prefetched download if it is this fragment, else a fresh one.
+     *
+     * @throws HlsBodyTooLargeException if it is larger than {@code max-fragment-size}
+     */
     byte[] take(HlsSegment segment) {
+        try {
+            return download(segment);
+        } catch (HlsBodyTooLargeException e) {
+            throw e.limitedBy(KvsSourceOptions.MAX_FRAGMENT_SIZE.key());
+        }
+    }
+
+    private byte[] download(HlsSegment segment) {
         if (pending != null && segment.fragmentNumber().equals(pendingNumber)) {
             CompletableFuture<byte[]> download = pending;
             pending = null;

@@ -1,9 +1,11 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
+import io.kvsinfer.connector.kvs.hls.HlsBodyTooLargeException;
 import io.kvsinfer.connector.kvs.hls.HlsHttpClient;
 import io.kvsinfer.connector.kvs.hls.HlsPlaylistParser;
 import io.kvsinfer.connector.kvs.hls.HlsSessionUrl;
 import io.kvsinfer.connector.kvs.hls.MediaPlaylist;
+import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
 
 import org.apache.flink.annotation.Internal;
 
@@ -61,13 +63,19 @@ final class HlsSessionHandle {
         if (mediaPlaylistUri == null) {
             URI master = url.masterPlaylistUri();
             mediaPlaylistUri =
-                    HlsPlaylistParser.parseMaster(http.fetchText(master, maxPlaylistBytes), master)
-                            .mediaPlaylistUri();
+                    HlsPlaylistParser.parseMaster(fetchPlaylist(master), master).mediaPlaylistUri();
         }
         lastPollMillis = System.currentTimeMillis();
         livePolls.polled(lastPollMillis);
-        return HlsPlaylistParser.parseMedia(
-                http.fetchText(mediaPlaylistUri, maxPlaylistBytes), mediaPlaylistUri);
+        return HlsPlaylistParser.parseMedia(fetchPlaylist(mediaPlaylistUri), mediaPlaylistUri);
+    }
+
+    private String fetchPlaylist(URI uri) {
+        try {
+            return http.fetchText(uri, maxPlaylistBytes);
+        } catch (HlsBodyTooLargeException e) {
+            throw e.limitedBy(KvsSourceOptions.MAX_PLAYLIST_SIZE.key());
+        }
     }
 
     /** Time until the next live playlist poll is due; zero if due now. */
@@ -83,7 +91,11 @@ final class HlsSessionHandle {
     byte[] initSegment(URI uri) {
         byte[] cached = initSegments.get(uri);
         if (cached == null) {
-            cached = http.fetchBytes(uri, maxFragmentBytes);
+            try {
+                cached = http.fetchBytes(uri, maxFragmentBytes);
+            } catch (HlsBodyTooLargeException e) {
+                throw e.limitedBy(KvsSourceOptions.MAX_FRAGMENT_SIZE.key());
+            }
             initSegments.put(uri, cached);
         }
         return cached;

@@ -219,6 +219,9 @@ public final class KvsHttpServer implements AutoCloseable {
         if (corruption == Corruption.TRUNCATE) {
             return Arrays.copyOf(body, body.length / 2);
         }
+        if (corruption == Corruption.OVERSIZED) {
+            return Arrays.copyOf(body, body.length + (1 << 20));
+        }
         byte[] garbage = new byte[body.length];
         new java.util.Random(body.length).nextBytes(garbage);
         return garbage;

@@ -20,6 +20,8 @@ import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
 
+import org.apache.flink.configuration.MemorySize;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,7 +138,8 @@ class CameraFetcherFailuresTest {
         INIT_FRAGMENT,
         MEDIA_FRAGMENT,
         TS_FRAGMENT,
-        DECODE
+        DECODE,
+        OVERSIZED_FRAGMENT
     }
 
     @ParameterizedTest
@@ -151,6 +154,7 @@ class CameraFetcherFailuresTest {
                     if (operation == Operation.TS_FRAGMENT) {
                         o.conf.set(KvsSourceOptions.CONTAINER_FORMAT, ContainerFormat.MPEG_TS);
                     }
+                    o.conf.set(KvsSourceOptions.MAX_FRAGMENT_SIZE, MemorySize.parse("512kb"));
                 });
         LongSupplier failures;
         switch (operation) {
@@ -175,6 +179,10 @@ class CameraFetcherFailuresTest {
             case TS_FRAGMENT:
                 kvs().faults().failNext(KvsOperation.GET_TS_FRAGMENT, 1000, 500, "InternalFailure");
                 failures = () -> kvs().requestCount(KvsOperation.GET_TS_FRAGMENT);
+                break;
+            case OVERSIZED_FRAGMENT:
+                kvs().faults().corruptNext(1000, Corruption.OVERSIZED);
+                failures = () -> metrics.readErrorsCount();
                 break;
             default:
                 kvs().faults().corruptNext(1000, Corruption.GARBAGE);
@@ -203,6 +211,14 @@ class CameraFetcherFailuresTest {
                 .isNotNull()
                 .hasMessageContaining("Camera " + stream)
                 .hasMessageContaining("max-consecutive-errors 4");
+        if (operation == Operation.OVERSIZED_FRAGMENT) {
+            assertThat(thrown.get())
+                    .hasMessageContaining("4 fragments in a row could not be read")
+                    .hasMessageContaining("more than the limit of 524288 bytes")
+                    .hasMessageContaining("(source.kvs.max-fragment-size)")
+                    .hasMessageContaining("SessionToken=***");
+            assertThat(metrics.reconnectsCount()).as("skipped, not retried").isZero();
+        }
         assertThat(metrics.state()).isEqualTo(ConnectionState.ERROR);
         assertThat(failedAt)
                 .as("one failure per attempt, four attempts")
@@ -230,7 +246,7 @@ class CameraFetcherFailuresTest {
                             }
                         })
                 .isInstanceOf(FrameSourceException.class)
-                .hasMessageContaining("4 fragments in a row could not be decoded")
+                .hasMessageContaining("4 fragments in a row could not be read")
                 .hasMessageContaining("Camera " + stream);
         assertThat(metrics.decodeErrorsCount()).isEqualTo(4);
     }

@@ -25,6 +25,7 @@ import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.metrics.SimpleCounter;
 
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -318,13 +321,23 @@ class CameraFetcherTest {
         assertThat(metrics.readErrorsCount()).isGreaterThanOrEqualTo(3);
     }
 
-    @Test
-    void corruptFragmentsAreCountedAndSkipped() throws Exception {
+    /**
+     * A fragment over {@code max-fragment-size} is refused on every attempt, so it is skipped like
+     * a corrupt one instead of retried, and counted as a read error.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = Corruption.class,
+            names = {"GARBAGE", "OVERSIZED"})
+    void corruptAndOversizedFragmentsAreCountedAndSkipped(Corruption corruption) throws Exception {
         String stream = liveStream();
-        fetcherFor(stream, c -> {});
-        List<FrameKey> frames =
-                read(5 * FPS, 1, () -> kvs.faults().corruptNext(1, Corruption.GARBAGE));
-        assertThat(metrics.decodeErrorsCount()).isEqualTo(1);
+        fetcherFor(
+                stream, c -> c.set(KvsSourceOptions.MAX_FRAGMENT_SIZE, MemorySize.parse("512kb")));
+        List<FrameKey> frames = read(5 * FPS, 1, () -> kvs.faults().corruptNext(1, corruption));
+        boolean oversized = corruption == Corruption.OVERSIZED;
+        assertThat(metrics.decodeErrorsCount()).isEqualTo(oversized ? 0 : 1);
+        assertThat(metrics.readErrorsCount()).isEqualTo(oversized ? 1 : 0);
+        assertThat(metrics.reconnectsCount()).isZero();
         // Frames around the corrupt fragment are all there; exactly one fragment's frames are
         // missing.
         FrameSequenceVerifier verifier =
