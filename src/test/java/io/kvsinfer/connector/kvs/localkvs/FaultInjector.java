@@ -78,6 +78,13 @@ public final class FaultInjector {
         plan.addCorruption(count, corruption);
     }
 
+    /** Media fragment {@code fragmentNumber} is served damaged every time, until {@link #clear}. */
+    public void corruptFragment(String fragmentNumber, Corruption corruption) {
+        Preconditions.checkNotNull(fragmentNumber, "fragmentNumber must not be null.");
+        Preconditions.checkNotNull(corruption, "corruption must not be null.");
+        plan.addCorruption(fragmentNumber, corruption);
+    }
+
     /**
      * The numbers of the media fragments served damaged so far (fragment numbers are unique across
      * streams), so that a test can tell frames lost to a corruption from frames the reader lost.

@@ -220,6 +220,22 @@ class LocalKvsFaultsTest {
     }
 
     @Test
+    void aFragmentCorruptedByNumberIsDamagedEveryTimeAndTheOthersNever() {
+        byte[] good = clients.get(fragmentUrl(0)).body();
+        byte[] other = clients.get(fragmentUrl(1)).body();
+        String number = playlist.uris().get(0).replaceAll(".*FragmentNumber=(\\d+).*", "$1");
+        localKvs.faults().corruptFragment(number, Corruption.OVERSIZED);
+        for (int i = 0; i < 2; i++) {
+            byte[] oversized = clients.get(fragmentUrl(0)).body();
+            assertThat(oversized).hasSize(good.length + (1 << 20)).startsWith(good);
+            assertThat(clients.get(fragmentUrl(1)).body()).isEqualTo(other);
+        }
+        assertThat(localKvs.faults().corruptedFragments()).containsExactly(number);
+        localKvs.faults().clear();
+        assertThat(clients.get(fragmentUrl(0)).body()).isEqualTo(good);
+    }
+
+    @Test
     void corruptionSkipsPlaylistsAndInitFragments() {
         localKvs.faults().corruptNext(1, Corruption.GARBAGE);
         assertThat(clients.getText(mediaUrl)).isEqualTo(playlist.text);

@@ -519,6 +519,7 @@ final class CameraFetcher<T> implements AutoCloseable {
         } catch (HlsBodyTooLargeException e) {
             // Every attempt would refuse it again: skipped like a corrupt fragment, not retried.
             takeFromQueue(next);
+            resume.passed(next.fragmentNumber());
             metrics.readError();
             frames.skipUnread(next.fragmentNumber(), e.getMessage());
             return;
@@ -554,19 +555,32 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (primers.isEmpty()) {
             return false;
         }
-        RestorePrimers.Primer primer =
-                resume.resumedFragmentPending()
-                        ? primers.next(
-                                next,
-                                this::startOf,
-                                CONTINUITY_TOLERANCE_MILLIS,
-                                prefetcher::take,
-                                (segment, bytes) ->
-                                        KeyFrameProbe.startsWithKeyFrame(
-                                                DecoderSettingsFactory.inputFormat(config),
-                                                initSegmentOf(segment),
-                                                bytes))
-                        : null;
+        RestorePrimers.Primer primer;
+        try {
+            primer =
+                    resume.resumedFragmentPending()
+                            ? primers.next(
+                                    next,
+                                    this::startOf,
+                                    CONTINUITY_TOLERANCE_MILLIS,
+                                    prefetcher::take,
+                                    (segment, bytes) ->
+                                            KeyFrameProbe.startsWithKeyFrame(
+                                                    DecoderSettingsFactory.inputFormat(config),
+                                                    initSegmentOf(segment),
+                                                    bytes))
+                            : null;
+        } catch (HlsBodyTooLargeException e) {
+            // Refused on every attempt: the resumed fragment is read without the ones before it.
+            metrics.readError();
+            LOG.warn(
+                    "Camera {}: not reading the fragments before fragment {} again, which frames"
+                            + " there may reference: {}",
+                    cameraId(),
+                    next.fragmentNumber(),
+                    e.getMessage());
+            primer = null;
+        }
         if (primer == null) {
             primers.clear();
             return false;

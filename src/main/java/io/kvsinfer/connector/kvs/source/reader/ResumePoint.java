@@ -60,6 +60,13 @@ final class ResumePoint {
         return Long.MIN_VALUE;
     }
 
+    /** {@code fragment} was skipped unread: if it is the resumed one, nothing is left to resume. */
+    void passed(String fragment) {
+        if (fragment.equals(fragmentNumber)) {
+            fragmentNumber = null;
+        }
+    }
+
     /** Whether the resumed fragment is still to be read. */
     boolean resumedFragmentPending() {
         return fragmentNumber != null;

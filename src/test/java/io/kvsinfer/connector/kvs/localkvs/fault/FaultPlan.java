@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +42,7 @@ public final class FaultPlan {
     private final Map<KvsOperation, Deque<Pending<Duration>>> delays =
             new EnumMap<>(KvsOperation.class);
     private final Deque<Pending<Corruption>> corruptions = new ArrayDeque<>();
+    private final Map<String, Corruption> corruptionsByFragment = new HashMap<>();
     private final Map<FaultKind, Long> injected = new EnumMap<>(FaultKind.class);
     private final Set<String> corruptedFragments = new LinkedHashSet<>();
 
@@ -76,7 +78,18 @@ public final class FaultPlan {
      * The corruption to apply to media fragment {@code fragmentNumber}, remembering that it was
      * damaged.
      */
+    /** Damages {@code fragmentNumber} every time it is served, as a stored fragment would be. */
+    public synchronized void addCorruption(String fragmentNumber, Corruption corruption) {
+        corruptionsByFragment.put(fragmentNumber, corruption);
+    }
+
     public synchronized Corruption takeCorruption(String fragmentNumber) {
+        Corruption always = corruptionsByFragment.get(fragmentNumber);
+        if (always != null) {
+            injected.merge(FaultKind.CORRUPTION, 1L, Long::sum);
+            corruptedFragments.add(fragmentNumber);
+            return always;
+        }
         Corruption corruption = take(corruptions, FaultKind.CORRUPTION);
         if (corruption != null && fragmentNumber != null) {
             corruptedFragments.add(fragmentNumber);
@@ -110,6 +123,7 @@ public final class FaultPlan {
         resets.clear();
         delays.clear();
         corruptions.clear();
+        corruptionsByFragment.clear();
     }
 
     public synchronized long injected(FaultKind kind) {

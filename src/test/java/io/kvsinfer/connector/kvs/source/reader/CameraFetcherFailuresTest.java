@@ -252,6 +252,26 @@ class CameraFetcherFailuresTest {
     }
 
     @Test
+    void aPlaylistOverItsBoundFailsTheCameraNamingTheOption() {
+        String stream = archivedStream(40);
+        fetcherFor(
+                stream,
+                false,
+                o -> o.conf.set(KvsSourceOptions.MAX_PLAYLIST_SIZE, MemorySize.parse("1kb")));
+        assertThatThrownBy(
+                        () -> {
+                            for (int i = 0; i < 200; i++) {
+                                fetcher.fetch();
+                            }
+                        })
+                .isInstanceOf(FrameSourceException.class)
+                .hasMessageContaining("failed 4 times in a row")
+                .hasMessageContaining("more than the limit of 1024 bytes")
+                .hasMessageContaining("(source.kvs.max-playlist-size)");
+        assertThat(metrics.readErrorsCount()).isEqualTo(4);
+    }
+
+    @Test
     void aBugIsNotRetriedAsANetworkError() {
         String stream = archivedStream(5);
         KvsSourceConfig config = CameraFetchers.config(o -> {});

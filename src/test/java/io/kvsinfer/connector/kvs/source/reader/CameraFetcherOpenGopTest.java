@@ -1,5 +1,6 @@
 package io.kvsinfer.connector.kvs.source.reader;
 
+import io.kvsinfer.connector.kvs.localkvs.Corruption;
 import io.kvsinfer.connector.kvs.localkvs.FragmentRecord;
 import io.kvsinfer.connector.kvs.localkvs.KvsOperation;
 import io.kvsinfer.connector.kvs.localkvs.LocalKvs;
@@ -17,7 +18,10 @@ import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
 
+import org.apache.flink.configuration.MemorySize;
+
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,6 +63,11 @@ class CameraFetcherOpenGopTest {
         fetchers.close();
     }
 
+    @AfterEach
+    void clearFaults() {
+        kvs.faults().clear();
+    }
+
     /**
      * With {@code failOnce}, the first fragment the restored camera fetches fails (a 500), before
      * it reaches the fragment it resumes in: it must look back for the fragments before it again.
@@ -75,21 +84,96 @@ class CameraFetcherOpenGopTest {
     void aCameraRestoredInADependentFragmentEmitsEveryLaterFrameOnce(
             String fixture, ContainerFormat container, int framesConsumed, boolean failOnce)
             throws Exception {
+        Checkpointed read =
+                checkpointInTheThirdFragment(
+                        fixture,
+                        container,
+                        framesConsumed,
+                        "restore-" + (failOnce ? "failed-once-" : ""));
+        if (failOnce) {
+            kvs.faults()
+                    .failNext(
+                            container == ContainerFormat.MPEG_TS
+                                    ? KvsOperation.GET_TS_FRAGMENT
+                                    : KvsOperation.GET_MP4_MEDIA_FRAGMENT,
+                            1,
+                            500,
+                            "InternalFailure");
+        }
+        List<FrameKey> resumed =
+                readFromCheckpoint(read, container, CameraFetchers.metrics(read.stream), null);
+
+        assertThat(resumed).isEqualTo(read.framesAfterCheckpoint());
+    }
+
+    /**
+     * A look-back fragment over {@code max-fragment-size} is refused on every attempt: the restore
+     * reads on without it, emitting what can be decoded without its references, instead of failing
+     * the camera again and again.
+     */
+    @Test
+    void aRestoreWhoseLookBackFragmentIsOverItsSizeBoundReadsOnWithoutIt() throws Exception {
+        ContainerFormat container = ContainerFormat.FRAGMENTED_MP4;
+        Checkpointed read =
+                checkpointInTheThirdFragment("h265-opengop", container, 1, "restore-oversized-");
+        // The second fragment, the one before the resumed one, is too large whenever it is asked
+        // for.
+        kvs.faults().corruptFragment(read.second, Corruption.OVERSIZED);
+        CameraMetrics metrics = CameraFetchers.metrics(read.stream);
+        List<FrameKey> resumed =
+                readFromCheckpoint(read, container, metrics, MemorySize.parse("512kb"));
+
+        List<FrameKey> expected = read.framesAfterCheckpoint();
+        List<FrameKey> later = read.framesAfterTheThirdFragment();
+        assertThat(later).isNotEmpty();
+        assertThat(resumed)
+                .as("every frame after the resumed fragment")
+                .endsWith(later.toArray(new FrameKey[0]));
+        assertThat(expected).as("nothing twice, nothing out of order").containsSubsequence(resumed);
+        assertThat(metrics.readErrorsCount()).isEqualTo(1);
+        assertThat(metrics.decodeErrorsCount()).isZero();
+    }
+
+    /** A stream read whole, and a checkpoint taken after a frame of its third fragment. */
+    private record Checkpointed(
+            String stream,
+            long stop,
+            List<CameraRecord<FrameKey>> all,
+            int at,
+            FragmentPosition checkpoint,
+            String second,
+            String third) {
+
+        List<FrameKey> framesAfterCheckpoint() {
+            return frames(all.subList(at + 1, all.size()));
+        }
+
+        List<FrameKey> framesAfterTheThirdFragment() {
+            List<FrameKey> later = new ArrayList<>();
+            boolean past = false;
+            for (CameraRecord<FrameKey> record : all) {
+                past |= record.positionAfter().fragmentNumber().equals(third);
+                if (past && !record.positionAfter().fragmentNumber().equals(third)) {
+                    later.add(record.value());
+                }
+            }
+            return later;
+        }
+    }
+
+    private Checkpointed checkpointInTheThirdFragment(
+            String fixture, ContainerFormat container, int framesConsumed, String prefix)
+            throws Exception {
         FragmentedMedia media = load(fixture);
-        String stream =
-                "restore-"
-                        + fixture
-                        + "-"
-                        + container.name().toLowerCase()
-                        + (failOnce ? "-failed-once" : "");
+        String stream = prefix + fixture + "-" + container.name().toLowerCase();
         long start = (System.currentTimeMillis() - 300_000) / 1000 * 1000;
         List<FragmentRecord> written =
                 kvs.createStream(stream).appendArchived(media, start, media.fragmentCount());
         long stop = written.get(written.size() - 1).producerEndMillis() - 1;
 
-        List<CameraRecord<FrameKey>> all = readAll(stream, stop, container, null);
-        List<FrameKey> allFrames = all.stream().map(CameraRecord::value).toList();
-        assertThat(new FrameSequenceVerifier(written, FPS).assertContiguous(allFrames))
+        List<CameraRecord<FrameKey>> all =
+                readAll(stream, stop, container, null, CameraFetchers.metrics(stream), null);
+        assertThat(new FrameSequenceVerifier(written, FPS).assertContiguous(frames(all)))
                 .hasSize(150);
 
         // The third fragment: cut mid-GOP with no key frame, or open GOP led by frames presented
@@ -104,24 +188,33 @@ class CameraFetcherOpenGopTest {
             }
         }
         assertThat(at).as("a frame of fragment %s", third).isPositive();
-        FragmentPosition checkpoint = all.get(at).positionAfter();
+        return new Checkpointed(
+                stream,
+                stop,
+                all,
+                at,
+                all.get(at).positionAfter(),
+                written.get(1).fragmentNumber(),
+                third);
+    }
 
-        if (failOnce) {
-            kvs.faults()
-                    .failNext(
-                            container == ContainerFormat.MPEG_TS
-                                    ? KvsOperation.GET_TS_FRAGMENT
-                                    : KvsOperation.GET_MP4_MEDIA_FRAGMENT,
-                            1,
-                            500,
-                            "InternalFailure");
-        }
-        List<FrameKey> resumed =
-                readAll(stream, stop, container, checkpoint).stream()
-                        .map(CameraRecord::value)
-                        .toList();
+    private List<FrameKey> readFromCheckpoint(
+            Checkpointed read,
+            ContainerFormat container,
+            CameraMetrics metrics,
+            @javax.annotation.Nullable MemorySize maxFragmentSize) {
+        return frames(
+                readAll(
+                        read.stream,
+                        read.stop,
+                        container,
+                        read.checkpoint,
+                        metrics,
+                        maxFragmentSize));
+    }
 
-        assertThat(resumed).isEqualTo(allFrames.subList(at + 1, allFrames.size()));
+    private static List<FrameKey> frames(List<CameraRecord<FrameKey>> records) {
+        return records.stream().map(CameraRecord::value).toList();
     }
 
     @Test
@@ -172,9 +265,17 @@ class CameraFetcherOpenGopTest {
             String stream,
             long stop,
             ContainerFormat container,
-            @javax.annotation.Nullable FragmentPosition position) {
+            @javax.annotation.Nullable FragmentPosition position,
+            CameraMetrics metrics,
+            @javax.annotation.Nullable MemorySize maxFragmentSize) {
         KvsSourceConfig config =
-                CameraFetchers.config(c -> c.set(KvsSourceOptions.CONTAINER_FORMAT, container));
+                CameraFetchers.config(
+                        c -> {
+                            c.set(KvsSourceOptions.CONTAINER_FORMAT, container);
+                            if (maxFragmentSize != null) {
+                                c.set(KvsSourceOptions.MAX_FRAGMENT_SIZE, maxFragmentSize);
+                            }
+                        });
         List<CameraRecord<FrameKey>> frames = new ArrayList<>();
         try (CameraFetcher<FrameKey> fetcher =
                 fetchers.create(
@@ -183,7 +284,7 @@ class CameraFetcherOpenGopTest {
                         config,
                         CameraFetchers.decoder(config),
                         new PixelIndexMapper(),
-                        CameraFetchers.metrics(stream),
+                        metrics,
                         Clock.systemUTC(),
                         false)) {
             long deadline = System.currentTimeMillis() + 60_000;
