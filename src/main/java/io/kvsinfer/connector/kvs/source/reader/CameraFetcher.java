@@ -555,6 +555,8 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (primers.isEmpty()) {
             return false;
         }
+        // An init segment over its bound fails the camera's read as usual, not just the look-back.
+        initSegmentOf(next);
         RestorePrimers.Primer primer;
         try {
             primer =

@@ -30,7 +30,7 @@ final class ResumePoint {
         return new ResumePoint(position);
     }
 
-    /** Whether the camera was restored (and has not yet passed the fragment it resumes in). */
+    /** Whether the camera was restored from a checkpoint (whether or not it passed that point). */
     boolean isRestored() {
         return fragmentStartMillis >= 0;
     }

@@ -74,15 +74,15 @@ public final class FaultPlan {
         return take(delays.get(op), FaultKind.DELAY);
     }
 
-    /**
-     * The corruption to apply to media fragment {@code fragmentNumber}, remembering that it was
-     * damaged.
-     */
     /** Damages {@code fragmentNumber} every time it is served, as a stored fragment would be. */
     public synchronized void addCorruption(String fragmentNumber, Corruption corruption) {
         corruptionsByFragment.put(fragmentNumber, corruption);
     }
 
+    /**
+     * The corruption to apply to media fragment {@code fragmentNumber}, remembering that it was
+     * damaged: its own if it has one (leaving the next-n corruptions armed), else the next armed.
+     */
     public synchronized Corruption takeCorruption(String fragmentNumber) {
         Corruption always = corruptionsByFragment.get(fragmentNumber);
         if (always != null) {

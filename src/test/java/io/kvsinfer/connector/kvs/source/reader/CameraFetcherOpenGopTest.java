@@ -129,6 +129,9 @@ class CameraFetcherOpenGopTest {
         assertThat(resumed)
                 .as("every frame after the resumed fragment")
                 .endsWith(later.toArray(new FrameKey[0]));
+        assertThat(resumed)
+                .as("the resumed fragment's frames from its key frame on")
+                .hasSizeGreaterThan(later.size());
         assertThat(expected).as("nothing twice, nothing out of order").containsSubsequence(resumed);
         assertThat(metrics.readErrorsCount()).isEqualTo(1);
         assertThat(metrics.decodeErrorsCount()).isZero();

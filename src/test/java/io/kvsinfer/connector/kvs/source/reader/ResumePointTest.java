@@ -36,6 +36,17 @@ class ResumePointTest {
     }
 
     @Test
+    void aResumedFragmentSkippedUnreadEndsTheResume() {
+        ResumePoint resume = ResumePoint.of(new FragmentPosition("123", 1_000, 7, 1_466));
+        resume.passed("122");
+        assertThat(resume.resumedFragmentPending()).as("another fragment").isTrue();
+        resume.passed("123");
+        assertThat(resume.resumedFragmentPending()).isFalse();
+        assertThat(resume.isRestored()).isTrue();
+        assertThat(resume.emittedThroughMillisIn("123")).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
     void theQueueHoldsEachFragmentOnceWithItsListingSessionAndCoverage() {
         FragmentQueue queue = new FragmentQueue();
         assertThat(queue.add(segment("1"))).isTrue();
