@@ -509,10 +509,11 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     private void startNextFragment() {
         HlsSegment next = queue.peek();
+        // First: an init segment over its bound fails the read as usual, not just a look-back.
+        byte[] init = initSegmentOf(next);
         if (primeBefore(next)) {
             return;
         }
-        byte[] init = initSegmentOf(next);
         byte[] bytes;
         try {
             bytes = prefetcher.take(next);
@@ -555,8 +556,6 @@ final class CameraFetcher<T> implements AutoCloseable {
         if (primers.isEmpty()) {
             return false;
         }
-        // An init segment over its bound fails the camera's read as usual, not just the look-back.
-        initSegmentOf(next);
         RestorePrimers.Primer primer;
         try {
             primer =
