@@ -37,9 +37,14 @@ public final class HlsBodyTooLargeException extends HlsFetchException {
                 + " bytes, more than the limit of "
                 + limit
                 + " bytes"
-                + (option == null
-                        ? ""
-                        : " (" + option + "); raise it if the stream's answers are this large");
+                + (option == null ? "" : " (" + option + ")" + advice(limit));
+    }
+
+    /** Raising the option helps only below the largest body a Java array holds. */
+    private static String advice(long limit) {
+        return limit >= BoundedBody.MAX_ARRAY_BYTES
+                ? ", the most one answer can hold as a Java array: it cannot be read"
+                : "; raise it if the stream's answers are this large";
     }
 
     /** The same failure, its message naming the option that set the limit. */

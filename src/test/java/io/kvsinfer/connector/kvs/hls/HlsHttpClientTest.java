@@ -113,6 +113,13 @@ class HlsHttpClientTest {
                     }
                 });
         server.createContext(
+                "/huge",
+                exchange -> {
+                    // Announces 3 GiB and sends none of it: the client refuses on the header.
+                    exchange.sendResponseHeaders(200, 3L << 30);
+                    exchange.close();
+                });
+        server.createContext(
                 "/port",
                 exchange -> {
                     byte[] body =
@@ -169,6 +176,22 @@ class HlsHttpClientTest {
         assertThatThrownBy(() -> client.fetchBytes(uri("/chunked"), 10_000))
                 .isInstanceOf(HlsFetchException.class)
                 .hasMessageContaining("more than the limit of 10000 bytes");
+    }
+
+    @Test
+    void aBodyOverWhatAnArrayHoldsIsNotToldToRaiseTheOption() {
+        assertThatThrownBy(() -> client.fetchBytes(uri("/huge"), 2L << 30))
+                .isInstanceOfSatisfying(
+                        HlsBodyTooLargeException.class,
+                        e -> {
+                            assertThat(e.size()).isEqualTo(3L << 30);
+                            assertThat(e.limit()).isEqualTo(Integer.MAX_VALUE - 8);
+                            assertThat(e.limitedBy("the-option").getMessage())
+                                    .endsWith(
+                                            "(the-option), the most one answer can hold as a Java"
+                                                    + " array: it cannot be read")
+                                    .doesNotContain("raise it");
+                        });
     }
 
     @Test
