@@ -94,12 +94,35 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
             owners.putAll(restored.assignedOwners());
             unplanned.addAll(restored.unassigned());
             discovered.putAll(restored.discoveredCameras());
+            addCamerasNewSinceTheCheckpoint(staticSplits);
             lastDiscoveryMillis = restored.lastDiscoveryMillis();
             discoveryComplete =
                     discovery != null && discoverySettings.once() && lastDiscoveryMillis >= 0;
         } else {
             unplanned.addAll(staticSplits);
             lastDiscoveryMillis = -1;
+        }
+    }
+
+    /**
+     * Cameras the job adds that the restored state does not know: added to the source since the
+     * checkpoint or savepoint. Those it knows keep their restored position; those the job no longer
+     * adds are read on as restored, since their splits are in the readers' state.
+     */
+    private void addCamerasNewSinceTheCheckpoint(Collection<KvsStreamSplit> staticSplits) {
+        Set<String> known = new HashSet<>(owners.keySet());
+        known.addAll(discovered.keySet());
+        unplanned.forEach(split -> known.add(split.splitId()));
+        for (KvsStreamSplit split : staticSplits) {
+            if (!known.contains(split.splitId())) {
+                LOG.info(
+                        "Camera {} (stream {}) is new since the restored checkpoint; starting it"
+                                + " at {}",
+                        split.splitId(),
+                        split.stream(),
+                        split.startingPosition());
+                unplanned.add(split);
+            }
         }
     }
 
@@ -137,6 +160,10 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
             return;
         }
         discoveryRound++;
+        // Only the last few rounds' removals hold a camera back; older ones are forgotten.
+        removedInRound
+                .values()
+                .removeIf(removed -> discoveryRound - removed >= ROUNDS_BEFORE_RETURN);
         StartingPosition start =
                 lastDiscoveryMillis < 0
                         ? discoverySettings.initialStart()

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.kinesisvideo.model.ListStreamsRequest;
 import software.amazon.awssdk.services.kinesisvideo.model.ListStreamsResponse;
 import software.amazon.awssdk.services.kinesisvideo.model.ListTagsForStreamRequest;
 import software.amazon.awssdk.services.kinesisvideo.model.ListTagsForStreamResponse;
+import software.amazon.awssdk.services.kinesisvideo.model.NotAuthorizedException;
 import software.amazon.awssdk.services.kinesisvideo.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesisvideo.model.Status;
 import software.amazon.awssdk.services.kinesisvideo.model.StreamInfo;
@@ -50,6 +51,9 @@ import java.util.random.RandomGenerator;
 @Internal
 final class KvsStreamDiscovery implements StreamDiscovery {
     private static final Logger LOG = LoggerFactory.getLogger(KvsStreamDiscovery.class);
+
+    /** Listed streams whose tags were denied, so that each is warned of once. */
+    private final Set<String> deniedStreams = new HashSet<>();
 
     private static final long BASE_BACKOFF_NANOS = 250_000_000L;
     private static final long MAX_BACKOFF_NANOS = 8_000_000_000L;
@@ -175,6 +179,11 @@ final class KvsStreamDiscovery implements StreamDiscovery {
         Map<String, Map<String, String>> tagsByStream = new HashMap<>();
         SdkException gaveUp = null;
         String gaveUpOn = null;
+        SdkException denied = null;
+        int deniedCount = 0;
+        Set<String> names = new HashSet<>();
+        order.forEach(stream -> names.add(stream.streamName()));
+        deniedStreams.retainAll(names);
         for (StreamInfo stream : order) {
             if (gaveUp != null) {
                 undecided.add(stream.streamName());
@@ -185,6 +194,13 @@ final class KvsStreamDiscovery implements StreamDiscovery {
             } catch (ResourceNotFoundException e) {
                 // Deleted between ListStreams and now: not a camera.
             } catch (SdkException e) {
+                if (denied(e)) {
+                    // A policy that covers some of the prefix's streams: the others stay cameras.
+                    denied = denied == null ? e : denied;
+                    deniedCount++;
+                    warnDeniedOnce(stream.streamName(), e);
+                    continue;
+                }
                 if (!transientFailure(e)) {
                     throw e;
                 }
@@ -192,6 +208,10 @@ final class KvsStreamDiscovery implements StreamDiscovery {
                 gaveUpOn = stream.streamName();
                 undecided.add(stream.streamName());
             }
+        }
+        if (denied != null && deniedCount == order.size()) {
+            // Denied for every stream: the permission is missing, not one stream's policy.
+            throw denied;
         }
         if (gaveUp != null) {
             LOG.warn(
@@ -297,6 +317,24 @@ final class KvsStreamDiscovery implements StreamDiscovery {
                         backoff / 1_000_000L);
                 clock.sleepNanos(backoff);
             }
+        }
+    }
+
+    /** The caller may not read this stream (KVS's NotAuthorizedException, or IAM's 403). */
+    private static boolean denied(SdkException e) {
+        return e instanceof NotAuthorizedException
+                || (e instanceof AwsServiceException
+                        && ((AwsServiceException) e).statusCode() == 403);
+    }
+
+    /** Warns of a stream whose tags may not be read the first round it is seen, not every round. */
+    private void warnDeniedOnce(String stream, SdkException e) {
+        if (deniedStreams.add(stream)) {
+            LOG.warn(
+                    "Discovery: not allowed to read the tags of stream {}; it is not read as a"
+                        + " camera. Allow kinesisvideo:ListTagsForStream on it to include it: {}",
+                    stream,
+                    describe(e));
         }
     }
 

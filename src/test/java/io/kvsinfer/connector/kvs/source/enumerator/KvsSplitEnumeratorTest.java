@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 class KvsSplitEnumeratorTest {
 
@@ -161,6 +162,33 @@ class KvsSplitEnumeratorTest {
             assertThat(result.values().stream().flatMap(List::stream))
                     .containsExactly(state.unassigned().get(0).splitId());
             assertThat(result).containsOnlyKeys(1);
+        }
+    }
+
+    @Test
+    void aCameraAddedSinceTheSavepointIsAssignedOnRestoreAndTheRestoredOnesAreNot()
+            throws Exception {
+        KvsEnumeratorState state;
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(1)) {
+            KvsSplitEnumerator enumerator = new KvsSplitEnumerator(context, cameras(2), null);
+            enumerator.start();
+            context.registerReader(new ReaderInfo(0, "host"));
+            enumerator.addReader(0);
+            state = enumerator.snapshotState(1);
+        }
+        assertThat(state.assignedOwners()).containsOnlyKeys("cam-0", "cam-1");
+
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(1)) {
+            // The job now adds a third camera: only it is new.
+            KvsSplitEnumerator enumerator = new KvsSplitEnumerator(context, cameras(3), state);
+            enumerator.start();
+            context.registerReader(new ReaderInfo(0, "host"));
+            enumerator.addReader(0);
+            assertThat(assignments(context)).containsExactly(entry(0, List.of("cam-2")));
+            assertThat(enumerator.snapshotState(2).assignedOwners())
+                    .containsOnlyKeys("cam-0", "cam-1", "cam-2");
         }
     }
 }

@@ -178,6 +178,36 @@ class KvsStreamDiscoveryTest {
     }
 
     @Test
+    void aStreamWhoseTagsAreDeniedIsNotACameraAndTheOthersAre() throws Exception {
+        kvs.faults().failNext(KvsOperation.LIST_TAGS_FOR_STREAM, 1, 401, "NotAuthorizedException");
+        try (KvsStreamDiscovery discovery = discovery(new DiscoveryLimits(50, 50, 5), clock)) {
+            DiscoveryRound round = discovery.discover();
+
+            assertThat(round.isComplete()).isTrue();
+            assertThat(names(round))
+                    .containsExactlyInAnyOrderElementsOf(expected.subList(1, expected.size()));
+            assertThat(kvs.requestCount(KvsOperation.LIST_TAGS_FOR_STREAM))
+                    .as("a denial is not retried")
+                    .isEqualTo(TAGGED + OTHERS);
+        }
+    }
+
+    @Test
+    void tagsDeniedForEveryStreamFailTheRound() {
+        kvs.faults()
+                .failNext(
+                        KvsOperation.LIST_TAGS_FOR_STREAM,
+                        TAGGED + OTHERS,
+                        401,
+                        "NotAuthorizedException");
+        try (KvsStreamDiscovery discovery = discovery(new DiscoveryLimits(50, 50, 5), clock)) {
+            assertThatThrownBy(discovery::discover).isInstanceOf(NotAuthorizedException.class);
+            assertThat(kvs.requestCount(KvsOperation.LIST_TAGS_FOR_STREAM))
+                    .isEqualTo(TAGGED + OTHERS);
+        }
+    }
+
+    @Test
     void aMissingPermissionIsNotRetriedAndFailsTheRound() {
         kvs.faults().failNext(KvsOperation.LIST_STREAMS, 1, 401, "NotAuthorizedException");
         try (KvsStreamDiscovery discovery = discovery(new DiscoveryLimits(50, 50, 5), clock)) {
