@@ -195,7 +195,7 @@ public final class KvsHlsSourceBuilder<T> {
         return this;
     }
 
-    /** How often to discover streams again; zero discovers once at start. */
+    /** How often to discover streams again, at least 1 s; zero discovers once at start. */
     public KvsHlsSourceBuilder<T> setDiscoveryInterval(Duration interval) {
         config.set(KvsSourceOptions.DISCOVERY_INTERVAL, interval);
         return this;
@@ -268,6 +268,7 @@ public final class KvsHlsSourceBuilder<T> {
     /** Emits every frame (the default). */
     public KvsHlsSourceBuilder<T> sampleAllFrames() {
         config.set(KvsSourceOptions.SAMPLING_MODE, SamplingMode.ALL_FRAMES);
+        config.removeConfig(KvsSourceOptions.SAMPLING_FPS);
         return this;
     }
 
@@ -281,6 +282,7 @@ public final class KvsHlsSourceBuilder<T> {
     /** Emits key frames only; the decoder skips all other frames. */
     public KvsHlsSourceBuilder<T> sampleKeyFramesOnly() {
         config.set(KvsSourceOptions.SAMPLING_MODE, SamplingMode.KEY_FRAMES);
+        config.removeConfig(KvsSourceOptions.SAMPLING_FPS);
         return this;
     }
 

@@ -102,6 +102,6 @@ class KvsHlsSourceDefaultsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(
                         "'source.kvs.discovery.interval': PT-5S; allowed: 0 (discover once) or"
-                                + " above");
+                                + " at least 1 s");
     }
 }

@@ -47,8 +47,11 @@ public final class KvsSourceConfig implements Serializable {
                     "'" + region() + "'",
                     "an AWS region name such as us-east-1 or eu-central-1");
         }
-        if (discoveryInterval().isNegative()) {
-            throw invalid(DISCOVERY_INTERVAL, discoveryInterval(), "0 (discover once) or above");
+        if (discoveryInterval().isNegative()
+                || (!discoveryInterval().isZero()
+                        && discoveryInterval().compareTo(Duration.ofSeconds(1)) < 0)) {
+            throw invalid(
+                    DISCOVERY_INTERVAL, discoveryInterval(), "0 (discover once) or at least 1 s");
         }
         checkEnum(CREDENTIALS_PROVIDER, CredentialsProviderType.values());
         checkEnum(STARTING_POSITION, StartingPosition.Kind.values());
@@ -86,7 +89,12 @@ public final class KvsSourceConfig implements Serializable {
         }
         checkRange(MAX_CONSECUTIVE_ERRORS, maxConsecutiveErrors(), 1, 1000, "");
         checkRange(LIVE_PLAYLIST_FRAGMENTS, livePlaylistFragments(), 1, 5000, "");
-        checkPositive(PLAYLIST_POLL_INTERVAL, playlistPollInterval());
+        if (playlistPollInterval().compareTo(Duration.ofMillis(200)) < 0) {
+            throw invalid(
+                    PLAYLIST_POLL_INTERVAL,
+                    playlistPollInterval(),
+                    "at least 200 ms (KVS allows 5 playlist requests per second)");
+        }
         if (liveEdgePollInterval().compareTo(Duration.ofMillis(200)) < 0
                 || liveEdgePollInterval().compareTo(playlistPollInterval()) > 0) {
             throw invalid(
@@ -141,6 +149,16 @@ public final class KvsSourceConfig implements Serializable {
             if (!(value > 0 && value <= 1000)) {
                 throw invalid(SAMPLING_FPS, value, "above 0 and at most 1000");
             }
+        } else if (fps.isPresent()) {
+            throw new IllegalArgumentException(
+                    "Option '"
+                            + SAMPLING_FPS.key()
+                            + "' ("
+                            + fps.get()
+                            + ") applies only with "
+                            + SAMPLING_MODE.key()
+                            + "=FPS, but it is "
+                            + samplingMode());
         }
     }
 
@@ -154,9 +172,22 @@ public final class KvsSourceConfig implements Serializable {
                             + STARTING_POSITION.key()
                             + "=TIMESTAMP");
         }
+        if (start.isPresent() && config.get(STARTING_POSITION) != StartingPosition.Kind.TIMESTAMP) {
+            throw new IllegalArgumentException(
+                    "Option '"
+                            + STARTING_TIMESTAMP.key()
+                            + "' ("
+                            + start.get()
+                            + ") applies only with "
+                            + STARTING_POSITION.key()
+                            + "=TIMESTAMP, but it is "
+                            + config.get(STARTING_POSITION));
+        }
         start.ifPresent(
                 value -> checkRange(STARTING_TIMESTAMP, value, 0, Long.MAX_VALUE, "epoch ms"));
         Optional<Long> stop = config.getOptional(STOPPING_TIMESTAMP);
+        stop.ifPresent(
+                value -> checkRange(STOPPING_TIMESTAMP, value, 0, Long.MAX_VALUE, "epoch ms"));
         if (stop.isPresent()) {
             StartingPosition startAt = startingPosition();
             if (startAt.kind() == StartingPosition.Kind.LATEST) {
@@ -272,6 +303,16 @@ public final class KvsSourceConfig implements Serializable {
                     prefix.get(),
                     "1 to 256 characters of a-z, A-Z, 0-9, '_', '.' and '-'");
         }
+        discoveryTags()
+                .forEach(
+                        (tag, value) -> {
+                            if (tag.isBlank() || value.isBlank()) {
+                                throw invalid(
+                                        DISCOVERY_TAGS,
+                                        "'" + tag + "':'" + value + "'",
+                                        "tags with a non-blank key and value, such as site:lobby");
+                            }
+                        });
         if (prefix.isEmpty()
                 && (config.getOptional(DISCOVERY_TAGS).isPresent()
                         || config.getOptional(DISCOVERY_CAMERA_ID_TAG).isPresent())) {

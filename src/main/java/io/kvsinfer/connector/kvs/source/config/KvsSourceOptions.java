@@ -201,7 +201,7 @@ public final class KvsSourceOptions {
                     .defaultValue(Duration.ofSeconds(1))
                     .withDescription(
                             "How often a live playlist is re-fetched while waiting for a new"
-                                    + " fragment (AWS recommends 1 s).");
+                                    + " fragment, at least 200 ms (AWS recommends 1 s).");
 
     public static final ConfigOption<Duration> LIVE_EDGE_POLL_INTERVAL =
             key("source.kvs.live-edge-poll-interval")
@@ -255,7 +255,8 @@ public final class KvsSourceOptions {
                     .withDescription(
                             "How often streams are discovered again: new streams become cameras,"
                                     + " deleted or no longer matching ones finish. 0 discovers once"
-                                    + " at start. A bounded source always discovers once.");
+                                    + " at start, otherwise at least 1 s. A bounded source always"
+                                    + " discovers once.");
 
     public static final ConfigOption<Integer> DISCOVERY_LIST_STREAMS_PER_SECOND =
             key("source.kvs.discovery.list-streams-per-second")

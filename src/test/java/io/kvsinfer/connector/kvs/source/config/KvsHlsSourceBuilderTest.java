@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -116,6 +117,15 @@ class KvsHlsSourceBuilderTest {
                         + " second",
                 "source.kvs.discovery.max-retries|-1|'source.kvs.discovery.max-retries': -1;"
                         + " allowed: 0 to 20",
+                "source.kvs.playlist-poll-interval|100 ms|'source.kvs.playlist-poll-interval':"
+                        + " PT0.1S; allowed: at least 200 ms",
+                "source.kvs.discovery.interval|500 ms|'source.kvs.discovery.interval': PT0.5S;"
+                        + " allowed: 0 (discover once) or at least 1 s",
+                "source.kvs.sampling.fps|5|'source.kvs.sampling.fps' (5.0) applies only with"
+                        + " source.kvs.sampling.mode=FPS, but it is ALL_FRAMES",
+                "source.kvs.starting-timestamp|1700000000000|'source.kvs.starting-timestamp'"
+                    + " (1700000000000) applies only with source.kvs.starting-position=TIMESTAMP,"
+                    + " but it is LATEST",
             })
     void invalidOptionsNameTheOptionTheValueAndTheRange(String key, String value, String message) {
         Configuration conf = new Configuration();
@@ -128,6 +138,55 @@ class KvsHlsSourceBuilderTest {
                                         .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
+    }
+
+    /** Options that only mean something together, each wrong with the other set. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "source.kvs.starting-position|EARLIEST|source.kvs.stopping-timestamp|-5"
+                        + "|'source.kvs.stopping-timestamp': -5; allowed: at least 0 epoch ms",
+                "source.kvs.starting-position|EARLIEST|source.kvs.starting-timestamp|5"
+                        + "|'source.kvs.starting-timestamp' (5) applies only with"
+                        + " source.kvs.starting-position=TIMESTAMP, but it is EARLIEST",
+            })
+    void invalidCombinationsNameTheOptionAndTheValue(
+            String key, String value, String otherKey, String otherValue, String message) {
+        Configuration conf = new Configuration();
+        conf.setString(key, value);
+        conf.setString(otherKey, otherValue);
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setConfiguration(conf)
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void discoveryTagsWithABlankValueAreRejectedAtBuild() {
+        Configuration conf = new Configuration();
+        conf.set(KvsSourceOptions.DISCOVERY_STREAM_PREFIX, "cam-");
+        conf.set(KvsSourceOptions.DISCOVERY_TAGS, Map.of("site", " "));
+        assertThatThrownBy(() -> KvsHlsSource.builder().setConfiguration(conf).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "'source.kvs.discovery.tags': 'site':' '; allowed: tags with a non-blank"
+                                + " key and value");
+    }
+
+    @Test
+    void choosingAnotherSamplingModeDropsTheSampleRate() {
+        KvsHlsSource<?> source =
+                KvsHlsSource.builder()
+                        .addCamera("cam-1", "s")
+                        .sampleFps(5)
+                        .sampleAllFrames()
+                        .build();
+        assertThat(source).isNotNull();
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.kinesisvideo.model.NotAuthorizedException;
@@ -162,10 +164,12 @@ class KvsStreamDiscoveryTest {
         }
     }
 
-    @Test
-    void aStreamDeletedBetweenListingAndTagsIsNotACamera() throws Exception {
-        kvs.faults()
-                .failNext(KvsOperation.LIST_TAGS_FOR_STREAM, 1, 404, "ResourceNotFoundException");
+    /** Deleted between ListStreams and its tags, or its tags denied: not a camera, not retried. */
+    @ParameterizedTest
+    @CsvSource({"404, ResourceNotFoundException", "401, NotAuthorizedException"})
+    void aStreamWhoseTagsCannotBeReadIsNotACameraAndTheOthersAre(int status, String error)
+            throws Exception {
+        kvs.faults().failNext(KvsOperation.LIST_TAGS_FOR_STREAM, 1, status, error);
         try (KvsStreamDiscovery discovery = discovery(new DiscoveryLimits(50, 50, 5), clock)) {
             DiscoveryRound round = discovery.discover();
 
@@ -173,21 +177,6 @@ class KvsStreamDiscoveryTest {
             assertThat(names(round))
                     .containsExactlyInAnyOrderElementsOf(expected.subList(1, expected.size()));
             assertThat(kvs.requestCount(KvsOperation.LIST_TAGS_FOR_STREAM))
-                    .isEqualTo(TAGGED + OTHERS);
-        }
-    }
-
-    @Test
-    void aStreamWhoseTagsAreDeniedIsNotACameraAndTheOthersAre() throws Exception {
-        kvs.faults().failNext(KvsOperation.LIST_TAGS_FOR_STREAM, 1, 401, "NotAuthorizedException");
-        try (KvsStreamDiscovery discovery = discovery(new DiscoveryLimits(50, 50, 5), clock)) {
-            DiscoveryRound round = discovery.discover();
-
-            assertThat(round.isComplete()).isTrue();
-            assertThat(names(round))
-                    .containsExactlyInAnyOrderElementsOf(expected.subList(1, expected.size()));
-            assertThat(kvs.requestCount(KvsOperation.LIST_TAGS_FOR_STREAM))
-                    .as("a denial is not retried")
                     .isEqualTo(TAGGED + OTHERS);
         }
     }
