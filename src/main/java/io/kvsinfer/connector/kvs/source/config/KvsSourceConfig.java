@@ -107,7 +107,9 @@ public final class KvsSourceConfig implements Serializable {
                             + ")");
         }
         checkPositive(IDLE_POLL_INTERVAL, idlePollInterval());
-        checkPositive(HTTP_TIMEOUT, httpTimeout());
+        if (httpTimeout().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw invalid(HTTP_TIMEOUT, httpTimeout(), "at least 1 s");
+        }
         if (decoderThreads().isPresent()) {
             checkRange(DECODER_THREADS, decoderThreads().getAsInt(), 0, 64, "");
         }

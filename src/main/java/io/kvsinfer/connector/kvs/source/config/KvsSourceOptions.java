@@ -383,5 +383,8 @@ public final class KvsSourceOptions {
             key("source.kvs.http-timeout")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(10))
-                    .withDescription("Timeout of each playlist or fragment request.");
+                    .withDescription(
+                            "Deadline of each playlist or fragment download, from connecting to"
+                                    + " its last byte, at least 1 s; twice it bounds each KVS, STS"
+                                    + " and discovery API call.");
 }

@@ -117,6 +117,8 @@ class KvsHlsSourceBuilderTest {
                         + " second",
                 "source.kvs.discovery.max-retries|-1|'source.kvs.discovery.max-retries': -1;"
                         + " allowed: 0 to 20",
+                "source.kvs.http-timeout|500 ms|'source.kvs.http-timeout': PT0.5S; allowed: at"
+                        + " least 1 s",
                 "source.kvs.playlist-poll-interval|100 ms|'source.kvs.playlist-poll-interval':"
                         + " PT0.1S; allowed: at least 200 ms",
                 "source.kvs.discovery.interval|500 ms|'source.kvs.discovery.interval': PT0.5S;"
@@ -130,6 +132,10 @@ class KvsHlsSourceBuilderTest {
     void invalidOptionsNameTheOptionTheValueAndTheRange(String key, String value, String message) {
         Configuration conf = new Configuration();
         conf.setString(key, value);
+        assertRejected(conf, message);
+    }
+
+    private static void assertRejected(Configuration conf, String message) {
         assertThatThrownBy(
                         () ->
                                 KvsHlsSource.builder()
@@ -156,14 +162,7 @@ class KvsHlsSourceBuilderTest {
         Configuration conf = new Configuration();
         conf.setString(key, value);
         conf.setString(otherKey, otherValue);
-        assertThatThrownBy(
-                        () ->
-                                KvsHlsSource.builder()
-                                        .addCamera("cam-1", "s")
-                                        .setConfiguration(conf)
-                                        .build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(message);
+        assertRejected(conf, message);
     }
 
     @Test
