@@ -105,7 +105,7 @@ public final class KvsHlsSourceBuilder<T> {
     /** Points the source at a KVS-compatible endpoint, such as a LocalKvs. */
     public KvsHlsSourceBuilder<T> setEndpoint(URI endpoint) {
         Preconditions.checkNotNull(endpoint, "endpoint must not be null");
-        config.set(KvsSourceOptions.ENDPOINT, endpoint.toString());
+        set(KvsSourceOptions.ENDPOINT, endpoint.toString());
         return this;
     }
 
@@ -115,15 +115,15 @@ public final class KvsHlsSourceBuilder<T> {
      */
     public KvsHlsSourceBuilder<T> setStaticCredentials(String accessKeyId, String secretAccessKey) {
         setProviderUnlessAssumingRole(CredentialsProviderType.BASIC);
-        config.set(KvsSourceOptions.ACCESS_KEY_ID, accessKeyId);
-        config.set(KvsSourceOptions.SECRET_ACCESS_KEY, secretAccessKey);
+        set(KvsSourceOptions.ACCESS_KEY_ID, accessKeyId);
+        set(KvsSourceOptions.SECRET_ACCESS_KEY, secretAccessKey);
         return this;
     }
 
     /** Uses a named profile of the AWS config files (with {@link #setAssumeRole}, to call STS). */
     public KvsHlsSourceBuilder<T> setProfile(String profileName) {
         setProviderUnlessAssumingRole(CredentialsProviderType.PROFILE);
-        config.set(KvsSourceOptions.PROFILE_NAME, profileName);
+        set(KvsSourceOptions.PROFILE_NAME, profileName);
         return this;
     }
 
@@ -138,7 +138,7 @@ public final class KvsHlsSourceBuilder<T> {
      */
     public KvsHlsSourceBuilder<T> setAssumeRole(
             String roleArn, String sessionName, @Nullable String externalId) {
-        config.set(KvsSourceOptions.CREDENTIALS_PROVIDER, CredentialsProviderType.ASSUME_ROLE);
+        set(KvsSourceOptions.CREDENTIALS_PROVIDER, CredentialsProviderType.ASSUME_ROLE);
         config.set(
                 KvsSourceOptions.ROLE_ARN,
                 Preconditions.checkNotNull(roleArn, "roleArn must not be null"));
@@ -146,7 +146,7 @@ public final class KvsHlsSourceBuilder<T> {
                 KvsSourceOptions.ROLE_SESSION_NAME,
                 Preconditions.checkNotNull(sessionName, "sessionName must not be null"));
         if (externalId != null) {
-            config.set(KvsSourceOptions.ROLE_EXTERNAL_ID, externalId);
+            set(KvsSourceOptions.ROLE_EXTERNAL_ID, externalId);
         }
         return this;
     }
@@ -154,14 +154,14 @@ public final class KvsHlsSourceBuilder<T> {
     /** Points STS calls ({@link #setAssumeRole}) at another endpoint, such as a LocalKvs. */
     public KvsHlsSourceBuilder<T> setStsEndpoint(URI endpoint) {
         Preconditions.checkNotNull(endpoint, "endpoint must not be null");
-        config.set(KvsSourceOptions.STS_ENDPOINT, endpoint.toString());
+        set(KvsSourceOptions.STS_ENDPOINT, endpoint.toString());
         return this;
     }
 
     private void setProviderUnlessAssumingRole(CredentialsProviderType type) {
         if (config.get(KvsSourceOptions.CREDENTIALS_PROVIDER)
                 != CredentialsProviderType.ASSUME_ROLE) {
-            config.set(KvsSourceOptions.CREDENTIALS_PROVIDER, type);
+            set(KvsSourceOptions.CREDENTIALS_PROVIDER, type);
         }
     }
 
@@ -179,25 +179,25 @@ public final class KvsHlsSourceBuilder<T> {
      * created, deleted or re-created while the job runs (see {@link #setDiscoveryInterval}).
      */
     public KvsHlsSourceBuilder<T> discoverStreams(String prefix) {
-        config.set(KvsSourceOptions.DISCOVERY_STREAM_PREFIX, prefix);
+        set(KvsSourceOptions.DISCOVERY_STREAM_PREFIX, prefix);
         return this;
     }
 
     /** Discovered streams must carry all these tags with these values. */
     public KvsHlsSourceBuilder<T> setRequiredTags(Map<String, String> tags) {
-        config.set(KvsSourceOptions.DISCOVERY_TAGS, Map.copyOf(tags));
+        set(KvsSourceOptions.DISCOVERY_TAGS, Map.copyOf(tags));
         return this;
     }
 
     /** A discovered stream's camera id is the value of this tag (the stream name without it). */
     public KvsHlsSourceBuilder<T> setCameraIdTag(String tagKey) {
-        config.set(KvsSourceOptions.DISCOVERY_CAMERA_ID_TAG, tagKey);
+        set(KvsSourceOptions.DISCOVERY_CAMERA_ID_TAG, tagKey);
         return this;
     }
 
     /** How often to discover streams again, at least 1 s; zero discovers once at start. */
     public KvsHlsSourceBuilder<T> setDiscoveryInterval(Duration interval) {
-        config.set(KvsSourceOptions.DISCOVERY_INTERVAL, interval);
+        set(KvsSourceOptions.DISCOVERY_INTERVAL, interval);
         return this;
     }
 
@@ -208,40 +208,40 @@ public final class KvsHlsSourceBuilder<T> {
     }
 
     public KvsHlsSourceBuilder<T> setHlsSessionDuration(Duration duration) {
-        config.set(KvsSourceOptions.HLS_SESSION_DURATION, duration);
+        set(KvsSourceOptions.HLS_SESSION_DURATION, duration);
         return this;
     }
 
     public KvsHlsSourceBuilder<T> setUrlRefreshMargin(Duration margin) {
-        config.set(KvsSourceOptions.URL_REFRESH_MARGIN, margin);
+        set(KvsSourceOptions.URL_REFRESH_MARGIN, margin);
         return this;
     }
 
     public KvsHlsSourceBuilder<T> setReconnectDelay(Duration delay) {
-        config.set(KvsSourceOptions.RECONNECT_DELAY, delay);
+        set(KvsSourceOptions.RECONNECT_DELAY, delay);
         return this;
     }
 
     public KvsHlsSourceBuilder<T> setMaxReconnectDelay(Duration delay) {
-        config.set(KvsSourceOptions.MAX_RECONNECT_DELAY, delay);
+        set(KvsSourceOptions.MAX_RECONNECT_DELAY, delay);
         return this;
     }
 
     public KvsHlsSourceBuilder<T> setBackoffMultiplier(double multiplier) {
-        config.set(KvsSourceOptions.BACKOFF_MULTIPLIER, multiplier);
+        set(KvsSourceOptions.BACKOFF_MULTIPLIER, multiplier);
         return this;
     }
 
     public KvsHlsSourceBuilder<T> setMaxConsecutiveErrors(int maxErrors) {
-        config.set(KvsSourceOptions.MAX_CONSECUTIVE_ERRORS, maxErrors);
+        set(KvsSourceOptions.MAX_CONSECUTIVE_ERRORS, maxErrors);
         return this;
     }
 
     public KvsHlsSourceBuilder<T> setStartingPosition(StartingPosition position) {
         Preconditions.checkNotNull(position, "starting position must not be null");
-        config.set(KvsSourceOptions.STARTING_POSITION, position.kind());
+        set(KvsSourceOptions.STARTING_POSITION, position.kind());
         if (position.kind() == StartingPosition.Kind.TIMESTAMP) {
-            config.set(KvsSourceOptions.STARTING_TIMESTAMP, position.timestampMillis());
+            set(KvsSourceOptions.STARTING_TIMESTAMP, position.timestampMillis());
         } else {
             config.removeConfig(KvsSourceOptions.STARTING_TIMESTAMP);
         }
@@ -251,57 +251,57 @@ public final class KvsHlsSourceBuilder<T> {
     /** Reads up to this producer time and then finishes: the source becomes bounded. */
     public KvsHlsSourceBuilder<T> setStoppingTimestamp(Instant stop) {
         Preconditions.checkNotNull(stop, "stopping timestamp must not be null");
-        config.set(KvsSourceOptions.STOPPING_TIMESTAMP, stop.toEpochMilli());
+        set(KvsSourceOptions.STOPPING_TIMESTAMP, stop.toEpochMilli());
         return this;
     }
 
     public KvsHlsSourceBuilder<T> setContainerFormat(ContainerFormat format) {
-        config.set(KvsSourceOptions.CONTAINER_FORMAT, format);
+        set(KvsSourceOptions.CONTAINER_FORMAT, format);
         return this;
     }
 
     public KvsHlsSourceBuilder<T> setFragmentSelector(FragmentSelectorType selector) {
-        config.set(KvsSourceOptions.FRAGMENT_SELECTOR, selector);
+        set(KvsSourceOptions.FRAGMENT_SELECTOR, selector);
         return this;
     }
 
     /** Emits every frame (the default). */
     public KvsHlsSourceBuilder<T> sampleAllFrames() {
-        config.set(KvsSourceOptions.SAMPLING_MODE, SamplingMode.ALL_FRAMES);
+        set(KvsSourceOptions.SAMPLING_MODE, SamplingMode.ALL_FRAMES);
         config.removeConfig(KvsSourceOptions.SAMPLING_FPS);
         return this;
     }
 
     /** Emits at most {@code fps} frames per second of producer time. */
     public KvsHlsSourceBuilder<T> sampleFps(double fps) {
-        config.set(KvsSourceOptions.SAMPLING_MODE, SamplingMode.FPS);
-        config.set(KvsSourceOptions.SAMPLING_FPS, fps);
+        set(KvsSourceOptions.SAMPLING_MODE, SamplingMode.FPS);
+        set(KvsSourceOptions.SAMPLING_FPS, fps);
         return this;
     }
 
     /** Emits key frames only; the decoder skips all other frames. */
     public KvsHlsSourceBuilder<T> sampleKeyFramesOnly() {
-        config.set(KvsSourceOptions.SAMPLING_MODE, SamplingMode.KEY_FRAMES);
+        set(KvsSourceOptions.SAMPLING_MODE, SamplingMode.KEY_FRAMES);
         config.removeConfig(KvsSourceOptions.SAMPLING_FPS);
         return this;
     }
 
     /** Scales frames to this size in the same step as the colour conversion. */
     public KvsHlsSourceBuilder<T> setOutputSize(int width, int height) {
-        config.set(KvsSourceOptions.OUTPUT_WIDTH, width);
-        config.set(KvsSourceOptions.OUTPUT_HEIGHT, height);
+        set(KvsSourceOptions.OUTPUT_WIDTH, width);
+        set(KvsSourceOptions.OUTPUT_HEIGHT, height);
         return this;
     }
 
     /** The pixel format of the frames (default BGR24); see {@link PixelFormat} for each. */
     public KvsHlsSourceBuilder<T> setOutputPixelFormat(PixelFormat format) {
         Preconditions.checkNotNull(format, "pixel format must not be null");
-        config.set(KvsSourceOptions.OUTPUT_PIXEL_FORMAT, format);
+        set(KvsSourceOptions.OUTPUT_PIXEL_FORMAT, format);
         return this;
     }
 
     public KvsHlsSourceBuilder<T> setDecoderThreads(int threads) {
-        config.set(KvsSourceOptions.DECODER_THREADS, threads);
+        set(KvsSourceOptions.DECODER_THREADS, threads);
         return this;
     }
 
@@ -309,20 +309,28 @@ public final class KvsHlsSourceBuilder<T> {
      * How many cameras of a TaskManager decode at the same moment; 0 (the default) is one per core.
      */
     public KvsHlsSourceBuilder<T> setDecoderConcurrentCameras(int cameras) {
-        config.set(KvsSourceOptions.DECODER_CONCURRENT_CAMERAS, cameras);
+        set(KvsSourceOptions.DECODER_CONCURRENT_CAMERAS, cameras);
         return this;
     }
 
     public KvsHlsSourceBuilder<T> setMaxFragmentSize(MemorySize size) {
-        config.set(KvsSourceOptions.MAX_FRAGMENT_SIZE, size);
+        set(KvsSourceOptions.MAX_FRAGMENT_SIZE, size);
         return this;
     }
 
     /** Sets any option; also how options without a dedicated setter are reached. */
     public <V> KvsHlsSourceBuilder<T> setOption(
             org.apache.flink.configuration.ConfigOption<V> option, V value) {
-        config.set(option, value);
+        Preconditions.checkNotNull(option, "option must not be null");
+        set(option, value);
         return this;
+    }
+
+    /** Sets an option; a null value is refused naming the option, not by Flink's bare message. */
+    private <V> void set(org.apache.flink.configuration.ConfigOption<V> option, V value) {
+        config.set(
+                option,
+                Preconditions.checkNotNull(value, "Option '%s' must not be null", option.key()));
     }
 
     /** Takes every option present in {@code configuration}, replacing values set so far. */

@@ -216,25 +216,29 @@ public final class KvsSourceConfig implements Serializable {
         }
     }
 
+    /** Absent or blank: a secret's value is never echoed, only whether it is there. */
+    private boolean isBlank(ConfigOption<String> option) {
+        return config.getOptional(option).map(String::isBlank).orElse(true);
+    }
+
     private void validateCredentials() {
         CredentialsProviderType type = credentialsProviderType();
         if (type == CredentialsProviderType.BASIC
-                && (config.getOptional(ACCESS_KEY_ID).isEmpty()
-                        || config.getOptional(SECRET_ACCESS_KEY).isEmpty())) {
+                && (isBlank(ACCESS_KEY_ID) || isBlank(SECRET_ACCESS_KEY))) {
             throw new IllegalArgumentException(
                     "Options '"
                             + ACCESS_KEY_ID.key()
                             + "' and '"
                             + SECRET_ACCESS_KEY.key()
-                            + "' are required with "
+                            + "' are required, not blank, with "
                             + CREDENTIALS_PROVIDER.key()
                             + "=BASIC");
         }
-        if (type == CredentialsProviderType.PROFILE && config.getOptional(PROFILE_NAME).isEmpty()) {
+        if (type == CredentialsProviderType.PROFILE && isBlank(PROFILE_NAME)) {
             throw new IllegalArgumentException(
                     "Option '"
                             + PROFILE_NAME.key()
-                            + "' is required with "
+                            + "' is required, not blank, with "
                             + CREDENTIALS_PROVIDER.key()
                             + "=PROFILE");
         }

@@ -99,7 +99,7 @@ class KvsHlsSourceBuilderTest {
                         + " http:// or https:// URI",
                 "source.kvs.starting-position|TIMESTAMP|'source.kvs.starting-timestamp' is"
                         + " required",
-                "source.kvs.credentials.provider|BASIC|are required with"
+                "source.kvs.credentials.provider|BASIC|are required, not blank, with"
                         + " source.kvs.credentials.provider=BASIC",
                 "source.kvs.max-fragment-size|10 b|'source.kvs.max-fragment-size': 10; allowed:"
                         + " 1024 to 2147483648 bytes",
@@ -175,6 +175,26 @@ class KvsHlsSourceBuilderTest {
                 .hasMessageContaining(
                         "'source.kvs.discovery.tags': 'site':' '; allowed: tags with a non-blank"
                                 + " key and value");
+    }
+
+    @Test
+    void missingOrBlankCredentialsNameTheOptionAndNotTheValue() {
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setStaticCredentials(null, "wJalrXUtnFEMI"))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("Option 'source.kvs.credentials.access-key-id' must not be null");
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setStaticCredentials("AKIDEXAMPLE", " ")
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("are required, not blank, with")
+                .hasMessageNotContaining("AKIDEXAMPLE");
     }
 
     @Test
