@@ -152,15 +152,7 @@ public final class KvsSourceConfig implements Serializable {
                 throw invalid(SAMPLING_FPS, value, "above 0 and at most 1000");
             }
         } else if (fps.isPresent()) {
-            throw new IllegalArgumentException(
-                    "Option '"
-                            + SAMPLING_FPS.key()
-                            + "' ("
-                            + fps.get()
-                            + ") applies only with "
-                            + SAMPLING_MODE.key()
-                            + "=FPS, but it is "
-                            + samplingMode());
+            throw appliesOnlyWith(SAMPLING_FPS, fps.get(), SAMPLING_MODE, SamplingMode.FPS);
         }
     }
 
@@ -175,15 +167,11 @@ public final class KvsSourceConfig implements Serializable {
                             + "=TIMESTAMP");
         }
         if (start.isPresent() && config.get(STARTING_POSITION) != StartingPosition.Kind.TIMESTAMP) {
-            throw new IllegalArgumentException(
-                    "Option '"
-                            + STARTING_TIMESTAMP.key()
-                            + "' ("
-                            + start.get()
-                            + ") applies only with "
-                            + STARTING_POSITION.key()
-                            + "=TIMESTAMP, but it is "
-                            + config.get(STARTING_POSITION));
+            throw appliesOnlyWith(
+                    STARTING_TIMESTAMP,
+                    start.get(),
+                    STARTING_POSITION,
+                    StartingPosition.Kind.TIMESTAMP);
         }
         start.ifPresent(
                 value -> checkRange(STARTING_TIMESTAMP, value, 0, Long.MAX_VALUE, "epoch ms"));
@@ -214,6 +202,22 @@ public final class KvsSourceConfig implements Serializable {
                                 + ")");
             }
         }
+    }
+
+    /** {@code option} is set while {@code mode} is not {@code needed}, which it depends on. */
+    private <M> IllegalArgumentException appliesOnlyWith(
+            ConfigOption<?> option, Object value, ConfigOption<M> mode, M needed) {
+        return new IllegalArgumentException(
+                "Option '"
+                        + option.key()
+                        + "' ("
+                        + value
+                        + ") applies only with "
+                        + mode.key()
+                        + "="
+                        + needed
+                        + ", but it is "
+                        + config.get(mode));
     }
 
     /** Absent or blank: a secret's value is never echoed, only whether it is there. */
