@@ -213,6 +213,118 @@ class StreamDiscoveryITCase {
         after.dispose();
     }
 
+    @Test
+    void aStreamDeletedAndCreatedAgainWithinOneDiscoveryIntervalIsReadAgain() throws Exception {
+        kvs.createStream("again-a").startLive(camera);
+        // Keeps frames coming, so that the test fails at its deadline rather than waits forever.
+        kvs.createStream("again-keep").startLive(camera);
+        // Rounds 10 s apart: the stream is deleted and back well within one of them.
+        KvsHlsSource<FrameKey> source =
+                sourceFor(kvs)
+                        .discoverStreams("again-")
+                        .setDiscoveryInterval(Duration.ofSeconds(10))
+                        .setFrameMapper(new PixelIndexMapper(), FrameKey.class)
+                        .build();
+        long[] createdAgainAt = new long[1];
+        Runnable deleteAndCreateAgain =
+                () -> {
+                    long sessions = kvs.requestCount(KvsOperation.GET_HLS_STREAMING_SESSION_URL);
+                    kvs.deleteStream("again-a");
+                    // The camera ends once a new session is refused with ResourceNotFound.
+                    long deadline = System.currentTimeMillis() + 30_000;
+                    while (kvs.requestCount(KvsOperation.GET_HLS_STREAMING_SESSION_URL)
+                            == sessions) {
+                        assertThat(System.currentTimeMillis()).isLessThan(deadline);
+                        sleep(50);
+                    }
+                    sleep(1_000);
+                    createdAgainAt[0] = System.currentTimeMillis();
+                    kvs.createStream("again-a").startLive(camera);
+                };
+        List<FrameKey> frames =
+                run(
+                        source,
+                        List.of(new Step(f -> count(f, "again-a") >= FPS, deleteAndCreateAgain)),
+                        f -> afterCreatedAgain(f, createdAgainAt[0]).size() >= 2 * FPS);
+
+        // The stream created again is read from its very first frame.
+        List<Long> indexes =
+                new FrameSequenceVerifier(kvs.stream("again-a").fragments(), FPS)
+                        .assertContiguous(afterCreatedAgain(frames, createdAgainAt[0]));
+        assertThat(indexes.get(0)).isZero();
+    }
+
+    private static List<FrameKey> afterCreatedAgain(List<FrameKey> frames, long createdAt) {
+        return frames.stream()
+                .filter(
+                        f ->
+                                f.cameraId.equals("again-a")
+                                        && createdAt > 0
+                                        && f.timestampMillis >= createdAt)
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void aRestoreWithANarrowerSelectorFinishesTheCamerasItNoLongerMatches(@TempDir Path savepoints)
+            throws Exception {
+        kvs.createStream("nw-keep").startLive(camera);
+        kvs.createStream("nw-drop").startLive(camera);
+        ArrivalOrderSink before = new ArrivalOrderSink();
+        JobClient first =
+                startJob(
+                        sourceFor(kvs)
+                                .discoverStreams("nw-")
+                                .setDiscoveryInterval(Duration.ofSeconds(1))
+                                .setFrameMapper(new PixelIndexMapper(), FrameKey.class)
+                                .build(),
+                        before,
+                        new Configuration());
+        awaitFrames(before, "nw-keep", FPS);
+        awaitFrames(before, "nw-drop", FPS);
+        String savepoint =
+                first.stopWithSavepoint(
+                                false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(60, TimeUnit.SECONDS);
+
+        // The restored job's first discovery round may run before its readers register, when no
+        // reader can be told to finish nw-drop.
+        ArrivalOrderSink after = new ArrivalOrderSink();
+        Configuration restore = new Configuration();
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        JobClient second =
+                startJob(
+                        sourceFor(kvs)
+                                .discoverStreams("nw-keep")
+                                .setDiscoveryInterval(Duration.ofSeconds(1))
+                                .setFrameMapper(new PixelIndexMapper(), FrameKey.class)
+                                .build(),
+                        after,
+                        restore);
+        int dropped;
+        try {
+            awaitFrames(after, "nw-keep", 3 * FPS);
+            dropped = count(frames(after), "nw-drop");
+            awaitFrames(after, "nw-keep", 6 * FPS);
+            assertThat(count(frames(after), "nw-drop")).as("frames of nw-drop").isEqualTo(dropped);
+        } finally {
+            second.cancel().get();
+        }
+        List<FrameKey> kept = new ArrayList<>(byCamera(frames(before)).get("nw-keep"));
+        kept.addAll(byCamera(frames(after)).get("nw-keep"));
+        new FrameSequenceVerifier(kvs.stream("nw-keep").fragments(), FPS).assertContiguous(kept);
+        before.dispose();
+        after.dispose();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static JobClient startJob(
             KvsHlsSource<FrameKey> source, ArrivalOrderSink sink, Configuration conf)
             throws Exception {

@@ -5,6 +5,7 @@ import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.metrics.Counter;
@@ -32,9 +33,11 @@ import java.util.Set;
  *
  * <p>With discovery, the enumerator periodically lists the matching streams: new ones become splits
  * at once, and cameras whose stream was deleted or no longer matches are finished through their
- * reader. Discovery failures (throttling included) are logged, counted and retried at the next
- * interval; they never fail the job. A round cut short adds the cameras it found but finishes only
- * cameras whose streams it could decide, and does not move the start time of later cameras.
+ * reader. Readers report the cameras they restore and the cameras that end, so that a finish no
+ * reader heard is repeated and a stream re-created under the same name is read again. Discovery
+ * failures (throttling included) are logged, counted and retried at the next interval; they never
+ * fail the job. A round cut short adds the cameras it found but finishes only cameras whose streams
+ * it could decide, and does not move the start time of later cameras.
  */
 @Internal
 final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnumeratorState> {
@@ -68,6 +71,16 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
     private final Map<String, String> discovered = new LinkedHashMap<>();
 
     private final Map<String, Integer> removedInRound = new HashMap<>();
+
+    /**
+     * Restored cameras whose owner is the checkpoint's, not yet confirmed by a reader (rescaling
+     * moves splits) or by an assignment since.
+     */
+    private final Set<String> ownerIsOnlyAHint = new HashSet<>();
+
+    /** After a restore, the subtasks that have not yet reported the cameras they restored. */
+    private final Set<Integer> readersToReportAfterRestore = new HashSet<>();
+
     private long lastDiscoveryMillis;
     private int discoveryRound;
     private boolean discoveryComplete;
@@ -92,6 +105,10 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
         staticSplits.forEach(split -> staticCameras.add(split.splitId()));
         if (restored != null) {
             owners.putAll(restored.assignedOwners());
+            ownerIsOnlyAHint.addAll(owners.keySet());
+            for (int subtask = 0; subtask < context.currentParallelism(); subtask++) {
+                readersToReportAfterRestore.add(subtask);
+            }
             unplanned.addAll(restored.unassigned());
             discovered.putAll(restored.discoveredCameras());
             addCamerasNewSinceTheCheckpoint(staticSplits);
@@ -237,6 +254,7 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
             }
         }
         Integer owner = owners.remove(cameraId);
+        ownerIsOnlyAHint.remove(cameraId);
         if (owner != null && context.registeredReaders().containsKey(owner)) {
             LOG.info(
                     "Camera {}'s stream was deleted or no longer matches; finishing it on subtask"
@@ -245,6 +263,101 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
                     owner);
             context.sendEventToSourceReader(owner, new FinishCameraEvent(cameraId));
         }
+    }
+
+    @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent event) {
+        if (event instanceof RestoredCamerasEvent) {
+            onRestoredCameras(subtaskId, ((RestoredCamerasEvent) event).cameraIds());
+        } else if (event instanceof CameraEndedEvent) {
+            onCameraEnded(subtaskId, (CameraEndedEvent) event);
+        } else {
+            LOG.warn("Ignoring unknown event {} from subtask {}", event, subtaskId);
+        }
+    }
+
+    /**
+     * A reader restored these cameras. Those finished since (while no reader was there to be told,
+     * or after the checkpoint the reader restored) are finished again, as are stale copies of a
+     * camera that runs, or is about to run, from a newer split. The others run on that subtask from
+     * now on, wherever the checkpoint had them (rescaling moves splits).
+     */
+    private void onRestoredCameras(int subtaskId, List<String> cameraIds) {
+        for (String cameraId : cameraIds) {
+            Integer owner = owners.get(cameraId);
+            boolean newerSplit =
+                    isWaitingForAReader(cameraId)
+                            || (owner != null
+                                    && owner != subtaskId
+                                    && !ownerIsOnlyAHint.contains(cameraId));
+            if (owner == null || newerSplit) {
+                LOG.info(
+                        "Camera {} restored on subtask {} was finished since, or runs from a newer"
+                                + " split; finishing the restored one",
+                        cameraId,
+                        subtaskId);
+                context.sendEventToSourceReader(subtaskId, new FinishCameraEvent(cameraId));
+            } else {
+                owners.put(cameraId, subtaskId);
+                ownerIsOnlyAHint.remove(cameraId);
+            }
+        }
+        if (readersToReportAfterRestore.remove(subtaskId)
+                && readersToReportAfterRestore.isEmpty()) {
+            forgetCamerasNoReaderRestored();
+        }
+    }
+
+    /**
+     * Once every reader reported after a restore: discovered cameras that no reader restored ended
+     * between this enumerator's checkpoint and the readers' (Flink checkpoints the enumerator
+     * first). They are forgotten, so that their streams are found again if they exist.
+     */
+    private void forgetCamerasNoReaderRestored() {
+        for (Iterator<String> it = ownerIsOnlyAHint.iterator(); it.hasNext(); ) {
+            String cameraId = it.next();
+            it.remove();
+            if (discovered.containsKey(cameraId) && !isWaitingForAReader(cameraId)) {
+                LOG.info(
+                        "Camera {} ended just before the checkpoint the job restored; its stream"
+                                + " is looked for again at the next discovery",
+                        cameraId);
+                discovered.remove(cameraId);
+                owners.remove(cameraId);
+            }
+        }
+    }
+
+    /**
+     * A camera's split ended on its reader. One whose stream is gone is forgotten at once, so that
+     * a stream re-created under its name is found by the next round. One finished by this
+     * enumerator is proven gone, so it may come back without waiting out the rounds.
+     */
+    private void onCameraEnded(int subtaskId, CameraEndedEvent event) {
+        String cameraId = event.cameraId();
+        Integer owner = owners.get(cameraId);
+        if (owner == null) {
+            if (!isWaitingForAReader(cameraId)) {
+                removedInRound.remove(cameraId);
+            }
+            return;
+        }
+        if (event.streamGone() && owner == subtaskId && discovered.containsKey(cameraId)) {
+            LOG.info(
+                    "Camera {}'s stream {} no longer exists; a stream created again under that name"
+                            + " is read from the next discovery",
+                    cameraId,
+                    discovered.get(cameraId));
+            discovered.remove(cameraId);
+            owners.remove(cameraId);
+        }
+    }
+
+    private boolean isWaitingForAReader(String cameraId) {
+        return unplanned.stream().anyMatch(split -> split.splitId().equals(cameraId))
+                || pendingByOwner.values().stream()
+                        .flatMap(List::stream)
+                        .anyMatch(split -> split.splitId().equals(cameraId));
     }
 
     @Override
@@ -264,6 +377,7 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
                 continue;
             }
             owners.put(split.splitId(), subtaskId);
+            ownerIsOnlyAHint.remove(split.splitId());
             pendingByOwner.computeIfAbsent(subtaskId, k -> new ArrayList<>()).add(split);
         }
         toldNoMoreSplits.remove(subtaskId);
@@ -317,6 +431,7 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
             LOG.info("Assigning cameras {} to subtask {}", ids(pending), subtaskId);
             for (KvsStreamSplit split : pending) {
                 context.assignSplit(split, subtaskId);
+                ownerIsOnlyAHint.remove(split.splitId());
             }
         }
         if (noMoreSplitsWillCome() && toldNoMoreSplits.add(subtaskId)) {

@@ -90,6 +90,10 @@ final class CameraFetcher<T> implements AutoCloseable {
     private final ResumePoint resume;
 
     private volatile boolean finished;
+
+    /** The camera finished because its (discovered) stream no longer exists. */
+    private volatile boolean streamGone;
+
     private boolean reconnecting;
     private boolean idleSignalled;
     private boolean startAnnounced;
@@ -173,6 +177,11 @@ final class CameraFetcher<T> implements AutoCloseable {
 
     boolean isFinished() {
         return finished;
+    }
+
+    /** Whether the camera finished because its stream was deleted. */
+    boolean isStreamGone() {
+        return streamGone;
     }
 
     /**
@@ -662,6 +671,7 @@ final class CameraFetcher<T> implements AutoCloseable {
                     "Camera {}: stream {} no longer exists; finishing the camera",
                     cameraId(),
                     split.stream());
+            streamGone = true;
             finished = true;
             return;
         }

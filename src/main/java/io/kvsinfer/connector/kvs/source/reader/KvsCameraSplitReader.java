@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -26,6 +27,7 @@ final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T>, KvsS
     private static final Logger LOG = LoggerFactory.getLogger(KvsCameraSplitReader.class);
 
     private final Function<KvsStreamSplit, CameraFetcher<T>> fetcherFactory;
+    private final Consumer<String> onStreamGone;
     private final WakeableSleeper pauseSleeper = new WakeableSleeper();
 
     /** Set on the fetcher thread; read by Flink's threads in wakeUp() and finishCamera(). */
@@ -33,8 +35,21 @@ final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T>, KvsS
 
     private volatile boolean paused;
 
-    KvsCameraSplitReader(Function<KvsStreamSplit, CameraFetcher<T>> fetcherFactory) {
+    /**
+     * A finish asked for before the fetcher thread created the camera (creating the first decoder
+     * may load FFmpeg's libraries); guarded by {@code this}, as is the camera's creation.
+     */
+    private String finishBeforeStart;
+
+    /**
+     * @param onStreamGone told the camera's id, before its split is reported finished, when it
+     *     finished because its stream no longer exists
+     */
+    KvsCameraSplitReader(
+            Function<KvsStreamSplit, CameraFetcher<T>> fetcherFactory,
+            Consumer<String> onStreamGone) {
         this.fetcherFactory = fetcherFactory;
+        this.onStreamGone = onStreamGone;
     }
 
     @Override
@@ -51,6 +66,9 @@ final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T>, KvsS
         List<CameraRecord<T>> records = camera.isFinished() ? List.of() : camera.fetch();
         batch.addAll(camera.cameraId(), records);
         if (camera.isFinished()) {
+            if (camera.isStreamGone()) {
+                onStreamGone.accept(camera.cameraId());
+            }
             batch.addFinishedSplit(camera.cameraId());
             closeCamera();
         }
@@ -76,7 +94,13 @@ final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T>, KvsS
                         split.position()
                                 .map(Object::toString)
                                 .orElse(split.startingPosition().toString()));
-                camera = fetcherFactory.apply(split);
+                CameraFetcher<T> created = fetcherFactory.apply(split);
+                synchronized (this) {
+                    camera = created;
+                    if (split.splitId().equals(finishBeforeStart)) {
+                        created.finishSoon();
+                    }
+                }
             }
         } else if (change instanceof SplitsRemoval) {
             closeCamera();
@@ -106,10 +130,15 @@ final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T>, KvsS
         }
     }
 
-    /** Finishes the camera if this fetcher reads it; called from the reader's thread. */
-    void finishCamera(String cameraId) {
+    /**
+     * Finishes the camera if this fetcher reads it, or will once it has created it; called from the
+     * reader's thread.
+     */
+    synchronized void finishCamera(String cameraId) {
         CameraFetcher<T> current = camera;
-        if (current != null && current.cameraId().equals(cameraId)) {
+        if (current == null) {
+            finishBeforeStart = cameraId;
+        } else if (current.cameraId().equals(cameraId)) {
             current.finishSoon();
         }
     }

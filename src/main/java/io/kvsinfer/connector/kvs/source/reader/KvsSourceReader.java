@@ -2,7 +2,9 @@ package io.kvsinfer.connector.kvs.source.reader;
 
 import io.kvsinfer.connector.kvs.decoder.FragmentDecoder;
 import io.kvsinfer.connector.kvs.source.FrameMapper;
+import io.kvsinfer.connector.kvs.source.enumerator.CameraEndedEvent;
 import io.kvsinfer.connector.kvs.source.enumerator.FinishCameraEvent;
+import io.kvsinfer.connector.kvs.source.enumerator.RestoredCamerasEvent;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
 
@@ -15,8 +17,15 @@ import org.apache.flink.util.FlinkUserCodeClassLoader;
 import org.apache.flink.util.UserCodeClassLoader;
 
 import org.bytedeco.javacpp.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The source reader of one subtask: one fetcher thread per camera, frames emitted with their
@@ -25,16 +34,30 @@ import java.util.Map;
 @Internal
 final class KvsSourceReader<T>
         extends SourceReaderBase<CameraRecord<T>, T, KvsStreamSplit, KvsStreamSplitState> {
+    private static final Logger LOG = LoggerFactory.getLogger(KvsSourceReader.class);
 
     private final AutoCloseable sharedClients;
     private final PerCameraFetcherManager<T> cameras;
+    private final Set<String> streamsGone;
+
+    /** Cameras added before start(): those restored from the checkpoint. */
+    private final List<String> restoredCameras = new ArrayList<>();
+
+    private boolean started;
+
+    /** Cameras with a split in this reader, each once. */
+    private final Set<String> running = new HashSet<>();
+
+    /** Splits assigned while an older split of their camera still runs here. */
+    private final Map<String, KvsStreamSplit> waitingForOlderSplit = new HashMap<>();
 
     KvsSourceReader(
             PerCameraFetcherManager<T> fetcherManager,
             Configuration config,
             SourceReaderContext context,
             FrameMapper<T> mapper,
-            AutoCloseable sharedClients) {
+            AutoCloseable sharedClients,
+            Set<String> streamsGone) {
         super(
                 fetcherManager,
                 new KvsRecordEmitter<>(
@@ -43,6 +66,7 @@ final class KvsSourceReader<T>
                 context);
         this.sharedClients = sharedClients;
         this.cameras = fetcherManager;
+        this.streamsGone = streamsGone;
         releaseNativeReferencesWithTheJob(context.getUserCodeClassLoader());
     }
 
@@ -66,9 +90,43 @@ final class KvsSourceReader<T>
         }
     }
 
+    /**
+     * A camera assigned while an older split of it still runs here (restored from a checkpoint
+     * taken before the camera ended and came back) waits until the older one is finished: two
+     * splits with one id would share one entry of the reader's split states.
+     */
+    @Override
+    public void addSplits(List<KvsStreamSplit> splits) {
+        List<KvsStreamSplit> addNow = new ArrayList<>(splits.size());
+        for (KvsStreamSplit split : splits) {
+            String cameraId = split.splitId();
+            if (!started) {
+                restoredCameras.add(cameraId);
+            }
+            if (running.add(cameraId)) {
+                addNow.add(split);
+            } else {
+                LOG.info(
+                        "Camera {} was assigned again while an older split of it runs; finishing"
+                                + " that one first",
+                        cameraId);
+                waitingForOlderSplit.put(cameraId, split);
+                cameras.finishCamera(cameraId);
+            }
+        }
+        if (!addNow.isEmpty()) {
+            super.addSplits(addNow);
+        }
+    }
+
     @Override
     public void start() {
-        // Splits are pushed by the enumerator when this reader registers; nothing to request.
+        // Splits are pushed by the enumerator when this reader registers; nothing to request. The
+        // restored ones are reported (none, too), so that cameras finished since are finished
+        // again.
+        started = true;
+        context.sendSourceEventToCoordinator(new RestoredCamerasEvent(restoredCameras));
+        restoredCameras.clear();
     }
 
     @Override
@@ -83,6 +141,17 @@ final class KvsSourceReader<T>
     @Override
     protected void onSplitFinished(Map<String, KvsStreamSplitState> finishedSplitIds) {
         // Each camera closes its own metrics and decoder when its fetcher ends.
+        for (String cameraId : finishedSplitIds.keySet()) {
+            boolean streamGone = streamsGone.remove(cameraId);
+            running.remove(cameraId);
+            KvsStreamSplit newer = waitingForOlderSplit.remove(cameraId);
+            if (newer != null) {
+                running.add(cameraId);
+                super.addSplits(List.of(newer));
+            } else {
+                context.sendSourceEventToCoordinator(new CameraEndedEvent(cameraId, streamGone));
+            }
+        }
     }
 
     @Override

@@ -20,6 +20,7 @@ import javax.annotation.Nullable;
 
 import java.time.Clock;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Wires a {@link KvsSourceReader}: shared KVS and HTTP clients, one fetcher thread per camera.
@@ -45,6 +46,8 @@ public final class KvsSourceReaderFactory {
         ThreadSafeCounter bytesIn =
                 new ThreadSafeCounter(
                         context.metricGroup().getIOMetricGroup().getNumBytesInCounter());
+        // Cameras that ended because their stream is gone, until the reader tells the enumerator.
+        Set<String> streamsGone = ConcurrentHashMap.newKeySet();
         PerCameraFetcherManager<T> fetchers =
                 new PerCameraFetcherManager<>(
                         () ->
@@ -67,8 +70,9 @@ public final class KvsSourceReaderFactory {
                                                                 bytesIn),
                                                         Clock.systemUTC(),
                                                         !configuredCameras.contains(
-                                                                split.cameraId()))),
+                                                                split.cameraId())),
+                                        streamsGone::add),
                         readerConfig);
-        return new KvsSourceReader<>(fetchers, readerConfig, context, mapper, clients);
+        return new KvsSourceReader<>(fetchers, readerConfig, context, mapper, clients, streamsGone);
     }
 }

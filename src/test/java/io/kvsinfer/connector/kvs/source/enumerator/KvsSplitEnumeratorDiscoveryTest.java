@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,17 +58,57 @@ class KvsSplitEnumeratorDiscoveryTest {
             MockSplitEnumeratorContext<KvsStreamSplit> context,
             KvsEnumeratorState restored,
             boolean bounded) {
+        KvsSplitEnumerator enumerator = startedWithoutReaders(context, restored, bounded);
+        for (int i = 0; i < context.currentParallelism(); i++) {
+            register(context, enumerator, i);
+        }
+        return enumerator;
+    }
+
+    private KvsSplitEnumerator startedWithoutReaders(
+            MockSplitEnumeratorContext<KvsStreamSplit> context,
+            KvsEnumeratorState restored,
+            boolean bounded) {
         DiscoverySettings settings =
                 new DiscoverySettings(
                         Duration.ofSeconds(60), bounded, StartingPosition.latest(), -1);
         KvsSplitEnumerator enumerator =
                 new KvsSplitEnumerator(context, List.of(), restored, discovery, settings);
         enumerator.start();
-        for (int i = 0; i < context.currentParallelism(); i++) {
-            context.registerReader(new ReaderInfo(i, "host"));
-            enumerator.addReader(i);
-        }
         return enumerator;
+    }
+
+    private static void register(
+            MockSplitEnumeratorContext<KvsStreamSplit> context,
+            KvsSplitEnumerator enumerator,
+            int subtask) {
+        context.registerReader(new ReaderInfo(subtask, "host"));
+        enumerator.addReader(subtask);
+    }
+
+    /** The cameras each subtask was told to finish. */
+    private static Map<Integer, List<String>> finished(
+            MockSplitEnumeratorContext<KvsStreamSplit> context) throws Exception {
+        Map<Integer, List<String>> finished = new TreeMap<>();
+        context.getSentSourceEvent()
+                .forEach(
+                        (subtask, events) ->
+                                events.stream()
+                                        .filter(FinishCameraEvent.class::isInstance)
+                                        .map(e -> ((FinishCameraEvent) e).cameraId())
+                                        .forEach(
+                                                id ->
+                                                        finished.computeIfAbsent(
+                                                                        subtask,
+                                                                        k -> new ArrayList<>())
+                                                                .add(id)));
+        return finished;
+    }
+
+    private static KvsEnumeratorState discoveredOn(Map<String, Integer> owners) {
+        Map<String, String> discovered = new TreeMap<>();
+        owners.keySet().forEach(camera -> discovered.put(camera, camera));
+        return new KvsEnumeratorState(owners, List.of(), discovered, 1_000L);
     }
 
     @Test
@@ -223,6 +264,142 @@ class KvsSplitEnumeratorDiscoveryTest {
             assertThat(assigned(context))
                     .extracting(KvsStreamSplit::splitId)
                     .containsExactly("cam-c");
+        }
+    }
+
+    @Test
+    void aCameraFinishedBeforeItsReaderRegisteredIsFinishedWhenTheReaderReportsIt()
+            throws Throwable {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
+            KvsSplitEnumerator enumerator =
+                    startedWithoutReaders(
+                            context, discoveredOn(Map.of("cam-a", 0, "cam-b", 1)), false);
+            // The restored job's first round runs before any reader registered: cam-a no longer
+            // matches, and there is nobody to tell.
+            answer.set(streams("cam-b"));
+            context.runPeriodicCallable(0);
+            assertThat(finished(context)).isEmpty();
+
+            register(context, enumerator, 0);
+            register(context, enumerator, 1);
+            enumerator.handleSourceEvent(0, new RestoredCamerasEvent(List.of("cam-a")));
+            enumerator.handleSourceEvent(1, new RestoredCamerasEvent(List.of("cam-b")));
+
+            assertThat(finished(context)).isEqualTo(Map.of(0, List.of("cam-a")));
+            assertThat(assigned(context)).isEmpty();
+        }
+    }
+
+    @Test
+    void afterRescalingACameraIsFinishedOnTheSubtaskThatRestoredIt() throws Throwable {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
+            // Checkpointed with four subtasks, restored with two: cam-c's split moved to subtask 1.
+            KvsSplitEnumerator enumerator =
+                    enumerator(
+                            context,
+                            discoveredOn(Map.of("cam-a", 0, "cam-b", 1, "cam-c", 3)),
+                            false);
+            enumerator.handleSourceEvent(0, new RestoredCamerasEvent(List.of("cam-a")));
+            enumerator.handleSourceEvent(1, new RestoredCamerasEvent(List.of("cam-b", "cam-c")));
+
+            answer.set(streams("cam-a", "cam-b"));
+            context.runPeriodicCallable(0);
+
+            assertThat(finished(context)).isEqualTo(Map.of(1, List.of("cam-c")));
+            assertThat(enumerator.snapshotState(1).assignedOwners())
+                    .isEqualTo(Map.of("cam-a", 0, "cam-b", 1));
+        }
+    }
+
+    @Test
+    void aStreamDeletedAndCreatedAgainBetweenTwoRoundsIsReadAgain() throws Throwable {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(1)) {
+            KvsSplitEnumerator enumerator = enumerator(context, null, false);
+            answer.set(streams("cam-a", "cam-b"));
+            context.runPeriodicCallable(0);
+            // Both streams ended on the reader: cam-a's was deleted, cam-b reached its stop.
+            enumerator.handleSourceEvent(0, new CameraEndedEvent("cam-a", true));
+            enumerator.handleSourceEvent(0, new CameraEndedEvent("cam-b", false));
+            assertThat(enumerator.snapshotState(1).discoveredCameras()).containsOnlyKeys("cam-b");
+
+            // cam-a exists again (created again under its name) by the next round.
+            context.runPeriodicCallable(0);
+
+            assertThat(assigned(context))
+                    .extracting(KvsStreamSplit::splitId)
+                    .containsExactly("cam-a", "cam-b", "cam-a");
+            assertThat(assigned(context).get(2).startingPosition().kind())
+                    .isEqualTo(StartingPosition.Kind.TIMESTAMP);
+            assertThat(finished(context)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFinishedCameraWhoseReaderConfirmedItComesBackAtTheNextRound() throws Throwable {
+        for (boolean confirmed : new boolean[] {false, true}) {
+            try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                    new MockSplitEnumeratorContext<>(1)) {
+                KvsSplitEnumerator enumerator = enumerator(context, null, false);
+                answer.set(streams("cam-a"));
+                context.runPeriodicCallable(0);
+                answer.set(streams());
+                context.runPeriodicCallable(0);
+                assertThat(finished(context)).isEqualTo(Map.of(0, List.of("cam-a")));
+                if (confirmed) {
+                    enumerator.handleSourceEvent(0, new CameraEndedEvent("cam-a", false));
+                }
+
+                answer.set(streams("cam-a"));
+                context.runPeriodicCallable(0);
+                // Unconfirmed, the old split may still run: the camera waits a round more.
+                assertThat(assigned(context))
+                        .as("confirmed: %s", confirmed)
+                        .hasSize(confirmed ? 2 : 1);
+                context.runPeriodicCallable(0);
+                assertThat(assigned(context)).hasSize(2);
+            }
+        }
+    }
+
+    @Test
+    void aStaleRestoredCopyOfARunningCameraIsFinishedWhereItWasRestored() throws Throwable {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
+            KvsSplitEnumerator enumerator = enumerator(context, null, false);
+            answer.set(streams("cam-a"));
+            context.runPeriodicCallable(0);
+            assertThat(context.getSplitsAssignmentSequence().get(0).assignment())
+                    .containsOnlyKeys(0);
+            // Subtask 1 failed over to a checkpoint from when it read an older split of cam-a.
+            enumerator.handleSourceEvent(1, new RestoredCamerasEvent(List.of("cam-a")));
+
+            assertThat(finished(context)).isEqualTo(Map.of(1, List.of("cam-a")));
+            assertThat(enumerator.snapshotState(1).assignedOwners()).isEqualTo(Map.of("cam-a", 0));
+        }
+    }
+
+    @Test
+    void aCameraThatEndedJustBeforeTheRestoredCheckpointIsLookedForAgain() throws Throwable {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
+            // The enumerator's checkpoint still had cam-a; the readers', taken after, did not.
+            KvsSplitEnumerator enumerator =
+                    enumerator(context, discoveredOn(Map.of("cam-a", 0, "cam-b", 1)), false);
+            enumerator.handleSourceEvent(0, new RestoredCamerasEvent(List.of()));
+            assertThat(enumerator.snapshotState(1).discoveredCameras())
+                    .as("until every reader reported, cam-a may still be restored")
+                    .containsOnlyKeys("cam-a", "cam-b");
+            enumerator.handleSourceEvent(1, new RestoredCamerasEvent(List.of("cam-b")));
+            assertThat(enumerator.snapshotState(2).discoveredCameras()).containsOnlyKeys("cam-b");
+
+            answer.set(streams("cam-a", "cam-b"));
+            context.runPeriodicCallable(0);
+            assertThat(assigned(context))
+                    .extracting(KvsStreamSplit::splitId)
+                    .containsExactly("cam-a");
         }
     }
 }

@@ -314,6 +314,7 @@ class CameraFetcherFailuresTest {
         assertThat(fetcher.isFinished())
                 .as("a discovered stream that was deleted ends its camera")
                 .isTrue();
+        assertThat(fetcher.isStreamGone()).as("and says why, for the enumerator").isTrue();
     }
 
     @Test

@@ -462,6 +462,7 @@ class CameraFetcherTest {
         List<Long> indices = new FrameSequenceVerifier(written, 2).assertContiguous(frames);
         assertThat(indices).hasSize(fragments * 4);
         assertThat(indices.get(0)).isZero();
+        assertThat(fetcher.isStreamGone()).as("it ended at its stop").isFalse();
     }
 
     @Test
