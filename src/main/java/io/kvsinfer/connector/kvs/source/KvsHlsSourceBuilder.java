@@ -358,6 +358,16 @@ public final class KvsHlsSourceBuilder<T> {
 
     public KvsHlsSource<T> build() {
         KvsSourceConfig validated = new KvsSourceConfig(config);
+        if (credentials != null) {
+            // The supplier replaces every credentials option: one set too would be ignored.
+            for (String key : config.keySet()) {
+                Preconditions.checkArgument(
+                        !key.startsWith("source.kvs.credentials."),
+                        "Option '%s' is set, but setCredentialsProvider replaces the credentials"
+                                + " options; remove one of them",
+                        key);
+            }
+        }
         Preconditions.checkState(
                 !cameras.isEmpty() || validated.discoveryPrefix().isPresent(),
                 "no camera was added; call addCamera(cameraId, stream) at least once, or"

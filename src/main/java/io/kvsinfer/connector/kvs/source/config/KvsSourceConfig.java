@@ -10,8 +10,10 @@ import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import static io.kvsinfer.connector.kvs.source.config.KvsSourceOptions.*;
@@ -41,6 +43,7 @@ public final class KvsSourceConfig implements Serializable {
     }
 
     private void validate() {
+        UnknownOptions.refuse(config);
         if (!isWellFormedRegion(region())) {
             throw invalid(
                     REGION,
@@ -246,13 +249,67 @@ public final class KvsSourceConfig implements Serializable {
                             + CREDENTIALS_PROVIDER.key()
                             + "=PROFILE");
         }
+        stsEndpoint();
+        refuseUnlessProvider(
+                EnumSet.of(CredentialsProviderType.BASIC, CredentialsProviderType.ASSUME_ROLE),
+                ACCESS_KEY_ID,
+                SECRET_ACCESS_KEY);
+        refuseUnlessProvider(
+                EnumSet.of(CredentialsProviderType.PROFILE, CredentialsProviderType.ASSUME_ROLE),
+                PROFILE_NAME);
+        refuseUnlessProvider(
+                EnumSet.of(CredentialsProviderType.ASSUME_ROLE),
+                ROLE_ARN,
+                ROLE_SESSION_NAME,
+                ROLE_SESSION_DURATION,
+                ROLE_EXTERNAL_ID,
+                STS_ENDPOINT);
         if (type == CredentialsProviderType.ASSUME_ROLE) {
             validateAssumeRole();
         }
-        stsEndpoint();
+    }
+
+    /**
+     * Credentials options that the chosen provider would not use are refused rather than ignored:
+     * an access key set without {@code BASIC} would otherwise read with the default chain. Their
+     * values are never echoed.
+     */
+    private void refuseUnlessProvider(
+            Set<CredentialsProviderType> users, ConfigOption<?>... options) {
+        CredentialsProviderType type = credentialsProviderType();
+        if (users.contains(type)) {
+            return;
+        }
+        for (ConfigOption<?> option : options) {
+            if (config.contains(option)) {
+                throw new IllegalArgumentException(
+                        "Option '"
+                                + option.key()
+                                + "' is set but applies only with "
+                                + CREDENTIALS_PROVIDER.key()
+                                + " "
+                                + String.join(
+                                        " or ",
+                                        users.stream().map(Enum::name).toArray(String[]::new))
+                                + ", and it is "
+                                + type
+                                + "; set the provider or remove the option");
+            }
+        }
     }
 
     private void validateAssumeRole() {
+        if (config.contains(PROFILE_NAME)
+                && (config.contains(ACCESS_KEY_ID) || config.contains(SECRET_ACCESS_KEY))) {
+            throw new IllegalArgumentException(
+                    "Options '"
+                            + PROFILE_NAME.key()
+                            + "' and '"
+                            + ACCESS_KEY_ID.key()
+                            + "' are both set with "
+                            + CREDENTIALS_PROVIDER.key()
+                            + "=ASSUME_ROLE; STS is called with one of them: remove the other");
+        }
         String roleArn =
                 config.getOptional(ROLE_ARN)
                         .orElseThrow(

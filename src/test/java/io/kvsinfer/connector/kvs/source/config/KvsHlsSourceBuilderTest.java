@@ -9,6 +9,7 @@ import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -194,6 +195,96 @@ class KvsHlsSourceBuilderTest {
                                         .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("are required, not blank, with")
+                .hasMessageNotContaining("AKIDEXAMPLE");
+    }
+
+    @Test
+    void misspeltOptionsAreRefusedWithTheClosestOneAndWithoutTheirValue() {
+        Configuration conf = new Configuration();
+        conf.setString("source.kvs.decoder.thread", "4");
+        assertRejected(
+                conf,
+                "Unknown option 'source.kvs.decoder.thread'; did you mean"
+                        + " 'source.kvs.decoder.threads'?");
+        Configuration secret = new Configuration();
+        secret.setString("source.kvs.credentials.secret-acess-key", "wJalrXUtnFEMI");
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setConfiguration(secret)
+                                        .build())
+                .hasMessageContaining("did you mean 'source.kvs.credentials.secret-access-key'?")
+                .hasMessageNotContaining("wJalrXUtnFEMI");
+        // Keys outside the source's namespace belong to others and pass, as do a map option's
+        // entries given one key each.
+        Configuration others = new Configuration();
+        others.setString("pipeline.name", "cameras");
+        others.setString("source.other.anything", "1");
+        others.setString("source.kvs.discovery.stream-prefix", "cam-");
+        others.setString("source.kvs.discovery.tags.site", "lobby");
+        assertThat(KvsHlsSource.builder().addCamera("cam-1", "s").setConfiguration(others).build())
+                .isNotNull();
+        assertThat(new KvsSourceConfig(others).discoveryTags()).isEqualTo(Map.of("site", "lobby"));
+    }
+
+    @Test
+    void aCredentialsProviderWithCredentialsOptionsIsRefused() {
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setStaticCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI")
+                                        .setCredentialsProvider(
+                                                AnonymousCredentialsProvider::create)
+                                        .build())
+                .hasMessageContaining("is set, but setCredentialsProvider replaces")
+                .hasMessageNotContaining("AKIDEXAMPLE");
+    }
+
+    @Test
+    void credentialsTheProviderWouldNotUseAreRefusedWithoutTheirValue() {
+        Configuration keysOnly = new Configuration();
+        keysOnly.set(KvsSourceOptions.ACCESS_KEY_ID, "AKIDEXAMPLE");
+        keysOnly.set(KvsSourceOptions.SECRET_ACCESS_KEY, "wJalrXUtnFEMI");
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setConfiguration(keysOnly)
+                                        .build())
+                .hasMessage(
+                        "Option 'source.kvs.credentials.access-key-id' is set but applies only"
+                                + " with source.kvs.credentials.provider BASIC or ASSUME_ROLE, and"
+                                + " it is DEFAULT; set the provider or remove the option")
+                .hasMessageNotContaining("AKIDEXAMPLE");
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setStaticCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI")
+                                        .setProfile("reader")
+                                        .build())
+                .hasMessageContaining(
+                        "'source.kvs.credentials.access-key-id' is set but applies only with"
+                                + " source.kvs.credentials.provider BASIC or ASSUME_ROLE, and it"
+                                + " is PROFILE");
+        Configuration role = new Configuration();
+        role.setString("source.kvs.credentials.role-arn", "arn:aws:iam::123456789012:role/r");
+        assertRejected(
+                role,
+                "'source.kvs.credentials.role-arn' is set but applies only with"
+                        + " source.kvs.credentials.provider ASSUME_ROLE, and it is DEFAULT");
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setProfile("reader")
+                                        .setStaticCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI")
+                                        .setAssumeRole(
+                                                "arn:aws:iam::123456789012:role/r", "flink", null)
+                                        .build())
+                .hasMessageContaining("STS is called with one of them: remove the other")
                 .hasMessageNotContaining("AKIDEXAMPLE");
     }
 
