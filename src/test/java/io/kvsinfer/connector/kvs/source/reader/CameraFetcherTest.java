@@ -21,8 +21,8 @@ import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.FrameSequenceVerifier;
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
+import io.kvsinfer.connector.kvs.testing.RecordsOnlyOutput;
 
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -211,7 +211,7 @@ class CameraFetcherTest {
      * Reads each emitted frame's stamped index from its pixels before the emitter recycles the
      * array.
      */
-    private static final class PixelIndexOutput implements SourceOutput<VideoFrame> {
+    private static final class PixelIndexOutput extends RecordsOnlyOutput<VideoFrame> {
         private final List<FrameKey> frames;
 
         PixelIndexOutput(List<FrameKey> frames) {
@@ -241,15 +241,6 @@ class CameraFetcherTest {
                             frame.getWidth(),
                             frame.getHeight()));
         }
-
-        @Override
-        public void emitWatermark(Watermark watermark) {}
-
-        @Override
-        public void markIdle() {}
-
-        @Override
-        public void markActive() {}
     }
 
     @Test

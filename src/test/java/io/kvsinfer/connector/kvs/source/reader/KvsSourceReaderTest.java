@@ -11,17 +11,19 @@ import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
 import io.kvsinfer.connector.kvs.testing.LocalKvsExtension;
 import io.kvsinfer.connector.kvs.testing.PixelIndexMapper;
+import io.kvsinfer.connector.kvs.testing.RecordsOnlyOutput;
 
-import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.connector.testutils.source.reader.TestingReaderContext;
-import org.apache.flink.connector.testutils.source.reader.TestingReaderOutput;
 import org.apache.flink.core.io.InputStatus;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,7 +50,7 @@ class KvsSourceReaderTest {
                         .build();
         TestingReaderContext context = new TestingReaderContext();
         try (SourceReader<FrameKey, KvsStreamSplit> reader = source.createReader(context)) {
-            TestingReaderOutput<FrameKey> output = new IdleTolerantOutput();
+            CollectingOutput output = new CollectingOutput();
             reader.addSplits(List.of(split(StartingPosition.earliest())));
             reader.start();
             assertThat(context.getSentEvents())
@@ -56,7 +58,7 @@ class KvsSourceReaderTest {
                     .isInstanceOfSatisfying(
                             RestoredCamerasEvent.class,
                             e -> assertThat(e.cameraIds()).containsExactly("rd-a"));
-            pollUntil(reader, output, () -> !output.getEmittedRecords().isEmpty());
+            pollUntil(reader, output, () -> !output.records.isEmpty());
 
             // The enumerator hands out the camera again, as after it ended and came back, while the
             // restored split still runs: that one is finished first, and nothing is reported.
@@ -69,7 +71,7 @@ class KvsSourceReaderTest {
             assertThat(reader.snapshotState(2)).hasSize(1);
             assertThat(context.getSentEvents()).hasSize(1);
             // From then on one split reads the camera: each frame comes once, in order.
-            List<FrameKey> emitted = output.getEmittedRecords();
+            List<FrameKey> emitted = output.records;
             pollUntil(reader, output, () -> framesSince(emitted, newer).size() >= 20);
             assertThat(framesSince(emitted, newer)).isSorted().doesNotHaveDuplicates();
 
@@ -100,7 +102,7 @@ class KvsSourceReaderTest {
 
     private static void pollUntil(
             SourceReader<FrameKey, KvsStreamSplit> reader,
-            TestingReaderOutput<FrameKey> output,
+            CollectingOutput output,
             BooleanSupplier done)
             throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -116,18 +118,27 @@ class KvsSourceReaderTest {
         }
     }
 
-    /**
-     * Flink's testing output refuses watermarks and idleness, which a camera announces before its
-     * first frame and between fragments.
-     */
-    private static final class IdleTolerantOutput extends TestingReaderOutput<FrameKey> {
-        @Override
-        public void emitWatermark(Watermark watermark) {}
+    /** Collects the records of every camera. */
+    private static final class CollectingOutput extends RecordsOnlyOutput<FrameKey>
+            implements ReaderOutput<FrameKey> {
+        final List<FrameKey> records = new ArrayList<>();
 
         @Override
-        public void markIdle() {}
+        public void collect(FrameKey record) {
+            records.add(record);
+        }
 
         @Override
-        public void markActive() {}
+        public void collect(FrameKey record, long timestamp) {
+            records.add(record);
+        }
+
+        @Override
+        public SourceOutput<FrameKey> createOutputForSplit(String splitId) {
+            return this;
+        }
+
+        @Override
+        public void releaseOutputForSplit(String splitId) {}
     }
 }

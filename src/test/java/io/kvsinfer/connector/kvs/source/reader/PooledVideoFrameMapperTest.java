@@ -7,9 +7,8 @@ import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import io.kvsinfer.connector.kvs.source.split.FragmentPosition;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplitState;
+import io.kvsinfer.connector.kvs.testing.RecordsOnlyOutput;
 
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.metrics.SimpleCounter;
 
 import org.junit.jupiter.api.Test;
@@ -78,7 +77,7 @@ class PooledVideoFrameMapperTest {
     }
 
     /** Records, at the moment of emission, which array each frame carried and what was in it. */
-    private static final class Output implements SourceOutput<VideoFrame> {
+    private static final class Output extends RecordsOnlyOutput<VideoFrame> {
         final List<byte[]> arrays = new ArrayList<>();
         final List<Byte> firstBytes = new ArrayList<>();
 
@@ -92,15 +91,6 @@ class PooledVideoFrameMapperTest {
             arrays.add(record.getData());
             firstBytes.add(record.getData()[0]);
         }
-
-        @Override
-        public void emitWatermark(Watermark watermark) {}
-
-        @Override
-        public void markIdle() {}
-
-        @Override
-        public void markActive() {}
     }
 
     private final PooledVideoFrameMapper mapper = new PooledVideoFrameMapper();
