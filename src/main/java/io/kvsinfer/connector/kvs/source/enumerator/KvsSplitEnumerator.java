@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.annotation.Nullable;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,10 +25,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Hands out one split per camera. Cameras are heavy, so each new split goes to the reader that owns
- * the fewest cameras (by count, regardless of which readers registered first). A split that comes
- * back from a failed reader returns to the same subtask when it re-registers, because that subtask
- * may already have been told that no more splits will come.
+ * Hands out one split per camera (see {@link CameraAssignments} for which reader gets which).
  *
  * <p>With discovery, the enumerator periodically lists the matching streams: new ones become splits
  * at once, and cameras whose stream was deleted or no longer matches are finished through their
@@ -56,27 +52,12 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
     @Nullable private final DiscoverySettings discoverySettings;
     private final Set<String> staticCameras = new HashSet<>();
 
-    /** Camera id to owning subtask, for every split handed out or planned. */
-    private final Map<String, Integer> owners = new LinkedHashMap<>();
-
-    /** Splits waiting for their owner to register, by owner. */
-    private final Map<Integer, List<KvsStreamSplit>> pendingByOwner = new LinkedHashMap<>();
-
-    /** Splits not yet given an owner. */
-    private final List<KvsStreamSplit> unplanned = new ArrayList<>();
-
-    private final Set<Integer> toldNoMoreSplits = new HashSet<>();
+    private final CameraAssignments assignments;
 
     /** Discovered cameras that are being read: camera id to stream name. */
     private final Map<String, String> discovered = new LinkedHashMap<>();
 
     private final Map<String, Integer> removedInRound = new HashMap<>();
-
-    /**
-     * Restored cameras whose owner is the checkpoint's, not yet confirmed by a reader (rescaling
-     * moves splits) or by an assignment since.
-     */
-    private final Set<String> ownerIsOnlyAHint = new HashSet<>();
 
     /** After a restore, the subtasks that have not yet reported the cameras they restored. */
     private final Set<Integer> readersToReportAfterRestore = new HashSet<>();
@@ -102,21 +83,22 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
         this.context = context;
         this.discovery = discovery;
         this.discoverySettings = discoverySettings;
+        // The camera set is final without discovery, or once discovery ran its only round.
+        this.assignments =
+                new CameraAssignments(context, () -> discovery == null || discoveryComplete);
         staticSplits.forEach(split -> staticCameras.add(split.splitId()));
         if (restored != null) {
-            owners.putAll(restored.assignedOwners());
-            ownerIsOnlyAHint.addAll(owners.keySet());
+            assignments.restore(restored.assignedOwners(), restored.unassigned());
             for (int subtask = 0; subtask < context.currentParallelism(); subtask++) {
                 readersToReportAfterRestore.add(subtask);
             }
-            unplanned.addAll(restored.unassigned());
             discovered.putAll(restored.discoveredCameras());
             addCamerasNewSinceTheCheckpoint(staticSplits);
             lastDiscoveryMillis = restored.lastDiscoveryMillis();
             discoveryComplete =
                     discovery != null && discoverySettings.once() && lastDiscoveryMillis >= 0;
         } else {
-            unplanned.addAll(staticSplits);
+            staticSplits.forEach(assignments::add);
             lastDiscoveryMillis = -1;
         }
     }
@@ -127,18 +109,15 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
      * adds are read on as restored, since their splits are in the readers' state.
      */
     private void addCamerasNewSinceTheCheckpoint(Collection<KvsStreamSplit> staticSplits) {
-        Set<String> known = new HashSet<>(owners.keySet());
-        known.addAll(discovered.keySet());
-        unplanned.forEach(split -> known.add(split.splitId()));
         for (KvsStreamSplit split : staticSplits) {
-            if (!known.contains(split.splitId())) {
+            if (!assignments.knows(split.splitId()) && !discovered.containsKey(split.splitId())) {
                 LOG.info(
                         "Camera {} (stream {}) is new since the restored checkpoint; starting it"
                                 + " at {}",
                         split.splitId(),
                         split.stream(),
                         split.startingPosition());
-                unplanned.add(split);
+                assignments.add(split);
             }
         }
     }
@@ -147,7 +126,7 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
     public void start() {
         discoveryErrors = context.metricGroup().counter(DISCOVERY_ERRORS);
         context.metricGroup().gauge(DISCOVERED_CAMERAS, discovered::size);
-        planUnassigned();
+        assignments.plan();
         if (discovery != null && !discoveryComplete) {
             long period = discoverySettings.interval().toMillis();
             context.callAsync(this::discoverTimed, this::onDiscovered, 0, period);
@@ -223,7 +202,7 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
                     camera.getValue(),
                     start);
             discovered.put(cameraId, camera.getValue());
-            unplanned.add(
+            assignments.add(
                     new KvsStreamSplit(
                             cameraId,
                             camera.getValue(),
@@ -237,25 +216,15 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
             lastDiscoveryMillis = result.startedAtMillis;
             discoveryComplete = discoverySettings.once();
         }
-        planUnassigned();
-        for (int subtask : context.registeredReaders().keySet()) {
-            assignPending(subtask);
-        }
+        assignments.plan();
     }
 
     private void finishCamera(String cameraId) {
         removedInRound.put(cameraId, discoveryRound);
-        unplanned.removeIf(split -> split.splitId().equals(cameraId));
-        for (List<KvsStreamSplit> pending : pendingByOwner.values()) {
-            if (pending.removeIf(split -> split.splitId().equals(cameraId))) {
-                owners.remove(cameraId);
-                LOG.info("Camera {} is gone before it was assigned", cameraId);
-                return;
-            }
-        }
-        Integer owner = owners.remove(cameraId);
-        ownerIsOnlyAHint.remove(cameraId);
-        if (owner != null && context.registeredReaders().containsKey(owner)) {
+        Integer owner = assignments.remove(cameraId);
+        if (owner == null) {
+            LOG.info("Camera {} is gone before it was assigned", cameraId);
+        } else if (context.registeredReaders().containsKey(owner)) {
             LOG.info(
                     "Camera {}'s stream was deleted or no longer matches; finishing it on subtask"
                             + " {}",
@@ -284,13 +253,10 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
      */
     private void onRestoredCameras(int subtaskId, List<String> cameraIds) {
         for (String cameraId : cameraIds) {
-            Integer owner = owners.get(cameraId);
             boolean newerSplit =
-                    isWaitingForAReader(cameraId)
-                            || (owner != null
-                                    && owner != subtaskId
-                                    && !ownerIsOnlyAHint.contains(cameraId));
-            if (owner == null || newerSplit) {
+                    assignments.isWaitingForAReader(cameraId)
+                            || assignments.isConfirmedOnAnotherSubtask(cameraId, subtaskId);
+            if (assignments.owner(cameraId) == null || newerSplit) {
                 LOG.info(
                         "Camera {} restored on subtask {} was finished since, or runs from a newer"
                                 + " split; finishing the restored one",
@@ -298,8 +264,7 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
                         subtaskId);
                 context.sendEventToSourceReader(subtaskId, new FinishCameraEvent(cameraId));
             } else {
-                owners.put(cameraId, subtaskId);
-                ownerIsOnlyAHint.remove(cameraId);
+                assignments.confirm(cameraId, subtaskId);
             }
         }
         if (readersToReportAfterRestore.remove(subtaskId)
@@ -314,16 +279,14 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
      * first). They are forgotten, so that their streams are found again if they exist.
      */
     private void forgetCamerasNoReaderRestored() {
-        for (Iterator<String> it = ownerIsOnlyAHint.iterator(); it.hasNext(); ) {
-            String cameraId = it.next();
-            it.remove();
-            if (discovered.containsKey(cameraId) && !isWaitingForAReader(cameraId)) {
+        for (String cameraId : assignments.takeUnconfirmed()) {
+            if (discovered.containsKey(cameraId) && !assignments.isWaitingForAReader(cameraId)) {
                 LOG.info(
                         "Camera {} ended just before the checkpoint the job restored; its stream"
                                 + " is looked for again at the next discovery",
                         cameraId);
                 discovered.remove(cameraId);
-                owners.remove(cameraId);
+                assignments.remove(cameraId);
             }
         }
     }
@@ -335,9 +298,9 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
      */
     private void onCameraEnded(int subtaskId, CameraEndedEvent event) {
         String cameraId = event.cameraId();
-        Integer owner = owners.get(cameraId);
+        Integer owner = assignments.owner(cameraId);
         if (owner == null) {
-            if (!isWaitingForAReader(cameraId)) {
+            if (!assignments.isWaitingForAReader(cameraId)) {
                 removedInRound.remove(cameraId);
             }
             return;
@@ -349,15 +312,8 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
                     cameraId,
                     discovered.get(cameraId));
             discovered.remove(cameraId);
-            owners.remove(cameraId);
+            assignments.remove(cameraId);
         }
-    }
-
-    private boolean isWaitingForAReader(String cameraId) {
-        return unplanned.stream().anyMatch(split -> split.splitId().equals(cameraId))
-                || pendingByOwner.values().stream()
-                        .flatMap(List::stream)
-                        .anyMatch(split -> split.splitId().equals(cameraId));
     }
 
     @Override
@@ -376,93 +332,22 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
                     && !discovered.containsKey(split.splitId())) {
                 continue;
             }
-            owners.put(split.splitId(), subtaskId);
-            ownerIsOnlyAHint.remove(split.splitId());
-            pendingByOwner.computeIfAbsent(subtaskId, k -> new ArrayList<>()).add(split);
+            assignments.addBack(split, subtaskId);
         }
-        toldNoMoreSplits.remove(subtaskId);
     }
 
     @Override
     public void addReader(int subtaskId) {
-        toldNoMoreSplits.remove(subtaskId);
-        planUnassigned();
-        assignPending(subtaskId);
-    }
-
-    private void planUnassigned() {
-        int parallelism = context.currentParallelism();
-        if (parallelism <= 0 || unplanned.isEmpty()) {
-            return;
-        }
-        for (KvsStreamSplit split : unplanned) {
-            int owner = leastLoadedSubtask(parallelism);
-            owners.put(split.splitId(), owner);
-            pendingByOwner.computeIfAbsent(owner, k -> new ArrayList<>()).add(split);
-        }
-        unplanned.clear();
-        for (int subtask : context.registeredReaders().keySet()) {
-            assignPending(subtask);
-        }
-    }
-
-    private int leastLoadedSubtask(int parallelism) {
-        int[] load = new int[parallelism];
-        for (int owner : owners.values()) {
-            if (owner >= 0 && owner < parallelism) {
-                load[owner]++;
-            }
-        }
-        int best = 0;
-        for (int i = 1; i < parallelism; i++) {
-            if (load[i] < load[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private void assignPending(int subtaskId) {
-        if (!context.registeredReaders().containsKey(subtaskId)) {
-            return;
-        }
-        List<KvsStreamSplit> pending = pendingByOwner.remove(subtaskId);
-        if (pending != null && !pending.isEmpty()) {
-            LOG.info("Assigning cameras {} to subtask {}", ids(pending), subtaskId);
-            for (KvsStreamSplit split : pending) {
-                context.assignSplit(split, subtaskId);
-                ownerIsOnlyAHint.remove(split.splitId());
-            }
-        }
-        if (noMoreSplitsWillCome() && toldNoMoreSplits.add(subtaskId)) {
-            context.signalNoMoreSplits(subtaskId);
-        }
-    }
-
-    /** Once the camera set is final (no discovery, or discovery done once) and all are planned. */
-    private boolean noMoreSplitsWillCome() {
-        return unplanned.isEmpty() && (discovery == null || discoveryComplete);
-    }
-
-    private static List<String> ids(List<KvsStreamSplit> splits) {
-        List<String> ids = new ArrayList<>(splits.size());
-        for (KvsStreamSplit split : splits) {
-            ids.add(split.splitId());
-        }
-        return ids;
+        assignments.readerRegistered(subtaskId);
     }
 
     @Override
     public KvsEnumeratorState snapshotState(long checkpointId) {
-        List<KvsStreamSplit> unassigned = new ArrayList<>(unplanned);
-        Map<String, Integer> assigned = new LinkedHashMap<>(owners);
-        for (List<KvsStreamSplit> pending : pendingByOwner.values()) {
-            unassigned.addAll(pending);
-            for (KvsStreamSplit split : pending) {
-                assigned.remove(split.splitId());
-            }
-        }
-        return new KvsEnumeratorState(assigned, unassigned, discovered, lastDiscoveryMillis);
+        return new KvsEnumeratorState(
+                assignments.assignedOwners(),
+                assignments.unassigned(),
+                discovered,
+                lastDiscoveryMillis);
     }
 
     @Override
