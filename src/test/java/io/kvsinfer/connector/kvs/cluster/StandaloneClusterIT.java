@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -297,12 +298,21 @@ class StandaloneClusterIT {
         if (!Files.isDirectory(output)) {
             return byCamera;
         }
-        List<Path> parts;
-        try (Stream<Path> files = Files.walk(output)) {
-            parts =
-                    files.filter(Files::isRegularFile)
-                            .filter(p -> !p.getFileName().toString().startsWith("."))
-                            .toList();
+        // Buckets, then their finished parts. Hidden in-progress files are skipped by name, never
+        // looked at: the sink renames them at any moment, and a walk that reads their attributes
+        // fails when one has just gone.
+        List<Path> parts = new ArrayList<>();
+        try (DirectoryStream<Path> buckets = Files.newDirectoryStream(output)) {
+            for (Path bucket : buckets) {
+                if (!Files.isDirectory(bucket)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> finished =
+                        Files.newDirectoryStream(
+                                bucket, p -> !p.getFileName().toString().startsWith("."))) {
+                    finished.forEach(parts::add);
+                }
+            }
         }
         for (Path part : parts) {
             for (String line : Files.readAllLines(part)) {
