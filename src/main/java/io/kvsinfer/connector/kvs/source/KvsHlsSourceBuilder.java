@@ -357,17 +357,21 @@ public final class KvsHlsSourceBuilder<T> {
     }
 
     public KvsHlsSource<T> build() {
-        KvsSourceConfig validated = new KvsSourceConfig(config);
         if (credentials != null) {
             // The supplier replaces every credentials option: one set too would be ignored.
             for (String key : config.keySet()) {
+                boolean defaultProvider =
+                        key.equals(KvsSourceOptions.CREDENTIALS_PROVIDER.key())
+                                && config.get(KvsSourceOptions.CREDENTIALS_PROVIDER)
+                                        == CredentialsProviderType.DEFAULT;
                 Preconditions.checkArgument(
-                        !key.startsWith("source.kvs.credentials."),
+                        !key.startsWith("source.kvs.credentials.") || defaultProvider,
                         "Option '%s' is set, but setCredentialsProvider replaces the credentials"
                                 + " options; remove one of them",
                         key);
             }
         }
+        KvsSourceConfig validated = new KvsSourceConfig(config);
         Preconditions.checkState(
                 !cameras.isEmpty() || validated.discoveryPrefix().isPresent(),
                 "no camera was added; call addCamera(cameraId, stream) at least once, or"

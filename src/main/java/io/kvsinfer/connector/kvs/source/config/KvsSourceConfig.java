@@ -299,6 +299,17 @@ public final class KvsSourceConfig implements Serializable {
     }
 
     private void validateAssumeRole() {
+        if (config.contains(ACCESS_KEY_ID) != config.contains(SECRET_ACCESS_KEY)) {
+            throw new IllegalArgumentException(
+                    "Options '"
+                            + ACCESS_KEY_ID.key()
+                            + "' and '"
+                            + SECRET_ACCESS_KEY.key()
+                            + "' go together with "
+                            + CREDENTIALS_PROVIDER.key()
+                            + "=ASSUME_ROLE: only one is set, and STS would be called with the"
+                            + " default chain");
+        }
         if (config.contains(PROFILE_NAME)
                 && (config.contains(ACCESS_KEY_ID) || config.contains(SECRET_ACCESS_KEY))) {
             throw new IllegalArgumentException(

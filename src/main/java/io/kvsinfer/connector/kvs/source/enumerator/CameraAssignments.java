@@ -123,10 +123,16 @@ final class CameraAssignments {
         return owners.remove(cameraId);
     }
 
-    /** A split of a failed reader, kept for it until it registers again. */
+    /**
+     * A split of a failed reader, kept for it until it registers again; of two splits of one camera
+     * (it ended and came back), the later one.
+     */
     void addBack(KvsStreamSplit split, int subtaskId) {
         confirm(split.splitId(), subtaskId);
-        pendingByOwner.computeIfAbsent(subtaskId, k -> new ArrayList<>()).add(split);
+        List<KvsStreamSplit> pending =
+                pendingByOwner.computeIfAbsent(subtaskId, k -> new ArrayList<>());
+        pending.removeIf(earlier -> earlier.splitId().equals(split.splitId()));
+        pending.add(split);
         toldNoMoreSplits.remove(subtaskId);
     }
 

@@ -328,11 +328,11 @@ final class KvsSplitEnumerator implements SplitEnumerator<KvsStreamSplit, KvsEnu
                 splits.size(),
                 subtaskId);
         for (KvsStreamSplit split : splits) {
-            if (!staticCameras.contains(split.splitId())
-                    && !discovered.containsKey(split.splitId())) {
-                continue;
+            // Only a camera still read on that subtask comes back: one finished since, or read
+            // elsewhere from a newer split, stays away.
+            if (Integer.valueOf(subtaskId).equals(assignments.owner(split.splitId()))) {
+                assignments.addBack(split, subtaskId);
             }
-            assignments.addBack(split, subtaskId);
         }
     }
 

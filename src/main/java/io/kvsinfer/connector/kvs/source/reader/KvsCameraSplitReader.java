@@ -58,7 +58,7 @@ final class KvsCameraSplitReader<T> implements SplitReader<CameraRecord<T>, KvsS
         if (camera == null) {
             return batch.build();
         }
-        if (paused) {
+        if (paused && !camera.isFinished()) {
             camera.releaseDecodeSlot();
             pauseSleeper.sleep(java.time.Duration.ofMillis(200));
             return batch.build();

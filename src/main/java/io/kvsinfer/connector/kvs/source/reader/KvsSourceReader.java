@@ -98,6 +98,7 @@ final class KvsSourceReader<T>
     @Override
     public void addSplits(List<KvsStreamSplit> splits) {
         List<KvsStreamSplit> addNow = new ArrayList<>(splits.size());
+        List<String> finishFirst = new ArrayList<>();
         for (KvsStreamSplit split : splits) {
             String cameraId = split.splitId();
             if (!started) {
@@ -111,12 +112,28 @@ final class KvsSourceReader<T>
                                 + " that one first",
                         cameraId);
                 waitingForOlderSplit.put(cameraId, split);
-                cameras.finishCamera(cameraId);
+                finishFirst.add(cameraId);
             }
         }
         if (!addNow.isEmpty()) {
             super.addSplits(addNow);
         }
+        // After adding: the older split may be in this very call, its fetcher not yet made.
+        finishFirst.forEach(cameras::finishCamera);
+    }
+
+    /** A split waiting for its camera's older one stands in that one's place in a checkpoint. */
+    @Override
+    public List<KvsStreamSplit> snapshotState(long checkpointId) {
+        List<KvsStreamSplit> splits = super.snapshotState(checkpointId);
+        if (waitingForOlderSplit.isEmpty()) {
+            return splits;
+        }
+        List<KvsStreamSplit> current = new ArrayList<>(splits.size());
+        for (KvsStreamSplit split : splits) {
+            current.add(waitingForOlderSplit.getOrDefault(split.splitId(), split));
+        }
+        return current;
     }
 
     @Override
@@ -132,7 +149,10 @@ final class KvsSourceReader<T>
     @Override
     public void handleSourceEvents(SourceEvent event) {
         if (event instanceof FinishCameraEvent) {
-            cameras.finishCamera(((FinishCameraEvent) event).cameraId());
+            // A finish is meant for the camera's newest split, even one still waiting.
+            String cameraId = ((FinishCameraEvent) event).cameraId();
+            waitingForOlderSplit.remove(cameraId);
+            cameras.finishCamera(cameraId);
         } else {
             super.handleSourceEvents(event);
         }

@@ -240,6 +240,16 @@ class KvsHlsSourceBuilderTest {
                                         .build())
                 .hasMessageContaining("is set, but setCredentialsProvider replaces")
                 .hasMessageNotContaining("AKIDEXAMPLE");
+        // An explicit DEFAULT provider asks for nothing the supplier would override.
+        Configuration defaultProvider = new Configuration();
+        defaultProvider.set(KvsSourceOptions.CREDENTIALS_PROVIDER, CredentialsProviderType.DEFAULT);
+        assertThat(
+                        KvsHlsSource.builder()
+                                .addCamera("cam-1", "s")
+                                .setConfiguration(defaultProvider)
+                                .setCredentialsProvider(AnonymousCredentialsProvider::create)
+                                .build())
+                .isNotNull();
     }
 
     @Test
@@ -285,6 +295,18 @@ class KvsHlsSourceBuilderTest {
                                                 "arn:aws:iam::123456789012:role/r", "flink", null)
                                         .build())
                 .hasMessageContaining("STS is called with one of them: remove the other")
+                .hasMessageNotContaining("AKIDEXAMPLE");
+        Configuration oneKey = new Configuration();
+        oneKey.set(KvsSourceOptions.ACCESS_KEY_ID, "AKIDEXAMPLE");
+        assertThatThrownBy(
+                        () ->
+                                KvsHlsSource.builder()
+                                        .addCamera("cam-1", "s")
+                                        .setAssumeRole(
+                                                "arn:aws:iam::123456789012:role/r", "flink", null)
+                                        .setConfiguration(oneKey)
+                                        .build())
+                .hasMessageContaining("only one is set, and STS would be called with the default")
                 .hasMessageNotContaining("AKIDEXAMPLE");
     }
 

@@ -402,4 +402,40 @@ class KvsSplitEnumeratorDiscoveryTest {
                     .containsExactly("cam-a");
         }
     }
+
+    @Test
+    void aFailedReaderGetsBackOnlyTheCamerasItStillReads() throws Throwable {
+        try (MockSplitEnumeratorContext<KvsStreamSplit> context =
+                new MockSplitEnumeratorContext<>(2)) {
+            KvsSplitEnumerator enumerator = enumerator(context, null, false);
+            answer.set(streams("cam-a", "cam-b"));
+            context.runPeriodicCallable(0);
+            KvsStreamSplit oldA = assigned(context).get(0);
+            // cam-a's stream is deleted and created again; the next round reads it on subtask 1.
+            enumerator.handleSourceEvent(0, new CameraEndedEvent("cam-a", true));
+            answer.set(streams("cam-c", "cam-d", "cam-a", "cam-b"));
+            context.runPeriodicCallable(0);
+            assertThat(enumerator.snapshotState(1).assignedOwners())
+                    .containsEntry("cam-a", 1)
+                    .containsEntry("cam-c", 0)
+                    .containsEntry("cam-d", 0);
+
+            // Subtask 0 fails; Flink returns what it was given since its last checkpoint.
+            context.unregisterReader(0);
+            List<KvsStreamSplit> returned = new ArrayList<>();
+            context.getSplitsAssignmentSequence()
+                    .forEach(a -> returned.addAll(a.assignment().getOrDefault(0, List.of())));
+            enumerator.addSplitsBack(returned, 0);
+            int before = context.getSplitsAssignmentSequence().size();
+            register(context, enumerator, 0);
+
+            assertThat(returned).contains(oldA);
+            assertThat(
+                            context.getSplitsAssignmentSequence()
+                                    .subList(before, context.getSplitsAssignmentSequence().size()))
+                    .flatExtracting(a -> a.assignment().get(0))
+                    .extracting(KvsStreamSplit::splitId)
+                    .containsExactlyInAnyOrder("cam-c", "cam-d");
+        }
+    }
 }

@@ -6,6 +6,7 @@ import io.kvsinfer.connector.kvs.source.KvsHlsSource;
 import io.kvsinfer.connector.kvs.source.config.KvsSourceOptions;
 import io.kvsinfer.connector.kvs.source.config.StartingPosition;
 import io.kvsinfer.connector.kvs.source.enumerator.CameraEndedEvent;
+import io.kvsinfer.connector.kvs.source.enumerator.FinishCameraEvent;
 import io.kvsinfer.connector.kvs.source.enumerator.RestoredCamerasEvent;
 import io.kvsinfer.connector.kvs.source.split.KvsStreamSplit;
 import io.kvsinfer.connector.kvs.testing.FrameKey;
@@ -19,6 +20,7 @@ import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.connector.testutils.source.reader.TestingReaderContext;
 import org.apache.flink.core.io.InputStatus;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,20 +40,26 @@ class KvsSourceReaderTest {
 
     @RegisterExtension static final LocalKvsExtension LOCAL_KVS = LocalKvsExtension.create();
 
-    @Test
-    void reportsItsCamerasAndNeverRunsOneCameraTwice() throws Exception {
-        LocalKvs kvs = LOCAL_KVS.kvs();
-        kvs.createStream("rd-a").startLive(SyntheticCamera.encode(160, 120, 10));
-        KvsHlsSource<FrameKey> source =
-                sourceFor(kvs)
+    private static KvsHlsSource<FrameKey> source;
+
+    @BeforeAll
+    static void buildSource() {
+        source =
+                sourceFor(LOCAL_KVS.kvs())
                         .discoverStreams("rd-")
                         .setOption(KvsSourceOptions.IDLE_POLL_INTERVAL, Duration.ofMillis(300))
                         .setFrameMapper(new PixelIndexMapper(), FrameKey.class)
                         .build();
+    }
+
+    @Test
+    void reportsItsCamerasAndNeverRunsOneCameraTwice() throws Exception {
+        LocalKvs kvs = LOCAL_KVS.kvs();
+        kvs.createStream("rd-a").startLive(SyntheticCamera.encode(160, 120, 10));
         TestingReaderContext context = new TestingReaderContext();
         try (SourceReader<FrameKey, KvsStreamSplit> reader = source.createReader(context)) {
             CollectingOutput output = new CollectingOutput();
-            reader.addSplits(List.of(split(StartingPosition.earliest())));
+            reader.addSplits(List.of(split("rd-a", StartingPosition.earliest())));
             reader.start();
             assertThat(context.getSentEvents())
                     .singleElement()
@@ -63,7 +71,11 @@ class KvsSourceReaderTest {
             // The enumerator hands out the camera again, as after it ended and came back, while the
             // restored split still runs: that one is finished first, and nothing is reported.
             StartingPosition newer = StartingPosition.fromTimestamp(System.currentTimeMillis());
-            reader.addSplits(List.of(split(newer)));
+            reader.addSplits(List.of(split("rd-a", newer)));
+            assertThat(reader.snapshotState(1))
+                    .as("while it waits, the newer split stands in the older one's place")
+                    .singleElement()
+                    .satisfies(waiting -> assertThat(waiting.startingPosition()).isEqualTo(newer));
             pollUntil(
                     reader,
                     output,
@@ -95,9 +107,36 @@ class KvsSourceReaderTest {
                 .collect(Collectors.toList());
     }
 
-    private static KvsStreamSplit split(StartingPosition start) {
+    @Test
+    void aFinishWhileANewerSplitWaitsEndsTheCameraForGood() throws Exception {
+        LOCAL_KVS.kvs().createStream("rd-b").startLive(SyntheticCamera.encode(160, 120, 10));
+        TestingReaderContext context = new TestingReaderContext();
+        try (SourceReader<FrameKey, KvsStreamSplit> reader = source.createReader(context)) {
+            CollectingOutput output = new CollectingOutput();
+            reader.start();
+            // Two splits of one camera in one call: the second waits for the first to finish.
+            StartingPosition newer = StartingPosition.fromTimestamp(System.currentTimeMillis());
+            reader.addSplits(
+                    List.of(split("rd-b", StartingPosition.earliest()), split("rd-b", newer)));
+            reader.handleSourceEvents(new FinishCameraEvent("rd-b"));
+
+            pollUntil(reader, output, () -> context.getSentEvents().size() > 1);
+            assertThat(context.getSentEvents().get(1))
+                    .isInstanceOfSatisfying(
+                            CameraEndedEvent.class,
+                            e -> assertThat(e.cameraId()).isEqualTo("rd-b"));
+            // The waiting split went with the finish: nothing runs, now or a second later.
+            assertThat(reader.snapshotState(1)).isEmpty();
+            long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            pollUntil(reader, output, () -> System.nanoTime() > until);
+            assertThat(reader.snapshotState(2)).isEmpty();
+            assertThat(context.getSentEvents()).hasSize(2);
+        }
+    }
+
+    private static KvsStreamSplit split(String camera, StartingPosition start) {
         return new KvsStreamSplit(
-                "rd-a", "rd-a", start, KvsStreamSplit.NO_STOPPING_TIMESTAMP, null);
+                camera, camera, start, KvsStreamSplit.NO_STOPPING_TIMESTAMP, null);
     }
 
     private static void pollUntil(
