@@ -11,8 +11,10 @@ import java.util.Set;
  * or hostile input is rejected with a clear reason instead of reaching native demuxing. fMP4: every
  * box (down through the container boxes) has a printable four-letter type and a size that fits its
  * parent, nesting and box counts are bounded, the init segment has a {@code moov} and the fragment
- * a {@code moof} and an {@code mdat}. MPEG-TS: whole 188-byte packets, each starting with the sync
- * byte.
+ * a {@code moof} and an {@code mdat}, and the samples the sample tables and track runs declare are
+ * bounded: FFmpeg indexes every declared sample up front, so a 300-byte {@code trun} claiming 80
+ * million samples cost gigabytes and seconds before any limit of ours could act (found by fuzzing).
+ * MPEG-TS: whole 188-byte packets, each starting with the sync byte.
  */
 @Internal
 final class FragmentFraming {
@@ -21,6 +23,13 @@ final class FragmentFraming {
     private static final byte TS_SYNC = 0x47;
     private static final int MAX_DEPTH = 12;
     private static final int MAX_BOXES = 100_000;
+
+    /**
+     * Samples one buffer may declare: a 20 s fragment at 240 fps with audio has about 6000; a
+     * fragment's samples must moreover fit its bytes, at least one each.
+     */
+    static final int MAX_SAMPLES = 100_000;
+
     private static final Set<String> CONTAINERS =
             Set.of(
                     "moov", "trak", "mdia", "minf", "stbl", "dinf", "edts", "mvex", "moof", "traf",
@@ -82,6 +91,7 @@ final class FragmentFraming {
         private final byte[] bytes;
         private final Set<String> topLevel = new java.util.LinkedHashSet<>();
         private int boxes;
+        private long samples;
 
         BoxWalk(byte[] bytes) {
             this.bytes = bytes;
@@ -139,6 +149,7 @@ final class FragmentFraming {
                 if (depth == 0) {
                     topLevel.add(type);
                 }
+                countSamples(type, offset, offset + header, offset + size);
                 if (CONTAINERS.contains(type)) {
                     if (depth + 1 > MAX_DEPTH) {
                         throw new CorruptFragmentException(
@@ -147,6 +158,54 @@ final class FragmentFraming {
                     walk(offset + header, offset + size, depth + 1);
                 }
                 offset += size;
+            }
+        }
+
+        /**
+         * Adds the samples a track run ({@code trun}) or sample size table ({@code stsz}, {@code
+         * stz2}) declares; each is a full box whose count sits after its version and flags (and, in
+         * a size table, after the constant size or field size).
+         */
+        private void countSamples(String type, long offset, long body, long end)
+                throws CorruptFragmentException {
+            long countAt;
+            switch (type) {
+                case "trun":
+                    countAt = body + 4;
+                    break;
+                case "stsz":
+                case "stz2":
+                    countAt = body + 8;
+                    break;
+                default:
+                    return;
+            }
+            if (end - countAt < 4) {
+                throw new CorruptFragmentException(
+                        "MP4 box '"
+                                + type
+                                + "' at offset "
+                                + offset
+                                + " is too small for its count");
+            }
+            long declared = readUint32(countAt);
+            samples += declared;
+            long allowed = type.equals("trun") ? Math.min(MAX_SAMPLES, bytes.length) : MAX_SAMPLES;
+            if (samples > allowed) {
+                throw new CorruptFragmentException(
+                        "MP4 box '"
+                                + type
+                                + "' at offset "
+                                + offset
+                                + " declares "
+                                + declared
+                                + " samples ("
+                                + samples
+                                + " in all); allowed at most "
+                                + allowed
+                                + " in "
+                                + bytes.length
+                                + " bytes");
             }
         }
 

@@ -57,6 +57,30 @@ class FragmentFramingTest {
                 .doesNotThrowAnyException();
     }
 
+    /** A track run of {@code count} samples, all taking the track's default size. */
+    private static byte[] trun(int count) {
+        return box("trun", ByteBuffer.allocate(8).putInt(0).putInt(count).array());
+    }
+
+    @Test
+    void sampleCountsBeyondWhatTheBytesCanHoldAreRejected() {
+        // Found by fuzzing: 80 million samples in a 300-byte trun made FFmpeg index them all.
+        byte[] hostile =
+                concat(box("moof", box("traf", trun(83_886_110))), box("mdat", new byte[64]));
+        assertThatThrownBy(() -> FragmentFraming.check(false, INIT, hostile))
+                .isInstanceOf(CorruptFragmentException.class)
+                .hasMessage(
+                        "MP4 box 'trun' at offset 16 declares 83886110 samples (83886110 in all);"
+                                + " allowed at most 104 in 104 bytes");
+        byte[] fits = concat(box("moof", box("traf", trun(30))), box("mdat", new byte[64]));
+        assertThatCode(() -> FragmentFraming.check(false, INIT, fits)).doesNotThrowAnyException();
+        byte[] table =
+                box("stsz", ByteBuffer.allocate(12).putInt(0).putInt(1).putInt(200_000).array());
+        byte[] init = concat(box("ftyp"), box("moov", box("trak", box("mdia", table))));
+        assertThatThrownBy(() -> FragmentFraming.check(false, init, FRAGMENT))
+                .hasMessageContaining("declares 200000 samples (200000 in all); allowed at most");
+    }
+
     @Test
     void aChildLargerThanItsParentIsRejected() {
         byte[] moov = box("moov", box("trak"));
