@@ -40,11 +40,6 @@ final class KvsSourceReader<T>
     private final PerCameraFetcherManager<T> cameras;
     private final Set<String> streamsGone;
 
-    /** Cameras added before start(): those restored from the checkpoint. */
-    private final List<String> restoredCameras = new ArrayList<>();
-
-    private boolean started;
-
     /** Cameras with a split in this reader, each once. */
     private final Set<String> running = new HashSet<>();
 
@@ -101,9 +96,6 @@ final class KvsSourceReader<T>
         List<String> finishFirst = new ArrayList<>();
         for (KvsStreamSplit split : splits) {
             String cameraId = split.splitId();
-            if (!started) {
-                restoredCameras.add(cameraId);
-            }
             if (running.add(cameraId)) {
                 addNow.add(split);
             } else {
@@ -138,12 +130,10 @@ final class KvsSourceReader<T>
 
     @Override
     public void start() {
-        // Splits are pushed by the enumerator when this reader registers; nothing to request. The
-        // restored ones are reported (none, too), so that cameras finished since are finished
-        // again.
-        started = true;
-        context.sendSourceEventToCoordinator(new RestoredCamerasEvent(restoredCameras));
-        restoredCameras.clear();
+        // Splits are pushed by the enumerator when this reader registers; nothing to request. What
+        // runs now was restored (Flink adds restored splits before start()) and is reported, none
+        // too, so that cameras finished since are finished again.
+        context.sendSourceEventToCoordinator(new RestoredCamerasEvent(List.copyOf(running)));
     }
 
     @Override
